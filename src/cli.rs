@@ -1,0 +1,60 @@
+//! The command line: one clap enum of roles (DESIGN.md "Command line").
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::simulator::cli::SimulateArgs;
+use crate::sync::Entity;
+
+#[derive(Debug, Parser)]
+#[command(name = "zoom-mirror", version, about = "Keep a PostgreSQL mirror of a Zoom account")]
+pub struct Cli {
+    /// Configuration file (default: $ZOOM_MIRROR_CONFIG, else /etc/zoom-mirror/zoom-mirror.toml
+    /// if it exists). Environment variables override the file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The daemon: scheduled sync jobs; stops cleanly on SIGTERM/SIGINT.
+    Run,
+    /// One pass now for the named entities (default: all enabled), then exit.
+    Sync {
+        #[arg(value_enum)]
+        entities: Vec<Entity>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load and validate the configuration, print it with secrets redacted.
+    CheckConfig,
+    /// Last sync run of each entity and the mirror's row counts.
+    Status,
+    /// Serve the Zoom simulator with a generated account.
+    Simulate(SimulateArgs),
+    /// Start the simulator in-process and mirror its account into DATABASE_URL.
+    Demo {
+        /// Users in the simulated account.
+        #[arg(long, default_value_t = 25)]
+        users: usize,
+        /// Seed of the generated account.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,95 @@
+//! The effective configuration, after the file, the environment and secret files are merged and
+//! validated. Everything downstream takes these types; nothing downstream reads the environment.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+use crate::zoom::plan::{Label, Plan};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub zoom: ZoomConfig,
+    pub webhooks: WebhooksConfig,
+    pub http: HttpConfig,
+    pub sync: SyncConfig,
+    pub service: ServiceConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    /// `database.url` / `DATABASE_URL`. Optional so that `simulate` and `check-config` can run
+    /// without one; commands that need it call [`Config::database_url`].
+    pub url: Option<SecretString>,
+    pub max_connections: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ZoomConfig {
+    pub account_id: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<SecretString>,
+    pub api_base_url: Url,
+    pub oauth_base_url: Url,
+    pub plan: Plan,
+    /// Fraction of the plan's limits this daemon may use, in (0, 1].
+    pub rate_limit_share: f64,
+    /// Per-label overrides, in requests per second, replacing plan × share for that label.
+    pub rate_limit_overrides: Vec<(Label, f64)>,
+    pub request_timeout: Duration,
+    /// Attempts per call for retryable failures (5xx, timeouts, per-second 429), first included.
+    pub max_attempts: u32,
+    /// Upper bound on the time one call may spend waiting between retries.
+    pub max_retry_time: Duration,
+}
+
+/// The three values of a Server-to-Server OAuth app, all present.
+#[derive(Debug, Clone)]
+pub struct ZoomCredentials {
+    pub account_id: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhooksConfig {
+    pub secret_token: Option<SecretString>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub listen: SocketAddr,
+}
+
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    pub users: JobConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct JobConfig {
+    pub enabled: bool,
+    /// Six-field cron expression (seconds first), evaluated in UTC.
+    pub schedule: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// How long `run` waits for running passes to finish after SIGTERM.
+    pub shutdown_timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogConfig {
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}

@@ -1,0 +1,7 @@
+//! zoom-mirror keeps a PostgreSQL mirror of a Zoom account. See ARCHITECTURE.md for the map.
+
+pub mod cli;
+pub mod config;
+pub mod simulator;
+pub mod sync;
+pub mod zoom;
