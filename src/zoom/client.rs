@@ -1,0 +1,273 @@
+//! One call to Zoom: pace it, authenticate it, send it, classify the answer, retry what is worth
+//! retrying. Every endpoint goes through [`ZoomClient::call`].
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use chrono::Utc;
+use reqwest::Method;
+use secrecy::ExposeSecret;
+use serde_json::Value;
+
+use super::auth::TokenSource;
+use super::classify::{ErrorBody, Verdict, classify};
+use super::endpoint::Endpoint;
+use super::error::{ZoomError, snippet};
+use super::limiter::RateLimits;
+use super::retry::{AttemptError, RetryPolicy, retry};
+use crate::config::{ZoomConfig, ZoomCredentials};
+
+/// A cheap-to-clone handle on one shared set of connections, token and rate limiters.
+#[derive(Clone)]
+pub struct ZoomClient {
+    shared: Arc<Shared>,
+    calls: Arc<AtomicU64>,
+}
+
+struct Shared {
+    http: reqwest::Client,
+    api_base: String,
+    auth: TokenSource,
+    limits: RateLimits,
+    retry: RetryPolicy,
+}
+
+/// One request, before pacing and authentication.
+pub struct Call<'a> {
+    pub method: Method,
+    pub endpoint: Endpoint,
+    /// Relative to the API base, segments already percent-encoded (see [`path_segment`]).
+    pub path: &'a str,
+    pub query: &'a [(&'a str, &'a str)],
+    pub body: Option<&'a Value>,
+}
+
+impl ZoomClient {
+    pub fn new(config: &ZoomConfig, credentials: ZoomCredentials) -> Result<Self, ZoomError> {
+        let http = http_client(config.request_timeout)?;
+        let retry = RetryPolicy::new(config.max_attempts, config.max_retry_time);
+        let auth = TokenSource::new(
+            http.clone(),
+            &config.oauth_base_url,
+            credentials,
+            retry.clone(),
+        )
+        .map_err(|e| ZoomError::Decode {
+            what: "zoom.oauth_base_url".into(),
+            reason: e.to_string(),
+            snippet: config.oauth_base_url.to_string(),
+        })?;
+        let limits = RateLimits::new(
+            config.plan,
+            config.rate_limit_share,
+            &config.rate_limit_overrides,
+        );
+        Ok(ZoomClient {
+            shared: Arc::new(Shared {
+                http,
+                api_base: config.api_base_url.as_str().trim_end_matches('/').to_string(),
+                auth,
+                limits,
+                retry,
+            }),
+            calls: Arc::default(),
+        })
+    }
+
+    /// The same client with a call counter of its own, so one sync pass can report its calls.
+    pub fn counted(&self) -> ZoomClient {
+        ZoomClient {
+            shared: self.shared.clone(),
+            calls: Arc::default(),
+        }
+    }
+
+    /// API calls sent through this handle (retries included: each counts against the limits).
+    pub fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    pub fn limits(&self) -> &RateLimits {
+        &self.shared.limits
+    }
+
+    pub async fn get(
+        &self,
+        endpoint: Endpoint,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Value, ZoomError> {
+        self.call(Call {
+            method: Method::GET,
+            endpoint,
+            path,
+            query,
+            body: None,
+        })
+        .await
+    }
+
+    /// Sends `call` with retries; `Value::Null` for an empty (204) answer.
+    pub async fn call(&self, call: Call<'_>) -> Result<Value, ZoomError> {
+        let refreshed = Cell::new(false);
+        retry(&self.shared.retry, call.endpoint.operation(), || {
+            self.attempt(&call, &refreshed)
+        })
+        .await
+    }
+
+    async fn attempt(&self, call: &Call<'_>, refreshed: &Cell<bool>) -> Result<Value, AttemptError> {
+        let label = call.endpoint.label();
+        self.shared.limits.acquire(label).await;
+        let token = self
+            .shared
+            .auth
+            .token()
+            .await
+            .map_err(AttemptError::Fatal)?;
+        self.calls.fetch_add(1, Ordering::Relaxed);
+
+        let url = format!("{}/{}", self.shared.api_base, call.path.trim_start_matches('/'));
+        let mut request = self
+            .shared
+            .http
+            .request(call.method.clone(), url)
+            .bearer_auth(token.secret.expose_secret())
+            .query(call.query);
+        if let Some(body) = call.body {
+            request = request.json(body);
+        }
+        let transport = |source| AttemptError::Retry {
+            after: None,
+            error: ZoomError::Transport {
+                what: call.endpoint.to_string(),
+                source,
+            },
+        };
+        let response = request.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(transport)?;
+
+        if (200..300).contains(&status) {
+            return parse_success(call.endpoint, &bytes).map_err(AttemptError::Fatal);
+        }
+
+        let body = ErrorBody::parse(status, &bytes);
+        let tracking_id = headers
+            .get("x-zm-trackingid")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        tracing::warn!(
+            endpoint = %call.endpoint,
+            path = call.path,
+            status,
+            code = body.code,
+            tracking_id = tracking_id.as_deref().unwrap_or("-"),
+            message = %body.message,
+            "Zoom call failed"
+        );
+        let verdict = classify(status, &headers, &body, Utc::now());
+        let error = ZoomError::Api {
+            endpoint: call.endpoint,
+            status,
+            code: body.code,
+            message: body.message,
+            tracking_id,
+        };
+        Err(match verdict {
+            Verdict::Success => unreachable!("2xx handled above"),
+            Verdict::RefreshToken => {
+                self.shared.auth.invalidate(&token).await;
+                if refreshed.replace(true) {
+                    AttemptError::Fatal(error)
+                } else {
+                    AttemptError::Retry {
+                        after: Some(Duration::ZERO),
+                        error,
+                    }
+                }
+            }
+            Verdict::Throttled { after } => {
+                let wait = after.unwrap_or_else(about_a_second);
+                self.shared.limits.pause(label, wait);
+                AttemptError::Retry {
+                    after: Some(wait),
+                    error,
+                }
+            }
+            Verdict::DailyLimit { resumes_at } => AttemptError::Fatal(ZoomError::DailyLimit {
+                endpoint: call.endpoint,
+                label,
+                resumes_at,
+            }),
+            Verdict::Transient { after } => AttemptError::Retry { after, error },
+            Verdict::MissingScope => AttemptError::Fatal(ZoomError::MissingScope {
+                endpoint: call.endpoint,
+                scopes: missing_scopes(&error),
+            }),
+            Verdict::Fail => AttemptError::Fatal(error),
+        })
+    }
+}
+
+fn parse_success(endpoint: Endpoint, bytes: &[u8]) -> Result<Value, ZoomError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(bytes).map_err(|e| ZoomError::Decode {
+        what: endpoint.to_string(),
+        reason: e.to_string(),
+        snippet: snippet(bytes),
+    })
+}
+
+/// Zoom names the scopes inside its message: "… does not contain scopes:[a, b]".
+fn missing_scopes(error: &ZoomError) -> String {
+    let ZoomError::Api { message, .. } = error else {
+        return String::new();
+    };
+    match (message.find('['), message.rfind(']')) {
+        (Some(open), Some(close)) if open < close => message[open + 1..close].to_string(),
+        _ => message.clone(),
+    }
+}
+
+/// A per-second 429 without Retry-After: wait about a second, jittered so that concurrent
+/// requests do not come back in lockstep.
+fn about_a_second() -> Duration {
+    Duration::from_millis(1000 + rand::random_range(0..500))
+}
+
+/// Everything but RFC 3986's unreserved characters.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes one path segment (an email's `+` or `@`, an id).
+pub fn path_segment(raw: &str) -> String {
+    percent_encoding::utf8_percent_encode(raw, SEGMENT).to_string()
+}
+
+/// The one HTTP client: rustls with the ring provider, timeouts, gzip.
+pub fn http_client(timeout: Duration) -> Result<reqwest::Client, ZoomError> {
+    static PROVIDER: Once = Once::new();
+    PROVIDER.call_once(|| {
+        // Fails only when another provider is already installed, which serves as well.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    reqwest::Client::builder()
+        .user_agent(concat!("zoom-mirror/", env!("CARGO_PKG_VERSION")))
+        .timeout(timeout)
+        .connect_timeout(Duration::from_secs(10).min(timeout))
+        .gzip(true)
+        .build()
+        .map_err(|source| ZoomError::Transport {
+            what: "building the HTTP client".into(),
+            source,
+        })
+}

@@ -1,0 +1,109 @@
+//! What can go wrong talking to Zoom, each variant saying what failed and what to do.
+
+use chrono::{DateTime, Utc};
+
+use super::endpoint::Endpoint;
+use super::plan::Label;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ZoomError {
+    /// Zoom answered with an error that retrying will not fix.
+    #[error("Zoom {endpoint} answered HTTP {status}{}: {message}{}", code_suffix(*.code), tracking_suffix(.tracking_id))]
+    Api {
+        endpoint: Endpoint,
+        status: u16,
+        code: Option<i64>,
+        message: String,
+        tracking_id: Option<String>,
+    },
+
+    #[error(
+        "the Zoom app lacks scope {scopes} (needed by {endpoint}): add it to the Server-to-Server \
+         OAuth app in the Zoom App Marketplace, then reactivate the app"
+    )]
+    MissingScope { endpoint: Endpoint, scopes: String },
+
+    #[error(
+        "Zoom's daily limit for {label} calls is reached ({endpoint}); calls resume at {resumes_at}"
+    )]
+    DailyLimit {
+        endpoint: Endpoint,
+        label: Label,
+        resumes_at: DateTime<Utc>,
+    },
+
+    #[error(
+        "Zoom refused the OAuth credentials (HTTP {status}): {reason}; check ZOOM_ACCOUNT_ID, \
+         ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET, and that the app is activated"
+    )]
+    Credentials { status: u16, reason: String },
+
+    #[error("Zoom's OAuth token endpoint failed (HTTP {status}): {message}")]
+    TokenEndpoint { status: u16, message: String },
+
+    #[error("could not reach Zoom for {what}: {source}")]
+    Transport {
+        what: String,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    #[error("Zoom {what} answered with a body that is not the JSON expected ({reason}); it starts: {snippet:?}")]
+    Decode {
+        what: String,
+        reason: String,
+        snippet: String,
+    },
+
+    #[error("gave up on Zoom after {attempts} attempts: {last}")]
+    Exhausted {
+        attempts: u32,
+        #[source]
+        last: Box<ZoomError>,
+    },
+
+    #[error(
+        "Zoom's next_page_token for {endpoint} expired {restarts} times in a row; the listing \
+         could not finish within a token's 15-minute life (is the database or the network slow?)"
+    )]
+    ListingNeverCompleted { endpoint: Endpoint, restarts: u32 },
+}
+
+impl ZoomError {
+    /// Zoom's `code` when the error came from an API answer.
+    pub fn zoom_code(&self) -> Option<i64> {
+        match self {
+            ZoomError::Api { code, .. } => *code,
+            ZoomError::Exhausted { last, .. } => last.zoom_code(),
+            _ => None,
+        }
+    }
+
+    /// HTTP 400 code 300 with Zoom's page-token text. Code 300 alone also means "invalid
+    /// parameter" and "registration not enabled", so the message decides.
+    pub fn is_page_token_expired(&self) -> bool {
+        matches!(self, ZoomError::Api { code: Some(300), message, .. }
+            if message.to_ascii_lowercase().contains("next page token"))
+    }
+}
+
+fn code_suffix(code: Option<i64>) -> String {
+    code.map(|c| format!(" (Zoom code {c})")).unwrap_or_default()
+}
+
+fn tracking_suffix(tracking_id: &Option<String>) -> String {
+    tracking_id
+        .as_deref()
+        .map(|t| format!(" [x-zm-trackingid {t}]"))
+        .unwrap_or_default()
+}
+
+/// The first characters of a body, for error messages about bodies we could not read.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(160).collect();
+    if text.chars().count() > 160 {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,169 @@
+//! The retry policy, in one place: exponential backoff with full jitter (backon), a bounded
+//! number of attempts and a bounded total wait, and Zoom's own `Retry-After` where it gave one.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+
+use super::error::ZoomError;
+
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// The most time spent sleeping between attempts of one call.
+    pub max_total_wait: Duration,
+    pub min_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl RetryPolicy {
+    pub fn new(max_attempts: u32, max_total_wait: Duration) -> Self {
+        RetryPolicy {
+            max_attempts: max_attempts.max(1),
+            max_total_wait,
+            min_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+
+    fn backoff(&self) -> ExponentialBuilder {
+        ExponentialBuilder::default()
+            .with_jitter()
+            .with_min_delay(self.min_delay)
+            .with_max_delay(self.max_delay)
+            .with_max_times(self.max_attempts.saturating_sub(1) as usize)
+            .with_total_delay(Some(self.max_total_wait))
+    }
+}
+
+/// How one attempt failed.
+#[derive(Debug)]
+pub enum AttemptError {
+    /// Worth another attempt; after `after` when Zoom said how long to wait.
+    Retry {
+        after: Option<Duration>,
+        error: ZoomError,
+    },
+    /// Retrying cannot help.
+    Fatal(ZoomError),
+}
+
+/// Runs `attempt` until it succeeds, fails fatally, or the policy is spent. A spent policy
+/// returns [`ZoomError::Exhausted`] carrying the last error.
+pub async fn retry<T, F, Fut>(policy: &RetryPolicy, what: &str, mut attempt: F) -> Result<T, ZoomError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, AttemptError>>,
+{
+    let attempts = Cell::new(0u32);
+    let result = (|| {
+        attempts.set(attempts.get() + 1);
+        attempt()
+    })
+    .retry(policy.backoff())
+    .when(|e| matches!(e, AttemptError::Retry { .. }))
+    .adjust(|e, backoff| match (e, backoff) {
+        // Zoom's word beats our guess, unless it asks for more than the whole budget.
+        (AttemptError::Retry { after: Some(after), .. }, Some(_)) => {
+            (*after <= policy.max_total_wait).then_some(*after)
+        }
+        (_, backoff) => backoff,
+    })
+    .notify(|e, wait| {
+        if let AttemptError::Retry { error, .. } = e {
+            tracing::warn!(%error, ?wait, attempt = attempts.get(), "retrying Zoom {what}");
+        }
+    })
+    .await;
+    result.map_err(|e| match e {
+        AttemptError::Retry { error, .. } => ZoomError::Exhausted {
+            attempts: attempts.get(),
+            last: Box::new(error),
+        },
+        AttemptError::Fatal(error) => error,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zoom::endpoint::Endpoint;
+
+    fn transient() -> ZoomError {
+        ZoomError::Api {
+            endpoint: Endpoint::ListUsers,
+            status: 502,
+            code: None,
+            message: "bad gateway".into(),
+            tracking_id: None,
+        }
+    }
+
+    fn fast(max_attempts: u32) -> RetryPolicy {
+        RetryPolicy {
+            min_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+            ..RetryPolicy::new(max_attempts, Duration::from_secs(5))
+        }
+    }
+
+    #[tokio::test]
+    async fn gives_up_after_max_attempts_with_the_last_error() {
+        let calls = Cell::new(0);
+        let result: Result<(), _> = retry(&fast(3), "test", || {
+            calls.set(calls.get() + 1);
+            async {
+                Err(AttemptError::Retry {
+                    after: None,
+                    error: transient(),
+                })
+            }
+        })
+        .await;
+        assert_eq!(calls.get(), 3);
+        match result {
+            Err(ZoomError::Exhausted { attempts: 3, last }) => {
+                assert!(matches!(*last, ZoomError::Api { status: 502, .. }))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn fatal_errors_are_not_retried() {
+        let calls = Cell::new(0);
+        let result: Result<(), _> = retry(&fast(5), "test", || {
+            calls.set(calls.get() + 1);
+            async { Err(AttemptError::Fatal(transient())) }
+        })
+        .await;
+        assert_eq!(calls.get(), 1);
+        assert!(matches!(result, Err(ZoomError::Api { .. })));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_is_honoured() {
+        let start = tokio::time::Instant::now();
+        let calls = Cell::new(0);
+        let result = retry(&fast(3), "test", || {
+            calls.set(calls.get() + 1);
+            let n = calls.get();
+            async move {
+                if n == 1 {
+                    Err(AttemptError::Retry {
+                        after: Some(Duration::from_secs(2)),
+                        error: transient(),
+                    })
+                } else {
+                    Ok(n)
+                }
+            }
+        })
+        .await;
+        assert_eq!(result.unwrap(), 2);
+        assert_eq!(start.elapsed(), Duration::from_secs(2));
+    }
+}
