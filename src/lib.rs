@@ -2,6 +2,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod db;
+pub mod service;
 pub mod simulator;
 pub mod sync;
+pub mod telemetry;
 pub mod zoom;

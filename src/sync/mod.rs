@@ -1,29 +1,54 @@
 //! Sync jobs: page through a Zoom listing, upsert each page, decide deletions after a complete
-//! listing, and record the pass in `zoom.sync_runs`.
+//! listing, and record the pass in `zoom.sync_runs`. Jobs connect the client and the database;
+//! neither knows the other.
 
-use std::fmt;
+mod entity;
+mod error;
+mod pass;
+mod users;
 
-use clap::ValueEnum;
+use secrecy::SecretString;
 
-/// A mirrored entity: one sync job, one cron schedule, its own `zoom.sync_runs` rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum Entity {
-    Users,
+use crate::config::{ZoomConfig, ZoomCredentials};
+use crate::db::{self, DbPool};
+use crate::zoom::ZoomClient;
+
+pub use entity::Entity;
+pub use error::SyncError;
+pub use pass::{PassOutcome, PassReport, Trigger, run_pass};
+
+/// What every pass needs.
+#[derive(Clone)]
+pub struct SyncContext {
+    pub pool: DbPool,
+    pub client: ZoomClient,
+    /// For the cluster-wide lock, which holds a connection of its own for the whole pass.
+    pub database_url: SecretString,
+    /// Recorded in `zoom.sync_runs.host`, to tell replicas apart.
+    pub host: String,
 }
 
-impl Entity {
-    pub const ALL: [Entity; 1] = [Entity::Users];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Entity::Users => "users",
-        }
+impl SyncContext {
+    /// A pool on `database_url` and a Zoom client; connects lazily.
+    pub fn new(
+        database_url: &SecretString,
+        max_connections: usize,
+        zoom: &ZoomConfig,
+        credentials: ZoomCredentials,
+    ) -> Result<Self, SyncError> {
+        Ok(SyncContext {
+            pool: db::pool(database_url, max_connections)?,
+            client: ZoomClient::new(zoom, credentials)?,
+            database_url: database_url.clone(),
+            host: host_name(),
+        })
     }
 }
 
-impl fmt::Display for Entity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// `host:pid`, enough to tell replicas and restarts apart in `zoom.sync_runs`.
+fn host_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "unknown-host".into());
+    format!("{host}:{}", std::process::id())
 }

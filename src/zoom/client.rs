@@ -1,8 +1,7 @@
 //! One call to Zoom: pace it, authenticate it, send it, classify the answer, retry what is worth
 //! retrying. Every endpoint goes through [`ZoomClient::call`].
 
-use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
@@ -111,14 +110,14 @@ impl ZoomClient {
 
     /// Sends `call` with retries; `Value::Null` for an empty (204) answer.
     pub async fn call(&self, call: Call<'_>) -> Result<Value, ZoomError> {
-        let refreshed = Cell::new(false);
+        let refreshed = AtomicBool::new(false);
         retry(&self.shared.retry, call.endpoint.operation(), || {
             self.attempt(&call, &refreshed)
         })
         .await
     }
 
-    async fn attempt(&self, call: &Call<'_>, refreshed: &Cell<bool>) -> Result<Value, AttemptError> {
+    async fn attempt(&self, call: &Call<'_>, refreshed: &AtomicBool) -> Result<Value, AttemptError> {
         let label = call.endpoint.label();
         self.shared.limits.acquire(label).await;
         let token = self
@@ -181,7 +180,7 @@ impl ZoomClient {
             Verdict::Success => unreachable!("2xx handled above"),
             Verdict::RefreshToken => {
                 self.shared.auth.invalidate(&token).await;
-                if refreshed.replace(true) {
+                if refreshed.swap(true, Ordering::Relaxed) {
                     AttemptError::Fatal(error)
                 } else {
                     AttemptError::Retry {

@@ -1,8 +1,8 @@
 //! The retry policy, in one place: exponential backoff with full jitter (backon), a bounded
 //! number of attempts and a bounded total wait, and Zoom's own `Retry-After` where it gave one.
 
-use std::cell::Cell;
 use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
@@ -58,9 +58,9 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AttemptError>>,
 {
-    let attempts = Cell::new(0u32);
+    let attempts = AtomicU32::new(0);
     let result = (|| {
-        attempts.set(attempts.get() + 1);
+        attempts.fetch_add(1, Ordering::Relaxed);
         attempt()
     })
     .retry(policy.backoff())
@@ -74,13 +74,13 @@ where
     })
     .notify(|e, wait| {
         if let AttemptError::Retry { error, .. } = e {
-            tracing::warn!(%error, ?wait, attempt = attempts.get(), "retrying Zoom {what}");
+            tracing::warn!(%error, ?wait, attempt = attempts.load(Ordering::Relaxed), "retrying Zoom {what}");
         }
     })
     .await;
     result.map_err(|e| match e {
         AttemptError::Retry { error, .. } => ZoomError::Exhausted {
-            attempts: attempts.get(),
+            attempts: attempts.load(Ordering::Relaxed),
             last: Box::new(error),
         },
         AttemptError::Fatal(error) => error,
@@ -89,6 +89,8 @@ where
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+
     use super::*;
     use crate::zoom::endpoint::Endpoint;
 

@@ -1,0 +1,103 @@
+//! One function per subcommand.
+
+mod demo;
+mod status;
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+
+use zoom_mirror::config::Config;
+use zoom_mirror::db;
+use zoom_mirror::service;
+use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, Trigger, run_pass};
+
+pub use demo::demo;
+pub use status::status;
+
+pub fn check_config(config: &Config) -> anyhow::Result<ExitCode> {
+    config.validate_for_run()?;
+    print!("{}", config.redacted());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
+    let applied = db::run_migrations(config.database_url()?).await?;
+    if applied.is_empty() {
+        println!("the database schema is up to date");
+    } else {
+        println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The context for `run` and `sync`: both need the database and Zoom, and migrate first.
+async fn context(config: &Config) -> anyhow::Result<SyncContext> {
+    config.validate_for_run()?;
+    let database_url = config.database_url()?;
+    db::run_migrations(database_url).await?;
+    Ok(SyncContext::new(
+        database_url,
+        config.database.max_connections,
+        &config.zoom,
+        config.zoom_credentials()?,
+    )?)
+}
+
+pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
+    let ctx = context(config).await?;
+    service::run(config, ctx).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One pass per entity, in order; Ctrl-C stops after the current page.
+pub async fn sync(config: &Config, entities: &[Entity]) -> anyhow::Result<ExitCode> {
+    let ctx = context(config).await?;
+    let entities: Vec<Entity> = if entities.is_empty() {
+        service::enabled_jobs(config).into_iter().map(|(e, _)| e).collect()
+    } else {
+        entities.to_vec()
+    };
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
+        }
+    });
+    let mut all_succeeded = true;
+    for entity in entities {
+        let outcome = run_pass(&ctx, entity, Trigger::Command, &cancel)
+            .await
+            .with_context(|| format!("syncing {entity}"))?;
+        match outcome {
+            PassOutcome::Ran(report) => {
+                let c = report.counts;
+                println!(
+                    "{entity}: {} in {:.1}s, {} API calls, {} inserted, {} updated, {} unchanged, {} deleted",
+                    report.status.as_str(),
+                    report.elapsed.as_secs_f64(),
+                    report.api_calls,
+                    c.inserted,
+                    c.updated,
+                    c.unchanged,
+                    c.deleted
+                );
+                if let Some(error) = report.error {
+                    eprintln!("{entity}: {error}");
+                    all_succeeded = false;
+                }
+            }
+            PassOutcome::Skipped => {
+                eprintln!("{entity}: skipped, another process is syncing it right now");
+                all_succeeded = false;
+            }
+        }
+    }
+    Ok(if all_succeeded {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,38 @@
+//! `zoom-mirror status`: the last pass of each entity and what the mirror holds.
+
+use std::process::ExitCode;
+
+use zoom_mirror::config::Config;
+use zoom_mirror::db::{self, sync_runs, users};
+
+pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
+    let pool = db::pool(config.database_url()?, 1)?;
+    let mut conn = db::connection(&pool).await?;
+    let runs = sync_runs::latest_per_entity(&mut conn).await?;
+    println!("last sync pass per entity:");
+    if runs.is_empty() {
+        println!("  none yet (run `zoom-mirror sync`, or wait for the schedule)");
+    }
+    for run in &runs {
+        let c = run.counts();
+        println!(
+            "  {:<10} {:<10} started {} by {} on {}, {} API calls, {} inserted, {} updated, {} unchanged, {} deleted{}",
+            run.entity,
+            run.status,
+            run.started_at.format("%Y-%m-%d %H:%M:%SZ"),
+            run.triggered_by,
+            run.host,
+            run.api_calls,
+            c.inserted,
+            c.updated,
+            c.unchanged,
+            c.deleted,
+            run.error.as_deref().map(|e| format!("\n             error: {e}")).unwrap_or_default(),
+        );
+    }
+    println!("zoom.users:");
+    for row in users::count_by_status(&mut conn).await? {
+        println!("  {:<10} {}", row.status, row.users);
+    }
+    Ok(ExitCode::SUCCESS)
+}

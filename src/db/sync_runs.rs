@@ -1,0 +1,150 @@
+//! `zoom.sync_runs`: one row per pass, written when it starts and again when it ends.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::error::{DbError, query};
+use super::schema::sync_runs;
+
+/// Rows a pass wrote, skipped or marked deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub inserted: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub deleted: i64,
+}
+
+impl std::ops::AddAssign for RowCounts {
+    fn add_assign(&mut self, other: RowCounts) {
+        self.inserted += other.inserted;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.deleted += other.deleted;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+            RunStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Records a pass as running. The caller holds the entity's cluster lock, so any other
+/// `running` row of the entity belongs to a process that died: it is marked abandoned.
+pub async fn start(
+    conn: &mut AsyncPgConnection,
+    entity: &str,
+    triggered_by: &str,
+    host: &str,
+) -> Result<i64, DbError> {
+    diesel::update(
+        sync_runs::table
+            .filter(sync_runs::entity.eq(entity))
+            .filter(sync_runs::status.eq("running")),
+    )
+    .set((
+        sync_runs::status.eq("abandoned"),
+        sync_runs::error.eq("the process running this pass stopped before it finished"),
+    ))
+    .execute(conn)
+    .await
+    .map_err(query("marking abandoned sync runs"))?;
+    diesel::insert_into(sync_runs::table)
+        .values((
+            sync_runs::entity.eq(entity),
+            sync_runs::triggered_by.eq(triggered_by),
+            sync_runs::host.eq(host),
+        ))
+        .returning(sync_runs::id)
+        .get_result(conn)
+        .await
+        .map_err(query("recording the start of a sync run"))
+}
+
+pub async fn finish(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    status: RunStatus,
+    api_calls: i64,
+    counts: RowCounts,
+    error: Option<&str>,
+) -> Result<(), DbError> {
+    diesel::update(sync_runs::table.find(id))
+        .set((
+            sync_runs::status.eq(status.as_str()),
+            sync_runs::finished_at.eq(Utc::now()),
+            sync_runs::api_calls.eq(api_calls),
+            sync_runs::rows_inserted.eq(counts.inserted),
+            sync_runs::rows_updated.eq(counts.updated),
+            sync_runs::rows_unchanged.eq(counts.unchanged),
+            sync_runs::rows_deleted.eq(counts.deleted),
+            sync_runs::error.eq(error),
+        ))
+        .execute(conn)
+        .await
+        .map_err(query("recording the end of a sync run"))?;
+    Ok(())
+}
+
+/// One recorded pass.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sync_runs)]
+pub struct SyncRun {
+    pub id: i64,
+    pub entity: String,
+    pub triggered_by: String,
+    pub host: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub api_calls: i64,
+    pub rows_inserted: i64,
+    pub rows_updated: i64,
+    pub rows_unchanged: i64,
+    pub rows_deleted: i64,
+    pub error: Option<String>,
+}
+
+impl SyncRun {
+    pub fn counts(&self) -> RowCounts {
+        RowCounts {
+            inserted: self.rows_inserted,
+            updated: self.rows_updated,
+            unchanged: self.rows_unchanged,
+            deleted: self.rows_deleted,
+        }
+    }
+}
+
+pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<SyncRun, DbError> {
+    sync_runs::table
+        .find(id)
+        .select(SyncRun::as_select())
+        .get_result(conn)
+        .await
+        .map_err(query("reading a sync run"))
+}
+
+/// The latest pass of each entity.
+pub async fn latest_per_entity(conn: &mut AsyncPgConnection) -> Result<Vec<SyncRun>, DbError> {
+    sync_runs::table
+        .distinct_on(sync_runs::entity)
+        .order((sync_runs::entity, sync_runs::started_at.desc()))
+        .select(SyncRun::as_select())
+        .load(conn)
+        .await
+        .map_err(query("reading the latest sync runs"))
+}

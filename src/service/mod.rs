@@ -1,0 +1,59 @@
+//! The daemon (`zoom-mirror run`): scheduled sync jobs, systemd readiness and watchdog, and a
+//! graceful stop on SIGTERM/SIGINT.
+
+mod scheduler;
+mod signals;
+mod systemd;
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Config;
+use crate::sync::SyncContext;
+
+pub use scheduler::enabled_jobs;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("the job scheduler failed: {0}")]
+    Scheduler(#[from] tokio_cron_scheduler::JobSchedulerError),
+
+    #[error("cannot listen for shutdown signals: {0}")]
+    Signals(#[source] std::io::Error),
+}
+
+/// Runs until SIGTERM or SIGINT, then lets running passes commit their current page and stop,
+/// waiting at most `service.shutdown_timeout`.
+pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> {
+    let cancel = CancellationToken::new();
+    let tracker = TaskTracker::new();
+    let stop = signals::shutdown_signal().map_err(ServiceError::Signals)?;
+
+    let mut scheduler = scheduler::start(config, ctx, cancel.clone(), tracker.clone()).await?;
+    systemd::ready();
+    let watchdog = systemd::spawn_watchdog(cancel.clone());
+
+    let signal = stop.await;
+    tracing::info!(signal, "stopping: running passes finish their current page");
+    systemd::stopping();
+    cancel.cancel();
+    scheduler.shutdown().await?;
+    tracker.close();
+    drain(&tracker, config.service.shutdown_timeout).await;
+    if let Some(watchdog) = watchdog {
+        watchdog.abort();
+    }
+    Ok(())
+}
+
+async fn drain(tracker: &TaskTracker, timeout: Duration) {
+    if tokio::time::timeout(timeout, tracker.wait()).await.is_err() {
+        tracing::warn!(
+            running = tracker.len(),
+            ?timeout,
+            "passes still running at the shutdown timeout; exiting anyway (the next pass marks them abandoned)"
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! The real binary: `run` syncs on its schedule and stops cleanly on SIGTERM; `demo` and `sync`
+//! work from the environment alone.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use secrecy::ExposeSecret;
+use zoom_mirror::db::sync_runs;
+
+use crate::support::TestApp;
+
+const BIN: &str = env!("CARGO_BIN_EXE_zoom-mirror");
+
+/// The binary with an environment pointing at `app`'s database and simulator, and nothing else.
+fn command(app: &TestApp, args: &[&str]) -> Command {
+    let c = app.sim.credentials();
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DATABASE_URL", app.db.url().expose_secret())
+        .env("ZOOM_API_BASE_URL", app.sim.api_base_url().as_str())
+        .env("ZOOM_OAUTH_BASE_URL", app.sim.oauth_base_url().as_str())
+        .env("ZOOM_ACCOUNT_ID", &c.account_id)
+        .env("ZOOM_CLIENT_ID", &c.client_id)
+        .env("ZOOM_CLIENT_SECRET", &c.client_secret)
+        .env("RUST_LOG", "info");
+    command
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn run_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
+    let app = TestApp::new(25).await;
+    let config = std::env::temp_dir().join(format!("zm-run-{}.toml", std::process::id()));
+    std::fs::write(&config, "[sync.users]\nschedule = \"*/1 * * * * *\"\n").unwrap();
+    let child = command(&app, &["--config", config.to_str().unwrap(), "run"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut conn = app.conn().await;
+    loop {
+        let runs = sync_runs::latest_per_entity(&mut conn).await.unwrap();
+        if runs.iter().any(|r| r.status == "succeeded" && r.triggered_by == "schedule") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no scheduled pass succeeded within 30 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exited = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+    std::fs::remove_file(&config).ok();
+    let stderr = String::from_utf8_lossy(&exited.stderr);
+    assert!(exited.status.success(), "exit {:?}: {stderr}", exited.status);
+    assert!(stderr.contains("sync pass succeeded"), "one line per pass: {stderr}");
+    assert!(stderr.contains("SIGTERM"), "{stderr}");
+    assert_eq!(app.users().await.len(), app.handle().all_listed_users().len());
+    let runs = sync_runs::latest_per_entity(&mut conn).await.unwrap();
+    assert!(runs.iter().all(|r| r.status != "running"), "nothing left running: {runs:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_command_exits_zero_only_when_every_pass_succeeded() {
+    let app = TestApp::new(15).await;
+    let ok = command(&app, &["sync", "users"]).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("users: succeeded"));
+
+    app.handle().inject(zoom_mirror::simulator::Fault::new(zoom_mirror::simulator::FaultKind::DailyLimit));
+    let failed = command(&app, &["sync"]).output().unwrap();
+    assert!(!failed.status.success());
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("daily limit"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_mirrors_a_simulated_account_into_database_url() {
+    let db = crate::support::TestDb::new().await;
+    let out = Command::new(BIN)
+        .args(["demo", "--users", "30"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DATABASE_URL", db.url().expose_secret())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("30 inserted"), "{stdout}");
+
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    use diesel_async::RunQueryDsl;
+    let count: Count = diesel::sql_query("SELECT count(*) AS n FROM zoom.users")
+        .get_result(&mut db.connect().await)
+        .await
+        .unwrap();
+    assert_eq!(count.n, 30);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_is_idempotent_and_status_reports_the_mirror() {
+    let app = TestApp::new(12).await;
+    let migrate = command(&app, &["migrate"]).output().unwrap();
+    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    assert!(String::from_utf8_lossy(&migrate.stdout).contains("up to date"), "the template is already migrated");
+
+    app.sync_users().await;
+    let status = command(&app, &["status"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(stdout.contains("users") && stdout.contains("succeeded"), "{stdout}");
+    assert!(stdout.contains("active"), "{stdout}");
+}

@@ -1,0 +1,128 @@
+//! `TestApp`: a fresh database, a simulator with its own account, and a sync context wired to
+//! both, as the daemon wires them.
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use secrecy::SecretString;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use zoom_mirror::config::{ZoomConfig, ZoomCredentials};
+use zoom_mirror::db::schema::users;
+use zoom_mirror::simulator::{AccountSpec, RunningSimulator, SimHandle, Simulator, SimulatorConfig};
+use zoom_mirror::sync::{Entity, PassOutcome, PassReport, SyncContext, Trigger, run_pass};
+use zoom_mirror::zoom::{Plan, ZoomClient};
+
+use super::TestDb;
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub sim: RunningSimulator,
+    pub ctx: SyncContext,
+}
+
+impl TestApp {
+    /// An account of `users` users from seed 7, on the Pro plan.
+    pub async fn new(users: usize) -> TestApp {
+        Self::with(
+            SimulatorConfig {
+                account: AccountSpec { users, seed: 7 },
+                ..SimulatorConfig::default()
+            },
+            |_| {},
+        )
+        .await
+    }
+
+    /// A custom simulator, and a hook to adjust the client's settings.
+    pub async fn with(sim: SimulatorConfig, tweak: impl FnOnce(&mut ZoomConfig)) -> TestApp {
+        let db = TestDb::new().await;
+        let sim = Simulator::start(sim).await.expect("starting the simulator");
+        let mut zoom = zoom_config(&sim);
+        tweak(&mut zoom);
+        let ctx = SyncContext::new(db.url(), 4, &zoom, credentials(&sim)).expect("a sync context");
+        TestApp { db, sim, ctx }
+    }
+
+    pub fn handle(&self) -> SimHandle {
+        self.sim.handle()
+    }
+
+    pub fn client(&self) -> &ZoomClient {
+        &self.ctx.client
+    }
+
+    pub async fn sync_users(&self) -> PassReport {
+        match run_pass(&self.ctx, Entity::Users, Trigger::Command, &CancellationToken::new())
+            .await
+            .expect("the pass is recorded")
+        {
+            PassOutcome::Ran(report) => report,
+            PassOutcome::Skipped => panic!("the pass was skipped: nothing else should hold the lock"),
+        }
+    }
+
+    pub async fn conn(&self) -> AsyncPgConnection {
+        self.db.connect().await
+    }
+
+    /// Every row of `zoom.users`, by email.
+    pub async fn users(&self) -> Vec<MirroredUser> {
+        users::table
+            .order(users::email)
+            .select(MirroredUser::as_select())
+            .load(&mut self.conn().await)
+            .await
+            .expect("reading zoom.users")
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct MirroredUser {
+    pub row_id: i64,
+    pub id: Option<String>,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub user_type: Option<i32>,
+    pub status: Option<String>,
+    pub pmi: Option<i64>,
+    pub dept: Option<String>,
+    pub timezone: Option<String>,
+    pub raw: serde_json::Value,
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Client settings for the simulator: the product defaults, with quicker retries.
+pub fn zoom_config(sim: &RunningSimulator) -> ZoomConfig {
+    ZoomConfig {
+        account_id: None,
+        client_id: None,
+        client_secret: None,
+        api_base_url: sim.api_base_url(),
+        oauth_base_url: sim.oauth_base_url(),
+        plan: Plan::Pro,
+        rate_limit_share: 0.8,
+        rate_limit_overrides: Vec::new(),
+        request_timeout: Duration::from_secs(10),
+        max_attempts: 4,
+        max_retry_time: Duration::from_secs(20),
+    }
+}
+
+pub fn credentials(sim: &RunningSimulator) -> ZoomCredentials {
+    let c = sim.credentials();
+    ZoomCredentials {
+        account_id: c.account_id.clone(),
+        client_id: c.client_id.clone(),
+        client_secret: SecretString::from(c.client_secret.clone()),
+    }
+}
+
+/// The simulator's base URL with a path, for tests that call it without the client.
+pub fn api_url(sim: &RunningSimulator, path: &str) -> Url {
+    Url::parse(&format!("{}/{path}", sim.api_base_url().as_str().trim_end_matches('/'))).expect("a URL")
+}

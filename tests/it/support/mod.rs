@@ -1,0 +1,7 @@
+//! The test harness: real PostgreSQL, the simulator over real HTTP, the real client and jobs.
+
+pub mod app;
+mod test_db;
+
+pub use app::TestApp;
+pub use test_db::TestDb;
