@@ -95,36 +95,37 @@ pub async fn upsert(conn: &mut AsyncPgConnection, rows: &[UserRow<'_>]) -> Resul
 
     let (known, pending): (Vec<UserRow<'_>>, Vec<UserRow<'_>>) =
         rows.iter().copied().partition(|r| r.id.is_some());
+    // The rest of the statement is the same for both conflict targets.
+    macro_rules! upsert_returning_inserted {
+        ($on_conflict:expr, $what:literal) => {
+            $on_conflict
+                .do_update()
+                .set(from_excluded!())
+                .filter(changed!())
+                .returning(inserted())
+                .get_results::<bool>(conn)
+                .await
+                .map_err(query($what))?
+        };
+    }
     let mut returned: Vec<bool> = Vec::with_capacity(rows.len());
     for chunk in known.chunks(ROWS_PER_STATEMENT) {
         adopt_activated(conn, chunk).await?;
-        returned.extend(
+        returned.extend(upsert_returning_inserted!(
             diesel::insert_into(users::table)
                 .values(chunk)
-                .on_conflict(users::id)
-                .do_update()
-                .set(from_excluded!())
-                .filter(changed!())
-                .returning(inserted())
-                .get_results::<bool>(conn)
-                .await
-                .map_err(query("upserting users"))?,
-        );
+                .on_conflict(users::id),
+            "upserting users"
+        ));
     }
     for chunk in pending.chunks(ROWS_PER_STATEMENT) {
-        returned.extend(
+        returned.extend(upsert_returning_inserted!(
             diesel::insert_into(users::table)
                 .values(chunk)
                 .on_conflict(users::email)
-                .filter_target(users::id.is_null())
-                .do_update()
-                .set(from_excluded!())
-                .filter(changed!())
-                .returning(inserted())
-                .get_results::<bool>(conn)
-                .await
-                .map_err(query("upserting pending users"))?,
-        );
+                .filter_target(users::id.is_null()),
+            "upserting pending users"
+        ));
     }
     let inserted = returned.iter().filter(|i| **i).count() as i64;
     let written = returned.len() as i64;

@@ -89,7 +89,7 @@ async fn demo_mirrors_a_simulated_account_into_database_url() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("30 inserted"), "{stdout}");
+    assert!(stdout.contains("users: succeeded") && stdout.contains("30 inserted"), "{stdout}");
 
     #[derive(diesel::QueryableByName)]
     struct Count {

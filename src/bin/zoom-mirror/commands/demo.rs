@@ -45,16 +45,7 @@ pub async fn demo(config: &Config, users: usize, seed: u64) -> anyhow::Result<Ex
         return Err(error).context("mirroring the simulated account");
     }
 
-    let c = report.counts;
-    println!(
-        "Mirrored users in {:.1}s with {} API calls: {} inserted, {} updated, {} unchanged, {} marked deleted.",
-        report.elapsed.as_secs_f64(),
-        report.api_calls,
-        c.inserted,
-        c.updated,
-        c.unchanged,
-        c.deleted
-    );
+    println!("Mirrored {}", super::summary(&report));
     let mut conn = db::connection(&ctx.pool).await?;
     println!("zoom.users by status:");
     for row in users::count_by_status(&mut conn).await? {

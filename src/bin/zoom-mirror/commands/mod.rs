@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use zoom_mirror::config::Config;
 use zoom_mirror::db;
 use zoom_mirror::service;
-use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, Trigger, run_pass};
+use zoom_mirror::sync::{Entity, PassOutcome, PassReport, SyncContext, Trigger, run_pass};
 
 pub use demo::demo;
 pub use status::status;
@@ -73,17 +73,7 @@ pub async fn sync(config: &Config, entities: &[Entity]) -> anyhow::Result<ExitCo
             .with_context(|| format!("syncing {entity}"))?;
         match outcome {
             PassOutcome::Ran(report) => {
-                let c = report.counts;
-                println!(
-                    "{entity}: {} in {:.1}s, {} API calls, {} inserted, {} updated, {} unchanged, {} deleted",
-                    report.status.as_str(),
-                    report.elapsed.as_secs_f64(),
-                    report.api_calls,
-                    c.inserted,
-                    c.updated,
-                    c.unchanged,
-                    c.deleted
-                );
+                println!("{}", summary(&report));
                 if let Some(error) = report.error {
                     eprintln!("{entity}: {error}");
                     all_succeeded = false;
@@ -100,4 +90,20 @@ pub async fn sync(config: &Config, entities: &[Entity]) -> anyhow::Result<ExitCo
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// One line per pass: what `sync` and `demo` print.
+fn summary(report: &PassReport) -> String {
+    let c = report.counts;
+    format!(
+        "{}: {} in {:.1}s, {} API calls, {} inserted, {} updated, {} unchanged, {} deleted",
+        report.entity,
+        report.status.as_str(),
+        report.elapsed.as_secs_f64(),
+        report.api_calls,
+        c.inserted,
+        c.updated,
+        c.unchanged,
+        c.deleted
+    )
 }

@@ -1,0 +1,7 @@
+//! One integration-test binary (see STYLE.md): real PostgreSQL, the simulator over real HTTP.
+
+mod config;
+mod daemon;
+mod support;
+mod users_sync;
+mod zoom_client;
