@@ -2,6 +2,7 @@
 //! validated. Everything downstream takes these types; nothing downstream reads the environment.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -11,6 +12,8 @@ use crate::zoom::plan::{Label, Plan};
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The file the configuration was read from, if any; `check-config` prints it.
+    pub file: Option<PathBuf>,
     pub database: DatabaseConfig,
     pub zoom: ZoomConfig,
     pub webhooks: WebhooksConfig,

@@ -1,4 +1,209 @@
-//! `zoom-mirror simulate` (placeholder until the simulator lands in this session).
+//! `zoom-mirror simulate`: serve the simulator on a fixed address, for demos and manual runs.
+
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use super::server::base_url;
+use super::{
+    AccountSpec, Fault, FaultKind, SimCredentials, Simulator, SimulatorConfig, SimulatorError,
+};
+use crate::zoom::plan::Plan;
 
 #[derive(Debug, clap::Args)]
-pub struct SimulateArgs {}
+pub struct SimulateArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9090")]
+    pub listen: SocketAddr,
+    /// Users in the generated account.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub users: usize,
+    /// Seed of the generated account: the same seed gives the same account.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Plan whose rate limits are enforced: free, pro or business_plus.
+    #[arg(long, value_name = "PLAN", default_value = "pro")]
+    pub plan: Plan,
+    /// Lifetime of access tokens, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub token_ttl_secs: u64,
+    /// Lifetime of next_page_tokens, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 900)]
+    pub page_token_ttl_secs: u64,
+    /// Delay every API call by this many milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub latency_ms: Option<u64>,
+    /// Answer every Nth API call with an HTML 502 page, as a failing proxy would.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub fail_every: Option<u32>,
+}
+
+impl SimulateArgs {
+    fn config(&self) -> SimulatorConfig {
+        SimulatorConfig {
+            account: AccountSpec {
+                users: self.users,
+                seed: self.seed,
+            },
+            plan: self.plan,
+            token_ttl: Duration::from_secs(self.token_ttl_secs),
+            page_token_ttl: Duration::from_secs(self.page_token_ttl_secs),
+            ..SimulatorConfig::default()
+        }
+    }
+
+    fn faults(&self) -> Vec<Fault> {
+        let latency = self
+            .latency_ms
+            .map(|ms| Fault::new(FaultKind::Latency(Duration::from_millis(ms))));
+        let failures = self
+            .fail_every
+            .map(|n| Fault::new(FaultKind::Html5xx { status: 502 }).every(n));
+        latency.into_iter().chain(failures).collect()
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn run(args: SimulateArgs) -> Result<(), SimulatorError> {
+    let simulator = Simulator::new(args.config());
+    let handle = simulator.handle();
+    for fault in args.faults() {
+        handle.inject(fault);
+    }
+    let bind_error = |source| SimulatorError::Bind {
+        addr: args.listen.to_string(),
+        source,
+    };
+    let listener = TcpListener::bind(args.listen).await.map_err(bind_error)?;
+    let addr = listener.local_addr().map_err(bind_error)?;
+    let shutdown = shutdown_signal()?;
+    println!("{}", banner(addr, &args, simulator.credentials()));
+    simulator.serve(listener, shutdown).await?;
+    println!("Zoom simulator stopped.");
+    Ok(())
+}
+
+/// What to tell the person who started it: where it is, and how to point zoom-mirror at it.
+fn banner(addr: SocketAddr, args: &SimulateArgs, credentials: &SimCredentials) -> String {
+    let addr = reachable(addr);
+    let api = base_url(addr, "/v2");
+    let oauth = base_url(addr, "");
+    let oauth = oauth.as_str().trim_end_matches('/');
+    format!(
+        "Zoom simulator: {users} users (seed {seed}), {plan} plan limits, listening on {addr}\n\
+         \n\
+         The credentials are fake. Point zoom-mirror at the simulator with:\n\
+         \n\
+         export ZOOM_API_BASE_URL={api}\n\
+         export ZOOM_OAUTH_BASE_URL={oauth}\n\
+         export ZOOM_ACCOUNT_ID={account}\n\
+         export ZOOM_CLIENT_ID={client}\n\
+         export ZOOM_CLIENT_SECRET={secret}\n\
+         export ZOOM_PLAN={plan}\n\
+         \n\
+         Stop with Ctrl-C.",
+        users = args.users,
+        seed = args.seed,
+        plan = args.plan,
+        account = credentials.account_id,
+        client = credentials.client_id,
+        secret = credentials.client_secret,
+    )
+}
+
+/// A wildcard listen address is not one a client can dial; name loopback instead.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv4Addr::LOCALHOST, addr.port()))
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    }
+}
+
+/// Installed before serving, so a failure to install shows up at start, not at stop.
+fn shutdown_signal() -> Result<impl Future<Output = ()> + Send + 'static, SimulatorError> {
+    #[cfg(unix)]
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(SimulatorError::Signal)?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: SimulateArgs,
+    }
+
+    #[test]
+    fn defaults_match_the_documented_ones() {
+        let args = Cli::parse_from(["simulate"]).args;
+        assert_eq!(args.listen, "127.0.0.1:9090".parse().unwrap());
+        let config = args.config();
+        assert_eq!(
+            config.account,
+            AccountSpec {
+                users: 100,
+                seed: 1
+            }
+        );
+        assert_eq!(config.plan, Plan::Pro);
+        assert_eq!(config.token_ttl, Duration::from_secs(3600));
+        assert_eq!(config.page_token_ttl, Duration::from_secs(900));
+        assert!(args.faults().is_empty());
+    }
+
+    #[test]
+    fn fault_options_become_faults_on_every_call() {
+        let args = Cli::parse_from([
+            "simulate",
+            "--plan",
+            "business_plus",
+            "--latency-ms",
+            "25",
+            "--fail-every",
+            "4",
+        ])
+        .args;
+        assert_eq!(args.config().plan, Plan::BusinessPlus);
+        assert_eq!(
+            args.faults(),
+            [
+                Fault::new(FaultKind::Latency(Duration::from_millis(25))),
+                Fault::new(FaultKind::Html5xx { status: 502 }).every(4),
+            ]
+        );
+        assert!(Cli::try_parse_from(["simulate", "--fail-every", "0"]).is_err());
+        assert!(Cli::try_parse_from(["simulate", "--plan", "enterprise"]).is_err());
+    }
+
+    #[test]
+    fn the_banner_names_a_dialable_address_and_every_variable() {
+        let args = Cli::parse_from(["simulate", "--listen", "0.0.0.0:9191"]).args;
+        let text = banner(args.listen, &args, &SimCredentials::default());
+        assert!(text.contains("export ZOOM_API_BASE_URL=http://127.0.0.1:9191/v2\n"));
+        assert!(text.contains("export ZOOM_OAUTH_BASE_URL=http://127.0.0.1:9191\n"));
+        for var in ["ZOOM_ACCOUNT_ID=", "ZOOM_CLIENT_ID=", "ZOOM_CLIENT_SECRET="] {
+            assert!(text.contains(var), "{var}");
+        }
+    }
+}

@@ -1,4 +1,103 @@
-//! The Zoom simulator: an HTTP server that behaves like Zoom for everything the client uses.
-//! The production path never calls it.
+//! The Zoom simulator: an HTTP server that behaves like Zoom for everything the client uses
+//! (ZOOM-API.md §2–§8), for tests, benchmarks and the demo. The production path never calls it.
+//!
+//! One request to the API goes through `api::gate` (faults, token, scope, rate limits) and
+//! then its handler; everything it knows lives in `state::SimState`, which tests drive and
+//! inspect through a [`SimHandle`].
 
+mod account;
+mod api;
 pub mod cli;
+mod faults;
+mod handle;
+mod limits;
+mod oauth;
+mod pages;
+mod pools;
+mod respond;
+mod server;
+mod state;
+mod stats;
+mod tokens;
+mod user;
+mod users;
+
+#[cfg(test)]
+mod tests;
+
+use std::time::Duration;
+
+use crate::zoom::plan::Plan;
+
+pub use account::AccountSpec;
+pub use faults::{Fault, FaultKind};
+pub use handle::SimHandle;
+pub use server::{RunningSimulator, Simulator};
+pub use stats::{LabelStats, SimStats};
+pub use user::{SimUser, UserStatus};
+
+/// Everything a simulator is started with. Later changes go through [`SimHandle`].
+#[derive(Debug, Clone)]
+pub struct SimulatorConfig {
+    /// The generated account; the same spec always yields the same users.
+    pub account: AccountSpec,
+    /// Sets the per-label window limits and the daily caps that are enforced.
+    pub plan: Plan,
+    pub credentials: SimCredentials,
+    /// Lifetime of an access token (Zoom: one hour).
+    pub token_ttl: Duration,
+    /// Lifetime of a `next_page_token` (Zoom: 15 minutes).
+    pub page_token_ttl: Duration,
+    /// Scopes granted to every token; a call whose scope is missing gets 400/4711.
+    pub scopes: Vec<String>,
+    /// Whether per-second 429s carry `Retry-After`. Zoom documents it only on daily 429s, so a
+    /// client must cope without it; turn it on to test the other branch.
+    pub qps_retry_after: bool,
+}
+
+impl Default for SimulatorConfig {
+    fn default() -> Self {
+        SimulatorConfig {
+            account: AccountSpec::default(),
+            plan: Plan::Pro,
+            credentials: SimCredentials::default(),
+            token_ttl: Duration::from_secs(3600),
+            page_token_ttl: Duration::from_secs(15 * 60),
+            scopes: tokens::ALL_SCOPES.iter().map(|s| s.to_string()).collect(),
+            qps_retry_after: false,
+        }
+    }
+}
+
+/// The Server-to-Server OAuth app credentials the simulator accepts. They are fake by design.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimCredentials {
+    pub account_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl Default for SimCredentials {
+    fn default() -> Self {
+        // Shaped like Zoom's (22-character ids, 32-character secret) so length checks pass.
+        SimCredentials {
+            account_id: "SIMaccount_demo_000001".to_owned(),
+            client_id: "SIMclient_demo_0000001".to_owned(),
+            client_secret: "sim-secret-not-a-real-credential".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimulatorError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the simulator's HTTP server failed: {0}")]
+    Serve(#[source] std::io::Error),
+    #[error("cannot install the shutdown signal handler: {0}")]
+    Signal(#[source] std::io::Error),
+}

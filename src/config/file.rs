@@ -1,0 +1,330 @@
+//! The TOML file as written. Every key is optional and has its default here; unknown keys are
+//! refused so that a typo fails `check-config` instead of silently keeping a default.
+
+use std::fs;
+use std::path::Path;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use super::error::ConfigError;
+use super::secrets;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct FileConfig {
+    /// `[database]`: the PostgreSQL database holding the mirror.
+    pub database: DatabaseFile,
+    /// `[zoom]`: the Zoom account, its app credentials and how hard to call its API.
+    pub zoom: ZoomFile,
+    /// `[webhooks]`: verification of Zoom's event notifications.
+    pub webhooks: WebhooksFile,
+    /// `[http]`: the listener for webhooks, health and metrics.
+    pub http: HttpFile,
+    /// `[sync]`: one table per entity, each with its schedule.
+    pub sync: SyncFile,
+    /// `[service]`: how the daemon behaves under its service manager.
+    pub service: ServiceFile,
+    /// `[log]`: log output.
+    pub log: LogFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct DatabaseFile {
+    /// Postgres connection URL, a secret (it holds the password). `DATABASE_URL` overrides it.
+    pub url: Option<SecretString>,
+    /// Size of the connection pool.
+    pub max_connections: usize,
+}
+
+impl Default for DatabaseFile {
+    fn default() -> Self {
+        DatabaseFile {
+            url: None,
+            max_connections: 10,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct ZoomFile {
+    /// The Server-to-Server OAuth app's account ID. `ZOOM_ACCOUNT_ID` overrides it.
+    pub account_id: Option<String>,
+    /// The app's client ID. `ZOOM_CLIENT_ID` overrides it.
+    pub client_id: Option<String>,
+    /// The app's client secret. `ZOOM_CLIENT_SECRET` overrides it.
+    pub client_secret: Option<SecretString>,
+    /// Base of every API call. `ZOOM_API_BASE_URL` overrides it.
+    pub api_base_url: String,
+    /// Base of the OAuth token URL, `{base}/oauth/token`. `ZOOM_OAUTH_BASE_URL` overrides it.
+    pub oauth_base_url: String,
+    /// The account's plan, which sets Zoom's rate limits. `ZOOM_PLAN` overrides it.
+    pub plan: String,
+    /// Fraction of the plan's limits this daemon may use. `ZOOM_RATE_LIMIT_SHARE` overrides it.
+    pub rate_limit_share: f64,
+    /// Timeout of one HTTP request, in seconds.
+    pub request_timeout_secs: u64,
+    /// Attempts per call for retryable failures, the first included.
+    pub max_attempts: u32,
+    /// Upper bound on the time one call may wait between retries, in seconds.
+    pub max_retry_secs: u64,
+    /// `[zoom.rate_limits]`: per-label overrides of plan × share.
+    pub rate_limits: RateLimitsFile,
+}
+
+impl Default for ZoomFile {
+    fn default() -> Self {
+        ZoomFile {
+            account_id: None,
+            client_id: None,
+            client_secret: None,
+            api_base_url: "https://api.zoom.us/v2".into(),
+            oauth_base_url: "https://zoom.us".into(),
+            plan: "pro".into(),
+            rate_limit_share: 0.8,
+            request_timeout_secs: 30,
+            max_attempts: 5,
+            max_retry_secs: 120,
+            rate_limits: RateLimitsFile::default(),
+        }
+    }
+}
+
+/// Requests per second per Zoom rate-limit label, replacing plan × share for that label.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct RateLimitsFile {
+    /// Requests per second for Light calls.
+    pub light: Option<f64>,
+    /// Requests per second for Medium calls.
+    pub medium: Option<f64>,
+    /// Requests per second for Heavy calls.
+    pub heavy: Option<f64>,
+    /// Requests per second for Resource-intensive calls.
+    pub resource_intensive: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct WebhooksFile {
+    /// The webhook secret token of the Zoom app. `ZOOM_WEBHOOK_SECRET_TOKEN` overrides it.
+    pub secret_token: Option<SecretString>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct HttpFile {
+    /// IP address and port of the listener. `ZOOM_MIRROR_LISTEN` overrides it.
+    pub listen: String,
+}
+
+impl Default for HttpFile {
+    fn default() -> Self {
+        HttpFile {
+            listen: "127.0.0.1:8080".into(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct SyncFile {
+    /// `[sync.users]`: the users table.
+    pub users: JobFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct JobFile {
+    /// Whether `run` schedules this sync and `sync` without arguments includes it.
+    pub enabled: bool,
+    /// Six-field cron expression, seconds first, evaluated in UTC.
+    pub schedule: String,
+}
+
+impl Default for JobFile {
+    fn default() -> Self {
+        JobFile {
+            enabled: true,
+            schedule: "0 0 * * * *".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct ServiceFile {
+    /// Seconds `run` waits for running passes after SIGTERM; keep it below the unit's
+    /// TimeoutStopSec so that systemd never has to kill the daemon.
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for ServiceFile {
+    fn default() -> Self {
+        ServiceFile {
+            shutdown_timeout_secs: 50,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct LogFile {
+    /// `text` or `json`. `ZOOM_MIRROR_LOG_FORMAT` overrides it.
+    pub format: String,
+}
+
+impl Default for LogFile {
+    fn default() -> Self {
+        LogFile {
+            format: "text".into(),
+        }
+    }
+}
+
+impl FileConfig {
+    /// Reads and parses `path`; `what` says who named it, for the error.
+    pub fn read(path: &Path, what: &str) -> Result<FileConfig, ConfigError> {
+        let text = fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            what: what.to_owned(),
+            path: path.to_owned(),
+            source,
+        })?;
+        FileConfig::parse(&text, path)
+    }
+
+    fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
+        let deserializer = toml::Deserializer::parse(text).map_err(|error| {
+            let (line, column) = position(text, error.span().map_or(0, |span| span.start));
+            // Only the message: toml's Display quotes the offending line, which may hold a secret.
+            ConfigError::Syntax {
+                file: path.to_owned(),
+                line,
+                column,
+                reason: error.message().to_owned(),
+            }
+        })?;
+        serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            let key = error.path().to_string();
+            let reason = error.into_inner().message().to_owned();
+            // serde words every refused key this way (`de::Error::unknown_field`).
+            if let Some(expected) = reason.strip_prefix("unknown field ") {
+                let expected = expected.split_once(", ").map_or("", |(_, rest)| rest);
+                return ConfigError::Unknown {
+                    key,
+                    file: path.to_owned(),
+                    expected: expected.to_owned(),
+                };
+            }
+            // serde quotes the offending value, and a mistyped secret is still a secret.
+            let reason = if secrets::is_secret_key(&key) {
+                "must be a string".to_owned()
+            } else {
+                reason
+            };
+            ConfigError::Malformed {
+                key,
+                file: path.to_owned(),
+                reason,
+            }
+        })
+    }
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use secrecy::ExposeSecret;
+
+    use super::FileConfig;
+    use crate::config::ConfigError;
+
+    fn parse(text: &str) -> Result<FileConfig, ConfigError> {
+        FileConfig::parse(text, Path::new("test.toml"))
+    }
+
+    #[test]
+    fn an_empty_file_is_all_defaults() {
+        let file = parse("").unwrap();
+        assert_eq!(file.zoom.plan, "pro");
+        assert_eq!(file.database.max_connections, 10);
+        assert_eq!(file.sync.users.schedule, "0 0 * * * *");
+        assert!(file.sync.users.enabled);
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_dotted_path_and_the_file() {
+        let error = parse("[sync.users]\nschedul = \"0 0 * * * *\"\n").unwrap_err();
+        let ConfigError::Unknown { key, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(key, "sync.users.schedul");
+        let message = error.to_string();
+        assert!(
+            message.starts_with("test.toml: unknown key `sync.users.schedul`"),
+            "{message}"
+        );
+        assert!(message.contains("`schedule`"), "{message}");
+    }
+
+    #[test]
+    fn an_unknown_section_is_named() {
+        let error = parse("[databse]\nurl = \"x\"\n").unwrap_err();
+        assert!(
+            matches!(&error, ConfigError::Unknown { key, .. } if key == "databse"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_mistyped_value_is_named() {
+        let error = parse("[database]\nmax_connections = \"ten\"\n").unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with("test.toml: database.max_connections: invalid type"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_mistyped_secret_is_not_echoed() {
+        let error = parse("[zoom]\nclient_secret = 981273645\n").unwrap_err();
+        let message = error.to_string();
+        assert_eq!(message, "test.toml: zoom.client_secret: must be a string");
+    }
+
+    #[test]
+    fn a_syntax_error_gives_the_position_but_not_the_line() {
+        let error = parse("[zoom]\nclient_secret = hunter2\n").unwrap_err();
+        let message = error.to_string();
+        assert!(message.starts_with("test.toml:2:17: "), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[test]
+    fn integers_are_accepted_where_fractions_are_expected() {
+        let file = parse("[zoom]\nrate_limit_share = 1\n[zoom.rate_limits]\nheavy = 5\n").unwrap();
+        assert_eq!(file.zoom.rate_limit_share, 1.0);
+        assert_eq!(file.zoom.rate_limits.heavy, Some(5.0));
+    }
+
+    #[test]
+    fn secrets_parse_into_secret_strings() {
+        let file = parse("[webhooks]\nsecret_token = \"tok\"\n").unwrap();
+        let token = file.webhooks.secret_token.unwrap();
+        assert_eq!(token.expose_secret(), "tok");
+    }
+}

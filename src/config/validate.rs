@@ -1,0 +1,461 @@
+//! From the merged file to the effective [`Config`]: every value checked, every problem kept so
+//! that one `check-config` run reports them all.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use croner::parser::{CronParser, Seconds};
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+use super::env::Origins;
+use super::error::{ConfigError, ConfigErrors};
+use super::file::{DatabaseFile, FileConfig, ZoomFile};
+use super::model::{
+    Config, DatabaseConfig, HttpConfig, JobConfig, LogConfig, LogFormat, ServiceConfig, SyncConfig,
+    WebhooksConfig, ZoomConfig,
+};
+use crate::zoom::plan::{Label, Plan};
+
+/// Builds the effective configuration, or returns `errors` plus every problem found here.
+pub(super) fn validate(
+    file: FileConfig,
+    path: Option<PathBuf>,
+    origins: &Origins,
+    mut errors: Vec<ConfigError>,
+) -> Result<Config, ConfigErrors> {
+    let mut check = Check {
+        origins,
+        errors: &mut errors,
+    };
+    let database = database(&mut check, file.database);
+    let zoom = zoom(&mut check, file.zoom);
+    let listen = check.value("http.listen", listen_addr(&file.http.listen));
+    let schedule = check.value("sync.users.schedule", cron(&file.sync.users.schedule));
+    let shutdown_timeout = check.value(
+        "service.shutdown_timeout_secs",
+        at_least_one(file.service.shutdown_timeout_secs),
+    );
+    let format = check.value("log.format", log_format(&file.log.format));
+    match (database, zoom, listen, schedule, shutdown_timeout, format) {
+        (
+            Some(database),
+            Some(zoom),
+            Some(listen),
+            Some(schedule),
+            Some(shutdown),
+            Some(format),
+        ) if errors.is_empty() => Ok(Config {
+            file: path,
+            database,
+            zoom,
+            webhooks: WebhooksConfig {
+                secret_token: file.webhooks.secret_token,
+            },
+            http: HttpConfig { listen },
+            sync: SyncConfig {
+                users: JobConfig {
+                    enabled: file.sync.users.enabled,
+                    schedule,
+                },
+            },
+            service: ServiceConfig {
+                shutdown_timeout: Duration::from_secs(shutdown),
+            },
+            log: LogConfig { format },
+        }),
+        _ => Err(ConfigErrors(errors)),
+    }
+}
+
+fn database(check: &mut Check, file: DatabaseFile) -> Option<DatabaseConfig> {
+    let url = check.optional("database.url", file.url, postgres_url);
+    let max_connections = check.value(
+        "database.max_connections",
+        at_least_one(file.max_connections),
+    );
+    Some(DatabaseConfig {
+        url: url?,
+        max_connections: max_connections?,
+    })
+}
+
+fn zoom(check: &mut Check, file: ZoomFile) -> Option<ZoomConfig> {
+    let account_id = check.optional("zoom.account_id", file.account_id, |id| identifier(id));
+    let client_id = check.optional("zoom.client_id", file.client_id, |id| identifier(id));
+    let api_base_url = check.value(
+        "zoom.api_base_url",
+        http_url(&file.api_base_url, "https://api.zoom.us/v2"),
+    );
+    let oauth_base_url = check.value(
+        "zoom.oauth_base_url",
+        http_url(&file.oauth_base_url, "https://zoom.us"),
+    );
+    let plan = check.value("zoom.plan", file.plan.parse::<Plan>());
+    let share = check.value("zoom.rate_limit_share", fraction(file.rate_limit_share));
+    let limits = file.rate_limits;
+    let overrides = [
+        ("zoom.rate_limits.light", Label::Light, limits.light),
+        ("zoom.rate_limits.medium", Label::Medium, limits.medium),
+        ("zoom.rate_limits.heavy", Label::Heavy, limits.heavy),
+        (
+            "zoom.rate_limits.resource_intensive",
+            Label::ResourceIntensive,
+            limits.resource_intensive,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(key, label, rate)| Some((key, label, rate?)))
+    .map(|(key, label, rate)| Some((label, check.value(key, per_second(rate))?)))
+    // Collect every override before `?`, so that each bad one is reported.
+    .collect::<Vec<_>>();
+    let request_timeout = check.value(
+        "zoom.request_timeout_secs",
+        at_least_one(file.request_timeout_secs),
+    );
+    let max_attempts = check.value("zoom.max_attempts", at_least_one(file.max_attempts));
+    Some(ZoomConfig {
+        account_id: account_id?,
+        client_id: client_id?,
+        client_secret: file.client_secret,
+        api_base_url: api_base_url?,
+        oauth_base_url: oauth_base_url?,
+        plan: plan?,
+        rate_limit_share: share?,
+        rate_limit_overrides: overrides.into_iter().collect::<Option<_>>()?,
+        request_timeout: Duration::from_secs(request_timeout?),
+        max_attempts: max_attempts?,
+        max_retry_time: Duration::from_secs(file.max_retry_secs),
+    })
+}
+
+/// Records each failed check as an error naming the value's source.
+struct Check<'a> {
+    origins: &'a Origins,
+    errors: &'a mut Vec<ConfigError>,
+}
+
+impl Check<'_> {
+    fn value<T>(&mut self, key: &'static str, checked: Result<T, String>) -> Option<T> {
+        checked
+            .map_err(|reason| {
+                self.errors.push(ConfigError::Invalid {
+                    key: self.origins.name(key),
+                    reason,
+                });
+            })
+            .ok()
+    }
+
+    /// Checks `value` if it is set; `Some(None)` means validly unset.
+    fn optional<T>(
+        &mut self,
+        key: &'static str,
+        value: Option<T>,
+        rule: impl FnOnce(&T) -> Result<(), String>,
+    ) -> Option<Option<T>> {
+        let Some(value) = value else {
+            return Some(None);
+        };
+        let checked = rule(&value).map(|()| Some(value));
+        self.value(key, checked)
+    }
+}
+
+fn at_least_one<T: PartialOrd + From<u8> + std::fmt::Display>(n: T) -> Result<T, String> {
+    if n >= T::from(1) {
+        Ok(n)
+    } else {
+        Err(format!("must be at least 1, got {n}"))
+    }
+}
+
+/// Checks the URL's shape but never quotes it: it holds the database password.
+fn postgres_url(url: &SecretString) -> Result<(), String> {
+    const EXAMPLE: &str = "postgres://USER:PASSWORD@HOST:5432/DATABASE";
+    let url = Url::parse(url.expose_secret())
+        .map_err(|error| format!("is not a URL ({error}); use {EXAMPLE}"))?;
+    match url.scheme() {
+        "postgres" | "postgresql" => Ok(()),
+        scheme => Err(format!(
+            "has scheme {scheme:?}, not postgres; use {EXAMPLE}"
+        )),
+    }
+}
+
+fn identifier(id: &str) -> Result<(), String> {
+    if id.trim().is_empty() {
+        return Err("is empty; set it, or remove the key to leave it unset".into());
+    }
+    if id.trim() != id {
+        return Err(format!("{id:?} has spaces around it; remove them"));
+    }
+    Ok(())
+}
+
+fn http_url(value: &str, example: &str) -> Result<Url, String> {
+    let hint = format!("use an absolute http(s) URL such as {example:?}");
+    let url =
+        Url::parse(value).map_err(|error| format!("{value:?} is not a URL ({error}); {hint}"))?;
+    if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+        return Err(format!("{value:?} is not an http(s) URL; {hint}"));
+    }
+    Ok(url)
+}
+
+fn fraction(share: f64) -> Result<f64, String> {
+    if share > 0.0 && share <= 1.0 {
+        Ok(share)
+    } else {
+        Err(format!(
+            "must be > 0 and <= 1, got {share}; it is the fraction of the plan's rate limits \
+             this daemon may use, e.g. 0.8"
+        ))
+    }
+}
+
+fn per_second(rate: f64) -> Result<f64, String> {
+    if rate > 0.0 && rate.is_finite() {
+        Ok(rate)
+    } else {
+        Err(format!(
+            "must be > 0 requests per second, got {rate}; remove the key to use the plan's limit"
+        ))
+    }
+}
+
+fn listen_addr(value: &str) -> Result<SocketAddr, String> {
+    value.parse().map_err(|_| {
+        format!(
+            "{value:?} is not an IP address and port; use e.g. \"127.0.0.1:8080\" or \"[::1]:8080\""
+        )
+    })
+}
+
+/// Checks `value` with the parser and settings tokio-cron-scheduler's `Job::new` uses, so that
+/// what passes here also schedules.
+fn cron(value: &str) -> Result<String, String> {
+    const EXAMPLE: &str = "e.g. \"0 0 * * * *\"";
+    if value.split_whitespace().count() == 5 {
+        return Err(format!(
+            "{value:?} has five fields; zoom-mirror uses six (seconds first), {EXAMPLE}"
+        ));
+    }
+    CronParser::builder()
+        .seconds(Seconds::Required)
+        .dom_and_dow(true)
+        .build()
+        .parse(value)
+        .map(|_| value.to_owned())
+        .map_err(|error| {
+            format!(
+                "{value:?} is not a cron expression ({error}); use six fields, seconds first, \
+                 evaluated in UTC, {EXAMPLE}"
+            )
+        })
+}
+
+fn log_format(value: &str) -> Result<LogFormat, String> {
+    match value {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        _ => Err(format!("unknown format {value:?}: expected text or json")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::config::LogFormat;
+    use crate::config::testing::{load, messages};
+    use crate::zoom::plan::{Label, Plan};
+
+    fn errors(toml: &str, vars: &[(&str, &str)]) -> Vec<String> {
+        messages(load(toml, vars).unwrap_err())
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let config = load("", &[]).unwrap();
+        assert_eq!(config.zoom.plan, Plan::Pro);
+        assert_eq!(config.zoom.rate_limit_share, 0.8);
+        assert_eq!(config.zoom.api_base_url.as_str(), "https://api.zoom.us/v2");
+        assert_eq!(config.zoom.request_timeout, Duration::from_secs(30));
+        assert_eq!(config.zoom.max_retry_time, Duration::from_secs(120));
+        assert_eq!(config.http.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.service.shutdown_timeout, Duration::from_secs(50));
+        assert_eq!(config.log.format, LogFormat::Text);
+        assert!(config.zoom.rate_limit_overrides.is_empty());
+    }
+
+    #[test]
+    fn a_bad_plan_is_named() {
+        assert_eq!(
+            errors("[zoom]\nplan = \"gold\"\n", &[]),
+            ["zoom.plan: unknown plan \"gold\": expected one of free, pro, business_plus"]
+        );
+    }
+
+    #[test]
+    fn a_bad_value_from_the_environment_names_the_variable() {
+        assert_eq!(
+            errors("", &[("ZOOM_PLAN", "gold")]),
+            ["ZOOM_PLAN: unknown plan \"gold\": expected one of free, pro, business_plus"]
+        );
+    }
+
+    #[test]
+    fn the_share_must_be_a_fraction() {
+        for share in ["0", "1.5", "-0.1", "NaN"] {
+            let found = errors(
+                &format!("[zoom]\nrate_limit_share = {}\n", share.to_lowercase()),
+                &[],
+            );
+            assert!(
+                found[0].starts_with("zoom.rate_limit_share: must be > 0 and <= 1"),
+                "{found:?}"
+            );
+        }
+        assert_eq!(
+            load("[zoom]\nrate_limit_share = 1\n", &[])
+                .unwrap()
+                .zoom
+                .rate_limit_share,
+            1.0
+        );
+    }
+
+    #[test]
+    fn rate_limit_overrides_must_be_positive() {
+        let config = load("[zoom.rate_limits]\nheavy = 2.5\nlight = 12\n", &[]).unwrap();
+        assert_eq!(
+            config.zoom.rate_limit_overrides,
+            [(Label::Light, 12.0), (Label::Heavy, 2.5)]
+        );
+        let found = errors(
+            "[zoom.rate_limits]\nmedium = 0\nresource_intensive = -1\n",
+            &[],
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with("zoom.rate_limits.medium: must be > 0"),
+            "{found:?}"
+        );
+        assert!(found[1].starts_with("zoom.rate_limits.resource_intensive: must be > 0"));
+    }
+
+    #[test]
+    fn malformed_urls_are_named() {
+        let found = errors(
+            "[zoom]\napi_base_url = \"api.zoom.us/v2\"\noauth_base_url = \"ftp://zoom.us\"\n",
+            &[],
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("zoom.api_base_url: \"api.zoom.us/v2\" is not a URL"));
+        assert!(
+            found[1].starts_with("zoom.oauth_base_url: \"ftp://zoom.us\" is not an http(s) URL")
+        );
+    }
+
+    #[test]
+    fn a_malformed_database_url_is_named_but_never_quoted() {
+        let found = errors("", &[("DATABASE_URL", "mysql://me:hunter2@db/zoom")]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("DATABASE_URL: has scheme \"mysql\""),
+            "{found:?}"
+        );
+        assert!(!found[0].contains("hunter2"));
+        let found = errors("[database]\nurl = \"hunter2 at db\"\n", &[]);
+        assert!(
+            found[0].starts_with("database.url: is not a URL"),
+            "{found:?}"
+        );
+        assert!(!found[0].contains("hunter2"));
+    }
+
+    #[test]
+    fn a_bad_listen_address_is_named() {
+        let found = errors("", &[("ZOOM_MIRROR_LISTEN", "localhost:8080")]);
+        assert!(
+            found[0].starts_with("ZOOM_MIRROR_LISTEN: \"localhost:8080\" is not an IP address")
+        );
+    }
+
+    #[test]
+    fn a_five_field_cron_gets_the_six_field_hint() {
+        assert_eq!(
+            errors("[sync.users]\nschedule = \"0 * * * *\"\n", &[]),
+            [
+                "sync.users.schedule: \"0 * * * *\" has five fields; zoom-mirror uses six \
+                 (seconds first), e.g. \"0 0 * * * *\""
+            ]
+        );
+    }
+
+    #[test]
+    fn an_invalid_cron_is_named() {
+        let found = errors("[sync.users]\nschedule = \"0 0 25 * * *\"\n", &[]);
+        assert!(found[0].starts_with("sync.users.schedule: \"0 0 25 * * *\" is not a cron"));
+        let config = load("[sync.users]\nschedule = \"*/30 15 3 * * MON-FRI\"\n", &[]).unwrap();
+        assert_eq!(config.sync.users.schedule, "*/30 15 3 * * MON-FRI");
+    }
+
+    #[test]
+    fn counts_must_be_at_least_one() {
+        let found = errors(
+            "[database]\nmax_connections = 0\n[zoom]\nmax_attempts = 0\nrequest_timeout_secs = 0\n",
+            &[],
+        );
+        assert_eq!(
+            found,
+            [
+                "database.max_connections: must be at least 1, got 0",
+                "zoom.request_timeout_secs: must be at least 1, got 0",
+                "zoom.max_attempts: must be at least 1, got 0",
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_must_not_be_blank_or_padded() {
+        let found = errors("[zoom]\naccount_id = \"\"\nclient_id = \" abc\"\n", &[]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("zoom.account_id: is empty"));
+        assert!(found[1].starts_with("zoom.client_id: \" abc\" has spaces around it"));
+    }
+
+    #[test]
+    fn the_log_format_is_text_or_json() {
+        let config = load("", &[("ZOOM_MIRROR_LOG_FORMAT", "json")]).unwrap();
+        assert_eq!(config.log.format, LogFormat::Json);
+        assert_eq!(
+            errors("[log]\nformat = \"xml\"\n", &[]),
+            ["log.format: unknown format \"xml\": expected text or json"]
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let error = load(
+            "[zoom]\nplan = \"gold\"\n[http]\nlisten = \"nowhere\"\n",
+            &[
+                ("ZOOM_RATE_LIMIT_SHARE", "lots"),
+                ("ZOOM_CLIENT_SECRET_FILE", "/nonexistent/s"),
+            ],
+        )
+        .unwrap_err();
+        let text = error.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "the configuration has 4 problems:", "{text}");
+        assert_eq!(lines.len(), 5, "{text}");
+        assert!(text.contains("\n  ZOOM_RATE_LIMIT_SHARE: \"lots\" is not a number"));
+        assert!(text.contains(
+            "\n  ZOOM_CLIENT_SECRET_FILE: cannot read /nonexistent/s: No such file or directory"
+        ));
+        assert!(text.contains("\n  zoom.plan: unknown plan"));
+        assert!(text.contains("\n  http.listen: \"nowhere\""));
+    }
+}

@@ -1,0 +1,159 @@
+//! What every API call goes through before its handler, in Zoom's order as far as it can be
+//! observed: injected faults (the wire), the bearer token (401/124), the scope (400/4711), then
+//! the account's rate limits (429). The call is counted on arrival, whatever its answer.
+
+use std::time::Duration;
+
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::Utc;
+use tokio::time::Instant;
+
+use super::faults::FaultKind;
+use super::limits::{Limited, Quota, next_utc_midnight};
+use super::respond;
+use super::state::SimState;
+use super::tokens::{TokenError, missing_scope};
+use crate::zoom::endpoint::Endpoint;
+
+/// `Ok` with what the success response reports about the rate limit, or the refusal to send.
+pub(crate) async fn gate(
+    state: &SimState,
+    endpoint: Endpoint,
+    headers: &HeaderMap,
+) -> Result<Quota, Response> {
+    let label = endpoint.label();
+    let triggered = {
+        let mut inner = state.lock();
+        inner.stats.call(label, Instant::now());
+        inner.faults.on_call(endpoint)
+    };
+    if !triggered.latency.is_zero() {
+        tokio::time::sleep(triggered.latency).await;
+    }
+    if let Some(refusal) = triggered
+        .answer
+        .and_then(|kind| fault_answer(state, endpoint, kind))
+    {
+        tracing::debug!(%endpoint, status = %refusal.status(), "injected fault answered");
+        return Err(refusal);
+    }
+
+    let now = Instant::now();
+    let mut inner = state.lock();
+    bearer(headers)
+        .ok_or(TokenError::Invalid)
+        .and_then(|token| inner.tokens.check(token, now))
+        .map_err(token_refusal)?;
+    if let Some(scope) = missing_scope(endpoint, &state.scopes) {
+        return Err(respond::zoom_error(
+            StatusCode::BAD_REQUEST,
+            4711,
+            format!("Invalid access token, does not contain scopes:[{scope}]"),
+        ));
+    }
+    match inner.limiter.admit(label, now, Utc::now()) {
+        Ok(quota) => Ok(quota),
+        Err(limited) => {
+            let limited = match limited {
+                Limited::Window { .. } => {
+                    inner.stats.over_limit(label);
+                    without_retry_after(limited, state.qps_retry_after)
+                }
+                Limited::Daily { .. } => {
+                    inner.stats.over_daily_limit(label);
+                    limited
+                }
+            };
+            tracing::debug!(%endpoint, ?limited, "rate limited");
+            Err(respond::limited(&limited))
+        }
+    }
+}
+
+/// The response an injected fault gives instead of Zoom's; `None` lets the call go on (to a
+/// 401, after [`FaultKind::RevokeTokens`]).
+fn fault_answer(state: &SimState, endpoint: Endpoint, kind: FaultKind) -> Option<Response> {
+    let label = endpoint.label();
+    let mut inner = state.lock();
+    match kind {
+        FaultKind::Html5xx { status } => Some(respond::html_error(status)),
+        FaultKind::ZoomError {
+            status,
+            code,
+            message,
+        } => Some(respond::zoom_error(respond::status(status), code, message)),
+        FaultKind::RateLimitBurst { retry_after } => {
+            inner.stats.injected_429(label);
+            Some(respond::limited(&Limited::Window {
+                label,
+                limit: inner.limiter.window_requests(label),
+                retry_after: retry_after.map(Duration::from_secs),
+            }))
+        }
+        FaultKind::DailyLimit => {
+            inner.stats.injected_429(label);
+            Some(respond::limited(&Limited::Daily {
+                label,
+                limit: inner.limiter.daily_cap(label),
+                resets_at: next_utc_midnight(Utc::now()),
+            }))
+        }
+        FaultKind::RevokeTokens => {
+            inner.tokens.revoke_all();
+            None
+        }
+        FaultKind::Latency(_) => None,
+    }
+}
+
+/// Zoom documents no `Retry-After` on per-second 429s; the simulator sends one only on request.
+fn without_retry_after(limited: Limited, keep: bool) -> Limited {
+    match limited {
+        Limited::Window {
+            label,
+            limit,
+            retry_after,
+        } => Limited::Window {
+            label,
+            limit,
+            retry_after: retry_after.filter(|_| keep),
+        },
+        daily => daily,
+    }
+}
+
+fn token_refusal(error: TokenError) -> Response {
+    respond::zoom_error(StatusCode::UNAUTHORIZED, 124, error.message())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn only_a_bearer_token_counts() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer(&headers), None);
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
+        assert_eq!(bearer(&headers), Some("abc"));
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("bearer  abc "));
+        assert_eq!(bearer(&headers), Some("abc"));
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer(&headers), None);
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer "));
+        assert_eq!(bearer(&headers), None);
+    }
+}

@@ -1,0 +1,185 @@
+//! Responses shaped like Zoom's: `{"code","message"}` errors (ZOOM-API.md §8), 429s with the
+//! rate-limit headers (§5), the proxy's HTML error page, and a tracking id on everything (§2).
+
+use axum::Json;
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use rand::RngExt;
+use serde_json::json;
+
+use super::limits::{Limited, Quota};
+use super::user::timestamp;
+
+const CATEGORY: HeaderName = HeaderName::from_static("x-ratelimit-category");
+const TYPE: HeaderName = HeaderName::from_static("x-ratelimit-type");
+const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const TRACKING_ID: HeaderName = HeaderName::from_static("x-zm-trackingid");
+
+/// A status from a test's fault; nonsense falls back to 502 rather than failing the server.
+pub(crate) fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY)
+}
+
+pub(crate) fn zoom_error(status: StatusCode, code: i64, message: impl Into<String>) -> Response {
+    let message: String = message.into();
+    (status, Json(json!({ "code": code, "message": message }))).into_response()
+}
+
+/// Zoom's answer to a malformed query parameter (ER26 shape).
+pub(crate) fn validation_failed(field: &str) -> Response {
+    let body = json!({
+        "code": 300,
+        "message": "Validation Failed.",
+        "errors": [{ "field": field, "message": "Invalid field." }],
+    });
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+}
+
+/// Any path or method the simulator does not serve.
+pub(crate) async fn not_recognized() -> Response {
+    zoom_error(
+        StatusCode::NOT_FOUND,
+        2300,
+        "This API endpoint is not recognized.",
+    )
+}
+
+/// The page nginx serves when Zoom behind it fails.
+pub(crate) fn html_error(code: u16) -> Response {
+    let status = status(code);
+    let title = format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error")
+    );
+    let page = format!(
+        "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    );
+    (
+        status,
+        [(CONTENT_TYPE, HeaderValue::from_static("text/html"))],
+        page,
+    )
+        .into_response()
+}
+
+pub(crate) fn limited(limited: &Limited) -> Response {
+    let mut headers = HeaderMap::new();
+    let (label, body) = match limited {
+        Limited::Window {
+            label,
+            limit,
+            retry_after,
+        } => {
+            headers.insert(TYPE, HeaderValue::from_static("QPS"));
+            headers.insert(LIMIT, HeaderValue::from(*limit));
+            headers.insert(REMAINING, HeaderValue::from(0u32));
+            if let Some(wait) = retry_after {
+                // Whole seconds, rounded up, at least 1: a client that waits that long gets in.
+                let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                headers.insert(RETRY_AFTER, HeaderValue::from(secs.max(1)));
+            }
+            (
+                label,
+                "You have reached the maximum per-second rate limit for this API. Try again later.",
+            )
+        }
+        Limited::Daily {
+            label,
+            limit,
+            resets_at,
+        } => {
+            headers.insert(TYPE, HeaderValue::from_static("Daily-limit"));
+            if let Some(limit) = limit {
+                headers.insert(LIMIT, HeaderValue::from(*limit));
+                headers.insert(REMAINING, HeaderValue::from(0u32));
+            }
+            if let Ok(at) = HeaderValue::try_from(timestamp(*resets_at)) {
+                headers.insert(RETRY_AFTER, at);
+            }
+            (
+                label,
+                "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.",
+            )
+        }
+    };
+    headers.insert(CATEGORY, HeaderValue::from_static(label.header_name()));
+    let body = json!({ "code": 429, "message": body });
+    (StatusCode::TOO_MANY_REQUESTS, headers, Json(body)).into_response()
+}
+
+/// Adds what Zoom reports about the label to a call that got past the rate limiter.
+pub(crate) fn with_quota(mut response: Response, quota: &Quota) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        CATEGORY,
+        HeaderValue::from_static(quota.label.header_name()),
+    );
+    if let Some((limit, remaining)) = quota.daily {
+        headers.insert(LIMIT, HeaderValue::from(limit));
+        headers.insert(REMAINING, HeaderValue::from(remaining));
+    }
+    response
+}
+
+/// Zoom support asks for this id; every response carries one.
+pub(crate) async fn tag_tracking_id(mut response: Response) -> Response {
+    let rid: u128 = rand::rng().random();
+    if let Ok(id) = HeaderValue::try_from(format!("v=2.0;clid=sim;rid=SIM_{rid:032x}")) {
+        response.headers_mut().insert(TRACKING_ID, id);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::zoom::plan::Label;
+
+    fn header<'a>(r: &'a Response, name: &str) -> Option<&'a str> {
+        r.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
+    #[test]
+    fn a_window_429_names_its_label_and_rounds_retry_after_up() {
+        let r = limited(&Limited::Window {
+            label: Label::ResourceIntensive,
+            limit: 10,
+            retry_after: Some(Duration::from_millis(41_200)),
+        });
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            header(&r, "x-ratelimit-category"),
+            Some("Resource-intensive")
+        );
+        assert_eq!(header(&r, "x-ratelimit-type"), Some("QPS"));
+        assert_eq!(header(&r, "x-ratelimit-limit"), Some("10"));
+        assert_eq!(header(&r, "retry-after"), Some("42"));
+    }
+
+    #[test]
+    fn a_daily_429_retries_after_midnight_in_iso_8601() {
+        let r = limited(&Limited::Daily {
+            label: Label::Heavy,
+            limit: Some(30_000),
+            resets_at: chrono::Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap(),
+        });
+        assert_eq!(header(&r, "x-ratelimit-type"), Some("Daily-limit"));
+        assert_eq!(header(&r, "retry-after"), Some("2026-11-24T00:00:00Z"));
+        assert_eq!(header(&r, "x-ratelimit-remaining"), Some("0"));
+    }
+
+    #[test]
+    fn an_html_error_is_html() {
+        let r = html_error(502);
+        assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+        assert_eq!(header(&r, "content-type"), Some("text/html"));
+        assert_eq!(html_error(42).status(), StatusCode::BAD_GATEWAY);
+    }
+}

@@ -1,0 +1,127 @@
+//! What the simulator saw, so tests can assert on the client's behaviour on the wire: how many
+//! calls, how many 429s and why, and the most calls ever seen in one limit window.
+
+use std::collections::BTreeMap;
+
+use tokio::time::Instant;
+
+use super::limits::SlidingWindow;
+use crate::zoom::plan::{Label, Plan, window_limit};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SimStats {
+    /// Requests to `POST /oauth/token`, successful or not.
+    pub token_requests: u64,
+    /// Every label has an entry, zero when unused.
+    pub per_label: BTreeMap<Label, LabelStats>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabelStats {
+    /// API calls received, whatever their answer.
+    pub calls: u64,
+    /// Calls refused 429 because the label's window limit was full (not injected faults).
+    pub over_limit: u64,
+    /// Calls refused 429 because the label's daily pool was spent (not injected faults).
+    pub over_daily_limit: u64,
+    /// 429s answered by injected faults.
+    pub injected_429: u64,
+    /// The most calls received within any one window of the label's limit (e.g. any 1 s),
+    /// refused ones included: a client that paces itself keeps this at or under the limit.
+    pub max_in_window: u32,
+}
+
+pub(crate) struct StatsRecorder {
+    stats: SimStats,
+    arrivals: BTreeMap<Label, SlidingWindow>,
+}
+
+impl StatsRecorder {
+    pub fn new(plan: Plan) -> Self {
+        StatsRecorder {
+            stats: SimStats {
+                token_requests: 0,
+                per_label: Label::ALL
+                    .into_iter()
+                    .map(|l| (l, LabelStats::default()))
+                    .collect(),
+            },
+            arrivals: Label::ALL
+                .into_iter()
+                .map(|l| (l, SlidingWindow::new(window_limit(plan, l).per)))
+                .collect(),
+        }
+    }
+
+    pub fn token_request(&mut self) {
+        self.stats.token_requests += 1;
+    }
+
+    pub fn call(&mut self, label: Label, now: Instant) {
+        let in_window = self.arrivals.get_mut(&label).map_or(0, |w| {
+            w.push(now);
+            w.count(now)
+        });
+        let s = self.label(label);
+        s.calls += 1;
+        s.max_in_window = s
+            .max_in_window
+            .max(u32::try_from(in_window).unwrap_or(u32::MAX));
+    }
+
+    pub fn over_limit(&mut self, label: Label) {
+        self.label(label).over_limit += 1;
+    }
+
+    pub fn over_daily_limit(&mut self, label: Label) {
+        self.label(label).over_daily_limit += 1;
+    }
+
+    pub fn injected_429(&mut self, label: Label) {
+        self.label(label).injected_429 += 1;
+    }
+
+    pub fn snapshot(&self) -> SimStats {
+        self.stats.clone()
+    }
+
+    /// Starts counting afresh, windows included, so `max_in_window` covers only what follows.
+    pub fn reset(&mut self) {
+        for s in self.stats.per_label.values_mut() {
+            *s = LabelStats::default();
+        }
+        self.stats.token_requests = 0;
+        for w in self.arrivals.values_mut() {
+            w.clear();
+        }
+    }
+
+    fn label(&mut self, label: Label) -> &mut LabelStats {
+        self.stats.per_label.entry(label).or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn max_in_window_is_the_busiest_second() {
+        let t0 = Instant::now();
+        let mut rec = StatsRecorder::new(Plan::Pro);
+        for i in 0..5 {
+            rec.call(Label::Medium, t0 + Duration::from_millis(i * 300));
+        }
+        // Calls at 0, 300, 600, 900 ms share a second; 1200 ms drops the first.
+        let s = rec.snapshot();
+        assert_eq!(s.per_label[&Label::Medium].calls, 5);
+        assert_eq!(s.per_label[&Label::Medium].max_in_window, 4);
+        assert_eq!(s.per_label[&Label::Light], LabelStats::default());
+
+        rec.reset();
+        rec.call(Label::Medium, t0 + Duration::from_millis(1300));
+        assert_eq!(rec.snapshot().per_label[&Label::Medium].max_in_window, 1);
+    }
+}

@@ -1,0 +1,578 @@
+//! The simulator over real HTTP, as the client meets it.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::*;
+use crate::zoom::endpoint::Endpoint;
+use crate::zoom::plan::Label;
+
+struct Fixture {
+    sim: RunningSimulator,
+    http: reqwest::Client,
+}
+
+impl Fixture {
+    async fn start(config: SimulatorConfig) -> Fixture {
+        let sim = Simulator::start(config).await.expect("simulator starts");
+        // reqwest is built without a TLS provider of its own; plain http still asks for one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client builds");
+        Fixture { sim, http }
+    }
+
+    async fn default() -> Fixture {
+        Fixture::start(SimulatorConfig::default()).await
+    }
+
+    fn token_url(&self) -> url::Url {
+        self.sim.oauth_base_url().join("oauth/token").unwrap()
+    }
+
+    fn api(&self, path: &str) -> String {
+        format!("{}{path}", self.sim.api_base_url())
+    }
+
+    async fn token(&self) -> String {
+        let creds = self.sim.credentials();
+        let response = self
+            .http
+            .post(self.token_url())
+            .basic_auth(&creds.client_id, Some(&creds.client_secret))
+            .form(&[
+                ("grant_type", "account_credentials"),
+                ("account_id", &creds.account_id),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.http
+            .get(self.api(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn zoom_error(response: reqwest::Response) -> (StatusCode, i64, String) {
+    let status = response.status();
+    assert!(header(&response, "x-zm-trackingid").is_some());
+    let body: Value = response.json().await.unwrap();
+    (
+        status,
+        body["code"].as_i64().unwrap(),
+        body["message"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_token_endpoint_accepts_form_or_query_and_refuses_strangers() {
+    let f = Fixture::default().await;
+    let creds = f.sim.credentials().clone();
+
+    let response = f
+        .http
+        .post(f.token_url())
+        .basic_auth(&creds.client_id, Some(&creds.client_secret))
+        .form(&[
+            ("grant_type", "account_credentials"),
+            ("account_id", &creds.account_id),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(header(&response, "x-zm-trackingid").is_some());
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(body["expires_in"], 3600);
+    assert_eq!(
+        body["scope"],
+        "user:read:list_users:admin user:read:user:admin"
+    );
+    assert_eq!(
+        body["api_url"],
+        f.sim.oauth_base_url().as_str().trim_end_matches('/')
+    );
+
+    let in_query = f
+        .http
+        .post(f.token_url())
+        .basic_auth(&creds.client_id, Some(&creds.client_secret))
+        .query(&[
+            ("grant_type", "account_credentials"),
+            ("account_id", &creds.account_id),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_query.status(), StatusCode::OK);
+
+    let wrong_secret = f
+        .http
+        .post(f.token_url())
+        .basic_auth(&creds.client_id, Some("guess"))
+        .form(&[
+            ("grant_type", "account_credentials"),
+            ("account_id", &creds.account_id),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_secret.status(), StatusCode::BAD_REQUEST);
+    let body: Value = wrong_secret.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_client");
+
+    assert_eq!(f.sim.handle().stats().token_requests, 3);
+}
+
+#[tokio::test]
+async fn paging_through_each_status_yields_exactly_the_handles_listing() {
+    let f = Fixture::start(SimulatorConfig {
+        account: AccountSpec { users: 95, seed: 3 },
+        ..SimulatorConfig::default()
+    })
+    .await;
+    let token = f.token().await;
+    let handle = f.sim.handle();
+    for status in ["active", "inactive", "pending"] {
+        let mut seen = Vec::new();
+        let mut query = format!("/users?status={status}&page_size=30");
+        let mut pages = 0;
+        loop {
+            let response = f.get(&query, &token).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(header(&response, "x-ratelimit-category"), Some("Medium"));
+            assert!(header(&response, "x-zm-trackingid").is_some());
+            let page: Value = response.json().await.unwrap();
+            pages += 1;
+            assert_eq!(page["page_number"], pages);
+            assert_eq!(page["page_size"], 30);
+            seen.extend(page["users"].as_array().unwrap().iter().cloned());
+            let next = page["next_page_token"].as_str().unwrap();
+            if next.is_empty() {
+                assert_eq!(page["total_records"], seen.len());
+                assert_eq!(page["page_count"], pages);
+                break;
+            }
+            // Zoom wants the same query back with the token.
+            query = format!("/users?status={status}&page_size=30&next_page_token={next}");
+        }
+        assert_eq!(seen, handle.listed_users(status), "{status}");
+        if status == "pending" {
+            assert!(seen.iter().all(|u| u.get("id").is_none()));
+        }
+    }
+    assert_eq!(handle.all_listed_users().len(), 95);
+}
+
+#[tokio::test]
+async fn page_numbers_are_still_honoured() {
+    let f = Fixture::default().await;
+    let token = f.token().await;
+    let page: Value = f
+        .get("/users?page_size=10&page_number=3", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["page_number"], 3);
+    let expected: Vec<Value> = f.sim.handle().listed_users("active")[20..30].to_vec();
+    assert_eq!(page["users"].as_array().unwrap(), &expected);
+}
+
+#[tokio::test]
+async fn bad_listing_queries_and_dead_page_tokens_get_code_300() {
+    let f = Fixture::default().await;
+    let token = f.token().await;
+    let first: Value = f
+        .get("/users?page_size=10", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let next = first["next_page_token"].as_str().unwrap().to_owned();
+    assert_eq!(next.len(), 35);
+
+    // A token may be used again, as a retry would.
+    for _ in 0..2 {
+        let again = f
+            .get(&format!("/users?next_page_token={next}"), &token)
+            .await;
+        assert_eq!(again.status(), StatusCode::OK);
+    }
+    f.sim.handle().expire_page_tokens();
+    let expired = f
+        .get(&format!("/users?next_page_token={next}"), &token)
+        .await;
+    assert_eq!(
+        zoom_error(expired).await,
+        (
+            StatusCode::BAD_REQUEST,
+            300,
+            "The next page token is invalid or expired.".to_owned()
+        )
+    );
+    for bad in [
+        "/users?status=deleted",
+        "/users?page_size=2001",
+        "/users?page_size=%FF",
+    ] {
+        let (status, code, _) = zoom_error(f.get(bad, &token).await).await;
+        assert_eq!((status, code), (StatusCode::BAD_REQUEST, 300), "{bad}");
+    }
+    let biggest = f.get("/users?page_size=2000", &token).await;
+    assert_eq!(biggest.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_user_is_found_by_id_or_by_email_in_any_case() {
+    let f = Fixture::default().await;
+    let token = f.token().await;
+    let listed = f.sim.handle().listed_users("active");
+    let id = listed[1]["id"].as_str().unwrap();
+    let email = listed[1]["email"].as_str().unwrap().to_uppercase();
+
+    let by_id = f.get(&format!("/users/{id}"), &token).await;
+    assert_eq!(by_id.status(), StatusCode::OK);
+    assert_eq!(header(&by_id, "x-ratelimit-category"), Some("Light"));
+    let detail: Value = by_id.json().await.unwrap();
+    assert_eq!(detail["id"], id);
+    assert_eq!(detail["account_id"], f.sim.credentials().account_id);
+    assert!(detail.get("role_name").is_some());
+
+    let by_email: Value = f
+        .get(&format!("/users/{email}"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_email, detail);
+
+    let pending = &f.sim.handle().listed_users("pending")[0];
+    let pending_email = pending["email"].as_str().unwrap();
+    let found = f.get(&format!("/users/{pending_email}"), &token).await;
+    assert_eq!(found.status(), StatusCode::OK);
+
+    let missing = f.get("/users/nobody%40example.com", &token).await;
+    assert_eq!(
+        zoom_error(missing).await,
+        (
+            StatusCode::NOT_FOUND,
+            1001,
+            "User does not exist: nobody@example.com.".to_owned()
+        )
+    );
+}
+
+#[tokio::test]
+async fn tokens_are_refused_when_missing_unknown_revoked_or_expired() {
+    let f = Fixture::start(SimulatorConfig {
+        token_ttl: Duration::from_millis(300),
+        ..SimulatorConfig::default()
+    })
+    .await;
+    let invalid = (
+        StatusCode::UNAUTHORIZED,
+        124,
+        "Invalid access token.".to_owned(),
+    );
+
+    let anonymous = f.http.get(f.api("/users")).send().await.unwrap();
+    assert_eq!(zoom_error(anonymous).await, invalid);
+    assert_eq!(zoom_error(f.get("/users", "made-up").await).await, invalid);
+
+    let token = f.token().await;
+    assert_eq!(f.get("/users", &token).await.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        zoom_error(f.get("/users", &token).await).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            124,
+            "Access token is expired.".to_owned()
+        )
+    );
+
+    let token = f.token().await;
+    f.sim.handle().revoke_tokens();
+    assert_eq!(zoom_error(f.get("/users", &token).await).await, invalid);
+}
+
+#[tokio::test]
+async fn a_missing_scope_is_a_400_naming_it() {
+    let f = Fixture::start(SimulatorConfig {
+        scopes: vec!["user:read:user:admin".to_owned()],
+        ..SimulatorConfig::default()
+    })
+    .await;
+    let token = f.token().await;
+    assert_eq!(
+        zoom_error(f.get("/users", &token).await).await,
+        (
+            StatusCode::BAD_REQUEST,
+            4711,
+            "Invalid access token, does not contain scopes:[user:read:list_users:admin]".to_owned()
+        )
+    );
+}
+
+#[tokio::test]
+async fn calls_beyond_the_window_limit_get_a_qps_429() {
+    // Free plan: Medium is 2 calls per second.
+    let f = Fixture::start(SimulatorConfig {
+        plan: Plan::Free,
+        ..SimulatorConfig::default()
+    })
+    .await;
+    let token = f.token().await;
+    let burst = futures::future::join_all((0..5).map(|_| f.get("/users", &token))).await;
+    let ok = burst
+        .iter()
+        .filter(|r| r.status() == StatusCode::OK)
+        .count();
+    assert_eq!(ok, 2);
+    let refused = burst
+        .into_iter()
+        .find(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        .unwrap();
+    assert_eq!(header(&refused, "x-ratelimit-category"), Some("Medium"));
+    assert_eq!(header(&refused, "x-ratelimit-type"), Some("QPS"));
+    assert_eq!(header(&refused, "x-ratelimit-limit"), Some("2"));
+    assert_eq!(header(&refused, "retry-after"), None);
+    let (_, code, message) = zoom_error(refused).await;
+    assert_eq!(code, 429);
+    assert!(message.contains("per-second"));
+
+    let stats = f.sim.handle().stats();
+    let medium = &stats.per_label[&Label::Medium];
+    assert_eq!(
+        (medium.calls, medium.over_limit, medium.max_in_window),
+        (5, 3, 5)
+    );
+    assert_eq!(medium.injected_429, 0);
+
+    // Free plans also count Light calls per day, and say so on every success.
+    let id = f.sim.handle().listed_users("active")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let light = f.get(&format!("/users/{id}"), &token).await;
+    assert_eq!(header(&light, "x-ratelimit-limit"), Some("6000"));
+    assert_eq!(header(&light, "x-ratelimit-remaining"), Some("5999"));
+
+    // After a second the window has room again.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(f.get("/users", &token).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn qps_retry_after_can_be_switched_on() {
+    let f = Fixture::start(SimulatorConfig {
+        plan: Plan::Free,
+        qps_retry_after: true,
+        ..SimulatorConfig::default()
+    })
+    .await;
+    let token = f.token().await;
+    let burst = futures::future::join_all((0..3).map(|_| f.get("/users", &token))).await;
+    let refused = burst
+        .iter()
+        .find(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        .unwrap();
+    assert_eq!(header(refused, "retry-after"), Some("1"));
+}
+
+#[tokio::test]
+async fn injected_faults_fire_where_and_when_asked() {
+    let f = Fixture::default().await;
+    let token = f.token().await;
+    let handle = f.sim.handle();
+
+    handle.inject(
+        Fault::new(FaultKind::Html5xx { status: 502 })
+            .on(Endpoint::ListUsers)
+            .after(1)
+            .times(1),
+    );
+    assert_eq!(f.get("/users", &token).await.status(), StatusCode::OK);
+    let bad_gateway = f.get("/users", &token).await;
+    assert_eq!(bad_gateway.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(header(&bad_gateway, "content-type"), Some("text/html"));
+    assert!(
+        bad_gateway
+            .text()
+            .await
+            .unwrap()
+            .contains("502 Bad Gateway")
+    );
+    assert_eq!(f.get("/users", &token).await.status(), StatusCode::OK);
+
+    handle.inject(
+        Fault::new(FaultKind::RateLimitBurst {
+            retry_after: Some(3),
+        })
+        .times(1),
+    );
+    let burst = f.get("/users", &token).await;
+    assert_eq!(burst.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&burst, "retry-after"), Some("3"));
+    assert_eq!(header(&burst, "x-ratelimit-type"), Some("QPS"));
+
+    handle.inject(Fault::new(FaultKind::DailyLimit).times(1));
+    let daily = f.get("/users", &token).await;
+    assert_eq!(header(&daily, "x-ratelimit-type"), Some("Daily-limit"));
+    let retry = header(&daily, "retry-after").unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(retry).unwrap();
+    assert_eq!(at.time(), chrono::NaiveTime::MIN);
+    assert!(message_of(daily).await.contains("daily"));
+
+    handle.inject(
+        Fault::new(FaultKind::ZoomError {
+            status: 500,
+            code: 500,
+            message: "Internal Error".to_owned(),
+        })
+        .times(1),
+    );
+    assert_eq!(
+        zoom_error(f.get("/users", &token).await).await,
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            500,
+            "Internal Error".to_owned()
+        )
+    );
+
+    let medium = &handle.stats().per_label[&Label::Medium];
+    assert_eq!((medium.injected_429, medium.over_limit), (2, 0));
+
+    handle.inject(Fault::new(FaultKind::Latency(Duration::from_millis(200))).times(1));
+    let started = Instant::now();
+    assert_eq!(f.get("/users", &token).await.status(), StatusCode::OK);
+    assert!(started.elapsed() >= Duration::from_millis(200));
+
+    handle.inject(Fault::new(FaultKind::RevokeTokens).times(1));
+    let revoked = f.get("/users", &token).await;
+    assert_eq!(zoom_error(revoked).await.1, 124);
+    // The revocation outlives the fault.
+    assert_eq!(
+        f.get("/users", &token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let fresh = f.token().await;
+    assert_eq!(f.get("/users", &fresh).await.status(), StatusCode::OK);
+
+    handle.inject(Fault::new(FaultKind::Html5xx { status: 503 }));
+    handle.clear_faults();
+    assert_eq!(f.get("/users", &fresh).await.status(), StatusCode::OK);
+}
+
+async fn message_of(response: reqwest::Response) -> String {
+    zoom_error(response).await.2
+}
+
+#[tokio::test]
+async fn unknown_endpoints_are_not_recognized() {
+    let f = Fixture::default().await;
+    let token = f.token().await;
+    for path in ["/meetings/123", "/users/a/b"] {
+        assert_eq!(
+            zoom_error(f.get(path, &token).await).await,
+            (
+                StatusCode::NOT_FOUND,
+                2300,
+                "This API endpoint is not recognized.".to_owned()
+            ),
+            "{path}"
+        );
+    }
+    let post = f
+        .http
+        .post(f.api("/users"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zoom_error(post).await.1, 2300);
+}
+
+#[tokio::test]
+async fn changes_through_the_handle_show_on_the_wire() {
+    let f = Fixture::default().await;
+    let token = f.token().await;
+    let handle = f.sim.handle();
+    let total = |page: Value| page["total_records"].as_u64().unwrap();
+    let before = total(f.get("/users", &token).await.json().await.unwrap());
+
+    let email = handle.listed_users("active")[3]["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let removed = handle.remove_user(&email).unwrap();
+    assert_eq!(
+        total(f.get("/users", &token).await.json().await.unwrap()),
+        before - 1
+    );
+    assert_eq!(
+        f.get(&format!("/users/{email}"), &token).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    handle.insert_user(removed.clone());
+    assert_eq!(
+        total(f.get("/users", &token).await.json().await.unwrap()),
+        before
+    );
+    assert!(handle.update_user(&removed.id, |u| u.status = UserStatus::Inactive));
+    assert!(!handle.update_user("nobody@example.com", |_| {}));
+    let inactive = handle.listed_users("inactive");
+    assert!(inactive.iter().any(|u| u["id"] == removed.id.as_str()));
+}
+
+#[tokio::test]
+async fn the_same_seed_serves_the_same_listing() {
+    let spec = AccountSpec { users: 40, seed: 9 };
+    let mut bodies = Vec::new();
+    for _ in 0..2 {
+        let f = Fixture::start(SimulatorConfig {
+            account: spec,
+            ..SimulatorConfig::default()
+        })
+        .await;
+        let token = f.token().await;
+        let page: Value = f
+            .get("/users?page_size=100", &token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        bodies.push(serde_json::to_vec(&page["users"]).unwrap());
+        f.sim.shutdown().await;
+    }
+    assert_eq!(bodies[0], bodies[1]);
+}
+
+#[tokio::test]
+async fn after_shutdown_nothing_answers() {
+    let f = Fixture::default().await;
+    let url = f.api("/users");
+    f.sim.shutdown().await;
+    assert!(f.http.get(url).send().await.is_err());
+}

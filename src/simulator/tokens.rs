@@ -1,0 +1,137 @@
+//! Access tokens and the scopes an API call needs (ZOOM-API.md §6.1, §6.3). Several tokens may
+//! be valid at once, as Zoom now allows; expired ones are remembered so the 401 can say
+//! "expired" rather than "invalid", which is what clients key their refresh on.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use rand::RngExt;
+use rand::distr::Alphanumeric;
+use tokio::time::Instant;
+
+use crate::zoom::endpoint::Endpoint;
+
+/// The granular scopes of every endpoint the simulator serves: the default grant.
+pub(crate) const ALL_SCOPES: [&str; 2] = ["user:read:list_users:admin", "user:read:user:admin"];
+
+/// Why a bearer token was refused; both are 401 with code 124.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenError {
+    Invalid,
+    Expired,
+}
+
+impl TokenError {
+    pub fn message(self) -> &'static str {
+        match self {
+            TokenError::Invalid => "Invalid access token.",
+            TokenError::Expired => "Access token is expired.",
+        }
+    }
+}
+
+pub(crate) struct TokenStore {
+    ttl: Duration,
+    expiry: HashMap<String, Instant>,
+}
+
+impl TokenStore {
+    pub fn new(ttl: Duration) -> Self {
+        TokenStore {
+            ttl,
+            expiry: HashMap::new(),
+        }
+    }
+
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    pub fn issue(&mut self, now: Instant) -> String {
+        // Real tokens are JWTs; a client must treat them as opaque, so these are not.
+        let token: String = rand::rng()
+            .sample_iter(Alphanumeric)
+            .take(48)
+            .map(char::from)
+            .collect();
+        self.expiry.insert(token.clone(), now + self.ttl);
+        token
+    }
+
+    pub fn check(&self, token: &str, now: Instant) -> Result<(), TokenError> {
+        match self.expiry.get(token) {
+            None => Err(TokenError::Invalid),
+            Some(&expires) if expires <= now => Err(TokenError::Expired),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Forgets every token, as deactivating the app does: they become invalid, not expired.
+    pub fn revoke_all(&mut self) {
+        self.expiry.clear();
+    }
+}
+
+/// The scope to name in the 400/4711 error when none of the scopes that open `endpoint` were
+/// granted. Classic admin scopes open it too, as on Zoom (U26 `x-macro-scopes`).
+pub(crate) fn missing_scope(endpoint: Endpoint, granted: &[String]) -> Option<&'static str> {
+    let (granular, classic): (&str, &[&str]) = match endpoint {
+        Endpoint::ListUsers => (
+            "user:read:list_users:admin",
+            &["user:read:admin", "user:write:admin"],
+        ),
+        Endpoint::GetUser => (
+            "user:read:user:admin",
+            &["user:read:admin", "user:write:admin"],
+        ),
+    };
+    let opens = |s: &String| s == granular || classic.contains(&s.as_str());
+    (!granted.iter().any(opens)).then_some(granular)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_valid_until_their_ttl_then_expired() {
+        let t0 = Instant::now();
+        let mut store = TokenStore::new(Duration::from_secs(3600));
+        let a = store.issue(t0);
+        let b = store.issue(t0);
+        assert_ne!(a, b);
+        assert_eq!(store.check(&a, t0), Ok(()));
+        assert_eq!(store.check(&b, t0 + Duration::from_secs(3599)), Ok(()));
+        assert_eq!(
+            store.check(&a, t0 + Duration::from_secs(3600)),
+            Err(TokenError::Expired)
+        );
+        assert_eq!(store.check("nonsense", t0), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn revoked_tokens_are_invalid() {
+        let t0 = Instant::now();
+        let mut store = TokenStore::new(Duration::from_secs(3600));
+        let a = store.issue(t0);
+        store.revoke_all();
+        assert_eq!(store.check(&a, t0), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn each_endpoint_needs_its_granular_or_a_classic_admin_scope() {
+        let granted = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let all = granted(&ALL_SCOPES);
+        assert_eq!(missing_scope(Endpoint::ListUsers, &all), None);
+        assert_eq!(missing_scope(Endpoint::GetUser, &all), None);
+        let only_get = granted(&["user:read:user:admin"]);
+        assert_eq!(
+            missing_scope(Endpoint::ListUsers, &only_get),
+            Some("user:read:list_users:admin")
+        );
+        assert_eq!(
+            missing_scope(Endpoint::ListUsers, &granted(&["user:read:admin"])),
+            None
+        );
+    }
+}
