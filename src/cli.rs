@@ -8,7 +8,11 @@ use crate::simulator::cli::SimulateArgs;
 use crate::sync::Entity;
 
 #[derive(Debug, Parser)]
-#[command(name = "zoom-mirror", version, about = "Keep a PostgreSQL mirror of a Zoom account")]
+#[command(
+    name = "zoom-mirror",
+    version,
+    about = "Keep a PostgreSQL mirror of a Zoom account"
+)]
 pub struct Cli {
     /// Configuration file (default: $ZOOM_MIRROR_CONFIG, else /etc/zoom-mirror/zoom-mirror.toml
     /// if it exists). Environment variables override the file.

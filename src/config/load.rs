@@ -64,8 +64,8 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::zoom::plan::Plan;
     use crate::config::testing::{NO_DEFAULT, TempDir, env_of, load as load_toml};
+    use crate::zoom::plan::Plan;
 
     const EXAMPLE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -5,7 +5,9 @@ pub enum DbError {
     #[error("cannot connect to PostgreSQL: {0}; check DATABASE_URL and that the server is up")]
     Connect(#[from] diesel::ConnectionError),
 
-    #[error("no PostgreSQL connection available: {0}; check DATABASE_URL and that the server is up")]
+    #[error(
+        "no PostgreSQL connection available: {0}; check DATABASE_URL and that the server is up"
+    )]
     Pool(String),
 
     #[error("database query failed ({what}): {source}")]

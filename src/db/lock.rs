@@ -14,7 +14,10 @@ pub struct ClusterLock {
 
 impl ClusterLock {
     /// Takes the lock `name` if no other session holds it.
-    pub async fn try_acquire(url: &SecretString, name: &str) -> Result<Option<ClusterLock>, DbError> {
+    pub async fn try_acquire(
+        url: &SecretString,
+        name: &str,
+    ) -> Result<Option<ClusterLock>, DbError> {
         let mut session = AsyncPgConnection::establish(url.expose_secret()).await?;
         let acquired: bool = diesel::select(
             diesel::dsl::sql::<Bool>("pg_try_advisory_lock(hashtextextended(")

@@ -89,7 +89,10 @@ fn inserted() -> diesel::expression::SqlLiteral<Bool> {
 
 /// Upserts one page of users. Users with an id are keyed by id; pending users, which Zoom lists
 /// without one, by email.
-pub async fn upsert(conn: &mut AsyncPgConnection, rows: &[UserRow<'_>]) -> Result<RowCounts, DbError> {
+pub async fn upsert(
+    conn: &mut AsyncPgConnection,
+    rows: &[UserRow<'_>],
+) -> Result<RowCounts, DbError> {
     // The `WHERE` of `ON CONFLICT DO UPDATE` comes from this trait, not from `QueryDsl`.
     use diesel::query_dsl::methods::FilterDsl;
 
@@ -139,7 +142,10 @@ pub async fn upsert(conn: &mut AsyncPgConnection, rows: &[UserRow<'_>]) -> Resul
 
 /// A pending user who accepts the invitation gets an id: give the pending row that id, so the
 /// upsert updates it instead of adding a second row for the same person.
-async fn adopt_activated(conn: &mut AsyncPgConnection, rows: &[UserRow<'_>]) -> Result<(), DbError> {
+async fn adopt_activated(
+    conn: &mut AsyncPgConnection,
+    rows: &[UserRow<'_>],
+) -> Result<(), DbError> {
     let emails: Vec<&str> = rows.iter().map(|r| r.email).collect();
     let activated: Vec<String> = users::table
         .filter(users::id.is_null())

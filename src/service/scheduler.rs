@@ -52,7 +52,9 @@ pub async fn start(
                 });
             }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
         };
-        scheduler.add(Job::new_async(job.schedule.as_str(), tick)?).await?;
+        scheduler
+            .add(Job::new_async(job.schedule.as_str(), tick)?)
+            .await?;
         tracing::info!(%entity, schedule = job.schedule, "scheduled sync job (UTC)");
     }
     scheduler.start().await?;

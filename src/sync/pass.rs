@@ -5,10 +5,10 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
+use super::SyncContext;
 use super::entity::Entity;
 use super::error::SyncError;
 use super::users::sync_users;
-use super::SyncContext;
 use crate::db::sync_runs::{self, RowCounts, RunStatus};
 use crate::db::{self, ClusterLock};
 

@@ -125,13 +125,16 @@ impl TokenSource {
                 },
             })?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|source| AttemptError::Retry {
-            after: None,
-            error: ZoomError::Transport {
-                what: what.clone(),
-                source,
-            },
-        })?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|source| AttemptError::Retry {
+                after: None,
+                error: ZoomError::Transport {
+                    what: what.clone(),
+                    source,
+                },
+            })?;
         match status {
             200..=299 => serde_json::from_slice(&body).map_err(|e| {
                 AttemptError::Fatal(ZoomError::Decode {

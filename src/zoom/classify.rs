@@ -55,11 +55,17 @@ pub enum Verdict {
     /// The access token expired or was revoked (401, Zoom code 124): get a new one, retry once.
     RefreshToken,
     /// Per-second limit: slow this label down and retry, after `after` if Zoom said when.
-    Throttled { after: Option<Duration> },
+    Throttled {
+        after: Option<Duration>,
+    },
     /// A daily limit: retrying before `resumes_at` is pointless.
-    DailyLimit { resumes_at: DateTime<Utc> },
+    DailyLimit {
+        resumes_at: DateTime<Utc>,
+    },
     /// 5xx or similar: retry with backoff, after `after` if Zoom said when.
-    Transient { after: Option<Duration> },
+    Transient {
+        after: Option<Duration>,
+    },
     /// The app lacks a scope (HTTP 400, code 4700/4711): only the operator can fix it.
     MissingScope,
     /// Any other error: report it, never retry.
@@ -117,7 +123,11 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let at: DateTime<Utc> = DateTime::parse_from_rfc3339(value)
         .map(|t| t.with_timezone(&Utc))
         .ok()
-        .or_else(|| httpdate::parse_http_date(value).ok().map(DateTime::<Utc>::from))?;
+        .or_else(|| {
+            httpdate::parse_http_date(value)
+                .ok()
+                .map(DateTime::<Utc>::from)
+        })?;
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
@@ -251,7 +261,12 @@ mod tests {
                 body(Some(300), "The next page token is invalid or expired."),
                 Verdict::Fail,
             ),
-            (300, headers(&[]), body(Some(300), "literal HTTP 300"), Verdict::Fail),
+            (
+                300,
+                headers(&[]),
+                body(Some(300), "literal HTTP 300"),
+                Verdict::Fail,
+            ),
         ];
         for (status, headers, body, expected) in cases {
             assert_eq!(
@@ -269,7 +284,10 @@ mod tests {
             body(Some(1001), "User does not exist: a.")
         );
         assert_eq!(
-            ErrorBody::parse(401, br#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#),
+            ErrorBody::parse(
+                401,
+                br#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#
+            ),
             body(None, "Invalid client_id or client_secret")
         );
         assert_eq!(ErrorBody::parse(400, br#"{"code":"300"}"#).code, Some(300));

@@ -66,7 +66,11 @@ impl ZoomClient {
         Ok(ZoomClient {
             shared: Arc::new(Shared {
                 http,
-                api_base: config.api_base_url.as_str().trim_end_matches('/').to_string(),
+                api_base: config
+                    .api_base_url
+                    .as_str()
+                    .trim_end_matches('/')
+                    .to_string(),
                 auth,
                 limits,
                 retry,
@@ -117,7 +121,11 @@ impl ZoomClient {
         .await
     }
 
-    async fn attempt(&self, call: &Call<'_>, refreshed: &AtomicBool) -> Result<Value, AttemptError> {
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        refreshed: &AtomicBool,
+    ) -> Result<Value, AttemptError> {
         let label = call.endpoint.label();
         self.shared.limits.acquire(label).await;
         let token = self
@@ -128,7 +136,11 @@ impl ZoomClient {
             .map_err(AttemptError::Fatal)?;
         self.calls.fetch_add(1, Ordering::Relaxed);
 
-        let url = format!("{}/{}", self.shared.api_base, call.path.trim_start_matches('/'));
+        let url = format!(
+            "{}/{}",
+            self.shared.api_base,
+            call.path.trim_start_matches('/')
+        );
         let mut request = self
             .shared
             .http

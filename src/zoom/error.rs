@@ -48,7 +48,9 @@ pub enum ZoomError {
         source: reqwest::Error,
     },
 
-    #[error("Zoom {what} answered with a body that is not the JSON expected ({reason}); it starts: {snippet:?}")]
+    #[error(
+        "Zoom {what} answered with a body that is not the JSON expected ({reason}); it starts: {snippet:?}"
+    )]
     Decode {
         what: String,
         reason: String,
@@ -88,7 +90,8 @@ impl ZoomError {
 }
 
 fn code_suffix(code: Option<i64>) -> String {
-    code.map(|c| format!(" (Zoom code {c})")).unwrap_or_default()
+    code.map(|c| format!(" (Zoom code {c})"))
+        .unwrap_or_default()
 }
 
 fn tracking_suffix(tracking_id: &Option<String>) -> String {

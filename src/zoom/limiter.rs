@@ -111,7 +111,11 @@ mod tests {
             limits.acquire(Label::Medium).await;
         }
         // Ten gaps of 20 ms: no burst lets them through at once.
-        assert!(start.elapsed() >= Duration::from_millis(190), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(190),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[tokio::test]

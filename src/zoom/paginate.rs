@@ -38,7 +38,10 @@ enum Cursor {
     Done,
 }
 
-pub fn pages(client: &ZoomClient, listing: Listing) -> impl Stream<Item = Result<Page, ZoomError>> + '_ {
+pub fn pages(
+    client: &ZoomClient,
+    listing: Listing,
+) -> impl Stream<Item = Result<Page, ZoomError>> + '_ {
     futures::stream::try_unfold(
         (Cursor::First { restarts: 0 }, listing),
         move |(mut cursor, listing)| async move {
@@ -82,12 +85,12 @@ pub fn pages(client: &ZoomClient, listing: Listing) -> impl Stream<Item = Result
 
 type Fetched = (Vec<Value>, Option<u64>, Option<String>);
 
-async fn fetch(client: &ZoomClient, listing: &Listing, token: Option<&str>) -> Result<Fetched, ZoomError> {
-    let page_size = listing
-        .endpoint
-        .max_page_size()
-        .unwrap_or(30)
-        .to_string();
+async fn fetch(
+    client: &ZoomClient,
+    listing: &Listing,
+    token: Option<&str>,
+) -> Result<Fetched, ZoomError> {
+    let page_size = listing.endpoint.max_page_size().unwrap_or(30).to_string();
     let mut query: Vec<(&str, &str)> = listing
         .query
         .iter()

@@ -53,7 +53,11 @@ pub enum AttemptError {
 
 /// Runs `attempt` until it succeeds, fails fatally, or the policy is spent. A spent policy
 /// returns [`ZoomError::Exhausted`] carrying the last error.
-pub async fn retry<T, F, Fut>(policy: &RetryPolicy, what: &str, mut attempt: F) -> Result<T, ZoomError>
+pub async fn retry<T, F, Fut>(
+    policy: &RetryPolicy,
+    what: &str,
+    mut attempt: F,
+) -> Result<T, ZoomError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AttemptError>>,

@@ -18,7 +18,11 @@ pub enum UserStatus {
 }
 
 impl UserStatus {
-    pub const ALL: [UserStatus; 3] = [UserStatus::Active, UserStatus::Inactive, UserStatus::Pending];
+    pub const ALL: [UserStatus; 3] = [
+        UserStatus::Active,
+        UserStatus::Inactive,
+        UserStatus::Pending,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -81,10 +85,15 @@ impl User {
             group_ids: raw
                 .get("group_ids")
                 .and_then(Value::as_array)
-                .map(|ids| ids.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                .map(|ids| {
+                    ids.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default(),
             // `created_at` is deprecated (it is the latest login type's creation); prefer the new field.
-            created_at: timestamp(&raw, "user_created_at").or_else(|| timestamp(&raw, "created_at")),
+            created_at: timestamp(&raw, "user_created_at")
+                .or_else(|| timestamp(&raw, "created_at")),
             last_login_time: timestamp(&raw, "last_login_time"),
             last_client_version: text(&raw, "last_client_version"),
             raw,
@@ -127,7 +136,10 @@ pub struct UserPage {
 
 impl ZoomClient {
     /// Every user with `status`, page by page.
-    pub fn list_users(&self, status: UserStatus) -> impl Stream<Item = Result<UserPage, ZoomError>> + '_ {
+    pub fn list_users(
+        &self,
+        status: UserStatus,
+    ) -> impl Stream<Item = Result<UserPage, ZoomError>> + '_ {
         let listing = Listing {
             endpoint: Endpoint::ListUsers,
             path: "users".into(),
@@ -182,15 +194,21 @@ mod tests {
         assert_eq!(user.pmi, Some(3_542_471_135));
         assert_eq!(user.verified, Some(true));
         assert_eq!(user.first_name.as_deref(), Some("伟"));
-        assert_eq!(user.created_at.unwrap().to_rfc3339(), "2024-05-01T10:00:00+00:00");
+        assert_eq!(
+            user.created_at.unwrap().to_rfc3339(),
+            "2024-05-01T10:00:00+00:00"
+        );
         assert_eq!(user.last_login_time, None);
         assert_eq!(user.raw, raw);
     }
 
     #[test]
     fn a_pending_user_has_no_id_and_takes_the_listed_status() {
-        let user = User::from_json(json!({"email": "new@example.com", "type": 1}), Some(UserStatus::Pending))
-            .unwrap();
+        let user = User::from_json(
+            json!({"email": "new@example.com", "type": 1}),
+            Some(UserStatus::Pending),
+        )
+        .unwrap();
         assert_eq!(user.id, None);
         assert_eq!(user.status.as_deref(), Some("pending"));
         assert!(User::from_json(json!({"id": "x"}), None).is_none());

@@ -44,34 +44,65 @@ async fn run_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
     let mut conn = app.conn().await;
     loop {
         let runs = sync_runs::latest_per_entity(&mut conn).await.unwrap();
-        if runs.iter().any(|r| r.status == "succeeded" && r.triggered_by == "schedule") {
+        if runs
+            .iter()
+            .any(|r| r.status == "succeeded" && r.triggered_by == "schedule")
+        {
             break;
         }
-        assert!(Instant::now() < deadline, "no scheduled pass succeeded within 30 s");
+        assert!(
+            Instant::now() < deadline,
+            "no scheduled pass succeeded within 30 s"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
-    let exited = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+    let exited = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
     std::fs::remove_file(&config).ok();
     let stderr = String::from_utf8_lossy(&exited.stderr);
-    assert!(exited.status.success(), "exit {:?}: {stderr}", exited.status);
-    assert!(stderr.contains("sync pass succeeded"), "one line per pass: {stderr}");
+    assert!(
+        exited.status.success(),
+        "exit {:?}: {stderr}",
+        exited.status
+    );
+    assert!(
+        stderr.contains("sync pass succeeded"),
+        "one line per pass: {stderr}"
+    );
     assert!(stderr.contains("SIGTERM"), "{stderr}");
-    assert_eq!(app.users().await.len(), app.handle().all_listed_users().len());
+    assert_eq!(
+        app.users().await.len(),
+        app.handle().all_listed_users().len()
+    );
     let runs = sync_runs::latest_per_entity(&mut conn).await.unwrap();
-    assert!(runs.iter().all(|r| r.status != "running"), "nothing left running: {runs:?}");
+    assert!(
+        runs.iter().all(|r| r.status != "running"),
+        "nothing left running: {runs:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sync_command_exits_zero_only_when_every_pass_succeeded() {
     let app = TestApp::new(15).await;
     let ok = command(&app, &["sync", "users"]).output().unwrap();
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("users: succeeded"));
 
-    app.handle().inject(zoom_mirror::simulator::Fault::new(zoom_mirror::simulator::FaultKind::DailyLimit));
+    app.handle().inject(zoom_mirror::simulator::Fault::new(
+        zoom_mirror::simulator::FaultKind::DailyLimit,
+    ));
     let failed = command(&app, &["sync"]).output().unwrap();
     assert!(!failed.status.success());
     assert!(String::from_utf8_lossy(&failed.stderr).contains("daily limit"));
@@ -88,8 +119,15 @@ async fn demo_mirrors_a_simulated_account_into_database_url() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("users: succeeded") && stdout.contains("30 inserted"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("users: succeeded") && stdout.contains("30 inserted"),
+        "{stdout}"
+    );
 
     #[derive(diesel::QueryableByName)]
     struct Count {
@@ -108,13 +146,27 @@ async fn demo_mirrors_a_simulated_account_into_database_url() {
 async fn migrate_is_idempotent_and_status_reports_the_mirror() {
     let app = TestApp::new(12).await;
     let migrate = command(&app, &["migrate"]).output().unwrap();
-    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
-    assert!(String::from_utf8_lossy(&migrate.stdout).contains("up to date"), "the template is already migrated");
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&migrate.stdout).contains("up to date"),
+        "the template is already migrated"
+    );
 
     app.sync_users().await;
     let status = command(&app, &["status"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&status.stdout);
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    assert!(stdout.contains("users") && stdout.contains("succeeded"), "{stdout}");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(
+        stdout.contains("users") && stdout.contains("succeeded"),
+        "{stdout}"
+    );
     assert!(stdout.contains("active"), "{stdout}");
 }

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use diesel::sql_types::{BigInt, Text};
 use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Text};
 use diesel_async::RunQueryDsl;
 
 use zoom_mirror::db::sync_runs::{self, RunStatus};
@@ -21,20 +21,49 @@ async fn mirrors_every_user_exactly_with_awkward_data() {
     let listed = app.handle().all_listed_users();
     let mirrored = app.users().await;
     assert_eq!(report.counts.inserted as usize, listed.len());
-    assert_eq!(mirrored.len(), listed.len(), "one row per listed user, nothing else");
+    assert_eq!(
+        mirrored.len(),
+        listed.len(),
+        "one row per listed user, nothing else"
+    );
 
     let by_email: BTreeMap<&str, _> = mirrored.iter().map(|u| (u.email.as_str(), u)).collect();
     for zoom in &listed {
         let email = zoom["email"].as_str().unwrap();
-        let row = by_email.get(email).unwrap_or_else(|| panic!("{email} missing"));
+        let row = by_email
+            .get(email)
+            .unwrap_or_else(|| panic!("{email} missing"));
         assert_eq!(&row.raw, zoom, "raw is Zoom's object, byte for byte");
         assert_eq!(row.id.as_deref(), zoom.get("id").and_then(|v| v.as_str()));
-        assert_eq!(row.first_name.as_deref(), zoom.get("first_name").and_then(|v| v.as_str()).filter(|s| !s.is_empty()));
-        assert_eq!(row.last_name.as_deref(), zoom.get("last_name").and_then(|v| v.as_str()).filter(|s| !s.is_empty()));
-        assert_eq!(row.user_type.map(i64::from), zoom.get("type").and_then(|v| v.as_i64()));
+        assert_eq!(
+            row.first_name.as_deref(),
+            zoom.get("first_name")
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+        );
+        assert_eq!(
+            row.last_name.as_deref(),
+            zoom.get("last_name")
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+        );
+        assert_eq!(
+            row.user_type.map(i64::from),
+            zoom.get("type").and_then(|v| v.as_i64())
+        );
         assert_eq!(row.pmi, zoom.get("pmi").and_then(|v| v.as_i64()));
-        assert_eq!(row.timezone.as_deref(), zoom.get("timezone").and_then(|v| v.as_str()).filter(|s| !s.is_empty()));
-        assert_eq!(row.dept.as_deref(), zoom.get("dept").and_then(|v| v.as_str()).filter(|s| !s.is_empty()));
+        assert_eq!(
+            row.timezone.as_deref(),
+            zoom.get("timezone")
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+        );
+        assert_eq!(
+            row.dept.as_deref(),
+            zoom.get("dept")
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+        );
         assert!(row.deleted_at.is_none());
     }
 
@@ -43,17 +72,41 @@ async fn mirrors_every_user_exactly_with_awkward_data() {
         *m.entry(u.status.as_deref().unwrap_or("?")).or_default() += 1;
         m
     });
-    assert!(statuses.get("pending").is_some_and(|n| *n > 0), "{statuses:?}");
-    assert!(statuses.get("inactive").is_some_and(|n| *n > 0), "{statuses:?}");
-    assert!(mirrored.iter().filter(|u| u.status.as_deref() == Some("pending")).all(|u| u.id.is_none()));
-    assert!(mirrored.iter().any(|u| u.first_name.as_deref().is_some_and(|n| !n.is_ascii())), "non-Latin names");
-    assert!(mirrored.iter().any(|u| u.dept.is_none() && u.status.as_deref() == Some("active")), "missing optional fields");
+    assert!(
+        statuses.get("pending").is_some_and(|n| *n > 0),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.get("inactive").is_some_and(|n| *n > 0),
+        "{statuses:?}"
+    );
+    assert!(
+        mirrored
+            .iter()
+            .filter(|u| u.status.as_deref() == Some("pending"))
+            .all(|u| u.id.is_none())
+    );
+    assert!(
+        mirrored
+            .iter()
+            .any(|u| u.first_name.as_deref().is_some_and(|n| !n.is_ascii())),
+        "non-Latin names"
+    );
+    assert!(
+        mirrored
+            .iter()
+            .any(|u| u.dept.is_none() && u.status.as_deref() == Some("active")),
+        "missing optional fields"
+    );
 
     let mut conn = app.conn().await;
     let run = sync_runs::get(&mut conn, report.run_id).await.unwrap();
     assert_eq!(run.status, RunStatus::Succeeded.as_str());
     assert_eq!(run.rows_inserted as usize, listed.len());
-    assert_eq!(run.api_calls, 3, "one page per status at the largest page size");
+    assert_eq!(
+        run.api_calls, 3,
+        "one page per status at the largest page size"
+    );
     assert!(run.finished_at.is_some());
 }
 
@@ -79,7 +132,14 @@ async fn an_unchanged_resync_rewrites_no_row() {
 
     let report = app.sync_users().await;
     assert!(report.error.is_none(), "{:?}", report.error);
-    assert_eq!((report.counts.inserted, report.counts.updated, report.counts.deleted), (0, 0, 0));
+    assert_eq!(
+        (
+            report.counts.inserted,
+            report.counts.updated,
+            report.counts.deleted
+        ),
+        (0, 0, 0)
+    );
     assert_eq!(report.counts.unchanged as usize, before.len());
     // Postgres gives a rewritten row a new xmin: none changed.
     assert_eq!(versions().await, before);
@@ -90,11 +150,19 @@ async fn a_changed_user_is_updated_and_only_that_one() {
     let app = TestApp::new(40).await;
     app.sync_users().await;
     let target = active_user_id(&app);
-    assert!(app.handle().update_user(&target, |u| u.dept = Some("Ünïcode Dept 🚀".into())));
+    assert!(
+        app.handle()
+            .update_user(&target, |u| u.dept = Some("Ünïcode Dept 🚀".into()))
+    );
 
     let report = app.sync_users().await;
     assert_eq!((report.counts.inserted, report.counts.updated), (0, 1));
-    let row = app.users().await.into_iter().find(|u| u.id.as_deref() == Some(&target)).unwrap();
+    let row = app
+        .users()
+        .await
+        .into_iter()
+        .find(|u| u.id.as_deref() == Some(&target))
+        .unwrap();
     assert_eq!(row.dept.as_deref(), Some("Ünïcode Dept 🚀"));
 }
 
@@ -115,9 +183,24 @@ async fn a_deleted_user_is_marked_and_a_returning_one_cleared() {
 
     app.handle().insert_user(gone);
     let report = app.sync_users().await;
-    assert_eq!((report.counts.inserted, report.counts.updated, report.counts.deleted), (0, 1, 0));
-    let back = app.users().await.into_iter().find(|u| u.id.as_deref() == Some(&gone_id)).unwrap();
-    assert!(back.deleted_at.is_none(), "a returning user has deleted_at cleared");
+    assert_eq!(
+        (
+            report.counts.inserted,
+            report.counts.updated,
+            report.counts.deleted
+        ),
+        (0, 1, 0)
+    );
+    let back = app
+        .users()
+        .await
+        .into_iter()
+        .find(|u| u.id.as_deref() == Some(&gone_id))
+        .unwrap();
+    assert!(
+        back.deleted_at.is_none(),
+        "a returning user has deleted_at cleared"
+    );
     assert_eq!(back.row_id, row_id, "the same row, not a new one");
 }
 
@@ -127,14 +210,27 @@ async fn a_pending_user_who_activates_keeps_their_row() {
     app.sync_users().await;
     let pending = app.handle().listed_users("pending");
     let email = pending[0]["email"].as_str().unwrap().to_owned();
-    let before = app.users().await.into_iter().find(|u| u.email == email).unwrap();
+    let before = app
+        .users()
+        .await
+        .into_iter()
+        .find(|u| u.email == email)
+        .unwrap();
     assert_eq!(before.id, None);
 
-    assert!(app.handle().update_user(&email, |u| u.status = UserStatus::Active));
+    assert!(
+        app.handle()
+            .update_user(&email, |u| u.status = UserStatus::Active)
+    );
     let report = app.sync_users().await;
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(report.counts.deleted, 0);
-    let after = app.users().await.into_iter().find(|u| u.email == email).unwrap();
+    let after = app
+        .users()
+        .await
+        .into_iter()
+        .find(|u| u.email == email)
+        .unwrap();
     assert_eq!(after.row_id, before.row_id);
     assert!(after.id.is_some(), "the row took the id Zoom gave");
     assert_eq!(after.status.as_deref(), Some("active"));
@@ -148,19 +244,31 @@ async fn a_failed_pass_marks_nothing_deleted_and_records_the_failure() {
     app.handle().remove_user(&gone_id).unwrap();
     // Active and inactive list fine; the pending listing fails for good.
     app.handle().inject(
-        Fault::new(FaultKind::ZoomError { status: 404, code: 1001, message: "User does not exist: x.".into() })
-            .on(Endpoint::ListUsers)
-            .after(2),
+        Fault::new(FaultKind::ZoomError {
+            status: 404,
+            code: 1001,
+            message: "User does not exist: x.".into(),
+        })
+        .on(Endpoint::ListUsers)
+        .after(2),
     );
 
     let report = app.sync_users().await;
     assert_eq!(report.status, RunStatus::Failed);
     assert_eq!(report.counts.deleted, 0);
-    assert!(app.users().await.iter().all(|u| u.deleted_at.is_none()), "nothing marked deleted");
-    let run = sync_runs::get(&mut app.conn().await, report.run_id).await.unwrap();
+    assert!(
+        app.users().await.iter().all(|u| u.deleted_at.is_none()),
+        "nothing marked deleted"
+    );
+    let run = sync_runs::get(&mut app.conn().await, report.run_id)
+        .await
+        .unwrap();
     assert_eq!(run.status, "failed");
     let error = run.error.unwrap();
-    assert!(error.contains("1001") && error.contains("User does not exist"), "{error}");
+    assert!(
+        error.contains("1001") && error.contains("User does not exist"),
+        "{error}"
+    );
 
     app.handle().clear_faults();
     let report = app.sync_users().await;
@@ -172,12 +280,23 @@ async fn an_empty_listing_is_refused_rather_than_deleting_the_mirror() {
     let app = TestApp::new(20).await;
     app.sync_users().await;
     for user in app.handle().all_listed_users() {
-        let key = user.get("id").and_then(|v| v.as_str()).or(user["email"].as_str()).unwrap().to_owned();
+        let key = user
+            .get("id")
+            .and_then(|v| v.as_str())
+            .or(user["email"].as_str())
+            .unwrap()
+            .to_owned();
         app.handle().remove_user(&key).unwrap();
     }
     let report = app.sync_users().await;
     assert_eq!(report.status, RunStatus::Failed);
-    assert!(report.error.unwrap().to_string().contains("no users at all"));
+    assert!(
+        report
+            .error
+            .unwrap()
+            .to_string()
+            .contains("no users at all")
+    );
     assert!(app.users().await.iter().all(|u| u.deleted_at.is_none()));
 }
 
@@ -187,7 +306,10 @@ async fn two_passes_of_one_entity_never_run_at_once() {
     use zoom_mirror::sync::{Entity, PassOutcome, Trigger, run_pass};
 
     let app = TestApp::new(20).await;
-    app.handle().inject(Fault::new(FaultKind::Latency(std::time::Duration::from_millis(700))).on(Endpoint::ListUsers));
+    app.handle().inject(
+        Fault::new(FaultKind::Latency(std::time::Duration::from_millis(700)))
+            .on(Endpoint::ListUsers),
+    );
     let cancel = CancellationToken::new();
     let (a, b) = tokio::join!(
         run_pass(&app.ctx, Entity::Users, Trigger::Command, &cancel),
@@ -219,7 +341,11 @@ async fn cancelling_a_pass_commits_what_it_has_and_deletes_nothing() {
     let app = TestApp::new(40).await;
     app.sync_users().await;
     app.handle().remove_user(&active_user_id(&app)).unwrap();
-    app.handle().inject(Fault::new(FaultKind::Latency(std::time::Duration::from_secs(5))).on(Endpoint::ListUsers).after(1));
+    app.handle().inject(
+        Fault::new(FaultKind::Latency(std::time::Duration::from_secs(5)))
+            .on(Endpoint::ListUsers)
+            .after(1),
+    );
     let cancel = CancellationToken::new();
     let stop = cancel.clone();
     tokio::spawn(async move {
@@ -227,16 +353,27 @@ async fn cancelling_a_pass_commits_what_it_has_and_deletes_nothing() {
         stop.cancel();
     });
     let started = std::time::Instant::now();
-    let PassOutcome::Ran(report) = run_pass(&app.ctx, Entity::Users, Trigger::Schedule, &cancel).await.unwrap() else {
+    let PassOutcome::Ran(report) = run_pass(&app.ctx, Entity::Users, Trigger::Schedule, &cancel)
+        .await
+        .unwrap()
+    else {
         panic!("skipped");
     };
-    assert!(started.elapsed() < std::time::Duration::from_secs(4), "cancel does not wait for the slow call");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "cancel does not wait for the slow call"
+    );
     assert_eq!(report.status, RunStatus::Cancelled);
     assert!(app.users().await.iter().all(|u| u.deleted_at.is_none()));
-    let run = sync_runs::get(&mut app.conn().await, report.run_id).await.unwrap();
+    let run = sync_runs::get(&mut app.conn().await, report.run_id)
+        .await
+        .unwrap();
     assert_eq!(run.status, "cancelled");
 }
 
 fn active_user_id(app: &TestApp) -> String {
-    app.handle().listed_users("active")[3]["id"].as_str().unwrap().to_owned()
+    app.handle().listed_users("active")[3]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }

@@ -11,7 +11,9 @@ use url::Url;
 
 use zoom_mirror::config::{ZoomConfig, ZoomCredentials};
 use zoom_mirror::db::schema::users;
-use zoom_mirror::simulator::{AccountSpec, RunningSimulator, SimHandle, Simulator, SimulatorConfig};
+use zoom_mirror::simulator::{
+    AccountSpec, RunningSimulator, SimHandle, Simulator, SimulatorConfig,
+};
 use zoom_mirror::sync::{Entity, PassOutcome, PassReport, SyncContext, Trigger, run_pass};
 use zoom_mirror::zoom::{Plan, ZoomClient};
 
@@ -55,12 +57,19 @@ impl TestApp {
     }
 
     pub async fn sync_users(&self) -> PassReport {
-        match run_pass(&self.ctx, Entity::Users, Trigger::Command, &CancellationToken::new())
-            .await
-            .expect("the pass is recorded")
+        match run_pass(
+            &self.ctx,
+            Entity::Users,
+            Trigger::Command,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("the pass is recorded")
         {
             PassOutcome::Ran(report) => report,
-            PassOutcome::Skipped => panic!("the pass was skipped: nothing else should hold the lock"),
+            PassOutcome::Skipped => {
+                panic!("the pass was skipped: nothing else should hold the lock")
+            }
         }
     }
 
@@ -124,5 +133,9 @@ pub fn credentials(sim: &RunningSimulator) -> ZoomCredentials {
 
 /// The simulator's base URL with a path, for tests that call it without the client.
 pub fn api_url(sim: &RunningSimulator, path: &str) -> Url {
-    Url::parse(&format!("{}/{path}", sim.api_base_url().as_str().trim_end_matches('/'))).expect("a URL")
+    Url::parse(&format!(
+        "{}/{path}",
+        sim.api_base_url().as_str().trim_end_matches('/')
+    ))
+    .expect("a URL")
 }

@@ -8,8 +8,8 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use diesel::sql_types::{BigInt, Text};
 use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use secrecy::SecretString;
 use tokio::sync::OnceCell;
@@ -32,7 +32,11 @@ impl TestDb {
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
         let mut admin = connect(server).await;
-        execute(&mut admin, &format!("CREATE DATABASE {name} TEMPLATE {template}")).await;
+        execute(
+            &mut admin,
+            &format!("CREATE DATABASE {name} TEMPLATE {template}"),
+        )
+        .await;
         TestDb {
             url: SecretString::from(database_url(server, &name).to_string()),
             server: server.clone(),
@@ -60,7 +64,11 @@ impl Drop for TestDb {
                 .expect("a runtime to drop the test database");
             runtime.block_on(async {
                 let mut admin = connect(&server).await;
-                execute(&mut admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                execute(
+                    &mut admin,
+                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                )
+                .await;
             });
         })
         .join();
@@ -76,7 +84,8 @@ async fn server() -> &'static Url {
     SERVER
         .get_or_init(|| async {
             match std::env::var("TEST_DATABASE_URL") {
-                Ok(url) => Url::parse(&url).unwrap_or_else(|e| panic!("TEST_DATABASE_URL is not a URL: {e}")),
+                Ok(url) => Url::parse(&url)
+                    .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is not a URL: {e}")),
                 Err(_) => container().await,
             }
         })
@@ -102,7 +111,10 @@ async fn container() -> Url {
         .get_host_port_ipv4(5432)
         .await
         .expect("the container's PostgreSQL port");
-    Url::parse(&format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres")).expect("a URL")
+    Url::parse(&format!(
+        "postgres://postgres:postgres@127.0.0.1:{port}/postgres"
+    ))
+    .expect("a URL")
 }
 
 /// The migrated template for the current migrations, created once per server under an advisory
@@ -150,7 +162,11 @@ async fn sweep(admin: &mut AsyncPgConnection, current_template: &str) {
             None => datname != current_template,
         };
         if stale {
-            execute(admin, &format!("DROP DATABASE IF EXISTS {datname} WITH (FORCE)")).await;
+            execute(
+                admin,
+                &format!("DROP DATABASE IF EXISTS {datname} WITH (FORCE)"),
+            )
+            .await;
         }
     }
 }
@@ -162,7 +178,9 @@ fn migrations_hash() -> u64 {
     let mut hasher = DefaultHasher::new();
     for path in files {
         path.hash(&mut hasher);
-        std::fs::read(&path).expect("reading a migration").hash(&mut hasher);
+        std::fs::read(&path)
+            .expect("reading a migration")
+            .hash(&mut hasher);
     }
     hasher.finish()
 }
@@ -173,7 +191,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .flatten()
         .flat_map(|entry| {
             let path = entry.path();
-            if path.is_dir() { walk(&path) } else { vec![path] }
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                vec![path]
+            }
         })
         .collect()
 }
@@ -184,11 +206,12 @@ async fn database_exists(admin: &mut AsyncPgConnection, name: &str) -> bool {
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    let count: Count = diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
-        .bind::<Text, _>(name)
-        .get_result(admin)
-        .await
-        .expect("looking up a database");
+    let count: Count =
+        diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+            .bind::<Text, _>(name)
+            .get_result(admin)
+            .await
+            .expect("looking up a database");
     count.n > 0
 }
 

@@ -37,7 +37,13 @@ pub async fn demo(config: &Config, users: usize, seed: u64) -> anyhow::Result<Ex
 
     db::run_migrations(database_url).await?;
     let ctx = SyncContext::new(database_url, 2, &zoom, credentials)?;
-    let outcome = run_pass(&ctx, Entity::Users, Trigger::Demo, &CancellationToken::new()).await?;
+    let outcome = run_pass(
+        &ctx,
+        Entity::Users,
+        Trigger::Demo,
+        &CancellationToken::new(),
+    )
+    .await?;
     let PassOutcome::Ran(report) = outcome else {
         anyhow::bail!("another process is syncing users into this database right now; try again");
     };

@@ -27,7 +27,11 @@ pub async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
     if applied.is_empty() {
         println!("the database schema is up to date");
     } else {
-        println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+        println!(
+            "applied {} migration(s): {}",
+            applied.len(),
+            applied.join(", ")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -55,7 +59,10 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
 pub async fn sync(config: &Config, entities: &[Entity]) -> anyhow::Result<ExitCode> {
     let ctx = context(config).await?;
     let entities: Vec<Entity> = if entities.is_empty() {
-        service::enabled_jobs(config).into_iter().map(|(e, _)| e).collect()
+        service::enabled_jobs(config)
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect()
     } else {
         entities.to_vec()
     };

@@ -27,7 +27,10 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
             c.updated,
             c.unchanged,
             c.deleted,
-            run.error.as_deref().map(|e| format!("\n             error: {e}")).unwrap_or_default(),
+            run.error
+                .as_deref()
+                .map(|e| format!("\n             error: {e}"))
+                .unwrap_or_default(),
         );
     }
     println!("zoom.users:");
