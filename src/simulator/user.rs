@@ -1,47 +1,10 @@
 //! One simulated Zoom user and the two shapes Zoom gives it: the `GET /users` list item and the
 //! `GET /users/{userId}` object (U26 schemas in `zoom-openapi/zoom-users-api.2026-02.json`).
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-/// The `status` of a user, which is also the `status` filter of `GET /users`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UserStatus {
-    Active,
-    /// Deactivated.
-    Inactive,
-    /// Invited, not yet activated: Zoom lists these without an `id`.
-    Pending,
-}
-
-impl UserStatus {
-    pub const ALL: [UserStatus; 3] = [
-        UserStatus::Active,
-        UserStatus::Inactive,
-        UserStatus::Pending,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserStatus::Active => "active",
-            UserStatus::Inactive => "inactive",
-            UserStatus::Pending => "pending",
-        }
-    }
-
-    /// Zoom's spelling only; anything else is a validation error on the wire.
-    pub fn parse(s: &str) -> Option<Self> {
-        UserStatus::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-}
-
-impl fmt::Display for UserStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::zoom::UserStatus;
 
 /// A user of the simulated account. `None` fields are left out of the JSON, as Zoom leaves out
 /// what a user never set.

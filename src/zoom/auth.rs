@@ -104,6 +104,13 @@ impl TokenSource {
 
     async fn request(&self) -> Result<TokenResponse, AttemptError> {
         let what = "the OAuth token endpoint".to_string();
+        let transport = |source| AttemptError::Retry {
+            after: None,
+            error: ZoomError::Transport {
+                what: what.clone(),
+                source,
+            },
+        };
         let response = self
             .http
             .post(self.token_url.clone())
@@ -117,24 +124,9 @@ impl TokenSource {
             ])
             .send()
             .await
-            .map_err(|source| AttemptError::Retry {
-                after: None,
-                error: ZoomError::Transport {
-                    what: what.clone(),
-                    source,
-                },
-            })?;
+            .map_err(transport)?;
         let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|source| AttemptError::Retry {
-                after: None,
-                error: ZoomError::Transport {
-                    what: what.clone(),
-                    source,
-                },
-            })?;
+        let body = response.bytes().await.map_err(transport)?;
         match status {
             200..=299 => serde_json::from_slice(&body).map_err(|e| {
                 AttemptError::Fatal(ZoomError::Decode {

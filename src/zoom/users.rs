@@ -9,11 +9,14 @@ use super::endpoint::Endpoint;
 use super::error::ZoomError;
 use super::paginate::{Listing, Page, pages};
 
-/// The statuses `GET /users` lists one at a time; mirroring every user takes all three.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A user's `status`, which is also the `status` filter of `GET /users`: listings take one at a
+/// time, so mirroring every user takes all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserStatus {
     Active,
+    /// Deactivated.
     Inactive,
+    /// Invited, not yet activated: Zoom lists these without an `id`.
     Pending,
 }
 
@@ -30,6 +33,17 @@ impl UserStatus {
             UserStatus::Inactive => "inactive",
             UserStatus::Pending => "pending",
         }
+    }
+
+    /// Zoom's spelling only.
+    pub fn parse(s: &str) -> Option<Self> {
+        UserStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for UserStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
