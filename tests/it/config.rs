@@ -1,18 +1,27 @@
-//! `check-config` through the real binary: bad keys are named, secrets never printed.
+//! `check-config` through the real binary, in a controlled environment: bad keys are named,
+//! secrets never printed. Every run names its config file, so the machine's
+//! /etc/zoom-mirror/zoom-mirror.toml never takes part.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const BIN: &str = env!("CARGO_BIN_EXE_zoom-mirror");
 const SECRET: &str = "zm-client-secret-7f3a9c";
 const DB_PASSWORD: &str = "db-pass-41d2";
+const COMPLETE: &str = "[zoom]\naccount_id = \"acct\"\nclient_id = \"client\"\n";
 
 /// A scratch directory removed on drop.
 struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("zm-config-{name}-{}", std::process::id()));
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("zm-it-config-{name}-{}-{n}", std::process::id()));
+        // A crashed run with the same pid may have left it behind.
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
     }
@@ -20,7 +29,11 @@ impl Scratch {
     fn file(&self, name: &str, contents: &str) -> String {
         let path = self.0.join(name);
         std::fs::write(&path, contents).unwrap();
-        path.to_string_lossy().into_owned()
+        path.to_str().unwrap().to_owned()
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
     }
 }
 
@@ -30,113 +43,173 @@ impl Drop for Scratch {
     }
 }
 
-fn check_config(args: &[&str], env: &[(&str, &str)]) -> (Output, String, String) {
-    let mut command = Command::new(BIN);
-    command
-        .args(args)
-        .arg("check-config")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    let out = command.output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out, stdout, stderr)
+struct Run {
+    output: Output,
+    stdout: String,
+    stderr: String,
 }
 
-fn complete_env() -> Vec<(&'static str, &'static str)> {
-    vec![
-        (
-            "DATABASE_URL",
-            "postgres://mirror:db-pass-41d2@db.internal:5432/zoom",
-        ),
-        ("ZOOM_ACCOUNT_ID", "acct"),
-        ("ZOOM_CLIENT_ID", "client"),
-    ]
+/// `zoom-mirror --config <toml> check-config` with only PATH and `env` set.
+fn check_config(dir: &Scratch, toml: &str, env: &[(&str, &str)]) -> Run {
+    let config = dir.file("zoom-mirror.toml", toml);
+    let mut command = Command::new(BIN);
+    command
+        .args(["--config", &config, "check-config"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command.envs(env.iter().copied());
+    let output = command.output().unwrap();
+    Run {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        output,
+    }
+}
+
+fn database_url() -> String {
+    format!("postgres://mirror:{DB_PASSWORD}@db.internal:5432/zoom")
+}
+
+/// Fails with a message naming each of `keys`.
+fn assert_refused(run: &Run, keys: &[&str]) {
+    assert!(!run.output.status.success(), "accepted:\n{}", run.stdout);
+    assert!(run.stderr.starts_with("Error: "), "{}", run.stderr);
+    for key in keys {
+        assert!(run.stderr.contains(key), "{key} not in {}", run.stderr);
+    }
 }
 
 #[test]
 fn an_unknown_key_is_named_with_its_path() {
     let dir = Scratch::new("unknown");
-    let file = dir.file("z.toml", "[sync.users]\nschedul = \"0 0 * * * *\"\n");
-    let (out, _, stderr) = check_config(&["--config", &file], &complete_env());
-    assert!(!out.status.success());
-    assert!(stderr.contains("sync.users.schedul"), "{stderr}");
+    let toml = format!("{COMPLETE}[sync.users]\nschedul = \"0 0 * * * *\"\n");
+    let url = database_url();
+    let run = check_config(
+        &dir,
+        &toml,
+        &[("DATABASE_URL", &url), ("ZOOM_CLIENT_SECRET", SECRET)],
+    );
+    assert_refused(&run, &["sync.users.schedul", "zoom-mirror.toml"]);
 }
 
 #[test]
-fn a_bad_value_and_a_five_field_cron_are_named() {
+fn a_bad_plan_and_a_five_field_cron_are_named() {
     let dir = Scratch::new("values");
-    let file = dir.file(
-        "z.toml",
-        "[zoom]\nplan = \"gold\"\n[sync.users]\nschedule = \"0 * * * *\"\n",
+    let toml = format!("{COMPLETE}plan = \"gold\"\n[sync.users]\nschedule = \"0 * * * *\"\n");
+    let url = database_url();
+    let run = check_config(
+        &dir,
+        &toml,
+        &[("DATABASE_URL", &url), ("ZOOM_CLIENT_SECRET", SECRET)],
     );
-    let (out, _, stderr) = check_config(&["--config", &file], &complete_env());
-    assert!(!out.status.success());
-    assert!(
-        stderr.contains("zoom.plan") && stderr.contains("gold"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("sync.users.schedule") && stderr.contains("six"),
-        "{stderr}"
+    assert_refused(
+        &run,
+        &[
+            "zoom.plan: unknown plan \"gold\"",
+            "sync.users.schedule: \"0 * * * *\" has five fields",
+        ],
     );
 }
 
 #[test]
-fn missing_credentials_are_each_named() {
-    let (out, _, stderr) = check_config(&[], &[("DATABASE_URL", "postgres://x@h/db")]);
-    assert!(!out.status.success());
-    for key in ["zoom.account_id", "zoom.client_id", "zoom.client_secret"] {
-        assert!(stderr.contains(key), "{key} in {stderr}");
-    }
-    assert!(!stderr.contains("database.url"), "{stderr}");
+fn a_missing_client_id_is_named_with_its_variable() {
+    let dir = Scratch::new("missing");
+    let url = database_url();
+    let run = check_config(
+        &dir,
+        "[zoom]\naccount_id = \"acct\"\n",
+        &[("DATABASE_URL", &url), ("ZOOM_CLIENT_SECRET", SECRET)],
+    );
+    assert_refused(&run, &["zoom.client_id", "ZOOM_CLIENT_ID"]);
+    assert!(!run.stderr.contains("zoom.account_id"), "{}", run.stderr);
+    assert!(!run.stderr.contains("database.url"), "{}", run.stderr);
 }
 
 #[test]
-fn secrets_from_files_are_used_and_never_printed() {
-    let dir = Scratch::new("secrets");
-    let secret_file = dir.file("secret", &format!("{SECRET}\n"));
-    let mut env = complete_env();
-    env.push(("ZOOM_CLIENT_SECRET_FILE", &secret_file));
-    let (out, stdout, stderr) = check_config(&[], &env);
-    assert!(out.status.success(), "{stderr}");
+fn a_secret_from_a_file_is_used_and_never_printed() {
+    let dir = Scratch::new("secret-file");
+    let secret_file = dir.file("client-secret", &format!("{SECRET}\n"));
+    let url = database_url();
+    let run = check_config(
+        &dir,
+        COMPLETE,
+        &[
+            ("DATABASE_URL", &url),
+            ("ZOOM_CLIENT_SECRET_FILE", &secret_file),
+        ],
+    );
+    assert!(run.output.status.success(), "{}", run.stderr);
     assert!(
-        stdout.contains("client_secret = \"[redacted]\""),
-        "{stdout}"
+        run.stdout.contains("\nclient_secret = \"[redacted]\"\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\nurl = \"[redacted]\"\n"),
+        "{}",
+        run.stdout
     );
     for leaked in [SECRET, DB_PASSWORD] {
-        assert!(
-            !stdout.contains(leaked) && !stderr.contains(leaked),
-            "{leaked} printed"
-        );
+        let printed = run.stdout.contains(leaked) || run.stderr.contains(leaked);
+        assert!(!printed, "{leaked} printed:\n{}{}", run.stdout, run.stderr);
     }
 }
 
 #[test]
 fn a_systemd_credential_wins_over_the_environment() {
     let dir = Scratch::new("credentials");
-    dir.file("ZOOM_CLIENT_SECRET", SECRET);
-    let credentials = dir.0.to_string_lossy().into_owned();
-    let mut env = complete_env();
-    env.push(("CREDENTIALS_DIRECTORY", &credentials));
-    let (out, stdout, stderr) = check_config(&[], &env);
-    assert!(out.status.success(), "{stderr}");
-    assert!(
-        stdout.contains("client_secret = \"[redacted]\""),
-        "{stdout}"
+    let credentials = Scratch::new("credentials-dir");
+    credentials.file("ZOOM_CLIENT_SECRET", SECRET);
+    let url = database_url();
+    let run = check_config(
+        &dir,
+        COMPLETE,
+        &[
+            ("DATABASE_URL", &url),
+            ("CREDENTIALS_DIRECTORY", credentials.path()),
+            // Would be an error if it were read: the credential comes first.
+            ("ZOOM_CLIENT_SECRET_FILE", "/nonexistent/client-secret"),
+        ],
     );
-    assert!(!stdout.contains(SECRET));
+    assert!(run.output.status.success(), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("\nclient_secret = \"[redacted]\"\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains(SECRET), "{}", run.stdout);
 }
 
 #[test]
-fn a_missing_explicit_config_file_is_an_error() {
-    let (out, _, stderr) = check_config(
-        &["--config", "/nonexistent/zoom-mirror.toml"],
-        &complete_env(),
+fn an_unreadable_secret_file_names_the_variable_and_the_path() {
+    let dir = Scratch::new("secret-missing");
+    let url = database_url();
+    let run = check_config(
+        &dir,
+        COMPLETE,
+        &[
+            ("DATABASE_URL", &url),
+            ("ZOOM_CLIENT_SECRET_FILE", "/nonexistent/client-secret"),
+        ],
     );
-    assert!(!out.status.success());
-    assert!(stderr.contains("/nonexistent/zoom-mirror.toml"), "{stderr}");
+    assert_refused(
+        &run,
+        &["ZOOM_CLIENT_SECRET_FILE: cannot read /nonexistent/client-secret"],
+    );
+}
+
+#[test]
+fn a_missing_config_file_is_an_error() {
+    let mut command = Command::new(BIN);
+    command
+        .args(["--config", "/nonexistent/zoom-mirror.toml", "check-config"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("--config: cannot read /nonexistent/zoom-mirror.toml"),
+        "{stderr}"
+    );
 }
