@@ -38,10 +38,10 @@ impl Fixture {
         format!("{}{path}", self.sim.api_base_url())
     }
 
-    async fn token(&self) -> String {
+    /// The token request a Zoom client sends, with the simulator's credentials.
+    async fn token_response(&self) -> reqwest::Response {
         let creds = self.sim.credentials();
-        let response = self
-            .http
+        self.http
             .post(self.token_url())
             .basic_auth(&creds.client_id, Some(&creds.client_secret))
             .form(&[
@@ -50,7 +50,11 @@ impl Fixture {
             ])
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    async fn token(&self) -> String {
+        let response = self.token_response().await;
         assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.unwrap();
         body["access_token"].as_str().unwrap().to_owned()
@@ -86,17 +90,7 @@ async fn the_token_endpoint_accepts_form_or_query_and_refuses_strangers() {
     let f = Fixture::default().await;
     let creds = f.sim.credentials().clone();
 
-    let response = f
-        .http
-        .post(f.token_url())
-        .basic_auth(&creds.client_id, Some(&creds.client_secret))
-        .form(&[
-            ("grant_type", "account_credentials"),
-            ("account_id", &creds.account_id),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let response = f.token_response().await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(header(&response, "x-zm-trackingid").is_some());
     let body: Value = response.json().await.unwrap();

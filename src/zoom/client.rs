@@ -53,10 +53,9 @@ impl ZoomClient {
             credentials,
             retry.clone(),
         )
-        .map_err(|e| ZoomError::Decode {
-            what: "zoom.oauth_base_url".into(),
+        .map_err(|e| ZoomError::InvalidBaseUrl {
+            key: "zoom.oauth_base_url",
             reason: e.to_string(),
-            snippet: config.oauth_base_url.to_string(),
         })?;
         let limits = RateLimits::new(
             config.plan,

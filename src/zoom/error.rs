@@ -41,6 +41,11 @@ pub enum ZoomError {
     #[error("Zoom's OAuth token endpoint failed (HTTP {status}): {message}")]
     TokenEndpoint { status: u16, message: String },
 
+    #[error(
+        "{key} cannot be used to build Zoom's token URL ({reason}); set it to e.g. https://zoom.us"
+    )]
+    InvalidBaseUrl { key: &'static str, reason: String },
+
     #[error("could not reach Zoom for {what}: {source}")]
     Transport {
         what: String,
