@@ -12,7 +12,19 @@ use tokio::time::Instant;
 use crate::zoom::endpoint::Endpoint;
 
 /// The granular scopes of every endpoint the simulator serves: the default grant.
-pub(crate) const ALL_SCOPES: [&str; 2] = ["user:read:list_users:admin", "user:read:user:admin"];
+pub(crate) const ALL_SCOPES: [&str; 11] = [
+    "user:read:list_users:admin",
+    "user:read:user:admin",
+    "meeting:read:list_meetings:admin",
+    "meeting:read:meeting:admin",
+    "meeting:read:past_meeting:admin",
+    "meeting:read:list_registrants:admin",
+    "webinar:read:list_webinars:admin",
+    "webinar:read:webinar:admin",
+    "webinar:read:list_registrants:admin",
+    "cloud_recording:read:list_user_recordings:admin",
+    "cloud_recording:read:list_account_recordings:admin",
+];
 
 /// Why a bearer token was refused; both are 401 with code 124.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +86,9 @@ impl TokenStore {
 
 /// The scope to name in the 400/4711 error when none of the scopes that open `endpoint` were
 /// granted. Classic admin scopes open it too, as on Zoom (U26 `x-macro-scopes`).
+const MEETING: &[&str] = &["meeting:read:admin", "meeting:write:admin"];
+const WEBINAR: &[&str] = &["webinar:read:admin", "webinar:write:admin"];
+
 pub(crate) fn missing_scope(endpoint: Endpoint, granted: &[String]) -> Option<&'static str> {
     let (granular, classic): (&str, &[&str]) = match endpoint {
         Endpoint::ListUsers => (
@@ -83,6 +98,21 @@ pub(crate) fn missing_scope(endpoint: Endpoint, granted: &[String]) -> Option<&'
         Endpoint::GetUser => (
             "user:read:user:admin",
             &["user:read:admin", "user:write:admin"],
+        ),
+        Endpoint::ListMeetings => ("meeting:read:list_meetings:admin", MEETING),
+        Endpoint::GetMeeting => ("meeting:read:meeting:admin", MEETING),
+        Endpoint::GetPastMeeting => ("meeting:read:past_meeting:admin", MEETING),
+        Endpoint::ListMeetingRegistrants => ("meeting:read:list_registrants:admin", MEETING),
+        Endpoint::ListWebinars => ("webinar:read:list_webinars:admin", WEBINAR),
+        Endpoint::GetWebinar => ("webinar:read:webinar:admin", WEBINAR),
+        Endpoint::ListWebinarRegistrants => ("webinar:read:list_registrants:admin", WEBINAR),
+        Endpoint::ListUserRecordings => (
+            "cloud_recording:read:list_user_recordings:admin",
+            &["recording:read:admin", "recording:write:admin"],
+        ),
+        Endpoint::ListAccountRecordings => (
+            "cloud_recording:read:list_account_recordings:admin",
+            &["recording:read:admin", "account:read:admin"],
         ),
     };
     let opens = |s: &String| s == granular || classic.contains(&s.as_str());

@@ -11,13 +11,54 @@ pub enum Endpoint {
     ListUsers,
     /// `GET /users/{userId}` (id or email)
     GetUser,
+    /// `GET /users/{userId}/meetings`
+    ListMeetings,
+    /// `GET /meetings/{meetingId}` (id or UUID)
+    GetMeeting,
+    /// `GET /past_meetings/{meetingId}`: the latest instance that ended
+    GetPastMeeting,
+    /// `GET /meetings/{meetingId}/registrants`
+    ListMeetingRegistrants,
+    /// `GET /users/{userId}/webinars`
+    ListWebinars,
+    /// `GET /webinars/{webinarId}`
+    GetWebinar,
+    /// `GET /webinars/{webinarId}/registrants`
+    ListWebinarRegistrants,
+    /// `GET /users/{userId}/recordings`
+    ListUserRecordings,
+    /// `GET /accounts/{accountId}/recordings`
+    ListAccountRecordings,
 }
 
 impl Endpoint {
+    pub const ALL: [Endpoint; 11] = [
+        Endpoint::ListUsers,
+        Endpoint::GetUser,
+        Endpoint::ListMeetings,
+        Endpoint::GetMeeting,
+        Endpoint::GetPastMeeting,
+        Endpoint::ListMeetingRegistrants,
+        Endpoint::ListWebinars,
+        Endpoint::GetWebinar,
+        Endpoint::ListWebinarRegistrants,
+        Endpoint::ListUserRecordings,
+        Endpoint::ListAccountRecordings,
+    ];
+
     pub fn label(self) -> Label {
         match self {
-            Endpoint::ListUsers => Label::Medium,
-            Endpoint::GetUser => Label::Light,
+            Endpoint::ListUsers
+            | Endpoint::ListMeetings
+            | Endpoint::ListMeetingRegistrants
+            | Endpoint::ListWebinars
+            | Endpoint::ListWebinarRegistrants
+            | Endpoint::ListUserRecordings
+            | Endpoint::ListAccountRecordings => Label::Medium,
+            Endpoint::GetUser
+            | Endpoint::GetMeeting
+            | Endpoint::GetPastMeeting
+            | Endpoint::GetWebinar => Label::Light,
         }
     }
 
@@ -26,7 +67,16 @@ impl Endpoint {
     pub fn max_page_size(self) -> Option<u32> {
         match self {
             Endpoint::ListUsers => Some(2000),
-            Endpoint::GetUser => None,
+            Endpoint::ListMeetings
+            | Endpoint::ListMeetingRegistrants
+            | Endpoint::ListWebinars
+            | Endpoint::ListWebinarRegistrants
+            | Endpoint::ListUserRecordings
+            | Endpoint::ListAccountRecordings => Some(300),
+            Endpoint::GetUser
+            | Endpoint::GetMeeting
+            | Endpoint::GetPastMeeting
+            | Endpoint::GetWebinar => None,
         }
     }
 
@@ -35,6 +85,15 @@ impl Endpoint {
         match self {
             Endpoint::ListUsers => "users",
             Endpoint::GetUser => "user",
+            Endpoint::ListMeetings => "meetings",
+            Endpoint::GetMeeting => "meeting",
+            Endpoint::GetPastMeeting => "pastMeetingDetails",
+            Endpoint::ListMeetingRegistrants => "meetingRegistrants",
+            Endpoint::ListWebinars => "webinars",
+            Endpoint::GetWebinar => "webinar",
+            Endpoint::ListWebinarRegistrants => "webinarRegistrants",
+            Endpoint::ListUserRecordings => "recordingsList",
+            Endpoint::ListAccountRecordings => "ListRecordingsOfAnAccount",
         }
     }
 }
@@ -42,5 +101,18 @@ impl Endpoint {
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.operation())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_named_once() {
+        let mut names: Vec<&str> = Endpoint::ALL.iter().map(|e| e.operation()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Endpoint::ALL.len());
     }
 }

@@ -12,7 +12,7 @@ pub mod plan;
 pub mod retry;
 mod users;
 
-pub use client::{Call, ZoomClient, http_client, path_segment};
+pub use client::{Call, ZoomClient, http_client, meeting_path_segment, path_segment};
 pub use endpoint::Endpoint;
 pub use error::ZoomError;
 pub use plan::{Label, Plan};
