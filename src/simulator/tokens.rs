@@ -84,11 +84,12 @@ impl TokenStore {
     }
 }
 
-/// The scope to name in the 400/4711 error when none of the scopes that open `endpoint` were
-/// granted. Classic admin scopes open it too, as on Zoom (U26 `x-macro-scopes`).
+/// Classic scopes that open every meeting or webinar endpoint.
 const MEETING: &[&str] = &["meeting:read:admin", "meeting:write:admin"];
 const WEBINAR: &[&str] = &["webinar:read:admin", "webinar:write:admin"];
 
+/// The scope to name in the 400/4711 error when none of the scopes that open `endpoint` were
+/// granted. Classic admin scopes open it too, as on Zoom (U26 `x-macro-scopes`).
 pub(crate) fn missing_scope(endpoint: Endpoint, granted: &[String]) -> Option<&'static str> {
     let (granular, classic): (&str, &[&str]) = match endpoint {
         Endpoint::ListUsers => (
