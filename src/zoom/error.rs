@@ -70,6 +70,18 @@ pub enum ZoomError {
     },
 
     #[error(
+        "Zoom {endpoint} answered for {from}..{to} when asked for {asked_from}..{asked_to}; \
+         nothing was marked deleted (Zoom cuts ranges over a month: is the clock right?)"
+    )]
+    RangeCut {
+        endpoint: Endpoint,
+        asked_from: chrono::NaiveDate,
+        asked_to: chrono::NaiveDate,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
+
+    #[error(
         "Zoom's next_page_token for {endpoint} expired {restarts} times in a row; the listing \
          could not finish within a token's 15-minute life (is the database or the network slow?)"
     )]
@@ -91,6 +103,36 @@ impl ZoomError {
     pub fn is_page_token_expired(&self) -> bool {
         matches!(self, ZoomError::Api { code: Some(300), message, .. }
             if message.to_ascii_lowercase().contains("next page token"))
+    }
+
+    /// 404 with code 3001: the meeting or webinar does not exist, was deleted, or expired.
+    pub fn is_session_missing(&self) -> bool {
+        self.zoom_code() == Some(3001)
+    }
+
+    /// 404 with code 1001: the user does not exist (any more).
+    pub fn is_user_missing(&self) -> bool {
+        self.zoom_code() == Some(1001)
+    }
+
+    /// Code 200 "Webinar plan subscription is missing": the user has no webinars.
+    pub fn is_webinar_plan_missing(&self) -> bool {
+        self.zoom_code() == Some(200) && self.message_mentions("webinar")
+    }
+
+    /// The meeting or webinar takes no registrations: code 300 "has not set registration as
+    /// required" (not to be confused with code 300 for an expired page token), or code 404
+    /// "Registration has not been enabled".
+    pub fn is_registration_off(&self) -> bool {
+        matches!(self.zoom_code(), Some(300 | 404)) && self.message_mentions("registration")
+    }
+
+    fn message_mentions(&self, word: &str) -> bool {
+        match self {
+            ZoomError::Api { message, .. } => message.to_ascii_lowercase().contains(word),
+            ZoomError::Exhausted { last, .. } => last.message_mentions(word),
+            _ => false,
+        }
     }
 }
 

@@ -1,4 +1,7 @@
 //! Listings as a stream of pages over `next_page_token`, at the endpoint's largest page size.
+//! Where Zoom still pages by number (List webinars documents no `next_page_token` parameter),
+//! an answer without a token but with `page_count` above its `page_number` is followed by
+//! number instead.
 //!
 //! A page token lives 15 minutes. When one expires (HTTP 400, code 300) the listing starts again
 //! from the first page rather than failing or passing a partial list off as complete, so the
@@ -21,6 +24,8 @@ pub struct Page {
     pub total_records: Option<u64>,
     /// This page is the first of a listing started again after an expired page token.
     pub restarted: bool,
+    /// The rest of the answer (`from`, `to`, `page_size` …), the items taken out.
+    pub meta: Value,
 }
 
 /// A listing: endpoint, path and fixed query parameters (`page_size` is added).
@@ -34,8 +39,15 @@ pub struct Listing {
 
 enum Cursor {
     First { restarts: u32 },
-    Next { token: String, restarts: u32 },
+    Next { next: Next, restarts: u32 },
     Done,
+}
+
+/// How the following page is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Next {
+    Token(String),
+    Number(u64),
 }
 
 pub fn pages(
@@ -46,25 +58,26 @@ pub fn pages(
         (Cursor::First { restarts: 0 }, listing),
         move |(mut cursor, listing)| async move {
             loop {
-                let (token, restarts) = match &cursor {
+                let (next, restarts) = match &cursor {
                     Cursor::Done => return Ok(None),
                     Cursor::First { restarts } => (None, *restarts),
-                    Cursor::Next { token, restarts } => (Some(token.as_str()), *restarts),
+                    Cursor::Next { next, restarts } => (Some(next), *restarts),
                 };
-                match fetch(client, &listing, token).await {
-                    Ok((items, total_records, next)) => {
-                        let page = Page {
-                            items,
-                            total_records,
-                            restarted: token.is_none() && restarts > 0,
-                        };
-                        let next = match next {
-                            Some(token) => Cursor::Next { token, restarts },
+                match fetch(client, &listing, next).await {
+                    Ok((items, meta)) => {
+                        let cursor = match following(&meta) {
+                            Some(next) => Cursor::Next { next, restarts },
                             None => Cursor::Done,
                         };
-                        return Ok(Some((page, (next, listing))));
+                        let page = Page {
+                            items,
+                            total_records: meta.get("total_records").and_then(Value::as_u64),
+                            restarted: next.is_none() && restarts > 0,
+                            meta,
+                        };
+                        return Ok(Some((page, (cursor, listing))));
                     }
-                    Err(e) if token.is_some() && e.is_page_token_expired() => {
+                    Err(e) if matches!(next, Some(Next::Token(_))) && e.is_page_token_expired() => {
                         if restarts >= MAX_RESTARTS {
                             return Err(ZoomError::ListingNeverCompleted {
                                 endpoint: listing.endpoint,
@@ -83,12 +96,13 @@ pub fn pages(
     )
 }
 
-type Fetched = (Vec<Value>, Option<u64>, Option<String>);
+/// The items, and the rest of the answer.
+type Fetched = (Vec<Value>, Value);
 
 async fn fetch(
     client: &ZoomClient,
     listing: &Listing,
-    token: Option<&str>,
+    next: Option<&Next>,
 ) -> Result<Fetched, ZoomError> {
     let page_size = listing.endpoint.max_page_size().unwrap_or(30).to_string();
     let mut query: Vec<(&str, &str)> = listing
@@ -97,8 +111,14 @@ async fn fetch(
         .map(|(k, v)| (*k, v.as_str()))
         .collect();
     query.push(("page_size", &page_size));
-    if let Some(token) = token {
-        query.push(("next_page_token", token));
+    let number;
+    match next {
+        Some(Next::Token(token)) => query.push(("next_page_token", token)),
+        Some(Next::Number(n)) => {
+            number = n.to_string();
+            query.push(("page_number", &number));
+        }
+        None => {}
     }
     let mut body = client.get(listing.endpoint, &listing.path, &query).await?;
     let Some(Value::Array(items)) = body.get_mut(listing.key).map(Value::take) else {
@@ -109,11 +129,38 @@ async fn fetch(
             snippet: snippet(body.to_string().as_bytes()),
         });
     };
-    let total_records = body.get("total_records").and_then(Value::as_u64);
-    let next = body
+    Ok((items, body))
+}
+
+/// The page after this answer: by token when Zoom gives one, else by number while
+/// `page_number < page_count`.
+fn following(body: &Value) -> Option<Next> {
+    if let Some(token) = body
         .get("next_page_token")
         .and_then(Value::as_str)
         .filter(|t| !t.is_empty())
-        .map(str::to_owned);
-    Ok((items, total_records, next))
+    {
+        return Some(Next::Token(token.to_owned()));
+    }
+    let number = body.get("page_number").and_then(Value::as_u64)?;
+    let count = body.get("page_count").and_then(Value::as_u64)?;
+    (number < count).then_some(Next::Number(number + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_token_wins_and_page_numbers_serve_where_there_is_none() {
+        let token = json!({"next_page_token": "abc", "page_number": 1, "page_count": 3});
+        assert_eq!(following(&token), Some(Next::Token("abc".into())));
+        let numbered = json!({"next_page_token": "", "page_number": 2, "page_count": 3});
+        assert_eq!(following(&numbered), Some(Next::Number(3)));
+        let last = json!({"next_page_token": "", "page_number": 3, "page_count": 3});
+        assert_eq!(following(&last), None);
+        assert_eq!(following(&json!({"page_size": 300})), None);
+    }
 }

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::client::{ZoomClient, path_segment};
 use super::endpoint::Endpoint;
 use super::error::ZoomError;
+use super::json::{integer, text, timestamp};
 use super::paginate::{Listing, Page, pages};
 
 /// A user's `status`, which is also the `status` filter of `GET /users`: listings take one at a
@@ -113,30 +114,6 @@ impl User {
             raw,
         })
     }
-}
-
-fn text(v: &Value, key: &str) -> Option<String> {
-    match v.get(key)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// Zoom sends some numbers as strings, and ids above 2^53 must not pass through a float.
-fn integer(v: &Value, key: &str) -> Option<i64> {
-    match v.get(key)? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn timestamp(v: &Value, key: &str) -> Option<DateTime<Utc>> {
-    let s = v.get(key)?.as_str()?;
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// One page of a user listing, read into [`User`]s.

@@ -1,0 +1,57 @@
+//! Lenient reading of Zoom's JSON fields: a field that is missing or of an unexpected type is
+//! `None` rather than an error, since `raw` keeps the object whole anyway.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// A non-empty string, or a number written out (Zoom sends some ids either way).
+pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Zoom sends some numbers as strings, and ids above 2^53 must not pass through a float.
+pub(crate) fn integer(v: &Value, key: &str) -> Option<i64> {
+    match v.get(key)? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub(crate) fn timestamp(v: &Value, key: &str) -> Option<DateTime<Utc>> {
+    let s = v.get(key)?.as_str()?;
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Fits an integer field into an `i32` column.
+pub(crate) fn small_integer(v: &Value, key: &str) -> Option<i32> {
+    integer(v, key).and_then(|n| i32::try_from(n).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn fields_are_read_leniently() {
+        let v = json!({"a": "", "b": 12, "c": "85746065432", "d": 1.5, "e": "2026-01-02T03:04:05Z", "f": ""});
+        assert_eq!(text(&v, "a"), None);
+        assert_eq!(text(&v, "b").as_deref(), Some("12"));
+        assert_eq!(integer(&v, "c"), Some(85_746_065_432));
+        assert_eq!(integer(&v, "d"), None);
+        assert_eq!(small_integer(&v, "c"), None);
+        assert_eq!(
+            timestamp(&v, "e").unwrap().to_rfc3339(),
+            "2026-01-02T03:04:05+00:00"
+        );
+        assert_eq!(timestamp(&v, "f"), None);
+    }
+}
