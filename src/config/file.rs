@@ -128,27 +128,102 @@ impl Default for HttpFile {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub(super) struct SyncFile {
-    /// `[sync.users]`: the users table.
+    /// Zoom calls a pass keeps in flight; the rate limiters pace them.
+    pub concurrency: usize,
+    /// `[sync.users]` … one table per entity.
     pub users: JobFile,
+    pub meetings: SessionsJobFile,
+    pub webinars: SessionsJobFile,
+    pub meeting_registrants: JobFile,
+    pub webinar_registrants: JobFile,
+    pub recordings: RecordingsJobFile,
 }
+
+impl Default for SyncFile {
+    fn default() -> Self {
+        SyncFile {
+            concurrency: 16,
+            users: JobFile::default(),
+            meetings: SessionsJobFile::default(),
+            webinars: SessionsJobFile::default(),
+            meeting_registrants: JobFile::default(),
+            webinar_registrants: JobFile::default(),
+            recordings: RecordingsJobFile::default(),
+        }
+    }
+}
+
+/// Each entity's default schedule: hourly, spread over the hour so that passes rarely compete
+/// for the same rate limit, registrants after meetings and webinars.
+pub(super) const DEFAULT_SCHEDULES: [(&str, &str); 6] = [
+    ("users", "0 0 * * * *"),
+    ("meetings", "0 10 * * * *"),
+    ("webinars", "0 15 * * * *"),
+    ("meeting_registrants", "0 20 * * * *"),
+    ("webinar_registrants", "0 25 * * * *"),
+    ("recordings", "0 40 * * * *"),
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub(super) struct JobFile {
     /// Whether `run` schedules this sync and `sync` without arguments includes it.
     pub enabled: bool,
-    /// Six-field cron expression, seconds first, evaluated in UTC.
-    pub schedule: String,
+    /// Six-field cron expression, seconds first, evaluated in UTC; `None`: the entity's default.
+    pub schedule: Option<String>,
 }
 
 impl Default for JobFile {
     fn default() -> Self {
         JobFile {
             enabled: true,
-            schedule: "0 0 * * * *".into(),
+            schedule: None,
+        }
+    }
+}
+
+/// `[sync.meetings]` and `[sync.webinars]`.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct SessionsJobFile {
+    pub enabled: bool,
+    pub schedule: Option<String>,
+    /// Fetch each new or changed meeting's details (settings, whole agenda): a Light call each.
+    pub details: bool,
+}
+
+impl Default for SessionsJobFile {
+    fn default() -> Self {
+        SessionsJobFile {
+            enabled: true,
+            schedule: None,
+            details: false,
+        }
+    }
+}
+
+/// `[sync.recordings]`.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct RecordingsJobFile {
+    pub enabled: bool,
+    pub schedule: Option<String>,
+    /// Days read back on the first pass, and for a user the mirror has just met.
+    pub backfill_days: u32,
+    /// `users` (one listing per user, every plan) or `account` (one for all, where allowed).
+    pub source: String,
+}
+
+impl Default for RecordingsJobFile {
+    fn default() -> Self {
+        RecordingsJobFile {
+            enabled: true,
+            schedule: None,
+            backfill_days: 180,
+            source: "users".into(),
         }
     }
 }
@@ -261,7 +336,7 @@ mod tests {
         let file = parse("").unwrap();
         assert_eq!(file.zoom.plan, "pro");
         assert_eq!(file.database.max_connections, 10);
-        assert_eq!(file.sync.users.schedule, "0 0 * * * *");
+        assert_eq!(file.sync.users.schedule, None);
         assert!(file.sync.users.enabled);
     }
 

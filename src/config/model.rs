@@ -70,7 +70,40 @@ pub struct HttpConfig {
 
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
+    /// Zoom calls a pass keeps in flight (per-user and per-meeting work runs concurrently).
+    pub concurrency: usize,
     pub users: JobConfig,
+    pub meetings: JobConfig,
+    pub webinars: JobConfig,
+    pub meeting_registrants: JobConfig,
+    pub webinar_registrants: JobConfig,
+    pub recordings: JobConfig,
+    /// `sync.meetings.details`: fetch new or changed meetings' details.
+    pub meeting_details: bool,
+    /// `sync.webinars.details`.
+    pub webinar_details: bool,
+    /// `sync.recordings.backfill_days`.
+    pub recordings_backfill_days: u32,
+    /// `sync.recordings.source`.
+    pub recordings_source: RecordingsSource,
+}
+
+/// Which listing the recordings pass reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordingsSource {
+    /// `GET /users/{userId}/recordings`, once per user and month.
+    Users,
+    /// `GET /accounts/me/recordings`, once per month for everyone; needs the plan and scope.
+    Account,
+}
+
+impl RecordingsSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordingsSource::Users => "users",
+            RecordingsSource::Account => "account",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use secrecy::SecretString;
 
-use super::model::{Config, LogFormat};
+use super::model::{Config, JobConfig, LogFormat};
 use crate::zoom::plan::Label;
 
 const UNSET: &str = "<unset>";
@@ -69,13 +69,44 @@ impl Config {
             "http",
             [("listen", string(&self.http.listen.to_string()))],
         );
-        let users = &self.sync.users;
+        let sync = &self.sync;
         section(
             &mut out,
-            "sync.users",
+            "sync",
+            [("concurrency", sync.concurrency.to_string())],
+        );
+        let job = |job: &JobConfig| {
             [
-                ("enabled", users.enabled.to_string()),
-                ("schedule", string(&users.schedule)),
+                ("enabled", job.enabled.to_string()),
+                ("schedule", string(&job.schedule)),
+            ]
+        };
+        section(&mut out, "sync.users", job(&sync.users));
+        let [enabled, schedule] = job(&sync.meetings);
+        let details = ("details", sync.meeting_details.to_string());
+        section(&mut out, "sync.meetings", [enabled, schedule, details]);
+        let [enabled, schedule] = job(&sync.webinars);
+        let details = ("details", sync.webinar_details.to_string());
+        section(&mut out, "sync.webinars", [enabled, schedule, details]);
+        section(
+            &mut out,
+            "sync.meeting_registrants",
+            job(&sync.meeting_registrants),
+        );
+        section(
+            &mut out,
+            "sync.webinar_registrants",
+            job(&sync.webinar_registrants),
+        );
+        let [enabled, schedule] = job(&sync.recordings);
+        section(
+            &mut out,
+            "sync.recordings",
+            [
+                enabled,
+                schedule,
+                ("backfill_days", sync.recordings_backfill_days.to_string()),
+                ("source", string(sync.recordings_source.as_str())),
             ],
         );
         let shutdown = self.service.shutdown_timeout.as_secs().to_string();

@@ -11,10 +11,10 @@ use url::Url;
 
 use super::env::Origins;
 use super::error::{ConfigError, ConfigErrors};
-use super::file::{DatabaseFile, FileConfig, ZoomFile};
+use super::file::{DEFAULT_SCHEDULES, DatabaseFile, FileConfig, SyncFile, ZoomFile};
 use super::model::{
-    Config, DatabaseConfig, HttpConfig, JobConfig, LogConfig, LogFormat, ServiceConfig, SyncConfig,
-    WebhooksConfig, ZoomConfig,
+    Config, DatabaseConfig, HttpConfig, JobConfig, LogConfig, LogFormat, RecordingsSource,
+    ServiceConfig, SyncConfig, WebhooksConfig, ZoomConfig,
 };
 use crate::zoom::plan::{Label, Plan};
 
@@ -32,40 +32,115 @@ pub(super) fn validate(
     let database = database(&mut check, file.database);
     let zoom = zoom(&mut check, file.zoom);
     let listen = check.value("http.listen", listen_addr(&file.http.listen));
-    let schedule = check.value("sync.users.schedule", cron(&file.sync.users.schedule));
+    let sync = sync(&mut check, file.sync);
     let shutdown_timeout = check.value(
         "service.shutdown_timeout_secs",
         at_least_one(file.service.shutdown_timeout_secs),
     );
     let format = check.value("log.format", log_format(&file.log.format));
-    match (database, zoom, listen, schedule, shutdown_timeout, format) {
-        (
-            Some(database),
-            Some(zoom),
-            Some(listen),
-            Some(schedule),
-            Some(shutdown),
-            Some(format),
-        ) if errors.is_empty() => Ok(Config {
-            file: path,
-            database,
-            zoom,
-            webhooks: WebhooksConfig {
-                secret_token: file.webhooks.secret_token,
-            },
-            http: HttpConfig { listen },
-            sync: SyncConfig {
-                users: JobConfig {
-                    enabled: file.sync.users.enabled,
-                    schedule,
+    match (database, zoom, listen, sync, shutdown_timeout, format) {
+        (Some(database), Some(zoom), Some(listen), Some(sync), Some(shutdown), Some(format))
+            if errors.is_empty() =>
+        {
+            Ok(Config {
+                file: path,
+                database,
+                zoom,
+                webhooks: WebhooksConfig {
+                    secret_token: file.webhooks.secret_token,
                 },
-            },
-            service: ServiceConfig {
-                shutdown_timeout: Duration::from_secs(shutdown),
-            },
-            log: LogConfig { format },
-        }),
+                http: HttpConfig { listen },
+                sync,
+                service: ServiceConfig {
+                    shutdown_timeout: Duration::from_secs(shutdown),
+                },
+                log: LogConfig { format },
+            })
+        }
         _ => Err(ConfigErrors(errors)),
+    }
+}
+
+fn sync(check: &mut Check, file: SyncFile) -> Option<SyncConfig> {
+    let mut job = |entity: &str, key: &'static str, enabled: bool, schedule: Option<String>| {
+        let schedule = schedule.unwrap_or_else(|| default_schedule(entity).to_owned());
+        let schedule = check.value(key, cron(&schedule))?;
+        Some(JobConfig { enabled, schedule })
+    };
+    let users = job(
+        "users",
+        "sync.users.schedule",
+        file.users.enabled,
+        file.users.schedule,
+    );
+    let meetings = job(
+        "meetings",
+        "sync.meetings.schedule",
+        file.meetings.enabled,
+        file.meetings.schedule,
+    );
+    let webinars = job(
+        "webinars",
+        "sync.webinars.schedule",
+        file.webinars.enabled,
+        file.webinars.schedule,
+    );
+    let meeting_registrants = job(
+        "meeting_registrants",
+        "sync.meeting_registrants.schedule",
+        file.meeting_registrants.enabled,
+        file.meeting_registrants.schedule,
+    );
+    let webinar_registrants = job(
+        "webinar_registrants",
+        "sync.webinar_registrants.schedule",
+        file.webinar_registrants.enabled,
+        file.webinar_registrants.schedule,
+    );
+    let recordings = job(
+        "recordings",
+        "sync.recordings.schedule",
+        file.recordings.enabled,
+        file.recordings.schedule,
+    );
+    let concurrency = check.value("sync.concurrency", at_least_one(file.concurrency));
+    let backfill_days = check.value(
+        "sync.recordings.backfill_days",
+        at_least_one(file.recordings.backfill_days),
+    );
+    let source = check.value(
+        "sync.recordings.source",
+        recordings_source(&file.recordings.source),
+    );
+    Some(SyncConfig {
+        concurrency: concurrency?,
+        users: users?,
+        meetings: meetings?,
+        webinars: webinars?,
+        meeting_registrants: meeting_registrants?,
+        webinar_registrants: webinar_registrants?,
+        recordings: recordings?,
+        meeting_details: file.meetings.details,
+        webinar_details: file.webinars.details,
+        recordings_backfill_days: backfill_days?,
+        recordings_source: source?,
+    })
+}
+
+fn default_schedule(entity: &str) -> &'static str {
+    DEFAULT_SCHEDULES
+        .iter()
+        .find(|(name, _)| *name == entity)
+        .map_or("0 0 * * * *", |(_, schedule)| schedule)
+}
+
+fn recordings_source(value: &str) -> Result<RecordingsSource, String> {
+    match value {
+        "users" => Ok(RecordingsSource::Users),
+        "account" => Ok(RecordingsSource::Account),
+        other => Err(format!(
+            "{other:?} is not a recordings source; use \"users\" or \"account\""
+        )),
     }
 }
 

@@ -25,3 +25,14 @@ pub enum DbError {
 pub fn query(what: &'static str) -> impl FnOnce(diesel::result::Error) -> DbError {
     move |source| DbError::Query { what, source }
 }
+
+/// Only a transaction's own statements (begin, commit, rollback) come through here; every
+/// query inside names itself with [`query`].
+impl From<diesel::result::Error> for DbError {
+    fn from(source: diesel::result::Error) -> Self {
+        DbError::Query {
+            what: "opening or committing a transaction",
+            source,
+        }
+    }
+}

@@ -4,8 +4,12 @@
 mod error;
 mod lock;
 mod migrate;
+pub mod recordings;
+pub mod registrants;
 pub mod schema;
+pub mod sessions;
 pub mod sync_runs;
+mod upserted;
 pub mod users;
 
 use diesel_async::AsyncPgConnection;

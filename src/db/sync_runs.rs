@@ -138,6 +138,20 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<SyncRun, DbErr
         .map_err(query("reading a sync run"))
 }
 
+/// When the entity's latest successful pass started: what it read is known to be mirrored.
+pub async fn last_success_started(
+    conn: &mut AsyncPgConnection,
+    entity: &str,
+) -> Result<Option<DateTime<Utc>>, DbError> {
+    sync_runs::table
+        .filter(sync_runs::entity.eq(entity))
+        .filter(sync_runs::status.eq("succeeded"))
+        .select(diesel::dsl::max(sync_runs::started_at))
+        .get_result(conn)
+        .await
+        .map_err(query("reading the last successful sync run"))
+}
+
 /// The latest pass of each entity.
 pub async fn latest_per_entity(conn: &mut AsyncPgConnection) -> Result<Vec<SyncRun>, DbError> {
     sync_runs::table

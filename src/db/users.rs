@@ -224,3 +224,30 @@ pub async fn count_by_status(conn: &mut AsyncPgConnection) -> Result<Vec<StatusC
     .await
     .map_err(query("counting users by status"))
 }
+
+/// A user who can host meetings, webinars and recordings: one Zoom knows by id and that the
+/// last users pass still listed.
+#[derive(Debug, Clone, Queryable)]
+pub struct Host {
+    pub id: String,
+    pub first_seen_at: DateTime<Utc>,
+}
+
+/// Hosts in id order after `after`, `limit` at a time.
+pub async fn hosts_after(
+    conn: &mut AsyncPgConnection,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Host>, DbError> {
+    let mut hosts = users::table
+        .filter(users::id.is_not_null())
+        .filter(users::deleted_at.is_null())
+        .select((users::id.assume_not_null(), users::first_seen_at))
+        .order(users::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        hosts = hosts.filter(users::id.gt(after));
+    }
+    hosts.load(conn).await.map_err(query("reading hosts"))
+}

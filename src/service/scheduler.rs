@@ -18,8 +18,17 @@ use crate::sync::{Entity, PassOutcome, SyncContext, Trigger, run_pass};
 pub fn enabled_jobs(config: &Config) -> Vec<(Entity, &JobConfig)> {
     Entity::ALL
         .into_iter()
-        .map(|entity| match entity {
-            Entity::Users => (entity, &config.sync.users),
+        .map(|entity| {
+            let sync = &config.sync;
+            let job = match entity {
+                Entity::Users => &sync.users,
+                Entity::Meetings => &sync.meetings,
+                Entity::Webinars => &sync.webinars,
+                Entity::MeetingRegistrants => &sync.meeting_registrants,
+                Entity::WebinarRegistrants => &sync.webinar_registrants,
+                Entity::Recordings => &sync.recordings,
+            };
+            (entity, job)
         })
         .filter(|(_, job)| job.enabled)
         .collect()

@@ -9,14 +9,33 @@ use clap::ValueEnum;
 #[value(rename_all = "snake_case")]
 pub enum Entity {
     Users,
+    Meetings,
+    Webinars,
+    MeetingRegistrants,
+    WebinarRegistrants,
+    Recordings,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 1] = [Entity::Users];
+    /// In the order `sync` runs them: hosts before what they host, meetings and webinars
+    /// before their registrants.
+    pub const ALL: [Entity; 6] = [
+        Entity::Users,
+        Entity::Meetings,
+        Entity::Webinars,
+        Entity::MeetingRegistrants,
+        Entity::WebinarRegistrants,
+        Entity::Recordings,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Entity::Users => "users",
+            Entity::Meetings => "meetings",
+            Entity::Webinars => "webinars",
+            Entity::MeetingRegistrants => "meeting_registrants",
+            Entity::WebinarRegistrants => "webinar_registrants",
+            Entity::Recordings => "recordings",
         }
     }
 }

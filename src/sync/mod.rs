@@ -5,11 +5,15 @@
 mod entity;
 mod error;
 mod pass;
+mod recordings;
+mod registrants;
+mod sessions;
 mod users;
+mod walk;
 
 use secrecy::SecretString;
 
-use crate::config::{ZoomConfig, ZoomCredentials};
+use crate::config::{RecordingsSource, SyncConfig, ZoomConfig, ZoomCredentials};
 use crate::db::{self, DbPool};
 use crate::zoom::ZoomClient;
 
@@ -26,6 +30,29 @@ pub struct SyncContext {
     pub database_url: SecretString,
     /// Recorded in `zoom.sync_runs.host`, to tell replicas apart.
     pub host: String,
+    pub settings: SyncSettings,
+}
+
+/// How passes run: the `[sync]` options that are not schedules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncSettings {
+    pub concurrency: usize,
+    pub meeting_details: bool,
+    pub webinar_details: bool,
+    pub recordings_backfill_days: u32,
+    pub recordings_source: RecordingsSource,
+}
+
+impl From<&SyncConfig> for SyncSettings {
+    fn from(sync: &SyncConfig) -> Self {
+        SyncSettings {
+            concurrency: sync.concurrency,
+            meeting_details: sync.meeting_details,
+            webinar_details: sync.webinar_details,
+            recordings_backfill_days: sync.recordings_backfill_days,
+            recordings_source: sync.recordings_source,
+        }
+    }
 }
 
 impl SyncContext {
@@ -35,12 +62,14 @@ impl SyncContext {
         max_connections: usize,
         zoom: &ZoomConfig,
         credentials: ZoomCredentials,
+        settings: SyncSettings,
     ) -> Result<Self, SyncError> {
         Ok(SyncContext {
             pool: db::pool(database_url, max_connections)?,
             client: ZoomClient::new(zoom, credentials)?,
             database_url: database_url.clone(),
             host: host_name(),
+            settings,
         })
     }
 }

@@ -8,9 +8,13 @@ use tokio_util::sync::CancellationToken;
 use super::SyncContext;
 use super::entity::Entity;
 use super::error::SyncError;
+use super::recordings::sync_recordings;
+use super::registrants::sync_registrants;
+use super::sessions::sync_sessions;
 use super::users::sync_users;
 use crate::db::sync_runs::{self, RowCounts, RunStatus};
 use crate::db::{self, ClusterLock};
+use crate::zoom::SessionKind;
 
 /// What started a pass, recorded in `zoom.sync_runs.triggered_by`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +75,19 @@ pub async fn run_pass(
     let mut counts = RowCounts::default();
     let result = match entity {
         Entity::Users => sync_users(&ctx.pool, &client, cancel, &mut counts).await,
+        Entity::Meetings => {
+            sync_sessions(ctx, &client, SessionKind::Meeting, cancel, &mut counts).await
+        }
+        Entity::Webinars => {
+            sync_sessions(ctx, &client, SessionKind::Webinar, cancel, &mut counts).await
+        }
+        Entity::MeetingRegistrants => {
+            sync_registrants(ctx, &client, SessionKind::Meeting, cancel, &mut counts).await
+        }
+        Entity::WebinarRegistrants => {
+            sync_registrants(ctx, &client, SessionKind::Webinar, cancel, &mut counts).await
+        }
+        Entity::Recordings => sync_recordings(ctx, &client, cancel, &mut counts).await,
     };
     let status = match &result {
         Ok(()) => RunStatus::Succeeded,

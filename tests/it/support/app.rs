@@ -9,12 +9,14 @@ use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use zoom_mirror::config::{ZoomConfig, ZoomCredentials};
+use zoom_mirror::config::{RecordingsSource, ZoomConfig, ZoomCredentials};
 use zoom_mirror::db::schema::users;
 use zoom_mirror::simulator::{
     AccountSpec, RunningSimulator, SimHandle, Simulator, SimulatorConfig,
 };
-use zoom_mirror::sync::{Entity, PassOutcome, PassReport, SyncContext, Trigger, run_pass};
+use zoom_mirror::sync::{
+    Entity, PassOutcome, PassReport, SyncContext, SyncSettings, Trigger, run_pass,
+};
 use zoom_mirror::zoom::{Plan, ZoomClient};
 
 use super::TestDb;
@@ -44,7 +46,15 @@ impl TestApp {
         let sim = Simulator::start(sim).await.expect("starting the simulator");
         let mut zoom = zoom_config(&sim);
         tweak(&mut zoom);
-        let ctx = SyncContext::new(db.url(), 4, &zoom, credentials(&sim)).expect("a sync context");
+        let settings = SyncSettings {
+            concurrency: 4,
+            meeting_details: false,
+            webinar_details: false,
+            recordings_backfill_days: 180,
+            recordings_source: RecordingsSource::Users,
+        };
+        let ctx = SyncContext::new(db.url(), 4, &zoom, credentials(&sim), settings)
+            .expect("a sync context");
         TestApp { db, sim, ctx }
     }
 
@@ -57,9 +67,14 @@ impl TestApp {
     }
 
     pub async fn sync_users(&self) -> PassReport {
+        self.sync(Entity::Users).await
+    }
+
+    /// One pass of `entity`, which must not be skipped.
+    pub async fn sync(&self, entity: Entity) -> PassReport {
         match run_pass(
             &self.ctx,
-            Entity::Users,
+            entity,
             Trigger::Command,
             &CancellationToken::new(),
         )

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use zoom_mirror::config::{Config, ZoomCredentials};
 use zoom_mirror::db::{self, users};
 use zoom_mirror::simulator::{AccountSpec, Simulator, SimulatorConfig};
-use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, Trigger, run_pass};
+use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, SyncSettings, Trigger, run_pass};
 
 pub async fn demo(config: &Config, users: usize, seed: u64) -> anyhow::Result<ExitCode> {
     let database_url = config.database_url()?;
@@ -36,7 +36,13 @@ pub async fn demo(config: &Config, users: usize, seed: u64) -> anyhow::Result<Ex
     };
 
     db::run_migrations(database_url).await?;
-    let ctx = SyncContext::new(database_url, 2, &zoom, credentials)?;
+    let ctx = SyncContext::new(
+        database_url,
+        2,
+        &zoom,
+        credentials,
+        SyncSettings::from(&config.sync),
+    )?;
     let outcome = run_pass(
         &ctx,
         Entity::Users,

@@ -11,7 +11,9 @@ use tokio_util::sync::CancellationToken;
 use zoom_mirror::config::Config;
 use zoom_mirror::db;
 use zoom_mirror::service;
-use zoom_mirror::sync::{Entity, PassOutcome, PassReport, SyncContext, Trigger, run_pass};
+use zoom_mirror::sync::{
+    Entity, PassOutcome, PassReport, SyncContext, SyncSettings, Trigger, run_pass,
+};
 
 pub use demo::demo;
 pub use status::status;
@@ -46,6 +48,7 @@ async fn context(config: &Config) -> anyhow::Result<SyncContext> {
         config.database.max_connections,
         &config.zoom,
         config.zoom_credentials()?,
+        SyncSettings::from(&config.sync),
     )?)
 }
 

@@ -1,0 +1,185 @@
+//! `zoom.recordings` and `zoom.recording_files`: a page's recordings and their files are
+//! written in one transaction, so a recording is never seen without its files.
+
+use chrono::{DateTime, Utc};
+use diesel::sql_query;
+use diesel::sql_types::{Array, BigInt, Integer, Jsonb, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::Value;
+
+use super::error::{DbError, query};
+use super::sync_runs::RowCounts;
+use super::upserted::{Upserted, column, counts, last_per_key};
+
+#[derive(Debug, Clone)]
+pub struct RecordingRow<'a> {
+    pub uuid: &'a str,
+    pub meeting_id: Option<i64>,
+    pub host_id: &'a str,
+    pub topic: Option<&'a str>,
+    pub meeting_type: Option<i32>,
+    pub start_time: Option<DateTime<Utc>>,
+    pub duration: Option<i32>,
+    pub total_size: Option<i64>,
+    pub recording_count: Option<i32>,
+    pub raw: &'a Value,
+    pub files: Vec<FileRow<'a>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FileRow<'a> {
+    pub id: &'a str,
+    pub file_type: Option<&'a str>,
+    pub file_extension: Option<&'a str>,
+    pub file_size: Option<i64>,
+    pub recording_type: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub recording_start: Option<DateTime<Utc>>,
+    pub recording_end: Option<DateTime<Utc>>,
+    pub raw: &'a Value,
+}
+
+/// Upserts one page of recordings with their files, and marks deleted the files a listed
+/// recording no longer has. Counts are of recordings and files together.
+pub async fn upsert(
+    conn: &mut AsyncPgConnection,
+    rows: &[RecordingRow<'_>],
+    now: DateTime<Utc>,
+) -> Result<RowCounts, DbError> {
+    let rows = last_per_key(rows, |r| r.uuid);
+    conn.transaction(async |conn| {
+        let mut total = upsert_recordings(conn, &rows, now).await?;
+        for recording in &rows {
+            total += upsert_files(conn, recording, now).await?;
+        }
+        Ok(total)
+    })
+    .await
+}
+
+async fn upsert_recordings(
+    conn: &mut AsyncPgConnection,
+    rows: &[&RecordingRow<'_>],
+    now: DateTime<Utc>,
+) -> Result<RowCounts, DbError> {
+    let returned: Vec<Upserted> = sql_query(
+        "INSERT INTO zoom.recordings AS t (uuid, meeting_id, host_id, topic, type, start_time, \
+                                          duration, total_size, recording_count, raw, synced_at) \
+         SELECT u.*, $10 FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) AS u \
+         ON CONFLICT (uuid) DO UPDATE SET \
+             meeting_id = excluded.meeting_id, host_id = excluded.host_id, \
+             topic = excluded.topic, type = excluded.type, start_time = excluded.start_time, \
+             duration = excluded.duration, total_size = excluded.total_size, \
+             recording_count = excluded.recording_count, raw = excluded.raw, \
+             synced_at = excluded.synced_at, deleted_at = NULL \
+         WHERE t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL \
+         RETURNING (xmax = 0) AS inserted",
+    )
+    .bind::<Array<Text>, _>(column(rows, |r| r.uuid))
+    .bind::<Array<Nullable<BigInt>>, _>(column(rows, |r| r.meeting_id))
+    .bind::<Array<Text>, _>(column(rows, |r| r.host_id))
+    .bind::<Array<Nullable<Text>>, _>(column(rows, |r| r.topic))
+    .bind::<Array<Nullable<Integer>>, _>(column(rows, |r| r.meeting_type))
+    .bind::<Array<Nullable<Timestamptz>>, _>(column(rows, |r| r.start_time))
+    .bind::<Array<Nullable<Integer>>, _>(column(rows, |r| r.duration))
+    .bind::<Array<Nullable<BigInt>>, _>(column(rows, |r| r.total_size))
+    .bind::<Array<Nullable<Integer>>, _>(column(rows, |r| r.recording_count))
+    .bind::<Array<Jsonb>, _>(column(rows, |r| r.raw))
+    .bind::<Timestamptz, _>(now)
+    .get_results(conn)
+    .await
+    .map_err(query("upserting recordings"))?;
+    Ok(counts(rows.len(), &returned))
+}
+
+async fn upsert_files(
+    conn: &mut AsyncPgConnection,
+    recording: &RecordingRow<'_>,
+    now: DateTime<Utc>,
+) -> Result<RowCounts, DbError> {
+    let files = last_per_key(&recording.files, |f| f.id);
+    let returned: Vec<Upserted> = sql_query(
+        "INSERT INTO zoom.recording_files AS t (recording_uuid, id, file_type, file_extension, \
+             file_size, recording_type, status, recording_start, recording_end, raw, synced_at) \
+         SELECT $1, u.*, $11 FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS u \
+         ON CONFLICT (id) DO UPDATE SET \
+             recording_uuid = excluded.recording_uuid, file_type = excluded.file_type, \
+             file_extension = excluded.file_extension, file_size = excluded.file_size, \
+             recording_type = excluded.recording_type, status = excluded.status, \
+             recording_start = excluded.recording_start, \
+             recording_end = excluded.recording_end, raw = excluded.raw, \
+             synced_at = excluded.synced_at, deleted_at = NULL \
+         WHERE t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL \
+         RETURNING (xmax = 0) AS inserted",
+    )
+    .bind::<Text, _>(recording.uuid)
+    .bind::<Array<Text>, _>(column(&files, |f| f.id))
+    .bind::<Array<Nullable<Text>>, _>(column(&files, |f| f.file_type))
+    .bind::<Array<Nullable<Text>>, _>(column(&files, |f| f.file_extension))
+    .bind::<Array<Nullable<BigInt>>, _>(column(&files, |f| f.file_size))
+    .bind::<Array<Nullable<Text>>, _>(column(&files, |f| f.recording_type))
+    .bind::<Array<Nullable<Text>>, _>(column(&files, |f| f.status))
+    .bind::<Array<Nullable<Timestamptz>>, _>(column(&files, |f| f.recording_start))
+    .bind::<Array<Nullable<Timestamptz>>, _>(column(&files, |f| f.recording_end))
+    .bind::<Array<Jsonb>, _>(column(&files, |f| f.raw))
+    .bind::<Timestamptz, _>(now)
+    .get_results(conn)
+    .await
+    .map_err(query("upserting recording files"))?;
+    let mut total = counts(files.len(), &returned);
+    let ids: Vec<&str> = column(&files, |f| f.id);
+    total.deleted = sql_query(
+        "UPDATE zoom.recording_files SET deleted_at = $3 \
+         WHERE recording_uuid = $1 AND deleted_at IS NULL AND NOT (id = ANY($2))",
+    )
+    .bind::<Text, _>(recording.uuid)
+    .bind::<Array<Text>, _>(ids)
+    .bind::<Timestamptz, _>(now)
+    .execute(conn)
+    .await
+    .map_err(query("marking files a recording no longer lists"))? as i64;
+    Ok(total)
+}
+
+/// After a complete listing of `host` (every host when `None`) over `[from, until)`: marks
+/// the recordings that started then and were not listed, and their files, deleted.
+pub async fn mark_unlisted_deleted(
+    conn: &mut AsyncPgConnection,
+    host: Option<&str>,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    listed: &[String],
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let marked: Vec<Uuid> = sql_query(
+        "UPDATE zoom.recordings SET deleted_at = $5 \
+         WHERE ($1::text IS NULL OR host_id = $1) AND start_time >= $2 AND start_time < $3 \
+           AND deleted_at IS NULL AND NOT (uuid = ANY($4)) \
+         RETURNING uuid",
+    )
+    .bind::<Nullable<Text>, _>(host)
+    .bind::<Timestamptz, _>(from)
+    .bind::<Timestamptz, _>(until)
+    .bind::<Array<Text>, _>(listed)
+    .bind::<Timestamptz, _>(now)
+    .load(conn)
+    .await
+    .map_err(query("marking unlisted recordings deleted"))?;
+    let uuids: Vec<String> = marked.into_iter().map(|m| m.uuid).collect();
+    let files = sql_query(
+        "UPDATE zoom.recording_files SET deleted_at = $2 \
+         WHERE recording_uuid = ANY($1) AND deleted_at IS NULL",
+    )
+    .bind::<Array<Text>, _>(&uuids)
+    .bind::<Timestamptz, _>(now)
+    .execute(conn)
+    .await
+    .map_err(query("marking files of deleted recordings"))?;
+    Ok(uuids.len() as i64 + files as i64)
+}
+
+#[derive(Debug, diesel::QueryableByName)]
+struct Uuid {
+    #[diesel(sql_type = Text)]
+    uuid: String,
+}

@@ -1,0 +1,138 @@
+//! `zoom.meeting_registrants` and `zoom.webinar_registrants`: one shape, keyed within their
+//! meeting or webinar, so every statement serves both (see `sessions.rs` for the `unnest`).
+
+use chrono::{DateTime, Utc};
+use diesel::sql_query;
+use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde_json::Value;
+
+use super::error::{DbError, query};
+use super::sync_runs::RowCounts;
+use super::upserted::{Upserted, column, counts, last_per_key};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrantTable {
+    Meeting,
+    Webinar,
+}
+
+impl RegistrantTable {
+    fn name(self) -> &'static str {
+        match self {
+            RegistrantTable::Meeting => "zoom.meeting_registrants",
+            RegistrantTable::Webinar => "zoom.webinar_registrants",
+        }
+    }
+
+    fn parent_column(self) -> &'static str {
+        match self {
+            RegistrantTable::Meeting => "meeting_id",
+            RegistrantTable::Webinar => "webinar_id",
+        }
+    }
+
+    fn parent_table(self) -> &'static str {
+        match self {
+            RegistrantTable::Meeting => "zoom.meetings",
+            RegistrantTable::Webinar => "zoom.webinars",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RegistrantRow<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub status: &'a str,
+    pub create_time: Option<DateTime<Utc>>,
+    pub join_url: Option<&'a str>,
+    pub raw: &'a Value,
+}
+
+/// Upserts one page of a meeting's or webinar's registrants, rewriting only changed rows.
+pub async fn upsert(
+    conn: &mut AsyncPgConnection,
+    table: RegistrantTable,
+    parent_id: i64,
+    rows: &[RegistrantRow<'_>],
+    now: DateTime<Utc>,
+) -> Result<RowCounts, DbError> {
+    let rows = last_per_key(rows, |r| r.id);
+    let statement = format!(
+        "INSERT INTO {t} AS t ({p}, id, email, first_name, last_name, status, create_time, \
+                               join_url, raw, synced_at) \
+         SELECT $1, u.*, $10 FROM unnest($2, $3, $4, $5, $6, $7, $8, $9) AS u \
+         ON CONFLICT ({p}, id) DO UPDATE SET \
+             email = excluded.email, first_name = excluded.first_name, \
+             last_name = excluded.last_name, status = excluded.status, \
+             create_time = excluded.create_time, join_url = excluded.join_url, \
+             raw = excluded.raw, synced_at = excluded.synced_at, deleted_at = NULL \
+         WHERE t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL \
+         RETURNING (xmax = 0) AS inserted",
+        t = table.name(),
+        p = table.parent_column()
+    );
+    let returned: Vec<Upserted> = sql_query(statement)
+        .bind::<BigInt, _>(parent_id)
+        .bind::<Array<Text>, _>(column(&rows, |r| r.id))
+        .bind::<Array<Text>, _>(column(&rows, |r| r.email))
+        .bind::<Array<Nullable<Text>>, _>(column(&rows, |r| r.first_name))
+        .bind::<Array<Nullable<Text>>, _>(column(&rows, |r| r.last_name))
+        .bind::<Array<Text>, _>(column(&rows, |r| r.status))
+        .bind::<Array<Nullable<Timestamptz>>, _>(column(&rows, |r| r.create_time))
+        .bind::<Array<Nullable<Text>>, _>(column(&rows, |r| r.join_url))
+        .bind::<Array<Jsonb>, _>(column(&rows, |r| r.raw))
+        .bind::<Timestamptz, _>(now)
+        .get_results(conn)
+        .await
+        .map_err(query("upserting registrants"))?;
+    Ok(counts(rows.len(), &returned))
+}
+
+/// After complete listings of every status: marks the parent's registrants that none had.
+pub async fn mark_unlisted_deleted(
+    conn: &mut AsyncPgConnection,
+    table: RegistrantTable,
+    parent_id: i64,
+    listed: &[String],
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let marked = sql_query(format!(
+        "UPDATE {} SET deleted_at = $3 \
+         WHERE {} = $1 AND deleted_at IS NULL AND NOT (id = ANY($2))",
+        table.name(),
+        table.parent_column()
+    ))
+    .bind::<BigInt, _>(parent_id)
+    .bind::<Array<Text>, _>(listed)
+    .bind::<Timestamptz, _>(now)
+    .execute(conn)
+    .await
+    .map_err(query("marking unlisted registrants deleted"))?;
+    Ok(marked as i64)
+}
+
+/// Registrants of meetings or webinars that were deleted (by a person, or with their host) go
+/// with them; those of expired ones stay, as history.
+pub async fn mark_orphans_deleted(
+    conn: &mut AsyncPgConnection,
+    table: RegistrantTable,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let marked = sql_query(format!(
+        "UPDATE {t} AS r SET deleted_at = $1 FROM {parent} AS s \
+         WHERE r.{p} = s.id AND r.deleted_at IS NULL \
+           AND s.deleted_reason IN ('deleted', 'host_deleted')",
+        t = table.name(),
+        parent = table.parent_table(),
+        p = table.parent_column()
+    ))
+    .bind::<Timestamptz, _>(now)
+    .execute(conn)
+    .await
+    .map_err(query("marking registrants of deleted meetings or webinars"))?;
+    Ok(marked as i64)
+}

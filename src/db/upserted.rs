@@ -1,0 +1,69 @@
+//! Counting what an `INSERT … ON CONFLICT DO UPDATE … WHERE changed RETURNING (xmax = 0)`
+//! did: inserted rows return true, updated rows false, and rows the `WHERE` skipped (unchanged)
+//! return nothing.
+
+use diesel::QueryableByName;
+use diesel::sql_types::Bool;
+
+use super::sync_runs::RowCounts;
+
+#[derive(Debug, QueryableByName)]
+pub(crate) struct Upserted {
+    #[diesel(sql_type = Bool)]
+    pub inserted: bool,
+}
+
+/// The counts for `proposed` rows, of which `returned` came back.
+pub(crate) fn counts(proposed: usize, returned: &[Upserted]) -> RowCounts {
+    let inserted = returned.iter().filter(|r| r.inserted).count() as i64;
+    let written = returned.len() as i64;
+    RowCounts {
+        inserted,
+        updated: written - inserted,
+        unchanged: proposed as i64 - written,
+        deleted: 0,
+    }
+}
+
+/// Keeps the last of rows with the same key: one statement cannot update a row twice, and a
+/// listing that repeats an item means its latest state.
+pub(crate) fn last_per_key<R, K: Eq + std::hash::Hash>(
+    rows: &[R],
+    key: impl Fn(&R) -> K,
+) -> Vec<&R> {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<&R> = rows.iter().rev().filter(|r| seen.insert(key(r))).collect();
+    kept.reverse();
+    kept
+}
+
+/// One column of the rows, to bind as an array for `unnest`.
+pub(crate) fn column<R, T>(rows: &[&R], field: impl Fn(&R) -> T) -> Vec<T> {
+    rows.iter().map(|r| field(r)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_split_inserted_updated_and_unchanged() {
+        let returned = [Upserted { inserted: true }, Upserted { inserted: false }];
+        assert_eq!(
+            counts(5, &returned),
+            RowCounts {
+                inserted: 1,
+                updated: 1,
+                unchanged: 3,
+                deleted: 0
+            }
+        );
+    }
+
+    #[test]
+    fn the_last_row_of_a_key_wins() {
+        let rows = [(1, "a"), (2, "b"), (1, "c")];
+        let kept: Vec<_> = last_per_key(&rows, |r| r.0).into_iter().copied().collect();
+        assert_eq!(kept, vec![(2, "b"), (1, "c")]);
+    }
+}

@@ -1,0 +1,142 @@
+//! The recordings pass: windows of at most a month, newest first. The first pass reads back
+//! `sync.recordings.backfill_days`; later ones read the days since the last successful pass
+//! began, plus one, since recordings arrive late (a host the mirror has just met gets the whole
+//! backfill). After each complete window, recordings it no longer has are marked deleted, for
+//! that host (or the account) and those days only.
+
+use std::pin::pin;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use futures::{StreamExt, stream};
+use tokio_util::sync::CancellationToken;
+
+use super::SyncContext;
+use super::error::SyncError;
+use super::sessions::hosts;
+use super::walk::for_each;
+use crate::config::RecordingsSource;
+use crate::db::recordings::{FileRow, RecordingRow};
+use crate::db::sync_runs::RowCounts;
+use crate::db::{self, DbPool};
+use crate::zoom::{DayRange, Recording, RecordingSource, ZoomClient};
+
+pub async fn sync_recordings(
+    ctx: &SyncContext,
+    client: &ZoomClient,
+    cancel: &CancellationToken,
+    counts: &mut RowCounts,
+) -> Result<(), SyncError> {
+    let last_success = {
+        let mut conn = db::connection(&ctx.pool).await?;
+        db::sync_runs::last_success_started(&mut conn, "recordings").await?
+    };
+    let today = Utc::now().date_naive();
+    let backfill = DayRange {
+        from: today - Duration::days(i64::from(ctx.settings.recordings_backfill_days)),
+        to: today,
+    };
+    let since = |last: DateTime<Utc>| DayRange {
+        from: (last.date_naive() - Duration::days(1)).max(backfill.from),
+        to: today,
+    };
+    let pool = &ctx.pool;
+    let concurrency = ctx.settings.concurrency;
+    *counts += match ctx.settings.recordings_source {
+        RecordingsSource::Users => {
+            for_each(hosts(pool), concurrency, cancel, |host| async move {
+                let range = match last_success {
+                    Some(last) if host.first_seen_at <= last => since(last),
+                    _ => backfill,
+                };
+                let mut counts = RowCounts::default();
+                for window in range.windows() {
+                    counts +=
+                        sync_window(pool, client, RecordingSource::User(&host.id), window).await?;
+                }
+                Ok(counts)
+            })
+            .await?
+        }
+        RecordingsSource::Account => {
+            let range = last_success.map_or(backfill, since);
+            let windows = stream::iter(range.windows().into_iter().map(Ok));
+            for_each(windows, concurrency, cancel, |window| {
+                sync_window(pool, client, RecordingSource::Account, window)
+            })
+            .await?
+        }
+    };
+    Ok(())
+}
+
+async fn sync_window(
+    pool: &DbPool,
+    client: &ZoomClient,
+    source: RecordingSource<'_>,
+    window: DayRange,
+) -> Result<RowCounts, SyncError> {
+    let mut counts = RowCounts::default();
+    let mut listed: Vec<String> = Vec::new();
+    let mut pages = pin!(client.list_recordings(source, window));
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(page) => page,
+            // Gone since the users pass: that pass decides, not this one.
+            Err(e) if e.is_user_missing() => return Ok(counts),
+            Err(e) => return Err(e.into()),
+        };
+        let rows: Vec<RecordingRow<'_>> = page.recordings.iter().map(row).collect();
+        let mut conn = db::connection(pool).await?;
+        counts += db::recordings::upsert(&mut conn, &rows, Utc::now()).await?;
+        listed.extend(page.recordings.into_iter().map(|r| r.uuid));
+    }
+    let host = match source {
+        RecordingSource::User(id) => Some(id),
+        RecordingSource::Account => None,
+    };
+    let mut conn = db::connection(pool).await?;
+    counts.deleted += db::recordings::mark_unlisted_deleted(
+        &mut conn,
+        host,
+        start_of(window.from),
+        start_of(window.to + Duration::days(1)),
+        &listed,
+        Utc::now(),
+    )
+    .await?;
+    Ok(counts)
+}
+
+fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+fn row(recording: &Recording) -> RecordingRow<'_> {
+    RecordingRow {
+        uuid: &recording.uuid,
+        meeting_id: recording.meeting_id,
+        host_id: &recording.host_id,
+        topic: recording.topic.as_deref(),
+        meeting_type: recording.meeting_type,
+        start_time: recording.start_time,
+        duration: recording.duration,
+        total_size: recording.total_size,
+        recording_count: recording.recording_count,
+        raw: &recording.raw,
+        files: recording
+            .files
+            .iter()
+            .map(|f| FileRow {
+                id: &f.id,
+                file_type: f.file_type.as_deref(),
+                file_extension: f.file_extension.as_deref(),
+                file_size: f.file_size,
+                recording_type: f.recording_type.as_deref(),
+                status: f.status.as_deref(),
+                recording_start: f.recording_start,
+                recording_end: f.recording_end,
+                raw: &f.raw,
+            })
+            .collect(),
+    }
+}

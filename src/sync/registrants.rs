@@ -1,0 +1,129 @@
+//! The registrants passes: for every live meeting (or webinar) that can take registrations,
+//! its registrants of each status; once all three listings are complete, the ones none had are
+//! marked deleted.
+//!
+//! Finding which meetings take registrations costs as few calls as Zoom allows: the details
+//! say so when they were fetched; Zoom allows none on recurring meetings with no fixed time
+//! and on PMI meetings; otherwise the first listing (approved) answers "registration is off"
+//! for one call.
+
+use std::pin::pin;
+
+use chrono::Utc;
+use futures::StreamExt;
+use tokio_util::sync::CancellationToken;
+
+use super::SyncContext;
+use super::error::SyncError;
+use super::sessions::table;
+use super::walk::{BATCH, for_each, in_batches};
+use crate::db::registrants::{RegistrantRow, RegistrantTable};
+use crate::db::sessions::Listed;
+use crate::db::sync_runs::RowCounts;
+use crate::db::{self, DbPool};
+use crate::zoom::{Registrant, RegistrantStatus, SessionKind, ZoomClient, registration_on};
+
+pub async fn sync_registrants(
+    ctx: &SyncContext,
+    client: &ZoomClient,
+    kind: SessionKind,
+    cancel: &CancellationToken,
+    counts: &mut RowCounts,
+) -> Result<(), SyncError> {
+    let registrants = registrant_table(kind);
+    {
+        let mut conn = db::connection(&ctx.pool).await?;
+        counts.deleted +=
+            db::registrants::mark_orphans_deleted(&mut conn, registrants, Utc::now()).await?;
+    }
+    let pool = &ctx.pool;
+    let sessions = in_batches(
+        |s: &Listed| s.id,
+        move |after: Option<i64>| async move {
+            let mut conn = db::connection(pool).await?;
+            let after = after.unwrap_or(i64::MIN);
+            Ok(db::sessions::live_after(&mut conn, table(kind), after, BATCH).await?)
+        },
+    );
+    *counts += for_each(sessions, ctx.settings.concurrency, cancel, |session| {
+        sync_session(pool, client, kind, session)
+    })
+    .await?;
+    Ok(())
+}
+
+fn registrant_table(kind: SessionKind) -> RegistrantTable {
+    match kind {
+        SessionKind::Meeting => RegistrantTable::Meeting,
+        SessionKind::Webinar => RegistrantTable::Webinar,
+    }
+}
+
+/// Whether the session takes registrations, when that is known without a call.
+fn registration_known(kind: SessionKind, session: &Listed) -> Option<bool> {
+    if let Some(on) = session.details.as_ref().and_then(registration_on) {
+        return Some(on);
+    }
+    // "The meeting cannot be a No Fixed Time recurring meeting" and "must not use your PMI".
+    (kind == SessionKind::Meeting && matches!(session.session_type, Some(3 | 4))).then_some(false)
+}
+
+async fn sync_session(
+    pool: &DbPool,
+    client: &ZoomClient,
+    kind: SessionKind,
+    session: Listed,
+) -> Result<RowCounts, SyncError> {
+    let table = registrant_table(kind);
+    let mut counts = RowCounts::default();
+    let mut listed: Vec<String> = Vec::new();
+    let mut registration = registration_known(kind, &session);
+    if registration != Some(false) {
+        for status in RegistrantStatus::ALL {
+            let mut pages = pin!(client.list_registrants(kind, session.id, status));
+            while let Some(page) = pages.next().await {
+                let page = match page {
+                    Ok(page) => page,
+                    Err(e) if e.is_registration_off() => {
+                        registration = Some(false);
+                        break;
+                    }
+                    // Gone since the meetings pass, which settles it next time.
+                    Err(e) if e.is_session_missing() => return Ok(counts),
+                    Err(e) => return Err(e.into()),
+                };
+                let rows: Vec<RegistrantRow<'_>> = page.registrants.iter().map(row).collect();
+                let mut conn = db::connection(pool).await?;
+                counts += db::registrants::upsert(&mut conn, table, session.id, &rows, Utc::now())
+                    .await?;
+                listed.extend(page.registrants.into_iter().map(|r| r.id));
+            }
+            if registration == Some(false) {
+                break;
+            }
+        }
+    }
+    let mut conn = db::connection(pool).await?;
+    let on = registration != Some(false);
+    db::sessions::set_has_registration(&mut conn, super::sessions::table(kind), session.id, on)
+        .await?;
+    // With registration off, Zoom keeps no registrants: every mirrored one is gone.
+    let kept: &[String] = if on { &listed } else { &[] };
+    counts.deleted +=
+        db::registrants::mark_unlisted_deleted(&mut conn, table, session.id, kept, Utc::now())
+            .await?;
+    Ok(counts)
+}
+
+fn row(registrant: &Registrant) -> RegistrantRow<'_> {
+    RegistrantRow {
+        id: &registrant.id,
+        email: &registrant.email,
+        first_name: registrant.first_name.as_deref(),
+        last_name: registrant.last_name.as_deref(),
+        status: &registrant.status,
+        create_time: registrant.create_time,
+        join_url: registrant.join_url.as_deref(),
+        raw: &registrant.raw,
+    }
+}

@@ -1,0 +1,180 @@
+//! The meetings and webinars passes: each host's listing, upserted page by page; once it is
+//! complete, what it no longer has is marked gone, as deleted or as expired; then, if asked,
+//! the details of what is new or changed.
+
+use std::pin::pin;
+
+use chrono::Utc;
+use futures::StreamExt;
+use tokio_util::sync::CancellationToken;
+
+use super::SyncContext;
+use super::error::SyncError;
+use super::walk::{BATCH, for_each, in_batches};
+use crate::db::sessions::{SessionRow, SessionTable, Vanished};
+use crate::db::sync_runs::RowCounts;
+use crate::db::users::Host;
+use crate::db::{self, DbPool};
+use crate::zoom::lifetime::{self, LastKnown};
+use crate::zoom::{Session, SessionKind, ZoomClient, registration_on};
+
+pub async fn sync_sessions(
+    ctx: &SyncContext,
+    client: &ZoomClient,
+    kind: SessionKind,
+    cancel: &CancellationToken,
+    counts: &mut RowCounts,
+) -> Result<(), SyncError> {
+    let table = table(kind);
+    let details = match kind {
+        SessionKind::Meeting => ctx.settings.meeting_details,
+        SessionKind::Webinar => ctx.settings.webinar_details,
+    };
+    {
+        // Decided by the users pass's complete listing.
+        let mut conn = db::connection(&ctx.pool).await?;
+        counts.deleted += db::sessions::mark_hosts_gone(&mut conn, table, Utc::now()).await?;
+    }
+    let pool = &ctx.pool;
+    *counts += for_each(hosts(pool), ctx.settings.concurrency, cancel, |host| {
+        sync_host(pool, client, kind, host, details)
+    })
+    .await?;
+    Ok(())
+}
+
+pub(super) fn table(kind: SessionKind) -> SessionTable {
+    match kind {
+        SessionKind::Meeting => SessionTable::Meetings,
+        SessionKind::Webinar => SessionTable::Webinars,
+    }
+}
+
+/// Every host the users pass left live, in batches.
+pub(super) fn hosts(pool: &DbPool) -> impl futures::Stream<Item = Result<Host, SyncError>> + '_ {
+    in_batches(
+        |host: &Host| host.id.clone(),
+        move |after: Option<String>| async move {
+            let mut conn = db::connection(pool).await?;
+            Ok(db::users::hosts_after(&mut conn, after.as_deref(), BATCH).await?)
+        },
+    )
+}
+
+async fn sync_host(
+    pool: &DbPool,
+    client: &ZoomClient,
+    kind: SessionKind,
+    host: Host,
+    details: bool,
+) -> Result<RowCounts, SyncError> {
+    let table = table(kind);
+    let mut counts = RowCounts::default();
+    let mut listed: Vec<i64> = Vec::new();
+    let mut pages = pin!(client.list_sessions(kind, &host.id));
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(page) => page,
+            // Gone since the users pass: that pass decides, not this one.
+            Err(e) if e.is_user_missing() => return Ok(counts),
+            // No webinar plan: no webinars, a complete (empty) listing.
+            Err(e) if kind == SessionKind::Webinar && e.is_webinar_plan_missing() => break,
+            Err(e) => return Err(e.into()),
+        };
+        if page.unreadable > 0 {
+            tracing::warn!(
+                host = host.id,
+                kind = kind.as_str(),
+                skipped = page.unreadable,
+                "Zoom listed items without an id; they cannot be mirrored"
+            );
+        }
+        let rows: Vec<SessionRow<'_>> = page.sessions.iter().map(row).collect();
+        let mut conn = db::connection(pool).await?;
+        counts += db::sessions::upsert(&mut conn, table, &rows, Utc::now()).await?;
+        listed.extend(page.sessions.iter().map(|s| s.id));
+    }
+
+    let vanished = {
+        let mut conn = db::connection(pool).await?;
+        db::sessions::vanished(&mut conn, table, &host.id, &listed).await?
+    };
+    for gone in vanished {
+        counts.deleted += i64::from(settle(pool, client, kind, gone).await?);
+    }
+    if details {
+        fetch_details(pool, client, kind, &host.id).await?;
+    }
+    Ok(counts)
+}
+
+/// Marks a session that left its host's listing gone, as deleted or expired.
+async fn settle(
+    pool: &DbPool,
+    client: &ZoomClient,
+    kind: SessionKind,
+    gone: Vanished,
+) -> Result<bool, SyncError> {
+    let last = LastKnown {
+        kind,
+        session_type: gone.session_type,
+        start_time: gone.start_time,
+        duration: gone.duration,
+        created_at: gone.created_at,
+    };
+    let now = Utc::now();
+    let why = match lifetime::gone(&last, now) {
+        Some(why) => why,
+        None => lifetime::gone_after_past(&last, client.past_instance(gone.id).await?, now),
+    };
+    let mut conn = db::connection(pool).await?;
+    Ok(db::sessions::mark_gone(&mut conn, table(kind), gone.id, why.as_str(), now).await?)
+}
+
+/// Details of the host's sessions that have none: new, or changed since they were fetched.
+async fn fetch_details(
+    pool: &DbPool,
+    client: &ZoomClient,
+    kind: SessionKind,
+    host_id: &str,
+) -> Result<(), SyncError> {
+    let ids = {
+        let mut conn = db::connection(pool).await?;
+        db::sessions::without_details(&mut conn, table(kind), host_id).await?
+    };
+    for id in ids {
+        // Gone since the listing: the next pass settles it.
+        let Some(details) = client.get_session(kind, &id.to_string()).await? else {
+            continue;
+        };
+        let mut conn = db::connection(pool).await?;
+        let registration = registration_on(&details);
+        db::sessions::set_details(
+            &mut conn,
+            table(kind),
+            id,
+            &details,
+            registration,
+            Utc::now(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn row(session: &Session) -> SessionRow<'_> {
+    SessionRow {
+        id: session.id,
+        uuid: session.uuid.as_deref(),
+        host_id: &session.host_id,
+        topic: session.topic.as_deref(),
+        session_type: session.session_type,
+        start_time: session.start_time,
+        duration: session.duration,
+        timezone: session.timezone.as_deref(),
+        agenda: session.agenda.as_deref(),
+        created_at: session.created_at,
+        join_url: session.join_url.as_deref(),
+        raw: &session.raw,
+    }
+}

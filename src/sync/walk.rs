@@ -1,0 +1,70 @@
+//! Walking the mirror's own rows (the hosts, the meetings) in key order, a batch at a time, and
+//! fanning the per-row work out: a pass holds one batch, never the account.
+
+use std::future::Future;
+
+use futures::{Stream, TryStreamExt, stream};
+use tokio_util::sync::CancellationToken;
+
+use super::error::SyncError;
+use crate::db::sync_runs::RowCounts;
+
+/// Rows read per query.
+pub(super) const BATCH: i64 = 500;
+
+/// Every row `next` returns, batch after batch: `next(after)` reads up to [`BATCH`] rows whose
+/// key follows `after` (`None`: from the start), and `key` gives a row's key.
+pub(super) fn in_batches<'a, T, K, Fut>(
+    key: fn(&T) -> K,
+    next: impl FnMut(Option<K>) -> Fut + 'a,
+) -> impl Stream<Item = Result<T, SyncError>> + 'a
+where
+    T: 'a,
+    K: 'a,
+    Fut: Future<Output = Result<Vec<T>, SyncError>> + 'a,
+{
+    stream::try_unfold(
+        (next, None, false),
+        move |(mut next, after, done)| async move {
+            if done {
+                return Ok::<_, SyncError>(None);
+            }
+            let batch = next(after).await?;
+            let done = (batch.len() as i64) < BATCH;
+            let Some(last) = batch.last() else {
+                return Ok(None);
+            };
+            let after = Some(key(last));
+            Ok(Some((
+                stream::iter(batch.into_iter().map(Ok)),
+                (next, after, done),
+            )))
+        },
+    )
+    .try_flatten()
+}
+
+/// Runs `work` on every row, `concurrency` at a time, and adds up the counts. The first error
+/// stops the pass, as does `cancel`; work already finished stays done.
+pub(super) async fn for_each<T, Fut>(
+    rows: impl Stream<Item = Result<T, SyncError>>,
+    concurrency: usize,
+    cancel: &CancellationToken,
+    work: impl Fn(T) -> Fut,
+) -> Result<RowCounts, SyncError>
+where
+    Fut: Future<Output = Result<RowCounts, SyncError>>,
+{
+    let all = rows
+        .map_ok(work)
+        .try_buffer_unordered(concurrency.max(1))
+        .try_fold(RowCounts::default(), |mut total, counts| {
+            total += counts;
+            futures::future::ready(Ok(total))
+        });
+    tokio::select! {
+        biased;
+        () = cancel.cancelled() => Err(SyncError::Cancelled),
+        total = all => total,
+    }
+}
