@@ -4,6 +4,7 @@
 mod error;
 mod lock;
 mod migrate;
+pub mod overview;
 pub mod recordings;
 pub mod registrants;
 pub mod schema;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use zoom_mirror::config::Config;
-use zoom_mirror::db::{self, sync_runs, users};
+use zoom_mirror::db::{self, overview, sync_runs, users};
 
 pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     let pool = db::pool(config.database_url()?, 1)?;
@@ -16,7 +16,7 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     for run in &runs {
         let c = run.counts();
         println!(
-            "  {:<10} {:<10} started {} by {} on {}, {} API calls, {} inserted, {} updated, {} unchanged, {} deleted{}",
+            "  {:<20} {:<10} started {} by {} on {}, {} API calls, {} inserted, {} updated, {} unchanged, {} deleted{}",
             run.entity,
             run.status,
             run.started_at.format("%Y-%m-%d %H:%M:%SZ"),
@@ -33,7 +33,11 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
                 .unwrap_or_default(),
         );
     }
-    println!("zoom.users:");
+    println!("rows in the mirror (live / marked deleted):");
+    for table in overview::table_counts(&mut conn).await? {
+        println!("  zoom.{:<20} {:>9} / {}", table.name, table.live, table.deleted);
+    }
+    println!("zoom.users by status:");
     for row in users::count_by_status(&mut conn).await? {
         println!("  {:<10} {}", row.status, row.users);
     }

@@ -1,0 +1,272 @@
+//! `cargo bench --bench full_sync [-- --users N …]`: mirrors a simulated account with the real
+//! `zoom-mirror sync` binary, twice, and prints what the issue's targets are about: API calls,
+//! the rate-limit floor (the least time those calls need at plan limit × share), wall time and
+//! their ratio, rows written, the sync process's peak RSS and 429s; then the same for an
+//! unchanged second pass, which should rewrite nothing.
+//!
+//! The simulator runs in this process and the sync in a child, so the RSS measured is the
+//! daemon's alone. It needs a PostgreSQL server that lets it create a database:
+//! `BENCH_DATABASE_URL`, else `TEST_DATABASE_URL`, else `DATABASE_URL`.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use diesel::QueryableByName;
+use diesel::sql_types::BigInt;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use url::Url;
+
+use zoom_mirror::simulator::{AccountSpec, SimStats, Simulator, SimulatorConfig};
+use zoom_mirror::zoom::limiter::RateLimits;
+use zoom_mirror::zoom::{Label, Plan};
+
+#[derive(Debug, Parser)]
+#[command(about = "Benchmark a full sync of a simulated account")]
+struct Args {
+    #[arg(long, default_value_t = 2000)]
+    users: usize,
+    #[arg(long, default_value_t = 5)]
+    meetings_per_user: usize,
+    #[arg(long, default_value_t = 10)]
+    registrants_per_meeting: usize,
+    #[arg(long, default_value_t = 2)]
+    recordings_per_user: usize,
+    #[arg(long, default_value_t = 1)]
+    webinars_per_user: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// The share of the plan's limits the daemon may use.
+    #[arg(long, default_value_t = 0.8)]
+    share: f64,
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+const PLAN: Plan = Plan::BusinessPlus;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<ExitCode> {
+    let args = Args::parse();
+    let server = ["BENCH_DATABASE_URL", "TEST_DATABASE_URL", "DATABASE_URL"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok())
+        .context("set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server URL")?;
+    let database = BenchDatabase::create(&server).await?;
+    let result = run(&args, &database.url).await;
+    database.drop().await?;
+    result
+}
+
+async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let simulator = Simulator::start(SimulatorConfig {
+        account: AccountSpec {
+            users: args.users,
+            seed: args.seed,
+            meetings_per_user: args.meetings_per_user,
+            registrants_per_meeting: args.registrants_per_meeting,
+            webinars_per_user: args.webinars_per_user,
+            recordings_per_user: args.recordings_per_user,
+            ..AccountSpec::default()
+        },
+        plan: PLAN,
+        ..SimulatorConfig::default()
+    })
+    .await?;
+    println!(
+        "account: {} users, {} meetings and {} registrants per meeting, {} recordings per user \
+         (generated in {:.1}s); plan {}, share {}, concurrency {}",
+        args.users,
+        args.meetings_per_user,
+        args.registrants_per_meeting,
+        args.recordings_per_user,
+        started.elapsed().as_secs_f64(),
+        PLAN.as_str(),
+        args.share,
+        args.concurrency
+    );
+
+    let mut config = tempfile(
+        "full_sync.toml",
+        &format!(
+            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[sync]\nconcurrency = {}\n",
+            PLAN.as_str(),
+            args.share,
+            args.concurrency
+        ),
+    )?;
+    let credentials = simulator.credentials().clone();
+    let sync = |label: &str| -> anyhow::Result<Pass> {
+        let handle = simulator.handle();
+        handle.reset_stats();
+        let before = Instant::now();
+        let status = Command::new(env!("CARGO_BIN_EXE_zoom-mirror"))
+            .args(["--config", config.path_str(), "sync"])
+            .env("DATABASE_URL", database_url)
+            .env("ZOOM_ACCOUNT_ID", &credentials.account_id)
+            .env("ZOOM_CLIENT_ID", &credentials.client_id)
+            .env("ZOOM_CLIENT_SECRET", &credentials.client_secret)
+            .env("ZOOM_API_BASE_URL", simulator.api_base_url().as_str())
+            .env("ZOOM_OAUTH_BASE_URL", simulator.oauth_base_url().as_str())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .status()
+            .context("running zoom-mirror sync")?;
+        let wall = before.elapsed();
+        if !status.success() {
+            bail!("{label}: zoom-mirror sync failed ({status})");
+        }
+        Ok(Pass {
+            wall,
+            stats: handle.stats(),
+            peak_rss_kib: children_peak_rss_kib(),
+        })
+    };
+    // The simulator serves from this runtime while the child runs.
+    let first = tokio::task::block_in_place(|| sync("first pass"))?;
+    let first_rows = rows_written(database_url).await?;
+    let second = tokio::task::block_in_place(|| sync("second pass"))?;
+    let second_rows = rows_written(database_url).await? - first_rows;
+    config.remove();
+
+    let limits = RateLimits::new(PLAN, args.share, &[]);
+    let mut all_met = true;
+    for (name, pass, rows) in [("first pass", &first, first_rows), ("second pass (unchanged)", &second, second_rows)] {
+        all_met &= report(name, pass, rows, &limits, name.starts_with("second"));
+    }
+    Ok(if all_met { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+struct Pass {
+    wall: Duration,
+    stats: SimStats,
+    peak_rss_kib: i64,
+}
+
+/// Prints one pass; whether it met every target.
+fn report(name: &str, pass: &Pass, rows: i64, limits: &RateLimits, unchanged: bool) -> bool {
+    let mut calls: BTreeMap<Label, u64> = BTreeMap::new();
+    let mut too_many = 0;
+    for (label, stats) in &pass.stats.per_label {
+        calls.insert(*label, stats.calls);
+        too_many += stats.over_limit + stats.over_daily_limit + stats.injected_429;
+    }
+    // Labels have separate budgets, so the floor is the slowest label's.
+    let floor = calls
+        .iter()
+        .map(|(label, n)| *n as f64 / limits.per_second(*label))
+        .fold(0.0, f64::max);
+    let wall = pass.wall.as_secs_f64();
+    let ratio = if floor > 0.0 { wall / floor } else { f64::NAN };
+    let rss_mib = pass.peak_rss_kib as f64 / 1024.0;
+    let by_label: Vec<String> = calls
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(label, n)| format!("{} {n}", label.as_str()))
+        .collect();
+    let total: u64 = calls.values().sum();
+    let verdict = |met: bool| if met { "ok" } else { "MISSED" };
+    let ratio_met = ratio <= 1.10;
+    let rss_met = rss_mib <= 64.0;
+    let no_429 = too_many == 0;
+    let rows_met = !unchanged || rows == 0;
+    println!("\n{name}");
+    println!("  API calls          {total} ({})", by_label.join(", "));
+    println!("  rate-limit floor   {floor:.1} s");
+    println!("  wall time          {wall:.1} s");
+    println!("  wall / floor       {ratio:.3}   target <= 1.10: {}", verdict(ratio_met));
+    let rows_label = if unchanged { "rows rewritten" } else { "rows written" };
+    println!(
+        "  {rows_label:<18} {rows}{}",
+        if unchanged { format!("   target 0: {}", verdict(rows_met)) } else { String::new() }
+    );
+    println!("  peak RSS           {rss_mib:.1} MiB   target <= 64: {}", verdict(rss_met));
+    println!("  429s received      {too_many}   target 0: {}", verdict(no_429));
+    ratio_met && rss_met && no_429 && rows_met
+}
+
+/// The largest peak RSS of any child waited for so far, in KiB (Linux reports KiB).
+fn children_peak_rss_kib() -> i64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    if rc == 0 { usage.ru_maxrss } else { -1 }
+}
+
+#[derive(QueryableByName)]
+struct Rows {
+    #[diesel(sql_type = BigInt)]
+    rows: i64,
+}
+
+/// Rows inserted, updated or marked deleted by every pass so far.
+async fn rows_written(database_url: &str) -> anyhow::Result<i64> {
+    let mut conn = AsyncPgConnection::establish(database_url).await?;
+    let rows: Rows = diesel::sql_query(
+        "SELECT coalesce(sum(rows_inserted + rows_updated + rows_deleted), 0)::bigint AS rows \
+         FROM zoom.sync_runs",
+    )
+    .get_result(&mut conn)
+    .await?;
+    Ok(rows.rows)
+}
+
+/// A database of its own on the server, dropped at the end.
+struct BenchDatabase {
+    server: String,
+    name: String,
+    url: String,
+}
+
+impl BenchDatabase {
+    async fn create(server: &str) -> anyhow::Result<Self> {
+        let name = format!("zm_bench_{}", std::process::id());
+        let mut conn = AsyncPgConnection::establish(server)
+            .await
+            .context("connecting to the benchmark's PostgreSQL server")?;
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await?;
+        let mut url = Url::parse(server)?;
+        url.set_path(&name);
+        Ok(BenchDatabase {
+            server: server.to_owned(),
+            name,
+            url: url.to_string(),
+        })
+    }
+
+    async fn drop(self) -> anyhow::Result<()> {
+        let mut conn = AsyncPgConnection::establish(&self.server).await?;
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .execute(&mut conn)
+            .await?;
+        Ok(())
+    }
+}
+
+/// A file under the temp directory, removed by [`TempFile::remove`].
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn path_str(&self) -> &str {
+        self.0.to_str().unwrap_or_default()
+    }
+
+    fn remove(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn tempfile(name: &str, contents: &str) -> anyhow::Result<TempFile> {
+    let path = std::env::temp_dir().join(format!("{}-{name}", std::process::id()));
+    std::fs::File::create(&path)?.write_all(contents.as_bytes())?;
+    Ok(TempFile(path))
+}
