@@ -2,6 +2,9 @@
 
 mod config;
 mod daemon;
+mod meetings_sync;
+mod recordings_sync;
+mod registrants_sync;
 mod support;
 mod users_sync;
 mod zoom_client;

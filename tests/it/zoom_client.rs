@@ -160,6 +160,7 @@ async fn page_tokens_that_always_expire_fail_the_pass_without_deleting() {
             account: AccountSpec {
                 users: 2_600,
                 seed: 3,
+                ..AccountSpec::default()
             },
             page_token_ttl: Duration::ZERO,
             ..SimulatorConfig::default()
@@ -186,7 +187,11 @@ async fn page_tokens_that_always_expire_fail_the_pass_without_deleting() {
 async fn a_missing_scope_is_reported_as_such_and_not_retried() {
     let app = TestApp::with(
         SimulatorConfig {
-            account: AccountSpec { users: 10, seed: 1 },
+            account: AccountSpec {
+                users: 10,
+                seed: 1,
+                ..AccountSpec::default()
+            },
             scopes: vec!["user:read:user:admin".into()],
             ..SimulatorConfig::default()
         },
@@ -299,4 +304,26 @@ async fn the_simulator_does_enforce_the_limit_the_client_respects() {
         .count();
     assert!(throttled > 0);
     assert!(app.handle().stats().per_label[&Label::Light].over_limit > 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn meetings_whose_uuid_zoom_decodes_twice_are_found_by_uuid() {
+    let app = TestApp::with(crate::meetings_sync::account(20), |_| {}).await;
+    let handle = app.handle();
+    let awkward: Vec<String> = crate::meetings_sync::host_ids(&app)
+        .iter()
+        .flat_map(|host| handle.listed_meetings(host, "scheduled"))
+        .filter_map(|m| m["uuid"].as_str().map(str::to_owned))
+        .filter(|u| u.starts_with('/') || u.contains("//"))
+        .collect();
+    assert!(awkward.len() >= 2, "{awkward:?}");
+    for uuid in awkward {
+        let meeting = app
+            .client()
+            .get_session(zoom_mirror::zoom::SessionKind::Meeting, &uuid)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{uuid} not found"));
+        assert_eq!(meeting["uuid"], uuid.as_str());
+    }
 }

@@ -32,7 +32,11 @@ impl TestApp {
     pub async fn new(users: usize) -> TestApp {
         Self::with(
             SimulatorConfig {
-                account: AccountSpec { users, seed: 7 },
+                account: AccountSpec {
+                    users,
+                    seed: 7,
+                    ..AccountSpec::default()
+                },
                 ..SimulatorConfig::default()
             },
             |_| {},

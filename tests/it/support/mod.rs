@@ -1,6 +1,7 @@
 //! The test harness: real PostgreSQL, the simulator over real HTTP, the real client and jobs.
 
 pub mod app;
+pub mod mirror;
 mod test_db;
 
 pub use app::TestApp;

@@ -1,5 +1,5 @@
-//! `zoom-mirror demo`: the simulator in-process, its account mirrored into DATABASE_URL, and a
-//! summary of what landed. The first thing a newcomer runs; it needs only PostgreSQL.
+//! `zoom-mirror demo`: the simulator in-process, its whole account (users, meetings, webinars,
+//! registrants, recordings) mirrored into DATABASE_URL, and a summary of what landed. The first thing a newcomer runs; it needs only PostgreSQL.
 
 use std::process::ExitCode;
 
@@ -8,14 +8,18 @@ use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 
 use zoom_mirror::config::{Config, ZoomCredentials};
-use zoom_mirror::db::{self, users};
+use zoom_mirror::db::{self, overview, users};
 use zoom_mirror::simulator::{AccountSpec, Simulator, SimulatorConfig};
 use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, SyncSettings, Trigger, run_pass};
 
 pub async fn demo(config: &Config, users: usize, seed: u64) -> anyhow::Result<ExitCode> {
     let database_url = config.database_url()?;
     let simulator = Simulator::start(SimulatorConfig {
-        account: AccountSpec { users, seed },
+        account: AccountSpec {
+            users,
+            seed,
+            ..AccountSpec::default()
+        },
         ..SimulatorConfig::default()
     })
     .await
@@ -43,28 +47,34 @@ pub async fn demo(config: &Config, users: usize, seed: u64) -> anyhow::Result<Ex
         credentials,
         SyncSettings::from(&config.sync),
     )?;
-    let outcome = run_pass(
-        &ctx,
-        Entity::Users,
-        Trigger::Demo,
-        &CancellationToken::new(),
-    )
-    .await?;
-    let PassOutcome::Ran(report) = outcome else {
-        anyhow::bail!("another process is syncing users into this database right now; try again");
-    };
-    if let Some(error) = report.error {
-        return Err(error).context("mirroring the simulated account");
+    let cancel = CancellationToken::new();
+    for entity in Entity::ALL {
+        let PassOutcome::Ran(report) = run_pass(&ctx, entity, Trigger::Demo, &cancel).await? else {
+            anyhow::bail!(
+                "another process is syncing {entity} into this database right now; try again"
+            );
+        };
+        if let Some(error) = report.error {
+            return Err(error).with_context(|| format!("mirroring the simulated {entity}"));
+        }
+        println!("Mirrored {}", super::summary(&report));
     }
 
-    println!("Mirrored {}", super::summary(&report));
     let mut conn = db::connection(&ctx.pool).await?;
+    println!("\nRows in the mirror:");
+    for table in overview::table_counts(&mut conn).await? {
+        println!("  zoom.{:<20} {}", table.name, table.live);
+    }
     println!("zoom.users by status:");
     for row in users::count_by_status(&mut conn).await? {
         println!("  {:<10} {}", row.status, row.users);
     }
     println!(
-        "\nLook for yourself:\n  psql \"$DATABASE_URL\" -c 'SELECT email, first_name, last_name, type, status FROM zoom.users ORDER BY email LIMIT 10'\n  psql \"$DATABASE_URL\" -c 'SELECT * FROM zoom.sync_runs ORDER BY id DESC LIMIT 5'"
+        "\nLook for yourself:\n  \
+         psql \"$DATABASE_URL\" -c 'SELECT email, first_name, last_name, type, status FROM zoom.users ORDER BY email LIMIT 10'\n  \
+         psql \"$DATABASE_URL\" -c 'SELECT * FROM zoom.meeting_registrant_counts ORDER BY total DESC LIMIT 10'\n  \
+         psql \"$DATABASE_URL\" -c 'SELECT * FROM zoom.recording_storage_per_user ORDER BY bytes DESC LIMIT 10'\n  \
+         psql \"$DATABASE_URL\" -c 'SELECT * FROM zoom.sync_runs ORDER BY id DESC LIMIT 6'"
     );
     simulator.shutdown().await;
     Ok(ExitCode::SUCCESS)

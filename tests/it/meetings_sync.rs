@@ -1,0 +1,319 @@
+//! Meetings and webinars end to end: listings per host, deletions told from expiries, details
+//! only for what is new or changed, webinars paged by number.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use zoom_mirror::db::sync_runs::RunStatus;
+use zoom_mirror::simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig, SimWebinar};
+use zoom_mirror::sync::{Entity, PassOutcome, Trigger, run_pass};
+use zoom_mirror::zoom::{Endpoint, SessionKind};
+
+use crate::support::TestApp;
+use crate::support::mirror::{MEETINGS, WEBINARS};
+
+pub fn account(users: usize) -> SimulatorConfig {
+    SimulatorConfig {
+        account: AccountSpec {
+            users,
+            seed: 11,
+            meetings_per_user: 4,
+            ..AccountSpec::default()
+        },
+        ..SimulatorConfig::default()
+    }
+}
+
+/// Users Zoom knows by id (active and inactive): the hosts a pass lists.
+pub fn host_ids(app: &TestApp) -> Vec<String> {
+    app.handle()
+        .all_listed_users()
+        .iter()
+        .filter_map(|u| u["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Every meeting (or webinar) the simulator lists now, by id, with its host.
+fn listed(app: &TestApp, kind: SessionKind) -> BTreeMap<String, (String, Value)> {
+    let handle = app.handle();
+    let mut all = BTreeMap::new();
+    for host in host_ids(app) {
+        let items = match kind {
+            SessionKind::Meeting => handle.listed_meetings(&host, "scheduled"),
+            SessionKind::Webinar => handle.listed_webinars(&host),
+        };
+        for item in items {
+            all.insert(item["id"].to_string(), (host.clone(), item));
+        }
+    }
+    all
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn meetings_mirror_every_hosts_listing_exactly_in_one_call_per_host() {
+    let app = TestApp::with(account(40), |_| {}).await;
+    app.sync_users().await;
+    let report = app.sync(Entity::Meetings).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+
+    let listed = listed(&app, SessionKind::Meeting);
+    let rows = app.rows(MEETINGS).await;
+    assert_eq!(rows.keys().collect::<Vec<_>>(), listed.keys().collect::<Vec<_>>());
+    for (id, (host, zoom)) in &listed {
+        let row = &rows[id];
+        assert_eq!(&row["raw"], zoom, "raw is the listed object");
+        assert_eq!(row["host_id"].as_str(), Some(host.as_str()));
+        assert_eq!(row["topic"], zoom["topic"]);
+        assert_eq!(row["uuid"], zoom["uuid"]);
+        assert_eq!(row["type"], zoom["type"]);
+        assert!(row["deleted_at"].is_null());
+    }
+    assert_eq!(report.counts.inserted as usize, listed.len());
+    // One page per host: 4 meetings each fit in a page of 300.
+    assert_eq!(report.api_calls as usize, host_ids(&app).len());
+    let uuids: Vec<&str> = rows.values().filter_map(|r| r["uuid"].as_str()).collect();
+    assert!(uuids.iter().any(|u| u.starts_with('/')), "the awkward UUIDs came through");
+    assert!(uuids.iter().any(|u| u.contains("//")));
+
+    // Unchanged: nothing rewritten.
+    let before = app.versions(MEETINGS).await;
+    let again = app.sync(Entity::Meetings).await;
+    assert_eq!((again.counts.inserted, again.counts.updated, again.counts.deleted), (0, 0, 0));
+    assert_eq!(app.versions(MEETINGS).await, before);
+}
+
+/// A listed meeting of one of the given types, not `except`.
+fn meeting_of_type(app: &TestApp, types: &[i64], except: &[&str]) -> String {
+    listed(app, SessionKind::Meeting)
+        .into_iter()
+        .find(|(id, (_, m))| {
+            types.contains(&m["type"].as_i64().unwrap_or(0)) && !except.contains(&id.as_str())
+        })
+        .map(|(id, _)| id)
+        .unwrap_or_else(|| panic!("no listed meeting of type {types:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deleted_meeting_is_told_from_an_expired_one() {
+    let app = TestApp::with(account(40), |_| {}).await;
+    app.sync_users().await;
+    app.sync(Entity::Meetings).await;
+
+    let handle = app.handle();
+    let deleted_once = meeting_of_type(&app, &[2], &[]);
+    let expired_once = meeting_of_type(&app, &[2], &[&deleted_once]);
+    let expired_recurring = meeting_of_type(&app, &[3, 8], &[]);
+    let deleted_recurring = meeting_of_type(&app, &[3, 8], &[&expired_recurring]);
+    handle.remove_meeting(&deleted_once).unwrap();
+    handle.remove_meeting(&deleted_recurring).unwrap();
+    assert!(handle.expire_meeting(&expired_once));
+    assert!(handle.expire_meeting(&expired_recurring));
+
+    let report = app.sync(Entity::Meetings).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(report.counts.deleted, 4);
+    let rows = app.rows(MEETINGS).await;
+    let reason = |id: &str| rows[id]["deleted_reason"].as_str().map(str::to_owned);
+    assert_eq!(reason(&deleted_once).as_deref(), Some("deleted"));
+    assert_eq!(reason(&deleted_recurring).as_deref(), Some("deleted"));
+    assert_eq!(reason(&expired_once).as_deref(), Some("expired"));
+    assert_eq!(reason(&expired_recurring).as_deref(), Some("expired"));
+    assert_eq!(
+        rows.values().filter(|r| !r["deleted_at"].is_null()).count(),
+        4,
+        "nothing else is marked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_who_leaves_takes_their_meetings_and_webinars() {
+    let app = TestApp::with(account(40), |_| {}).await;
+    app.sync_users().await;
+    app.sync(Entity::Meetings).await;
+    app.sync(Entity::Webinars).await;
+    let meetings = app.rows(MEETINGS).await;
+    let webinars = app.rows(WEBINARS).await;
+    let host = webinars
+        .values()
+        .next()
+        .and_then(|w| w["host_id"].as_str())
+        .expect("a webinar host")
+        .to_owned();
+    let hosted = |rows: &BTreeMap<String, Value>| -> Vec<String> {
+        rows.iter()
+            .filter(|(_, r)| r["host_id"].as_str() == Some(host.as_str()))
+            .map(|(id, _)| id.clone())
+            .collect()
+    };
+    let (their_meetings, their_webinars) = (hosted(&meetings), hosted(&webinars));
+    assert!(!their_meetings.is_empty());
+
+    app.handle().remove_user(&host).unwrap();
+    app.sync_users().await;
+    assert_eq!(app.sync(Entity::Meetings).await.counts.deleted as usize, their_meetings.len());
+    assert_eq!(app.sync(Entity::Webinars).await.counts.deleted as usize, their_webinars.len());
+    for (table, ids) in [(MEETINGS, their_meetings), (WEBINARS, their_webinars)] {
+        let rows = app.rows(table).await;
+        for id in ids {
+            assert_eq!(rows[&id]["deleted_reason"], "host_deleted", "{id}");
+        }
+        let others = rows
+            .values()
+            .filter(|r| r["host_id"].as_str() != Some(host.as_str()));
+        assert!(others.into_iter().all(|r| r["deleted_at"].is_null()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn details_are_fetched_once_for_new_meetings_and_again_only_when_one_changes() {
+    let mut app = TestApp::with(account(20), |_| {}).await;
+    app.ctx.settings.meeting_details = true;
+    app.sync_users().await;
+    let hosts = host_ids(&app).len() as u64;
+
+    let first = app.sync(Entity::Meetings).await;
+    assert!(first.error.is_none(), "{:?}", first.error);
+    let meetings = app.rows(MEETINGS).await;
+    assert_eq!(first.api_calls, hosts + meetings.len() as u64);
+    for (id, row) in &meetings {
+        let details = &row["details"];
+        assert_eq!(details["id"].to_string(), *id, "details of the same meeting");
+        // The listing cuts the agenda; the column holds all of it.
+        assert_eq!(row["agenda"], details["agenda"]);
+        let on = matches!(details["settings"]["approval_type"].as_i64(), Some(0 | 1));
+        assert_eq!(row["has_registration"], on, "{id}");
+    }
+    assert!(
+        meetings.values().any(|r| r["agenda"].as_str().is_some_and(|a| a.chars().count() > 250)),
+        "an agenda the listing cut is stored whole"
+    );
+
+    let second = app.sync(Entity::Meetings).await;
+    assert_eq!(second.api_calls, hosts, "nothing new, no detail call");
+
+    let changed = meetings.keys().next().unwrap().clone();
+    app.handle().update_meeting(&changed, |m| m.topic = "Renamed".into());
+    let third = app.sync(Entity::Meetings).await;
+    assert_eq!(third.api_calls, hosts + 1);
+    assert_eq!(third.counts.updated, 1);
+    assert_eq!(app.rows(MEETINGS).await[&changed]["details"]["topic"], "Renamed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn users_without_a_webinar_plan_have_none_and_the_pass_succeeds() {
+    let app = TestApp::with(account(40), |_| {}).await;
+    app.sync_users().await;
+    let report = app.sync(Entity::Webinars).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let listed = listed(&app, SessionKind::Webinar);
+    assert!(!listed.is_empty());
+    let rows = app.rows(WEBINARS).await;
+    assert_eq!(rows.keys().collect::<Vec<_>>(), listed.keys().collect::<Vec<_>>());
+    for (id, (_, zoom)) in &listed {
+        assert_eq!(&rows[id]["raw"], zoom);
+    }
+
+    // Losing the plan: Zoom answers "no plan", which is an empty listing.
+    let host = listed.values().next().unwrap().0.clone();
+    app.handle().set_webinar_plan(&host, false);
+    let report = app.sync(Entity::Webinars).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let theirs = listed.values().filter(|(h, _)| *h == host).count();
+    assert_eq!(report.counts.deleted as usize, theirs);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webinar_listings_are_followed_by_page_number() {
+    let app = TestApp::with(account(20), |_| {}).await;
+    app.sync_users().await;
+    let handle = app.handle();
+    let template = listed(&app, SessionKind::Webinar)
+        .into_values()
+        .next()
+        .map(|(_, w)| handle.webinar(&w["id"].to_string()).unwrap())
+        .expect("a webinar to copy");
+    for n in 0..320 {
+        handle.insert_webinar(SimWebinar {
+            id: 90_000_000_000 + n,
+            uuid: format!("pagedWebinar{n:012}=="),
+            topic: format!("Paged {n}"),
+            registrants: Vec::new(),
+            ..template.clone()
+        });
+    }
+    let report = app.sync(Entity::Webinars).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let rows = app.rows(WEBINARS).await;
+    assert!(rows.contains_key("90000000000") && rows.contains_key("90000000319"));
+    assert_eq!(rows.len(), listed(&app, SessionKind::Webinar).len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_listing_marks_nothing_and_the_next_pass_does() {
+    let app = TestApp::with(account(20), |_| {}).await;
+    app.sync_users().await;
+    app.sync(Entity::Meetings).await;
+    let gone = meeting_of_type(&app, &[2], &[]);
+    app.handle().remove_meeting(&gone).unwrap();
+    app.handle().inject(
+        Fault::new(FaultKind::ZoomError {
+            status: 400,
+            code: 3161,
+            message: "Meeting hosting and scheduling capabilities are not allowed for your user account.".into(),
+        })
+        .on(Endpoint::ListMeetings)
+        .times(1000),
+    );
+
+    let failed = app.sync(Entity::Meetings).await;
+    assert_eq!(failed.status, RunStatus::Failed);
+    assert!(failed.error.unwrap().to_string().contains("3161"));
+    assert!(app.rows(MEETINGS).await[&gone]["deleted_at"].is_null());
+
+    app.handle().clear_faults();
+    let report = app.sync(Entity::Meetings).await;
+    assert_eq!(report.counts.deleted, 1);
+    assert_eq!(app.rows(MEETINGS).await[&gone]["deleted_reason"], "deleted");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pass_stopped_midway_deletes_nothing_and_the_next_one_completes() {
+    let app = TestApp::with(account(30), |_| {}).await;
+    app.sync_users().await;
+    app.sync(Entity::Meetings).await;
+    // Hosts go in id order: the last host's listing cannot have finished when the pass stops.
+    let last_host = host_ids(&app).into_iter().max().unwrap();
+    let gone = listed(&app, SessionKind::Meeting)
+        .into_iter()
+        .find(|(_, (host, _))| *host == last_host)
+        .map(|(id, _)| id)
+        .expect("the last host has a meeting");
+    app.handle().remove_meeting(&gone).unwrap();
+    app.handle().inject(
+        Fault::new(FaultKind::Latency(std::time::Duration::from_millis(400)))
+            .on(Endpoint::ListMeetings)
+            .times(1000),
+    );
+    let cancel = CancellationToken::new();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        stop.cancel();
+    });
+    let PassOutcome::Ran(stopped) = run_pass(&app.ctx, Entity::Meetings, Trigger::Command, &cancel)
+        .await
+        .unwrap()
+    else {
+        panic!("skipped")
+    };
+    assert_eq!(stopped.status, RunStatus::Cancelled);
+    assert_eq!(stopped.counts.deleted, 0);
+    assert!(app.rows(MEETINGS).await[&gone]["deleted_at"].is_null());
+
+    app.handle().clear_faults();
+    let report = app.sync(Entity::Meetings).await;
+    assert_eq!(report.status, RunStatus::Succeeded);
+    assert_eq!(app.rows(MEETINGS).await[&gone]["deleted_reason"], "deleted");
+}

@@ -1,0 +1,196 @@
+//! Cloud recordings: month windows back to the backfill, then only the days since the last pass,
+//! deletions scoped to what was read, and the account-wide listing.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use zoom_mirror::config::RecordingsSource;
+use zoom_mirror::db::sync_runs::RunStatus;
+use zoom_mirror::simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig};
+use zoom_mirror::sync::{Entity, PassOutcome, Trigger, run_pass};
+use zoom_mirror::zoom::{DayRange, Endpoint};
+
+use crate::meetings_sync::host_ids;
+use crate::support::TestApp;
+use crate::support::mirror::{RECORDINGS, RECORDING_FILES};
+
+fn account() -> SimulatorConfig {
+    SimulatorConfig {
+        account: AccountSpec {
+            users: 20,
+            seed: 5,
+            recordings_per_user: 6,
+            ..AccountSpec::default()
+        },
+        ..SimulatorConfig::default()
+    }
+}
+
+fn backfill() -> DayRange {
+    let today = Utc::now().date_naive();
+    DayRange { from: today - Duration::days(180), to: today }
+}
+
+/// What the simulator lists for `host` (or the account) over `range`, window by window.
+fn listed(app: &TestApp, host: Option<&str>, range: DayRange) -> BTreeMap<String, Value> {
+    range
+        .windows()
+        .into_iter()
+        .flat_map(|w| app.handle().recordings_in(host, Some(w.from), Some(w.to)))
+        .map(|r| (r["uuid"].as_str().unwrap().to_owned(), r))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_pass_reads_back_the_backfill_in_month_windows() {
+    let app = TestApp::with(account(), |_| {}).await;
+    app.sync_users().await;
+    let report = app.sync(Entity::Recordings).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+
+    let hosts = host_ids(&app);
+    let windows = backfill().windows().len();
+    assert_eq!(report.api_calls as usize, hosts.len() * windows);
+
+    let expected = listed(&app, None, backfill());
+    let rows = app.rows(RECORDINGS).await;
+    assert_eq!(rows.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    // The account has recordings from up to 200 days ago; the backfill is 180.
+    let older = app.handle().recordings_in(
+        None,
+        Some(backfill().from - Duration::days(25)),
+        Some(backfill().from - Duration::days(1)),
+    );
+    assert!(!older.is_empty(), "the account has recordings older than the backfill");
+    assert!(older.iter().all(|r| !rows.contains_key(r["uuid"].as_str().unwrap())));
+    let mut files = 0;
+    for (uuid, zoom) in &expected {
+        assert_eq!(&rows[uuid]["raw"], zoom);
+        assert_eq!(rows[uuid]["type"].as_i64().map(|t| t.to_string()).as_deref(), zoom["type"].as_str(), "type arrives as a string");
+        files += zoom["recording_files"].as_array().unwrap().iter().filter(|f| f["id"].is_string()).count();
+    }
+    let file_rows = app.rows(RECORDING_FILES).await;
+    assert_eq!(file_rows.len(), files);
+    assert!(
+        file_rows.values().any(|f| f["file_size"] == 0 && f["recording_end"].is_null()),
+        "a file still processing is kept"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn later_passes_read_only_the_days_since_the_last_one_and_find_late_arrivals() {
+    let app = TestApp::with(account(), |_| {}).await;
+    app.sync_users().await;
+    app.sync(Entity::Recordings).await;
+    let before = app.versions(RECORDINGS).await;
+
+    let handle = app.handle();
+    let recent = listed(&app, None, DayRange { from: Utc::now().date_naive() - Duration::days(1), to: Utc::now().date_naive() });
+    let template = handle
+        .recording(listed(&app, None, backfill()).keys().next().unwrap())
+        .unwrap();
+    // A recording of yesterday that Zoom only now lists.
+    let mut late = template.clone();
+    late.uuid = "lateArrival0000000000A==".into();
+    late.start_time = Utc::now() - Duration::days(1);
+    for (i, f) in late.files.iter_mut().enumerate() {
+        f.id = format!("late-file-{i}");
+    }
+    handle.insert_recording(late);
+
+    let report = app.sync(Entity::Recordings).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(report.api_calls as usize, host_ids(&app).len(), "one window per host");
+    let rows = app.rows(RECORDINGS).await;
+    assert!(rows.contains_key("lateArrival0000000000A=="));
+    let after = app.versions(RECORDINGS).await;
+    let rewritten = before.iter().filter(|(k, v)| after.get(*k) != Some(*v)).count();
+    assert_eq!(rewritten, 0, "nothing already mirrored was rewritten");
+    assert_eq!(report.counts.deleted, 0, "{} recent recordings were re-read", recent.len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deleted_recording_and_a_removed_file_are_marked_deleted() {
+    let app = TestApp::with(account(), |_| {}).await;
+    app.sync_users().await;
+    app.sync(Entity::Recordings).await;
+    let handle = app.handle();
+    // Only the re-read days can reveal deletions, so use recordings from today and yesterday.
+    let today = Utc::now().date_naive();
+    let make_recent = |uuid: &str, file_prefix: &str| {
+        let mut r = handle.recording(listed(&app, None, backfill()).keys().next().unwrap()).unwrap();
+        r.uuid = uuid.into();
+        r.start_time = Utc::now() - Duration::hours(2);
+        for (i, f) in r.files.iter_mut().enumerate() {
+            f.id = format!("{file_prefix}-{i}");
+        }
+        handle.insert_recording(r);
+    };
+    make_recent("recentOne000000000000A==", "one");
+    make_recent("recentTwo000000000000A==", "two");
+    app.sync(Entity::Recordings).await;
+    assert!(listed(&app, None, DayRange { from: today, to: today }).len() >= 2);
+
+    handle.remove_recording("recentOne000000000000A==").unwrap();
+    handle.remove_recording_file("recentTwo000000000000A==", "two-0").unwrap();
+    let report = app.sync(Entity::Recordings).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let rows = app.rows(RECORDINGS).await;
+    assert!(rows["recentOne000000000000A=="]["deleted_at"].is_string());
+    assert!(rows["recentTwo000000000000A=="]["deleted_at"].is_null());
+    let files = app.rows(RECORDING_FILES).await;
+    assert!(files["one-0"]["deleted_at"].is_string(), "files go with their recording");
+    assert!(files["two-0"]["deleted_at"].is_string());
+    assert!(files["two-1"]["deleted_at"].is_null());
+    assert!(rows.values().filter(|r| r["deleted_at"].is_string()).count() == 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_account_listing_takes_one_call_per_window_for_everyone() {
+    let mut app = TestApp::with(account(), |_| {}).await;
+    app.ctx.settings.recordings_source = RecordingsSource::Account;
+    app.sync_users().await;
+    let report = app.sync(Entity::Recordings).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(report.api_calls as usize, backfill().windows().len());
+    let expected = listed(&app, None, backfill());
+    assert_eq!(
+        app.rows(RECORDINGS).await.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopped_recordings_pass_deletes_nothing_and_is_not_a_success() {
+    let app = TestApp::with(account(), |_| {}).await;
+    app.sync_users().await;
+    app.handle().inject(
+        Fault::new(FaultKind::Latency(std::time::Duration::from_millis(300)))
+            .on(Endpoint::ListUserRecordings)
+            .times(10_000),
+    );
+    let cancel = CancellationToken::new();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        stop.cancel();
+    });
+    let PassOutcome::Ran(stopped) = run_pass(&app.ctx, Entity::Recordings, Trigger::Command, &cancel)
+        .await
+        .unwrap()
+    else {
+        panic!("skipped")
+    };
+    assert_eq!(stopped.status, RunStatus::Cancelled);
+    assert_eq!(stopped.counts.deleted, 0);
+
+    // Not a success, so the next pass reads the whole backfill again.
+    app.handle().clear_faults();
+    let report = app.sync(Entity::Recordings).await;
+    assert_eq!(report.status, RunStatus::Succeeded);
+    assert_eq!(report.api_calls as usize, host_ids(&app).len() * backfill().windows().len());
+    assert_eq!(app.rows(RECORDINGS).await.len(), listed(&app, None, backfill()).len());
+}

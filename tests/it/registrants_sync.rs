@@ -1,0 +1,165 @@
+//! Registrants of every status, found with the fewest calls, and their deletions.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use zoom_mirror::simulator::SessionKind;
+use zoom_mirror::sync::Entity;
+
+use crate::meetings_sync::{account, host_ids};
+use crate::support::TestApp;
+use crate::support::mirror::{MEETINGS, MEETING_REGISTRANTS, WEBINAR_REGISTRANTS};
+
+const STATUSES: [&str; 3] = ["approved", "pending", "denied"];
+
+/// What the simulator lists for every mirrored live meeting or webinar, keyed as the table is.
+async fn expected(app: &TestApp, kind: SessionKind) -> BTreeMap<String, Value> {
+    let table = match kind {
+        SessionKind::Meeting => MEETINGS,
+        SessionKind::Webinar => crate::support::mirror::WEBINARS,
+    };
+    let mut all = BTreeMap::new();
+    for id in app.live_rows(table).await.into_keys() {
+        for status in STATUSES {
+            for r in app.handle().listed_registrants(kind, &id, status) {
+                all.insert(format!("{id}/{}", r["id"].as_str().unwrap()), r);
+            }
+        }
+    }
+    all
+}
+
+async fn mirror_meetings(app: &TestApp) {
+    app.sync_users().await;
+    let report = app.sync(Entity::Meetings).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registrants_of_every_status_are_mirrored_with_the_fewest_calls() {
+    let app = TestApp::with(account(30), |_| {}).await;
+    mirror_meetings(&app).await;
+    let report = app.sync(Entity::MeetingRegistrants).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+
+    let expected = expected(&app, SessionKind::Meeting).await;
+    let rows = app.rows(MEETING_REGISTRANTS).await;
+    assert_eq!(rows.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    for (key, zoom) in &expected {
+        assert_eq!(&rows[key]["raw"], zoom);
+        assert_eq!(rows[key]["email"], zoom["email"]);
+        assert_eq!(rows[key]["status"], zoom["status"]);
+    }
+    for status in STATUSES {
+        assert!(rows.values().any(|r| r["status"] == status), "no {status} registrant");
+    }
+
+    // Three listings where registration is on, one answer "off" where it is not, none where
+    // Zoom allows no registration (recurring with no fixed time, PMI).
+    let handle = app.handle();
+    let meetings = app.rows(MEETINGS).await;
+    let mut calls = 0;
+    for (id, row) in &meetings {
+        let meeting = handle.meeting(id).unwrap();
+        calls += match (row["type"].as_i64(), meeting.has_registration()) {
+            (Some(3 | 4), _) => 0,
+            (_, true) => 3,
+            (_, false) => 1,
+        };
+        assert_eq!(row["has_registration"], meeting.has_registration(), "{id}");
+    }
+    assert!(meetings.values().any(|r| matches!(r["type"].as_i64(), Some(3 | 4))));
+    assert_eq!(report.api_calls, calls);
+
+    // Unchanged: nothing rewritten.
+    let before = app.versions(MEETING_REGISTRANTS).await;
+    let again = app.sync(Entity::MeetingRegistrants).await;
+    assert_eq!((again.counts.inserted, again.counts.updated, again.counts.deleted), (0, 0, 0));
+    assert_eq!(app.versions(MEETING_REGISTRANTS).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_details_only_meetings_with_registration_are_listed() {
+    let mut app = TestApp::with(account(30), |_| {}).await;
+    app.ctx.settings.meeting_details = true;
+    mirror_meetings(&app).await;
+    let with_registration = app
+        .live_rows(MEETINGS)
+        .await
+        .values()
+        .filter(|r| r["has_registration"] == true)
+        .count() as u64;
+    let report = app.sync(Entity::MeetingRegistrants).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(report.api_calls, 3 * with_registration);
+    assert_eq!(
+        app.rows(MEETING_REGISTRANTS).await.len(),
+        expected(&app, SessionKind::Meeting).await.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registrants_go_with_a_deleted_meeting_but_stay_with_an_expired_one() {
+    let app = TestApp::with(account(30), |_| {}).await;
+    mirror_meetings(&app).await;
+    app.sync(Entity::MeetingRegistrants).await;
+    let rows = app.rows(MEETING_REGISTRANTS).await;
+    let meetings_with_registrants: Vec<String> = {
+        let mut ids: Vec<String> = rows
+            .values()
+            .map(|r| r["meeting_id"].to_string())
+            .collect();
+        ids.dedup();
+        ids
+    };
+    let (deleted, expired, changed) = (
+        &meetings_with_registrants[0],
+        &meetings_with_registrants[1],
+        &meetings_with_registrants[2],
+    );
+    let handle = app.handle();
+    handle.remove_meeting(deleted).unwrap();
+    handle.expire_meeting(expired);
+    let cancelled = rows
+        .iter()
+        .find(|(_, r)| r["meeting_id"].to_string() == *changed)
+        .map(|(_, r)| r["id"].as_str().unwrap().to_owned())
+        .unwrap();
+    handle
+        .remove_registrant(SessionKind::Meeting, changed, &cancelled)
+        .unwrap();
+
+    app.sync(Entity::Meetings).await;
+    let report = app.sync(Entity::MeetingRegistrants).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let of = |meeting: &str| -> Vec<Value> {
+        rows.values()
+            .filter(|r| r["meeting_id"].to_string() == meeting)
+            .cloned()
+            .collect()
+    };
+    assert_eq!(report.counts.deleted as usize, of(deleted).len() + 1);
+    let after = app.rows(MEETING_REGISTRANTS).await;
+    let is_deleted = |r: &Value| {
+        let key = format!("{}/{}", r["meeting_id"], r["id"].as_str().unwrap());
+        !after[&key]["deleted_at"].is_null()
+    };
+    assert!(of(deleted).iter().all(is_deleted));
+    assert!(!of(expired).iter().any(is_deleted), "history stays");
+    assert!(after[&format!("{changed}/{cancelled}")]["deleted_at"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webinar_registrants_are_mirrored_too() {
+    let app = TestApp::with(account(40), |_| {}).await;
+    app.sync_users().await;
+    app.sync(Entity::Webinars).await;
+    let report = app.sync(Entity::WebinarRegistrants).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let expected = expected(&app, SessionKind::Webinar).await;
+    assert!(!expected.is_empty());
+    let rows = app.rows(WEBINAR_REGISTRANTS).await;
+    assert_eq!(rows.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    assert!(host_ids(&app).len() > 1);
+}
