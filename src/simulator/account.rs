@@ -15,11 +15,26 @@ use rand::{Rng, RngExt, SeedableRng};
 use super::pools::{self, Pair, Script};
 use super::user::{AccountInfo, SimUser, UserStatus};
 
-/// Which account to generate.
+/// Which account to generate. Only active users host meetings, webinars and recordings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccountSpec {
     pub users: usize,
     pub seed: u64,
+    /// Meetings each active user hosts (some of them expired, so not all are listed).
+    pub meetings_per_user: usize,
+    /// Registrants of each meeting or webinar with registration on (at least one of each
+    /// status on the showcase meeting and webinar).
+    pub registrants_per_meeting: usize,
+    /// Webinars each user with a webinar plan hosts.
+    pub webinars_per_user: usize,
+    /// The share of active users, in percent, with a webinar plan. Between 1 and 99, at least
+    /// one active user has a plan and one has not, as soon as there are two.
+    pub webinar_host_percent: u8,
+    /// Cloud recordings each active user has, spread over the last 200 days.
+    pub recordings_per_user: usize,
+    /// The day meeting and recording dates hang off; `None` for today (UTC) when the
+    /// simulator starts. Pin it for data that does not change with the day.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for AccountSpec {
@@ -27,6 +42,12 @@ impl Default for AccountSpec {
         AccountSpec {
             users: 100,
             seed: 1,
+            meetings_per_user: 2,
+            registrants_per_meeting: 3,
+            webinars_per_user: 1,
+            webinar_host_percent: 25,
+            recordings_per_user: 1,
+            today: None,
         }
     }
 }
@@ -410,7 +431,11 @@ mod tests {
     use super::*;
 
     fn spec(users: usize, seed: u64) -> AccountSpec {
-        AccountSpec { users, seed }
+        AccountSpec {
+            users,
+            seed,
+            ..AccountSpec::default()
+        }
     }
 
     fn listing_bytes(users: &[SimUser]) -> Vec<u8> {

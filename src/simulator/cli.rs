@@ -23,6 +23,28 @@ pub struct SimulateArgs {
     /// Seed of the generated account: the same seed gives the same account.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
+    /// Meetings each active user hosts.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub meetings_per_user: usize,
+    /// Registrants of each meeting or webinar with registration on.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub registrants_per_meeting: usize,
+    /// Webinars each user with a webinar plan hosts.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub webinars_per_user: usize,
+    /// Percentage of active users with a webinar plan.
+    #[arg(long, value_name = "PCT", default_value_t = 25, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub webinar_host_percent: u8,
+    /// Cloud recordings each active user has.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub recordings_per_user: usize,
+    /// Pin the day (YYYY-MM-DD, UTC) meeting and recording dates hang off; default today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<chrono::NaiveDate>,
+    /// Answer GET /accounts/{accountId}/recordings as an account without the master-account
+    /// plan does (400, code 200).
+    #[arg(long)]
+    pub no_account_recordings: bool,
     /// Plan whose rate limits are enforced: free, pro or business_plus.
     #[arg(long, value_name = "PLAN", default_value = "pro")]
     pub plan: Plan,
@@ -46,7 +68,14 @@ impl SimulateArgs {
             account: AccountSpec {
                 users: self.users,
                 seed: self.seed,
+                meetings_per_user: self.meetings_per_user,
+                registrants_per_meeting: self.registrants_per_meeting,
+                webinars_per_user: self.webinars_per_user,
+                webinar_host_percent: self.webinar_host_percent,
+                recordings_per_user: self.recordings_per_user,
+                today: self.today,
             },
+            account_recordings: !self.no_account_recordings,
             plan: self.plan,
             token_ttl: Duration::from_secs(self.token_ttl_secs),
             page_token_ttl: Duration::from_secs(self.page_token_ttl_secs),
@@ -159,13 +188,8 @@ mod tests {
         let args = Cli::parse_from(["simulate"]).args;
         assert_eq!(args.listen, "127.0.0.1:9090".parse().unwrap());
         let config = args.config();
-        assert_eq!(
-            config.account,
-            AccountSpec {
-                users: 100,
-                seed: 1
-            }
-        );
+        assert_eq!(config.account, AccountSpec::default());
+        assert!(config.account_recordings);
         assert_eq!(config.plan, Plan::Pro);
         assert_eq!(config.token_ttl, Duration::from_secs(3600));
         assert_eq!(config.page_token_ttl, Duration::from_secs(900));
@@ -193,7 +217,40 @@ mod tests {
             ]
         );
         assert!(Cli::try_parse_from(["simulate", "--fail-every", "0"]).is_err());
+        assert!(Cli::try_parse_from(["simulate", "--webinar-host-percent", "101"]).is_err());
         assert!(Cli::try_parse_from(["simulate", "--plan", "enterprise"]).is_err());
+    }
+
+    #[test]
+    fn account_options_shape_the_generated_account() {
+        let args = Cli::parse_from([
+            "simulate",
+            "--meetings-per-user",
+            "5",
+            "--registrants-per-meeting",
+            "10",
+            "--webinars-per-user",
+            "2",
+            "--webinar-host-percent",
+            "50",
+            "--recordings-per-user",
+            "3",
+            "--today",
+            "2026-03-01",
+            "--no-account-recordings",
+        ])
+        .args;
+        let config = args.config();
+        assert_eq!(config.account.meetings_per_user, 5);
+        assert_eq!(config.account.registrants_per_meeting, 10);
+        assert_eq!(config.account.webinars_per_user, 2);
+        assert_eq!(config.account.webinar_host_percent, 50);
+        assert_eq!(config.account.recordings_per_user, 3);
+        assert_eq!(
+            config.account.today,
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+        );
+        assert!(!config.account_recordings);
     }
 
     #[test]

@@ -3,12 +3,19 @@
 
 use std::sync::Arc;
 
+use chrono::{NaiveDate, TimeDelta, Utc};
 use serde_json::Value;
 
+use super::entities::AccountSummary;
 use super::faults::Fault;
+use super::meeting::{MeetingListType, SimMeeting, minutes};
+use super::recording::{DateRange, SimRecording, SimRecordingFile};
+use super::registrant::{RegistrantStatus, SimRegistrant};
+use super::registrants::{SessionKind, registrants_of};
 use super::state::SimState;
 use super::stats::SimStats;
 use super::user::{SimUser, UserStatus};
+use super::webinar::SimWebinar;
 
 #[derive(Clone)]
 pub struct SimHandle {
@@ -36,11 +43,14 @@ impl SimHandle {
             .collect()
     }
 
-    /// The user vanishes from Zoom (as after a delete or disassociate).
+    /// The user vanishes from Zoom (as after a delete or disassociate), with everything they
+    /// hosted: meetings (past instances included), webinars, recordings and the webinar plan.
     pub fn remove_user(&self, id_or_email: &str) -> Option<SimUser> {
         let mut inner = self.state.lock();
         let index = inner.user_index(id_or_email)?;
-        Some(inner.users.remove(index))
+        let user = inner.users.remove(index);
+        inner.entities.remove_host(&user.id);
+        Some(user)
     }
 
     /// Adds the user at the end of the listing, or replaces, in place, the user with the same
@@ -81,7 +91,284 @@ impl SimHandle {
 
     /// Every outstanding `next_page_token` becomes expired (400, code 300).
     pub fn expire_page_tokens(&self) {
-        self.state.lock().pages.expire_all();
+        self.state.lock().expire_page_tokens();
+    }
+
+    /// Exactly the items `GET /users/{user}/meetings?type=…` lists, across all pages, now;
+    /// empty for an unknown user (whose listing answers 404).
+    ///
+    /// # Panics
+    /// If `list_type` is not one of Zoom's.
+    pub fn listed_meetings(&self, user: &str, list_type: &str) -> Vec<Value> {
+        let list_type = MeetingListType::parse(list_type)
+            .unwrap_or_else(|| panic!("no such meeting list type {list_type:?}"));
+        let inner = self.state.lock();
+        let Some(host) = inner.user(user) else {
+            return Vec::new();
+        };
+        inner
+            .entities
+            .listed_meetings(&host.id, list_type, Utc::now())
+            .into_iter()
+            .map(SimMeeting::listing_json)
+            .collect()
+    }
+
+    /// Exactly the items `GET /users/{user}/webinars?type=scheduled` lists, across all pages;
+    /// empty for an unknown user or one without a webinar plan.
+    pub fn listed_webinars(&self, user: &str) -> Vec<Value> {
+        let inner = self.state.lock();
+        let Some(host) = inner.user(user) else {
+            return Vec::new();
+        };
+        inner
+            .entities
+            .listed_webinars(&host.id, false, Utc::now())
+            .into_iter()
+            .map(SimWebinar::listing_json)
+            .collect()
+    }
+
+    /// Exactly the registrants `GET /{meetings|webinars}/{id}/registrants?status=…` lists,
+    /// across all pages; empty when that call would not answer 200.
+    ///
+    /// # Panics
+    /// If `status` is not `approved`, `pending` or `denied`.
+    pub fn listed_registrants(
+        &self,
+        kind: SessionKind,
+        id_or_uuid: &str,
+        status: &str,
+    ) -> Vec<Value> {
+        let status = RegistrantStatus::parse(status)
+            .unwrap_or_else(|| panic!("no such registrant status {status:?}"));
+        let inner = self.state.lock();
+        match registrants_of(&inner.entities, kind, id_or_uuid, Utc::now()) {
+            Some((_, true, all)) => all
+                .iter()
+                .filter(|r| r.status == status)
+                .map(SimRegistrant::listing_json)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Exactly the recordings a listing with these `from`/`to` shows today (month cut and
+    /// defaults applied), across all pages: one user's, or with `None` the account's.
+    pub fn recordings_in(
+        &self,
+        user: Option<&str>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Vec<Value> {
+        let inner = self.state.lock();
+        let host = match user {
+            Some(user) => match inner.user(user) {
+                Some(host) => Some(host.id.as_str()),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let range = DateRange::resolve(from, to, Utc::now().date_naive());
+        inner
+            .entities
+            .recordings_in(host, range)
+            .into_iter()
+            .map(|r| r.listing_json(&self.state.credentials.account_id))
+            .collect()
+    }
+
+    /// By id, UUID or instance UUID; deleted and expired meetings included.
+    pub fn meeting(&self, id_or_uuid: &str) -> Option<SimMeeting> {
+        self.state
+            .lock()
+            .entities
+            .meetings
+            .find(id_or_uuid)
+            .cloned()
+    }
+
+    /// Adds the meeting at the end of its host's listing, or replaces the one with its id in
+    /// place.
+    pub fn insert_meeting(&self, meeting: SimMeeting) {
+        self.state.lock().entities.meetings.insert(meeting);
+    }
+
+    /// Changes a meeting in place; `false` if there is no such meeting.
+    pub fn update_meeting(&self, id_or_uuid: &str, f: impl FnOnce(&mut SimMeeting)) -> bool {
+        let mut inner = self.state.lock();
+        let Some(id) = inner.entities.meetings.find(id_or_uuid).map(|m| m.id) else {
+            return false;
+        };
+        inner.entities.meetings.update(id, f)
+    }
+
+    /// Deletes the meeting as Zoom does: gone from listings and `GET` (3001), while
+    /// `GET /past_meetings` still shows its last instance. Returns it as it was.
+    pub fn remove_meeting(&self, id_or_uuid: &str) -> Option<SimMeeting> {
+        let before = self.meeting(id_or_uuid)?;
+        self.update_meeting(id_or_uuid, |m| m.deleted = true);
+        Some(before)
+    }
+
+    /// Moves all the meeting's dates back so that it has just expired: a one-off meeting's last
+    /// use (or scheduled end) to 40 days ago; a recurring or PMI meeting's last start (or
+    /// creation) to 400 days ago. `false` if there is no such meeting.
+    pub fn expire_meeting(&self, id_or_uuid: &str) -> bool {
+        let now = Utc::now();
+        self.update_meeting(id_or_uuid, |m| {
+            for i in &mut m.instances {
+                i.end_time.get_or_insert(i.start_time + minutes(m.duration));
+            }
+            let (latest, back) = if matches!(m.meeting_type, 1 | 2) {
+                let end = m.start_time.unwrap_or(m.created_at) + minutes(m.duration);
+                let last_use = m.instances.iter().filter_map(|i| i.end_time).max();
+                (end.max(last_use.unwrap_or(end)), TimeDelta::days(40))
+            } else {
+                let last_start = m.instances.iter().map(|i| i.start_time).max();
+                (last_start.unwrap_or(m.created_at), TimeDelta::days(400))
+            };
+            let shift = (now - back) - latest;
+            m.created_at += shift;
+            m.start_time = m.start_time.map(|t| t + shift);
+            for t in &mut m.occurrences {
+                *t += shift;
+            }
+            for i in &mut m.instances {
+                i.start_time += shift;
+                i.end_time = i.end_time.map(|t| t + shift);
+            }
+        })
+    }
+
+    /// By id or UUID; deleted and expired webinars included.
+    pub fn webinar(&self, id_or_uuid: &str) -> Option<SimWebinar> {
+        self.state
+            .lock()
+            .entities
+            .webinars
+            .find(id_or_uuid)
+            .cloned()
+    }
+
+    /// Adds the webinar at the end of its host's listing, or replaces the one with its id.
+    pub fn insert_webinar(&self, webinar: SimWebinar) {
+        self.state.lock().entities.webinars.insert(webinar);
+    }
+
+    pub fn update_webinar(&self, id_or_uuid: &str, f: impl FnOnce(&mut SimWebinar)) -> bool {
+        let mut inner = self.state.lock();
+        let Some(id) = inner.entities.webinars.find(id_or_uuid).map(|w| w.id) else {
+            return false;
+        };
+        inner.entities.webinars.update(id, f)
+    }
+
+    /// Deletes the webinar (3001 from then on). Returns it as it was.
+    pub fn remove_webinar(&self, id_or_uuid: &str) -> Option<SimWebinar> {
+        let before = self.webinar(id_or_uuid)?;
+        self.update_webinar(id_or_uuid, |w| w.deleted = true);
+        Some(before)
+    }
+
+    /// Gives or takes the user's webinar plan; `false` if there is no such user.
+    pub fn set_webinar_plan(&self, user: &str, on: bool) -> bool {
+        let mut inner = self.state.lock();
+        let Some(id) = inner.user(user).map(|u| u.id.clone()) else {
+            return false;
+        };
+        inner.entities.set_webinar_plan(&id, on);
+        true
+    }
+
+    /// Adds the registrant to the meeting or webinar, or replaces the one with its id;
+    /// `false` if there is no such meeting or webinar.
+    pub fn insert_registrant(
+        &self,
+        kind: SessionKind,
+        id_or_uuid: &str,
+        registrant: SimRegistrant,
+    ) -> bool {
+        let put =
+            |list: &mut Vec<SimRegistrant>| match list.iter_mut().find(|r| r.id == registrant.id) {
+                Some(existing) => *existing = registrant,
+                None => list.push(registrant),
+            };
+        match kind {
+            SessionKind::Meeting => self.update_meeting(id_or_uuid, |m| put(&mut m.registrants)),
+            SessionKind::Webinar => self.update_webinar(id_or_uuid, |w| put(&mut w.registrants)),
+        }
+    }
+
+    /// Takes the registrant out (as after a cancel); `None` if not found.
+    pub fn remove_registrant(
+        &self,
+        kind: SessionKind,
+        id_or_uuid: &str,
+        registrant_id: &str,
+    ) -> Option<SimRegistrant> {
+        let mut removed = None;
+        let mut take = |list: &mut Vec<SimRegistrant>| {
+            if let Some(i) = list.iter().position(|r| r.id == registrant_id) {
+                removed = Some(list.remove(i));
+            }
+        };
+        match kind {
+            SessionKind::Meeting => self.update_meeting(id_or_uuid, |m| take(&mut m.registrants)),
+            SessionKind::Webinar => self.update_webinar(id_or_uuid, |w| take(&mut w.registrants)),
+        };
+        removed
+    }
+
+    pub fn recording(&self, uuid: &str) -> Option<SimRecording> {
+        self.state.lock().entities.recording(uuid).cloned()
+    }
+
+    /// Adds the recording, or replaces the one with its UUID.
+    pub fn insert_recording(&self, recording: SimRecording) {
+        self.state.lock().entities.insert_recording(recording);
+    }
+
+    pub fn update_recording(&self, uuid: &str, f: impl FnOnce(&mut SimRecording)) -> bool {
+        self.state.lock().entities.update_recording(uuid, f)
+    }
+
+    /// The recording is deleted (gone from every listing).
+    pub fn remove_recording(&self, uuid: &str) -> Option<SimRecording> {
+        self.state.lock().entities.remove_recording(uuid)
+    }
+
+    /// One file of a recording is deleted; `None` if not found.
+    pub fn remove_recording_file(&self, uuid: &str, file_id: &str) -> Option<SimRecordingFile> {
+        let mut removed = None;
+        self.update_recording(uuid, |r| {
+            if let Some(i) = r.files.iter().position(|f| f.id == file_id) {
+                removed = Some(r.files.remove(i));
+            }
+        });
+        removed
+    }
+
+    /// Changes one file of a recording in place (e.g. finishes an in-progress one).
+    pub fn update_recording_file(
+        &self,
+        uuid: &str,
+        file_id: &str,
+        f: impl FnOnce(&mut SimRecordingFile),
+    ) -> bool {
+        let mut found = false;
+        self.update_recording(uuid, |r| {
+            if let Some(file) = r.files.iter_mut().find(|file| file.id == file_id) {
+                f(file);
+                found = true;
+            }
+        });
+        found
+    }
+
+    /// Counts of what the listings show now.
+    pub fn account_summary(&self) -> AccountSummary {
+        self.state.lock().entities.summary(Utc::now())
     }
 
     pub fn stats(&self) -> SimStats {

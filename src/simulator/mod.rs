@@ -8,12 +8,21 @@
 mod account;
 mod api;
 pub mod cli;
+mod entities;
 mod faults;
+mod generate;
 mod handle;
 mod limits;
+mod meeting;
+mod meetings;
 mod oauth;
 mod pages;
+mod path;
 mod pools;
+mod recording;
+mod recordings;
+mod registrant;
+mod registrants;
 mod respond;
 mod server;
 mod state;
@@ -21,6 +30,8 @@ mod stats;
 mod tokens;
 mod user;
 mod users;
+mod webinar;
+mod webinars;
 
 #[cfg(test)]
 mod tests;
@@ -30,11 +41,17 @@ use std::time::Duration;
 use crate::zoom::plan::Plan;
 
 pub use account::AccountSpec;
+pub use entities::{AccountSummary, RegistrantCounts};
 pub use faults::{Fault, FaultKind};
 pub use handle::SimHandle;
+pub use meeting::{MeetingListType, SimInstance, SimMeeting};
+pub use recording::{SimRecording, SimRecordingFile};
+pub use registrant::{RegistrantStatus, SimRegistrant};
+pub use registrants::SessionKind;
 pub use server::{RunningSimulator, Simulator};
 pub use stats::{LabelStats, SimStats};
 pub use user::{SimUser, UserStatus};
+pub use webinar::SimWebinar;
 
 /// Everything a simulator is started with. Later changes go through [`SimHandle`].
 #[derive(Debug, Clone)]
@@ -53,6 +70,9 @@ pub struct SimulatorConfig {
     /// Whether per-second 429s carry `Retry-After`. Zoom documents it only on daily 429s, so a
     /// client must cope without it; turn it on to test the other branch.
     pub qps_retry_after: bool,
+    /// Whether `GET /accounts/{accountId}/recordings` answers. Zoom serves it only to accounts
+    /// with a master-account plan; when off it answers 400 with code 200.
+    pub account_recordings: bool,
 }
 
 impl Default for SimulatorConfig {
@@ -65,6 +85,7 @@ impl Default for SimulatorConfig {
             page_token_ttl: Duration::from_secs(15 * 60),
             scopes: tokens::ALL_SCOPES.iter().map(|s| s.to_string()).collect(),
             qps_retry_after: false,
+            account_recordings: true,
         }
     }
 }

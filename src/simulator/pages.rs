@@ -9,6 +9,30 @@ use rand::RngExt;
 use rand::distr::Alphanumeric;
 use tokio::time::Instant;
 
+use crate::zoom::endpoint::Endpoint;
+
+/// One page of `total` records: `start..end`, its 1-based number, and how many pages there are.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Page {
+    pub start: usize,
+    pub end: usize,
+    pub number: usize,
+    pub count: usize,
+}
+
+impl Page {
+    pub fn at(total: usize, page_size: u32, offset: usize) -> Page {
+        let size = (page_size as usize).max(1);
+        let start = offset.min(total);
+        Page {
+            start,
+            end: start.saturating_add(size).min(total),
+            number: offset / size + 1,
+            count: total.div_ceil(size),
+        }
+    }
+}
+
 /// Where a listing continues.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Cursor<Q> {
@@ -53,11 +77,67 @@ impl<Q: Clone> PageTokens<Q> {
     pub fn expire_all(&mut self) {
         self.live.clear();
     }
+
+    /// Where the page starting at `cursor` ends among `total` records, and the token for the
+    /// next page (empty on the last).
+    pub fn serve(
+        &mut self,
+        cursor: &Cursor<Q>,
+        page_size: u32,
+        total: usize,
+        now: Instant,
+    ) -> (Page, String) {
+        let page = Page::at(total, page_size, cursor.offset);
+        let next = if page.end < total {
+            self.issue(
+                Cursor {
+                    query: cursor.query.clone(),
+                    offset: page.end,
+                },
+                now,
+            )
+        } else {
+            String::new()
+        };
+        (page, next)
+    }
+}
+
+/// A `page_size` the listing accepts: 1 up to the endpoint's documented maximum.
+pub(crate) fn parse_page_size(value: &str, endpoint: Endpoint) -> Option<u32> {
+    let max = endpoint.max_page_size().unwrap_or(30);
+    value.parse().ok().filter(|n| (1..=max).contains(n))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_cover_the_records_once() {
+        assert_eq!(
+            Page::at(65, 30, 0),
+            Page {
+                start: 0,
+                end: 30,
+                number: 1,
+                count: 3
+            }
+        );
+        assert_eq!(
+            Page::at(65, 30, 60),
+            Page {
+                start: 60,
+                end: 65,
+                number: 3,
+                count: 3
+            }
+        );
+        // Past the end (a high page_number) is an empty page, not an error.
+        let beyond = Page::at(65, 30, 300);
+        assert_eq!((beyond.start, beyond.end, beyond.number), (65, 65, 11));
+        assert_eq!(Page::at(0, 30, 0).count, 0);
+    }
 
     fn cursor(offset: usize) -> Cursor<&'static str> {
         Cursor {

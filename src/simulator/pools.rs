@@ -248,6 +248,31 @@ pub(super) const LOCATIONS: &[&str] = &["Paris", "San José", "東京", "London"
 
 pub(super) const COMPANIES: &[&str] = &["Example Inc.", "Exämple GmbH", "例子有限公司"];
 
+/// Meeting, webinar and recording topics (Zoom allows 200 characters).
+pub(super) const TOPICS: &[&str] = &[
+    "Weekly standup",
+    "1:1 Jill / Tom",
+    "Quarterly business review — Q3",
+    "Sprint planning & retro",
+    "Réunion d'équipe",
+    "週次定例ミーティング",
+    "产品评审会",
+    "Customer onboarding: <Acme> \"pilot\"",
+    "🚀 Launch sync",
+    "Office hours",
+];
+
+pub(super) const AGENDAS: &[&str] = &[
+    "Status, blockers, next steps.",
+    "1. Welcome\n2. Demo\n3. Q&A",
+    "Revue des objectifs trimestriels.",
+    "議題：進捗確認",
+];
+
+pub(super) const INDUSTRIES: &[&str] = &["Food", "Education", "Healthcare", "Software", ""];
+
+pub(super) const COUNTRIES: &[&str] = &["US", "FR", "JP", "DE", "BR", "IN"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,15 @@ pub(crate) fn validation_failed(field: &str) -> Response {
     (StatusCode::BAD_REQUEST, Json(body)).into_response()
 }
 
+/// A `next_page_token` that is unknown or has expired (ZOOM-API.md §4).
+pub(crate) fn page_token_invalid() -> Response {
+    zoom_error(
+        StatusCode::BAD_REQUEST,
+        300,
+        "The next page token is invalid or expired.",
+    )
+}
+
 /// Any path or method the simulator does not serve.
 pub(crate) async fn not_recognized() -> Response {
     zoom_error(

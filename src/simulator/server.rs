@@ -15,7 +15,10 @@ use url::Url;
 
 use super::handle::SimHandle;
 use super::state::SimState;
-use super::{SimCredentials, SimulatorConfig, SimulatorError, oauth, respond, users};
+use super::{
+    SimCredentials, SimulatorConfig, SimulatorError, meetings, oauth, recordings, registrants,
+    respond, users, webinars,
+};
 
 /// A simulator that is set up but not yet serving; [`Simulator::start`] does both at once.
 pub struct Simulator {
@@ -81,6 +84,30 @@ fn router(state: Arc<SimState>) -> Router {
         .route("/oauth/token", post(oauth::token))
         .route("/v2/users", get(users::list_users))
         .route("/v2/users/{user_id}", get(users::get_user))
+        .route("/v2/users/{user_id}/meetings", get(meetings::list_meetings))
+        .route("/v2/users/{user_id}/webinars", get(webinars::list_webinars))
+        .route(
+            "/v2/users/{user_id}/recordings",
+            get(recordings::list_user_recordings),
+        )
+        .route("/v2/meetings/{meeting_id}", get(meetings::get_meeting))
+        .route(
+            "/v2/meetings/{meeting_id}/registrants",
+            get(registrants::list_meeting_registrants),
+        )
+        .route(
+            "/v2/past_meetings/{meeting_id}",
+            get(meetings::get_past_meeting),
+        )
+        .route("/v2/webinars/{webinar_id}", get(webinars::get_webinar))
+        .route(
+            "/v2/webinars/{webinar_id}/registrants",
+            get(registrants::list_webinar_registrants),
+        )
+        .route(
+            "/v2/accounts/{account_id}/recordings",
+            get(recordings::list_account_recordings),
+        )
         .fallback(respond::not_recognized)
         .method_not_allowed_fallback(respond::not_recognized)
         .layer(map_response(respond::tag_tracking_id))

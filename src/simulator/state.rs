@@ -5,9 +5,14 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::SimulatorConfig;
 use super::account::{self, account_info};
+use super::entities::Entities;
 use super::faults::Faults;
+use super::generate;
 use super::limits::RateLimiter;
+use super::meetings::MeetingQuery;
 use super::pages::PageTokens;
+use super::recordings::RecordingQuery;
+use super::registrants::RegistrantQuery;
 use super::stats::StatsRecorder;
 use super::tokens::TokenStore;
 use super::user::{AccountInfo, SimUser};
@@ -18,6 +23,7 @@ pub(crate) struct SimState {
     pub credentials: SimCredentials,
     pub scopes: Vec<String>,
     pub qps_retry_after: bool,
+    pub account_recordings: bool,
     pub account: AccountInfo,
     inner: Mutex<Inner>,
 }
@@ -26,7 +32,11 @@ pub(crate) struct Inner {
     /// In listing order.
     pub users: Vec<SimUser>,
     pub tokens: TokenStore,
+    pub entities: Entities,
     pub pages: PageTokens<UserQuery>,
+    pub meeting_pages: PageTokens<MeetingQuery>,
+    pub registrant_pages: PageTokens<RegistrantQuery>,
+    pub recording_pages: PageTokens<RecordingQuery>,
     pub limiter: RateLimiter,
     pub faults: Faults,
     pub stats: StatsRecorder,
@@ -34,12 +44,18 @@ pub(crate) struct Inner {
 
 impl SimState {
     pub fn new(config: SimulatorConfig) -> Self {
+        let users = account::generate(&config.account);
+        let ttl = config.page_token_ttl;
         SimState {
             account: account_info(&config.account, &config.credentials.account_id),
             inner: Mutex::new(Inner {
-                users: account::generate(&config.account),
+                entities: generate::generate(&config.account, &users),
+                users,
                 tokens: TokenStore::new(config.token_ttl),
-                pages: PageTokens::new(config.page_token_ttl),
+                pages: PageTokens::new(ttl),
+                meeting_pages: PageTokens::new(ttl),
+                registrant_pages: PageTokens::new(ttl),
+                recording_pages: PageTokens::new(ttl),
                 limiter: RateLimiter::new(config.plan),
                 faults: Faults::default(),
                 stats: StatsRecorder::new(config.plan),
@@ -47,6 +63,7 @@ impl SimState {
             credentials: config.credentials,
             scopes: config.scopes,
             qps_retry_after: config.qps_retry_after,
+            account_recordings: config.account_recordings,
         }
     }
 
@@ -60,5 +77,22 @@ impl SimState {
 impl Inner {
     pub fn user_index(&self, id_or_email: &str) -> Option<usize> {
         self.users.iter().position(|u| u.is_named_by(id_or_email))
+    }
+
+    /// The user the `{userId}` path parameter names.
+    pub fn user(&self, id_or_email: &str) -> Option<&SimUser> {
+        self.user_index(id_or_email).map(|i| &self.users[i])
+    }
+
+    /// The host of a meeting or webinar, by exact id.
+    pub fn host(&self, user_id: &str) -> Option<&SimUser> {
+        self.users.iter().find(|u| u.id == user_id)
+    }
+
+    pub fn expire_page_tokens(&mut self) {
+        self.pages.expire_all();
+        self.meeting_pages.expire_all();
+        self.registrant_pages.expire_all();
+        self.recording_pages.expire_all();
     }
 }

@@ -96,10 +96,7 @@ async fn the_token_endpoint_accepts_form_or_query_and_refuses_strangers() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["token_type"], "bearer");
     assert_eq!(body["expires_in"], 3600);
-    assert_eq!(
-        body["scope"],
-        "user:read:list_users:admin user:read:user:admin"
-    );
+    assert_eq!(body["scope"], tokens::ALL_SCOPES.join(" "));
     assert_eq!(
         body["api_url"],
         f.sim.oauth_base_url().as_str().trim_end_matches('/')
@@ -139,7 +136,11 @@ async fn the_token_endpoint_accepts_form_or_query_and_refuses_strangers() {
 #[tokio::test]
 async fn paging_through_each_status_yields_exactly_the_handles_listing() {
     let f = Fixture::start(SimulatorConfig {
-        account: AccountSpec { users: 95, seed: 3 },
+        account: AccountSpec {
+            users: 95,
+            seed: 3,
+            ..AccountSpec::default()
+        },
         ..SimulatorConfig::default()
     })
     .await;
@@ -486,7 +487,7 @@ async fn message_of(response: reqwest::Response) -> String {
 async fn unknown_endpoints_are_not_recognized() {
     let f = Fixture::default().await;
     let token = f.token().await;
-    for path in ["/meetings/123", "/users/a/b"] {
+    for path in ["/groups/123", "/users/a/b", "/meetings/123/invitation"] {
         assert_eq!(
             zoom_error(f.get(path, &token).await).await,
             (
@@ -542,7 +543,11 @@ async fn changes_through_the_handle_show_on_the_wire() {
 
 #[tokio::test]
 async fn the_same_seed_serves_the_same_listing() {
-    let spec = AccountSpec { users: 40, seed: 9 };
+    let spec = AccountSpec {
+        users: 40,
+        seed: 9,
+        ..AccountSpec::default()
+    };
     let mut bodies = Vec::new();
     for _ in 0..2 {
         let f = Fixture::start(SimulatorConfig {
@@ -569,4 +574,343 @@ async fn after_shutdown_nothing_answers() {
     let url = f.api("/users");
     f.sim.shutdown().await;
     assert!(f.http.get(url).send().await.is_err());
+}
+
+/// A default account, with meeting dates pinned to today so listings are stable.
+async fn entity_fixture() -> (Fixture, String) {
+    let f = Fixture::default().await;
+    let token = f.token().await;
+    (f, token)
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn meetings_page_by_token_and_match_the_handle() {
+    let (f, token) = entity_fixture().await;
+    let handle = f.sim.handle();
+    let user = handle.listed_users("active")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for i in 0..5 {
+        let mut m = handle
+            .meeting(
+                handle.listed_meetings(&user, "scheduled")[0]["uuid"]
+                    .as_str()
+                    .unwrap(),
+            )
+            .unwrap();
+        m.id = 10_000_000_000 + i;
+        m.uuid = format!("extra{i}AAAAAAAAAAAAAAAA==");
+        m.instances.clear();
+        m.deleted = false;
+        handle.insert_meeting(m);
+    }
+    let expected = handle.listed_meetings(&user, "scheduled");
+    assert!(expected.len() >= 5);
+    let mut seen = Vec::new();
+    let mut query = format!("/users/{user}/meetings?page_size=2");
+    loop {
+        let response = f.get(&query, &token).await;
+        assert_eq!(header(&response, "x-ratelimit-category"), Some("Medium"));
+        let page = json_of(response).await;
+        assert!(page.get("page_count").is_none());
+        assert_eq!(page["total_records"], expected.len());
+        seen.extend(page["meetings"].as_array().unwrap().iter().cloned());
+        let next = page["next_page_token"].as_str().unwrap();
+        if next.is_empty() {
+            break;
+        }
+        query = format!("/users/{user}/meetings?page_size=2&next_page_token={next}");
+    }
+    assert_eq!(seen, expected);
+    assert_eq!(
+        zoom_error(f.get("/users/nobody%40example.com/meetings", &token).await)
+            .await
+            .1,
+        1001
+    );
+}
+
+#[tokio::test]
+async fn slash_uuids_need_double_encoding_and_expiry_hides_meetings() {
+    let (f, token) = entity_fixture().await;
+    let handle = f.sim.handle();
+    let users = handle.listed_users("active");
+    let slashed = users
+        .iter()
+        .flat_map(|u| handle.listed_meetings(u["id"].as_str().unwrap(), "scheduled"))
+        .find(|m| m["uuid"].as_str().unwrap().starts_with('/'))
+        .expect("a UUID beginning with /");
+    let uuid = slashed["uuid"].as_str().unwrap();
+    let double = crate::zoom::meeting_path_segment(uuid);
+    let found = json_of(f.get(&format!("/meetings/{double}"), &token).await).await;
+    assert_eq!(found["uuid"], uuid);
+    assert!(found["settings"]["approval_type"].is_number());
+    let single = crate::zoom::path_segment(uuid);
+    assert_eq!(
+        zoom_error(f.get(&format!("/meetings/{single}"), &token).await).await,
+        (
+            StatusCode::NOT_FOUND,
+            3001,
+            format!("Meeting does not exist: {}.", &uuid[1..])
+        )
+    );
+
+    let id = slashed["id"].as_u64().unwrap().to_string();
+    assert!(handle.expire_meeting(&id));
+    assert_eq!(
+        zoom_error(f.get(&format!("/meetings/{id}"), &token).await).await,
+        (
+            StatusCode::NOT_FOUND,
+            3001,
+            format!("Meeting {id} is not found or has expired.")
+        )
+    );
+    let host = slashed["host_id"].as_str().unwrap();
+    assert!(
+        handle
+            .listed_meetings(host, "scheduled")
+            .iter()
+            .all(|m| m["id"] != slashed["id"])
+    );
+}
+
+#[tokio::test]
+async fn registrants_page_by_status_and_closed_registration_is_a_literal_300() {
+    let (f, token) = entity_fixture().await;
+    let handle = f.sim.handle();
+    let meetings: Vec<SimMeeting> = handle
+        .listed_users("active")
+        .iter()
+        .flat_map(|u| handle.listed_meetings(u["id"].as_str().unwrap(), "scheduled"))
+        .filter_map(|m| handle.meeting(&m["id"].to_string()))
+        .collect();
+    let open = meetings.iter().find(|m| m.has_registration()).unwrap();
+    let closed = meetings.iter().find(|m| !m.has_registration()).unwrap();
+    for status in ["approved", "pending", "denied"] {
+        let page = json_of(
+            f.get(
+                &format!(
+                    "/meetings/{}/registrants?status={status}&page_size=300",
+                    open.id
+                ),
+                &token,
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            page["registrants"].as_array().unwrap(),
+            &handle.listed_registrants(SessionKind::Meeting, &open.id.to_string(), status)
+        );
+        assert!(page.get("page_count").is_none());
+    }
+    let refused = f
+        .get(&format!("/meetings/{}/registrants", closed.id), &token)
+        .await;
+    assert_eq!(refused.status().as_u16(), 300);
+    assert_eq!(
+        zoom_error(refused).await.2,
+        format!(
+            "This meeting has not set registration as required: {}.",
+            closed.id
+        )
+    );
+}
+
+#[tokio::test]
+async fn webinars_need_a_plan_and_page_by_number() {
+    let (f, token) = entity_fixture().await;
+    let handle = f.sim.handle();
+    let users = handle.listed_users("active");
+    let id = |u: &Value| u["id"].as_str().unwrap().to_owned();
+    let without = users
+        .iter()
+        .map(id)
+        .find(|u| handle.listed_webinars(u).is_empty())
+        .unwrap();
+    assert!(handle.set_webinar_plan(&without, false));
+    assert_eq!(
+        zoom_error(f.get(&format!("/users/{without}/webinars"), &token).await).await,
+        (
+            StatusCode::BAD_REQUEST,
+            200,
+            format!(
+                "Webinar plan subscription is missing. Enable webinar for this user once the subscription is added:{without}."
+            )
+        )
+    );
+    let with = users
+        .iter()
+        .map(id)
+        .find(|u| !handle.listed_webinars(u).is_empty())
+        .unwrap();
+    let w = handle
+        .webinar(handle.listed_webinars(&with)[0]["uuid"].as_str().unwrap())
+        .unwrap();
+    handle.insert_webinar(SimWebinar {
+        id: 10_000_000_001,
+        uuid: "second+webinar/uuid00000==".into(),
+        ..w
+    });
+    let expected = handle.listed_webinars(&with);
+    assert_eq!(expected.len(), 2);
+    let second = json_of(
+        f.get(
+            &format!("/users/{with}/webinars?page_size=1&page_number=2&next_page_token=x"),
+            &token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (
+            second["page_count"].as_u64(),
+            second["page_number"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(second["next_page_token"], "");
+    assert_eq!(second["webinars"][0], expected[1]);
+    let detail = json_of(f.get("/webinars/10000000001", &token).await).await;
+    assert!(detail["settings"]["approval_type"].is_number());
+}
+
+#[tokio::test]
+async fn past_meetings_outlive_their_meeting_but_not_a_year() {
+    let (f, token) = entity_fixture().await;
+    let handle = f.sim.handle();
+    let host = handle.listed_users("active")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut m = handle
+        .meeting(
+            handle.listed_meetings(&host, "scheduled")[0]["uuid"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+    let start = chrono::Utc::now() - chrono::TimeDelta::days(3);
+    m.id = 10_000_000_002;
+    m.uuid = "past//meeting0000000000==".into();
+    m.meeting_type = 2;
+    m.start_time = Some(start);
+    m.instances = vec![SimInstance {
+        uuid: m.uuid.clone(),
+        start_time: start,
+        end_time: Some(start + chrono::TimeDelta::minutes(30)),
+        participants_count: 4,
+    }];
+    handle.insert_meeting(m.clone());
+    handle.remove_meeting("10000000002").unwrap();
+    assert_eq!(
+        zoom_error(f.get("/meetings/10000000002", &token).await)
+            .await
+            .1,
+        3001
+    );
+    let past = json_of(f.get("/past_meetings/10000000002", &token).await).await;
+    assert_eq!(past["uuid"], m.uuid);
+    assert_eq!(past["total_minutes"], 120);
+    let by_uuid = crate::zoom::meeting_path_segment(&m.uuid);
+    assert_eq!(
+        json_of(f.get(&format!("/past_meetings/{by_uuid}"), &token).await).await,
+        past
+    );
+    handle.update_meeting("10000000002", |m| {
+        for i in &mut m.instances {
+            i.start_time -= chrono::TimeDelta::days(400);
+            i.end_time = i.end_time.map(|t| t - chrono::TimeDelta::days(400));
+        }
+    });
+    assert_eq!(
+        zoom_error(f.get("/past_meetings/10000000002", &token).await).await,
+        (
+            StatusCode::BAD_REQUEST,
+            12702,
+            "Can not access a meeting a year ago.".to_owned()
+        )
+    );
+    assert_eq!(
+        zoom_error(f.get("/past_meetings/12345678901", &token).await)
+            .await
+            .2,
+        "The meeting ID is invalid or the meeting has not ended."
+    );
+}
+
+#[tokio::test]
+async fn recordings_are_cut_to_a_month_and_go_with_their_user() {
+    let f = Fixture::start(SimulatorConfig {
+        account: AccountSpec {
+            recordings_per_user: 3,
+            ..AccountSpec::default()
+        },
+        ..SimulatorConfig::default()
+    })
+    .await;
+    let token = f.token().await;
+    let handle = f.sim.handle();
+    let today = chrono::Utc::now().date_naive();
+    let to = today;
+    let from = today - chrono::TimeDelta::days(150);
+    let cut_from = to.checked_sub_months(chrono::Months::new(1)).unwrap();
+    let user = handle.listed_users("active")[0]["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listed = json_of(
+        f.get(
+            &format!(
+                "/users/{user}/recordings?from={from}&to={to}&page_size=300&mc=false&trash=false"
+            ),
+            &token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(listed["from"], cut_from.to_string());
+    assert_eq!(listed["to"], to.to_string());
+    assert_eq!(
+        listed["meetings"].as_array().unwrap(),
+        &handle.recordings_in(Some(&user), Some(from), Some(to))
+    );
+    let account = json_of(
+        f.get(
+            &format!("/accounts/me/recordings?from={from}&to={to}&page_size=1"),
+            &token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        account["total_records"].as_u64().unwrap() as usize,
+        handle.recordings_in(None, Some(from), Some(to)).len()
+    );
+    assert_eq!(
+        zoom_error(
+            f.get(&format!("/users/{user}/recordings?from=2026-1-1"), &token)
+                .await
+        )
+        .await
+        .1,
+        300
+    );
+
+    handle.remove_user(&user).unwrap();
+    for listing in ["meetings", "recordings", "webinars"] {
+        assert_eq!(
+            zoom_error(f.get(&format!("/users/{user}/{listing}"), &token).await)
+                .await
+                .1,
+            1001,
+            "{listing}"
+        );
+    }
 }

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::api::gate;
-use super::pages::Cursor;
+use super::pages::{Cursor, Page};
 use super::respond;
 use super::state::SimState;
 use super::user::{SimUser, UserStatus};
@@ -128,13 +128,7 @@ fn list_page(state: &SimState, raw_query: &str, now: Instant) -> Response {
     let cursor = match &params.next_page_token {
         Some(token) => match inner.pages.resolve(token, now) {
             Some(cursor) => cursor,
-            None => {
-                return respond::zoom_error(
-                    StatusCode::BAD_REQUEST,
-                    300,
-                    "The next page token is invalid or expired.",
-                );
-            }
+            None => return respond::page_token_invalid(),
         },
         None => Cursor {
             query: params.query,
@@ -175,57 +169,9 @@ fn list_page(state: &SimState, raw_query: &str, now: Instant) -> Response {
     .into_response()
 }
 
-/// One page of `total` records: `start..end`, its 1-based number, and how many pages there are.
-#[derive(Debug, PartialEq, Eq)]
-struct Page {
-    start: usize,
-    end: usize,
-    number: usize,
-    count: usize,
-}
-
-impl Page {
-    fn at(total: usize, page_size: u32, offset: usize) -> Page {
-        let size = (page_size as usize).max(1);
-        let start = offset.min(total);
-        Page {
-            start,
-            end: start.saturating_add(size).min(total),
-            number: offset / size + 1,
-            count: total.div_ceil(size),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pages_cover_the_records_once() {
-        assert_eq!(
-            Page::at(65, 30, 0),
-            Page {
-                start: 0,
-                end: 30,
-                number: 1,
-                count: 3
-            }
-        );
-        assert_eq!(
-            Page::at(65, 30, 60),
-            Page {
-                start: 60,
-                end: 65,
-                number: 3,
-                count: 3
-            }
-        );
-        // Past the end (a high page_number) is an empty page, not an error.
-        let beyond = Page::at(65, 30, 300);
-        assert_eq!((beyond.start, beyond.end, beyond.number), (65, 65, 11));
-        assert_eq!(Page::at(0, 30, 0).count, 0);
-    }
 
     #[test]
     fn list_parameters_default_and_validate() {

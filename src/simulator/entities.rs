@@ -1,0 +1,381 @@
+//! The meetings, webinars and recordings of the simulated account, indexed so that every call
+//! touches only what it answers with: rows by id, by UUID (instance UUIDs too) and by host, and
+//! recordings by start time. Nothing here scans the whole account except the summary for tests.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use super::meeting::{MeetingListType, SimMeeting};
+use super::recording::{DateRange, SimRecording};
+use super::registrant::{RegistrantStatus, SimRegistrant};
+use super::webinar::SimWebinar;
+
+/// What a table needs to know of its rows to index them.
+pub(crate) trait Hosted {
+    fn id(&self) -> u64;
+    fn host_id(&self) -> &str;
+    /// Every UUID that names the row.
+    fn uuids(&self) -> Vec<String>;
+}
+
+impl Hosted for SimMeeting {
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn host_id(&self) -> &str {
+        &self.host_id
+    }
+    fn uuids(&self) -> Vec<String> {
+        std::iter::once(self.uuid.clone())
+            .chain(self.instances.iter().map(|i| i.uuid.clone()))
+            .collect()
+    }
+}
+
+impl Hosted for SimWebinar {
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn host_id(&self) -> &str {
+        &self.host_id
+    }
+    fn uuids(&self) -> Vec<String> {
+        vec![self.uuid.clone()]
+    }
+}
+
+/// Rows by id, with each host's rows in the order they were added (their listing order).
+pub(crate) struct Table<T> {
+    rows: HashMap<u64, T>,
+    by_host: HashMap<String, Vec<u64>>,
+    by_uuid: HashMap<String, u64>,
+}
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            rows: HashMap::new(),
+            by_host: HashMap::new(),
+            by_uuid: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Hosted> Table<T> {
+    /// By numeric id, or by UUID; deleted and expired rows included.
+    pub fn find(&self, id_or_uuid: &str) -> Option<&T> {
+        let by_id = id_or_uuid
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| self.rows.get(&id));
+        by_id.or_else(|| {
+            self.by_uuid
+                .get(id_or_uuid)
+                .and_then(|id| self.rows.get(id))
+        })
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.rows.values()
+    }
+
+    pub fn hosted_by<'a>(&'a self, host_id: &str) -> impl Iterator<Item = &'a T> {
+        self.by_host
+            .get(host_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.rows.get(id))
+    }
+
+    /// Adds the row at the end of its host's listing, or replaces the row with its id in place.
+    pub fn insert(&mut self, row: T) {
+        let id = row.id();
+        if self.rows.contains_key(&id) {
+            self.update(id, |old| *old = row);
+            return;
+        }
+        self.by_host
+            .entry(row.host_id().to_owned())
+            .or_default()
+            .push(id);
+        for uuid in row.uuids() {
+            self.by_uuid.insert(uuid, id);
+        }
+        self.rows.insert(id, row);
+    }
+
+    /// Changes a row in place, keeping the indexes right whatever `f` changes; `false` if
+    /// there is no such row.
+    pub fn update(&mut self, id: u64, f: impl FnOnce(&mut T)) -> bool {
+        let Some(mut row) = self.rows.remove(&id) else {
+            return false;
+        };
+        let old_host = row.host_id().to_owned();
+        for uuid in row.uuids() {
+            self.by_uuid.remove(&uuid);
+        }
+        f(&mut row);
+        let new_id = row.id();
+        if new_id != id || row.host_id() != old_host {
+            self.unlist(&old_host, id);
+            self.by_host
+                .entry(row.host_id().to_owned())
+                .or_default()
+                .push(new_id);
+        }
+        for uuid in row.uuids() {
+            self.by_uuid.insert(uuid, new_id);
+        }
+        self.rows.insert(new_id, row);
+        true
+    }
+
+    pub fn remove_host(&mut self, host_id: &str) {
+        for id in self.by_host.remove(host_id).unwrap_or_default() {
+            if let Some(row) = self.rows.remove(&id) {
+                for uuid in row.uuids() {
+                    self.by_uuid.remove(&uuid);
+                }
+            }
+        }
+    }
+
+    fn unlist(&mut self, host_id: &str, id: u64) {
+        if let Some(ids) = self.by_host.get_mut(host_id) {
+            ids.retain(|&other| other != id);
+        }
+    }
+}
+
+/// A recording's place in the time indexes.
+type When = (DateTime<Utc>, String);
+
+#[derive(Default)]
+pub(crate) struct Entities {
+    pub meetings: Table<SimMeeting>,
+    pub webinars: Table<SimWebinar>,
+    recordings: HashMap<String, SimRecording>,
+    recordings_by_host: HashMap<String, BTreeSet<When>>,
+    recordings_by_time: BTreeSet<When>,
+    /// Ids of the users with a webinar plan.
+    webinar_plan: HashSet<String>,
+}
+
+impl Entities {
+    /// The meetings `GET /users/{userId}/meetings?type=…` lists, in order.
+    pub fn listed_meetings(
+        &self,
+        host_id: &str,
+        list_type: MeetingListType,
+        now: DateTime<Utc>,
+    ) -> Vec<&SimMeeting> {
+        self.meetings
+            .hosted_by(host_id)
+            .filter(|m| m.exists_at(now) && m.matches(list_type, now))
+            .collect()
+    }
+
+    /// The webinars `GET /users/{userId}/webinars` lists, in order.
+    pub fn listed_webinars(
+        &self,
+        host_id: &str,
+        upcoming_only: bool,
+        now: DateTime<Utc>,
+    ) -> Vec<&SimWebinar> {
+        self.webinars
+            .hosted_by(host_id)
+            .filter(|w| w.exists_at(now) && (!upcoming_only || w.is_upcoming(now)))
+            .collect()
+    }
+
+    pub fn has_webinar_plan(&self, user_id: &str) -> bool {
+        self.webinar_plan.contains(user_id)
+    }
+
+    pub fn set_webinar_plan(&mut self, user_id: &str, on: bool) {
+        if on {
+            self.webinar_plan.insert(user_id.to_owned());
+        } else {
+            self.webinar_plan.remove(user_id);
+        }
+    }
+
+    pub fn recording(&self, uuid: &str) -> Option<&SimRecording> {
+        self.recordings.get(uuid)
+    }
+
+    /// Recordings that started within `range`, newest first: one host's, or the account's.
+    pub fn recordings_in(&self, host_id: Option<&str>, range: DateRange) -> Vec<&SimRecording> {
+        let (start, end) = range.instants();
+        let bounds = (start, String::new())..(end, String::new());
+        let index = match host_id {
+            Some(host) => match self.recordings_by_host.get(host) {
+                Some(index) => index,
+                None => return Vec::new(),
+            },
+            None => &self.recordings_by_time,
+        };
+        index
+            .range(bounds)
+            .rev()
+            .filter_map(|(_, uuid)| self.recordings.get(uuid))
+            .collect()
+    }
+
+    /// Adds the recording, or replaces the one with its UUID.
+    pub fn insert_recording(&mut self, recording: SimRecording) {
+        self.remove_recording(&recording.uuid);
+        let when = (recording.start_time, recording.uuid.clone());
+        self.recordings_by_host
+            .entry(recording.host_id.clone())
+            .or_default()
+            .insert(when.clone());
+        self.recordings_by_time.insert(when);
+        self.recordings.insert(recording.uuid.clone(), recording);
+    }
+
+    pub fn remove_recording(&mut self, uuid: &str) -> Option<SimRecording> {
+        let recording = self.recordings.remove(uuid)?;
+        let when = (recording.start_time, recording.uuid.clone());
+        if let Some(index) = self.recordings_by_host.get_mut(&recording.host_id) {
+            index.remove(&when);
+        }
+        self.recordings_by_time.remove(&when);
+        Some(recording)
+    }
+
+    pub fn update_recording(&mut self, uuid: &str, f: impl FnOnce(&mut SimRecording)) -> bool {
+        let Some(mut recording) = self.remove_recording(uuid) else {
+            return false;
+        };
+        f(&mut recording);
+        self.insert_recording(recording);
+        true
+    }
+
+    /// Everything the user hosted goes with them, as when Zoom deletes a user.
+    pub fn remove_host(&mut self, host_id: &str) {
+        self.meetings.remove_host(host_id);
+        self.webinars.remove_host(host_id);
+        self.webinar_plan.remove(host_id);
+        for (_, uuid) in self.recordings_by_host.remove(host_id).unwrap_or_default() {
+            if let Some(recording) = self.recordings.remove(&uuid) {
+                self.recordings_by_time
+                    .remove(&(recording.start_time, recording.uuid));
+            }
+        }
+    }
+
+    pub fn summary(&self, now: DateTime<Utc>) -> AccountSummary {
+        let mut s = AccountSummary::default();
+        for m in self.meetings.values().filter(|m| m.exists_at(now)) {
+            s.meetings += 1;
+            if m.has_registration() {
+                s.meetings_with_registration += 1;
+                s.meeting_registrants.add(&m.registrants);
+            }
+        }
+        for w in self.webinars.values().filter(|w| w.exists_at(now)) {
+            s.webinars += 1;
+            if w.has_registration() {
+                s.webinars_with_registration += 1;
+                s.webinar_registrants.add(&w.registrants);
+            }
+        }
+        s.webinar_hosts = self.webinar_plan.len();
+        s.recordings = self.recordings.len();
+        s.recording_files = self.recordings.values().map(|r| r.files.len()).sum();
+        s
+    }
+}
+
+/// What the listings show right now, for tests and benchmarks to size their expectations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountSummary {
+    /// Meetings that exist (not deleted, not expired).
+    pub meetings: usize,
+    pub meetings_with_registration: usize,
+    /// Registrants of existing meetings with registration on.
+    pub meeting_registrants: RegistrantCounts,
+    pub webinars: usize,
+    pub webinars_with_registration: usize,
+    pub webinar_registrants: RegistrantCounts,
+    /// Users with a webinar plan.
+    pub webinar_hosts: usize,
+    pub recordings: usize,
+    pub recording_files: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RegistrantCounts {
+    pub approved: usize,
+    pub pending: usize,
+    pub denied: usize,
+}
+
+impl RegistrantCounts {
+    fn add(&mut self, registrants: &[SimRegistrant]) {
+        for r in registrants {
+            match r.status {
+                RegistrantStatus::Approved => self.approved += 1,
+                RegistrantStatus::Pending => self.pending += 1,
+                RegistrantStatus::Denied => self.denied += 1,
+            }
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.approved + self.pending + self.denied
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulator::meeting::SimInstance;
+    use crate::simulator::meeting::tests::{at, meeting};
+
+    #[test]
+    fn rows_are_found_by_id_uuid_and_instance_uuid_after_changes() {
+        let mut table = Table::default();
+        let m = meeting(2);
+        table.insert(m.clone());
+        assert!(table.find("85746065432").is_some());
+        assert!(table.find("4444AAAiAAAAAiAiAiiAii==").is_some());
+        assert!(table.find("nope").is_none());
+
+        assert!(table.update(m.id, |m| {
+            m.uuid = "/moved//uuid0000000000==".into();
+            m.instances.push(SimInstance {
+                uuid: "instance".into(),
+                start_time: at(10, 9),
+                end_time: None,
+                participants_count: 1,
+            });
+            m.host_id = "someone-else".into();
+        }));
+        assert!(table.find("4444AAAiAAAAAiAiAiiAii==").is_none());
+        assert!(table.find("/moved//uuid0000000000==").is_some());
+        assert_eq!(table.find("instance").map(|m| m.id), Some(m.id));
+        assert_eq!(table.hosted_by(&m.host_id).count(), 0);
+        assert_eq!(table.hosted_by("someone-else").count(), 1);
+
+        let second = SimMeeting {
+            id: 1,
+            uuid: "second".into(),
+            host_id: "someone-else".into(),
+            ..meeting(2)
+        };
+        table.insert(second);
+        // Replacing keeps the listing position.
+        table.insert(SimMeeting {
+            topic: "renamed".into(),
+            ..table.find("85746065432").unwrap().clone()
+        });
+        let order: Vec<u64> = table.hosted_by("someone-else").map(|m| m.id).collect();
+        assert_eq!(order, [m.id, 1]);
+        table.remove_host("someone-else");
+        assert_eq!(table.values().count(), 0);
+    }
+}

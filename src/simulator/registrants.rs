@@ -1,0 +1,204 @@
+//! `GET /v2/meetings/{meetingId}/registrants` and `GET /v2/webinars/{webinarId}/registrants`
+//! (ZOOM-API.md §3.4, §3.5): one status at a time, paged by `next_page_token`, no `page_count`.
+//! A meeting without registration answers with a literal HTTP 300 (M23); its code, 300, is the
+//! one an expired page token gets too, so clients tell the two apart by the message.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use super::api::gate;
+use super::entities::Entities;
+use super::meetings::{meeting_not_found, unreadable_uuid};
+use super::pages::{Cursor, parse_page_size};
+use super::path::session_param;
+use super::registrant::{RegistrantStatus, SimRegistrant};
+use super::respond;
+use super::state::SimState;
+use super::webinars::webinar_not_found;
+use crate::zoom::endpoint::Endpoint;
+
+const DEFAULT_PAGE_SIZE: u32 = 30;
+
+/// Whose registrants a listing is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SessionKind {
+    Meeting,
+    Webinar,
+}
+
+impl SessionKind {
+    fn endpoint(self) -> Endpoint {
+        match self {
+            SessionKind::Meeting => Endpoint::ListMeetingRegistrants,
+            SessionKind::Webinar => Endpoint::ListWebinarRegistrants,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            SessionKind::Meeting => "Meeting",
+            SessionKind::Webinar => "Webinar",
+        }
+    }
+}
+
+/// The part of a registrants listing a `next_page_token` remembers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RegistrantQuery {
+    pub kind: SessionKind,
+    pub id: u64,
+    pub status: RegistrantStatus,
+    pub page_size: u32,
+}
+
+pub(crate) async fn list_meeting_registrants(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    uri: Uri,
+    RawQuery(query): RawQuery,
+) -> Response {
+    list(&state, SessionKind::Meeting, &headers, &uri, query).await
+}
+
+pub(crate) async fn list_webinar_registrants(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    uri: Uri,
+    RawQuery(query): RawQuery,
+) -> Response {
+    list(&state, SessionKind::Webinar, &headers, &uri, query).await
+}
+
+async fn list(
+    state: &SimState,
+    kind: SessionKind,
+    headers: &HeaderMap,
+    uri: &Uri,
+    query: Option<String>,
+) -> Response {
+    let quota = match gate(state, kind.endpoint(), headers).await {
+        Ok(quota) => quota,
+        Err(refusal) => return refusal,
+    };
+    let response = match session_param(uri, 3) {
+        Ok(key) => page(
+            state,
+            kind,
+            &key,
+            query.as_deref().unwrap_or(""),
+            Instant::now(),
+            Utc::now(),
+        ),
+        Err(seen) => unreadable_uuid(kind.noun(), &seen),
+    };
+    respond::with_quota(response, &quota)
+}
+
+/// The registrants of an existing meeting or webinar, whether its registration is on, and
+/// its id; `None` when it does not exist (any more).
+pub(crate) fn registrants_of<'a>(
+    entities: &'a Entities,
+    kind: SessionKind,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Option<(u64, bool, &'a [SimRegistrant])> {
+    match kind {
+        SessionKind::Meeting => entities
+            .meetings
+            .find(key)
+            .filter(|m| m.exists_at(now))
+            .map(|m| (m.id, m.has_registration(), m.registrants.as_slice())),
+        SessionKind::Webinar => entities
+            .webinars
+            .find(key)
+            .filter(|w| w.exists_at(now))
+            .map(|w| (w.id, w.has_registration(), w.registrants.as_slice())),
+    }
+}
+
+fn page(
+    state: &SimState,
+    kind: SessionKind,
+    key: &str,
+    raw_query: &str,
+    now: Instant,
+    now_utc: DateTime<Utc>,
+) -> Response {
+    let mut status = RegistrantStatus::Approved;
+    let mut page_size = DEFAULT_PAGE_SIZE;
+    let mut token = None;
+    for (name, value) in
+        url::form_urlencoded::parse(raw_query.as_bytes()).filter(|(_, v)| !v.is_empty())
+    {
+        match &*name {
+            "status" => match RegistrantStatus::parse(&value) {
+                Some(s) => status = s,
+                None => return respond::validation_failed("status"),
+            },
+            "page_size" => match parse_page_size(&value, kind.endpoint()) {
+                Some(n) => page_size = n,
+                None => return respond::validation_failed("page_size"),
+            },
+            "next_page_token" => token = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    let mut guard = state.lock();
+    let inner = &mut *guard;
+    let Some((id, registration, _)) = registrants_of(&inner.entities, kind, key, now_utc) else {
+        return match kind {
+            SessionKind::Meeting => meeting_not_found(key),
+            SessionKind::Webinar => webinar_not_found(key),
+        };
+    };
+    if !registration {
+        let noun = kind.noun().to_lowercase();
+        let body = json!({
+            "code": 300,
+            "message": format!("This {noun} has not set registration as required: {key}."),
+        });
+        return (StatusCode::MULTIPLE_CHOICES, Json(body)).into_response();
+    }
+    let cursor = match token {
+        Some(token) => match inner.registrant_pages.resolve(&token, now) {
+            Some(cursor) => cursor,
+            None => return respond::page_token_invalid(),
+        },
+        None => Cursor {
+            query: RegistrantQuery {
+                kind,
+                id,
+                status,
+                page_size,
+            },
+            offset: 0,
+        },
+    };
+    let query = cursor.query;
+    let matching: Vec<&SimRegistrant> =
+        registrants_of(&inner.entities, query.kind, &query.id.to_string(), now_utc)
+            .map(|(_, _, all)| all.iter().filter(|r| r.status == query.status).collect())
+            .unwrap_or_default();
+    let (page, next) = inner
+        .registrant_pages
+        .serve(&cursor, query.page_size, matching.len(), now);
+    let items: Vec<Value> = matching[page.start..page.end]
+        .iter()
+        .map(|r| r.listing_json())
+        .collect();
+    let total = matching.len();
+    Json(json!({
+        "page_size": query.page_size,
+        "total_records": total,
+        "next_page_token": next,
+        "registrants": items,
+    }))
+    .into_response()
+}

@@ -1,0 +1,217 @@
+//! One simulated webinar and the shapes Zoom gives it: the `GET /users/{userId}/webinars` item
+//! and the `GET /webinars/{webinarId}` object (M23, ZOOM-API.md §3.5). Like meetings, whether it
+//! still exists is computed against the clock of the request.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::{Map, Value, json};
+
+use super::meeting::{LISTED_AGENDA_CHARS, cut, minutes, occurrences_json, recurrence_json};
+use super::registrant::SimRegistrant;
+use super::user::timestamp;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimWebinar {
+    /// 11 digits, from the same space as meeting ids.
+    pub id: u64,
+    pub uuid: String,
+    pub host_id: String,
+    pub topic: String,
+    /// 5 webinar, 6 recurring without fixed time, 9 recurring with fixed time.
+    pub webinar_type: u8,
+    /// `None` for type 6. For type 9, the first occurrence.
+    pub start_time: Option<DateTime<Utc>>,
+    pub duration: u32,
+    pub timezone: String,
+    pub agenda: String,
+    pub created_at: DateTime<Utc>,
+    pub password: String,
+    /// 0 auto-approve, 1 manual approval, 2 no registration.
+    pub approval_type: u8,
+    pub is_simulive: bool,
+    /// Start of each occurrence of a type 9 webinar.
+    pub occurrences: Vec<DateTime<Utc>>,
+    pub registrants: Vec<SimRegistrant>,
+    pub deleted: bool,
+}
+
+impl SimWebinar {
+    pub fn has_registration(&self) -> bool {
+        self.approval_type != 2
+    }
+
+    /// Zoom deletes a webinar 90 days after its scheduled end (the last occurrence's, for a
+    /// series); one without a fixed time 90 days after it was last changed, taken here as its
+    /// creation.
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        let end = match self.webinar_type {
+            6 => self.created_at,
+            9 => {
+                self.occurrences
+                    .last()
+                    .copied()
+                    .or(self.start_time)
+                    .unwrap_or(self.created_at)
+                    + minutes(self.duration)
+            }
+            _ => self.start_time.unwrap_or(self.created_at) + minutes(self.duration),
+        };
+        end + TimeDelta::days(90)
+    }
+
+    pub fn exists_at(&self, now: DateTime<Utc>) -> bool {
+        !self.deleted && now < self.expires_at()
+    }
+
+    /// `type=upcoming`: still to come (a series with an occurrence ahead, or no fixed time).
+    pub fn is_upcoming(&self, now: DateTime<Utc>) -> bool {
+        match self.webinar_type {
+            6 => true,
+            9 => self.occurrences.iter().any(|&t| t >= now),
+            _ => self.start_time.is_some_and(|t| t >= now),
+        }
+    }
+
+    pub fn listing_json(&self) -> Value {
+        let mut o = self.common_fields(Some(LISTED_AGENDA_CHARS));
+        o.insert("is_simulive".into(), json!(self.is_simulive));
+        Value::Object(o)
+    }
+
+    fn common_fields(&self, agenda_chars: Option<usize>) -> Map<String, Value> {
+        let mut o = Map::new();
+        o.insert("uuid".into(), json!(self.uuid));
+        o.insert("id".into(), json!(self.id));
+        o.insert("host_id".into(), json!(self.host_id));
+        o.insert("topic".into(), json!(self.topic));
+        o.insert("type".into(), json!(self.webinar_type));
+        if self.webinar_type != 6
+            && let Some(start) = self.start_time
+        {
+            o.insert("start_time".into(), json!(timestamp(start)));
+        }
+        o.insert("duration".into(), json!(self.duration));
+        o.insert("timezone".into(), json!(self.timezone));
+        if !self.agenda.is_empty() {
+            o.insert("agenda".into(), json!(cut(&self.agenda, agenda_chars)));
+        }
+        o.insert("created_at".into(), json!(timestamp(self.created_at)));
+        o.insert(
+            "join_url".into(),
+            json!(format!("https://us05web.zoom.us/j/{}", self.id)),
+        );
+        o
+    }
+
+    pub fn detail_json(&self, host_email: &str) -> Value {
+        let mut o = self.common_fields(None);
+        o.insert("host_email".into(), json!(host_email));
+        o.insert(
+            "start_url".into(),
+            json!(format!("https://us05web.zoom.us/s/{}", self.id)),
+        );
+        o.insert("password".into(), json!(self.password));
+        o.insert("is_simulive".into(), json!(self.is_simulive));
+        if self.webinar_type == 9 {
+            o.insert(
+                "occurrences".into(),
+                occurrences_json(&self.occurrences, self.duration),
+            );
+        }
+        if let Some(recurrence) = recurrence_json(self.webinar_type == 6, &self.occurrences) {
+            o.insert("recurrence".into(), recurrence);
+        }
+        if self.has_registration() {
+            o.insert(
+                "registration_url".into(),
+                json!(format!(
+                    "https://us05web.zoom.us/webinar/register/{}",
+                    self.id
+                )),
+            );
+        }
+        o.insert(
+            "settings".into(),
+            json!({
+                "host_video": true,
+                "panelists_video": true,
+                "practice_session": false,
+                "hd_video": false,
+                "approval_type": self.approval_type,
+                "registration_type": 1,
+                "audio": "both",
+                "auto_recording": "none",
+                "close_registration": false,
+                "on_demand": false,
+                "registrants_confirmation_email": true,
+                "registrants_email_notification": true,
+                "meeting_authentication": false,
+            }),
+        );
+        Value::Object(o)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    pub(crate) fn webinar(webinar_type: u8) -> SimWebinar {
+        let at = |d| Utc.with_ymd_and_hms(2026, 3, d, 15, 0, 0).unwrap();
+        SimWebinar {
+            id: 91_234_567_890,
+            uuid: "m3WqMkvuRXyYqH+eKWhk9w==".into(),
+            host_id: "KDcuGIm1QgePTO8WbOqwIQ".into(),
+            topic: "Quarterly update".into(),
+            webinar_type,
+            start_time: (webinar_type != 6).then(|| at(10)),
+            duration: 90,
+            timezone: "America/Chicago".into(),
+            agenda: String::new(),
+            created_at: at(1),
+            password: "w3bin4r".into(),
+            approval_type: 0,
+            is_simulive: false,
+            occurrences: if webinar_type == 9 {
+                vec![at(10), at(17)]
+            } else {
+                vec![]
+            },
+            registrants: vec![],
+            deleted: false,
+        }
+    }
+
+    #[test]
+    fn webinars_expire_ninety_days_after_their_scheduled_end() {
+        let w = webinar(5);
+        let end = Utc.with_ymd_and_hms(2026, 3, 10, 16, 30, 0).unwrap();
+        assert_eq!(w.expires_at(), end + TimeDelta::days(90));
+        assert!(w.exists_at(end + TimeDelta::days(89)));
+        assert!(!w.exists_at(end + TimeDelta::days(90)));
+        let series = webinar(9);
+        assert_eq!(
+            series.expires_at(),
+            end + TimeDelta::days(7) + TimeDelta::days(90)
+        );
+    }
+
+    #[test]
+    fn shapes_follow_the_registration_setting() {
+        let w = webinar(5);
+        let item = w.listing_json();
+        assert_eq!(item["is_simulive"], false);
+        assert!(item.get("agenda").is_none());
+        let detail = w.detail_json("host@example.com");
+        assert_eq!(detail["settings"]["approval_type"], 0);
+        assert!(detail["registration_url"].is_string());
+        let closed = SimWebinar {
+            approval_type: 2,
+            ..webinar(6)
+        };
+        let detail = closed.detail_json("host@example.com");
+        assert!(detail.get("registration_url").is_none());
+        assert!(detail.get("start_time").is_none());
+    }
+}
