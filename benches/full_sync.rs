@@ -138,10 +138,17 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
 
     let limits = RateLimits::new(PLAN, args.share, &[]);
     let mut all_met = true;
-    for (name, pass, rows) in [("first pass", &first, first_rows), ("second pass (unchanged)", &second, second_rows)] {
+    for (name, pass, rows) in [
+        ("first pass", &first, first_rows),
+        ("second pass (unchanged)", &second, second_rows),
+    ] {
         all_met &= report(name, pass, rows, &limits, name.starts_with("second"));
     }
-    Ok(if all_met { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if all_met {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 struct Pass {
@@ -181,14 +188,31 @@ fn report(name: &str, pass: &Pass, rows: i64, limits: &RateLimits, unchanged: bo
     println!("  API calls          {total} ({})", by_label.join(", "));
     println!("  rate-limit floor   {floor:.1} s");
     println!("  wall time          {wall:.1} s");
-    println!("  wall / floor       {ratio:.3}   target <= 1.10: {}", verdict(ratio_met));
-    let rows_label = if unchanged { "rows rewritten" } else { "rows written" };
+    println!(
+        "  wall / floor       {ratio:.3}   target <= 1.10: {}",
+        verdict(ratio_met)
+    );
+    let rows_label = if unchanged {
+        "rows rewritten"
+    } else {
+        "rows written"
+    };
     println!(
         "  {rows_label:<18} {rows}{}",
-        if unchanged { format!("   target 0: {}", verdict(rows_met)) } else { String::new() }
+        if unchanged {
+            format!("   target 0: {}", verdict(rows_met))
+        } else {
+            String::new()
+        }
     );
-    println!("  peak RSS           {rss_mib:.1} MiB   target <= 64: {}", verdict(rss_met));
-    println!("  429s received      {too_many}   target 0: {}", verdict(no_429));
+    println!(
+        "  peak RSS           {rss_mib:.1} MiB   target <= 64: {}",
+        verdict(rss_met)
+    );
+    println!(
+        "  429s received      {too_many}   target 0: {}",
+        verdict(no_429)
+    );
     ratio_met && rss_met && no_429 && rows_met
 }
 
@@ -245,9 +269,12 @@ impl BenchDatabase {
 
     async fn drop(self) -> anyhow::Result<()> {
         let mut conn = AsyncPgConnection::establish(&self.server).await?;
-        diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
-            .execute(&mut conn)
-            .await?;
+        diesel::sql_query(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&mut conn)
+        .await?;
         Ok(())
     }
 }

@@ -65,7 +65,7 @@ async fn upsert_recordings(
     let returned: Vec<Upserted> = sql_query(
         "INSERT INTO zoom.recordings AS t (uuid, meeting_id, host_id, topic, type, start_time, \
                                           duration, total_size, recording_count, raw, synced_at) \
-         SELECT u.*, $10 FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) AS u \
+         SELECT u.*, $11 FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS u \
          ON CONFLICT (uuid) DO UPDATE SET \
              meeting_id = excluded.meeting_id, host_id = excluded.host_id, \
              topic = excluded.topic, type = excluded.type, start_time = excluded.start_time, \

@@ -11,11 +11,12 @@ use super::faults::Fault;
 use super::meeting::{MeetingListType, SimMeeting, minutes};
 use super::recording::{DateRange, SimRecording, SimRecordingFile};
 use super::registrant::{RegistrantStatus, SimRegistrant};
-use super::registrants::{SessionKind, registrants_of};
+use super::registrants::registrants_of;
 use super::state::SimState;
 use super::stats::SimStats;
 use super::user::{SimUser, UserStatus};
 use super::webinar::SimWebinar;
+use crate::zoom::SessionKind;
 
 #[derive(Clone)]
 pub struct SimHandle {

@@ -40,6 +40,7 @@ use std::time::Duration;
 
 use crate::zoom::plan::Plan;
 
+pub use crate::zoom::SessionKind;
 pub use account::AccountSpec;
 pub use entities::{AccountSummary, RegistrantCounts};
 pub use faults::{Fault, FaultKind};
@@ -47,7 +48,6 @@ pub use handle::SimHandle;
 pub use meeting::{MeetingListType, SimInstance, SimMeeting};
 pub use recording::{SimRecording, SimRecordingFile};
 pub use registrant::{RegistrantStatus, SimRegistrant};
-pub use registrants::SessionKind;
 pub use server::{RunningSimulator, Simulator};
 pub use stats::{LabelStats, SimStats};
 pub use user::{SimUser, UserStatus};

@@ -7,33 +7,7 @@ use serde_json::{Value, json};
 
 use super::user::timestamp;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RegistrantStatus {
-    Approved,
-    Pending,
-    Denied,
-}
-
-impl RegistrantStatus {
-    pub const ALL: [RegistrantStatus; 3] = [
-        RegistrantStatus::Approved,
-        RegistrantStatus::Pending,
-        RegistrantStatus::Denied,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegistrantStatus::Approved => "approved",
-            RegistrantStatus::Pending => "pending",
-            RegistrantStatus::Denied => "denied",
-        }
-    }
-
-    /// The `status` query parameter; exact, lower-case, as Zoom's enum.
-    pub fn parse(s: &str) -> Option<Self> {
-        RegistrantStatus::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
+pub use crate::zoom::RegistrantStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimRegistrant {

@@ -22,30 +22,23 @@ use super::registrant::{RegistrantStatus, SimRegistrant};
 use super::respond;
 use super::state::SimState;
 use super::webinars::webinar_not_found;
+use crate::zoom::SessionKind;
 use crate::zoom::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
 
-/// Whose registrants a listing is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SessionKind {
-    Meeting,
-    Webinar,
+fn listing_endpoint(kind: SessionKind) -> Endpoint {
+    match kind {
+        SessionKind::Meeting => Endpoint::ListMeetingRegistrants,
+        SessionKind::Webinar => Endpoint::ListWebinarRegistrants,
+    }
 }
 
-impl SessionKind {
-    fn endpoint(self) -> Endpoint {
-        match self {
-            SessionKind::Meeting => Endpoint::ListMeetingRegistrants,
-            SessionKind::Webinar => Endpoint::ListWebinarRegistrants,
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            SessionKind::Meeting => "Meeting",
-            SessionKind::Webinar => "Webinar",
-        }
+/// How Zoom's messages name the kind.
+fn noun(kind: SessionKind) -> &'static str {
+    match kind {
+        SessionKind::Meeting => "Meeting",
+        SessionKind::Webinar => "Webinar",
     }
 }
 
@@ -83,7 +76,7 @@ async fn list(
     uri: &Uri,
     query: Option<String>,
 ) -> Response {
-    let quota = match gate(state, kind.endpoint(), headers).await {
+    let quota = match gate(state, listing_endpoint(kind), headers).await {
         Ok(quota) => quota,
         Err(refusal) => return refusal,
     };
@@ -96,7 +89,7 @@ async fn list(
             Instant::now(),
             Utc::now(),
         ),
-        Err(seen) => unreadable_uuid(kind.noun(), &seen),
+        Err(seen) => unreadable_uuid(noun(kind), &seen),
     };
     respond::with_quota(response, &quota)
 }
@@ -142,7 +135,7 @@ fn page(
                 Some(s) => status = s,
                 None => return respond::validation_failed("status"),
             },
-            "page_size" => match parse_page_size(&value, kind.endpoint()) {
+            "page_size" => match parse_page_size(&value, listing_endpoint(kind)) {
                 Some(n) => page_size = n,
                 None => return respond::validation_failed("page_size"),
             },
@@ -159,7 +152,7 @@ fn page(
         };
     };
     if !registration {
-        let noun = kind.noun().to_lowercase();
+        let noun = noun(kind).to_lowercase();
         let body = json!({
             "code": 300,
             "message": format!("This {noun} has not set registration as required: {key}."),

@@ -12,7 +12,8 @@ use super::json::{text, timestamp};
 use super::paginate::{Listing, Page, pages};
 use super::sessions::SessionKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A registrant's `status`, which is also the `status` filter of the listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegistrantStatus {
     Approved,
     Pending,
@@ -34,6 +35,11 @@ impl RegistrantStatus {
             RegistrantStatus::Pending => "pending",
             RegistrantStatus::Denied => "denied",
         }
+    }
+
+    /// Zoom's spelling only.
+    pub fn parse(s: &str) -> Option<Self> {
+        RegistrantStatus::ALL.into_iter().find(|v| v.as_str() == s)
     }
 }
 

@@ -128,7 +128,13 @@ async fn demo_mirrors_a_simulated_account_into_database_url() {
         stdout.contains("users: succeeded") && stdout.contains("30 inserted"),
         "{stdout}"
     );
-    for entity in ["meetings", "webinars", "meeting_registrants", "webinar_registrants", "recordings"] {
+    for entity in [
+        "meetings",
+        "webinars",
+        "meeting_registrants",
+        "webinar_registrants",
+        "recordings",
+    ] {
         assert!(stdout.contains(&format!("{entity}: succeeded")), "{stdout}");
     }
 

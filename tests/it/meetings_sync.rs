@@ -7,7 +7,9 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use zoom_mirror::db::sync_runs::RunStatus;
-use zoom_mirror::simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig, SimWebinar};
+use zoom_mirror::simulator::{
+    AccountSpec, Fault, FaultKind, SimHandle, SimInstance, SimWebinar, SimulatorConfig,
+};
 use zoom_mirror::sync::{Entity, PassOutcome, Trigger, run_pass};
 use zoom_mirror::zoom::{Endpoint, SessionKind};
 
@@ -60,7 +62,10 @@ async fn meetings_mirror_every_hosts_listing_exactly_in_one_call_per_host() {
 
     let listed = listed(&app, SessionKind::Meeting);
     let rows = app.rows(MEETINGS).await;
-    assert_eq!(rows.keys().collect::<Vec<_>>(), listed.keys().collect::<Vec<_>>());
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        listed.keys().collect::<Vec<_>>()
+    );
     for (id, (host, zoom)) in &listed {
         let row = &rows[id];
         assert_eq!(&row["raw"], zoom, "raw is the listed object");
@@ -74,14 +79,48 @@ async fn meetings_mirror_every_hosts_listing_exactly_in_one_call_per_host() {
     // One page per host: 4 meetings each fit in a page of 300.
     assert_eq!(report.api_calls as usize, host_ids(&app).len());
     let uuids: Vec<&str> = rows.values().filter_map(|r| r["uuid"].as_str()).collect();
-    assert!(uuids.iter().any(|u| u.starts_with('/')), "the awkward UUIDs came through");
+    assert!(
+        uuids.iter().any(|u| u.starts_with('/')),
+        "the awkward UUIDs came through"
+    );
     assert!(uuids.iter().any(|u| u.contains("//")));
 
     // Unchanged: nothing rewritten.
     let before = app.versions(MEETINGS).await;
     let again = app.sync(Entity::Meetings).await;
-    assert_eq!((again.counts.inserted, again.counts.updated, again.counts.deleted), (0, 0, 0));
+    assert_eq!(
+        (
+            again.counts.inserted,
+            again.counts.updated,
+            again.counts.deleted
+        ),
+        (0, 0, 0)
+    );
     assert_eq!(app.versions(MEETINGS).await, before);
+}
+
+/// Puts a meeting near the end of its lifetime, as the mirror sees one shortly before Zoom
+/// drops it: a one-off meeting scheduled 40 days ago but held again 10 days ago; a recurring
+/// one created 500 days ago and last held 100 days ago. A test cannot wait a month, so
+/// `expire_meeting` then moves its dates on instead of the clock.
+pub fn near_end_of_life(handle: &SimHandle, id: &str) {
+    let now = chrono::Utc::now();
+    let held = |ended_days_ago: i64| SimInstance {
+        uuid: format!("heldInstance{ended_days_ago:010}=="),
+        start_time: now - chrono::Duration::days(ended_days_ago) - chrono::Duration::hours(1),
+        end_time: Some(now - chrono::Duration::days(ended_days_ago)),
+        participants_count: 3,
+    };
+    assert!(handle.update_meeting(id, |m| {
+        if m.meeting_type == 2 {
+            m.start_time = Some(now - chrono::Duration::days(40));
+            m.created_at = now - chrono::Duration::days(45);
+            m.instances = vec![held(10)];
+        } else {
+            m.created_at = now - chrono::Duration::days(500);
+            m.instances = vec![held(100)];
+        }
+    }));
 }
 
 /// A listed meeting of one of the given types, not `except`.
@@ -98,14 +137,22 @@ fn meeting_of_type(app: &TestApp, types: &[i64], except: &[&str]) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_deleted_meeting_is_told_from_an_expired_one() {
     let app = TestApp::with(account(40), |_| {}).await;
-    app.sync_users().await;
-    app.sync(Entity::Meetings).await;
-
     let handle = app.handle();
     let deleted_once = meeting_of_type(&app, &[2], &[]);
     let expired_once = meeting_of_type(&app, &[2], &[&deleted_once]);
     let expired_recurring = meeting_of_type(&app, &[3, 8], &[]);
     let deleted_recurring = meeting_of_type(&app, &[3, 8], &[&expired_recurring]);
+    near_end_of_life(&handle, &expired_once);
+    near_end_of_life(&handle, &expired_recurring);
+    app.sync_users().await;
+    app.sync(Entity::Meetings).await;
+    assert!(
+        app.rows(MEETINGS)
+            .await
+            .values()
+            .all(|r| r["deleted_at"].is_null())
+    );
+
     handle.remove_meeting(&deleted_once).unwrap();
     handle.remove_meeting(&deleted_recurring).unwrap();
     assert!(handle.expire_meeting(&expired_once));
@@ -152,8 +199,14 @@ async fn a_host_who_leaves_takes_their_meetings_and_webinars() {
 
     app.handle().remove_user(&host).unwrap();
     app.sync_users().await;
-    assert_eq!(app.sync(Entity::Meetings).await.counts.deleted as usize, their_meetings.len());
-    assert_eq!(app.sync(Entity::Webinars).await.counts.deleted as usize, their_webinars.len());
+    assert_eq!(
+        app.sync(Entity::Meetings).await.counts.deleted as usize,
+        their_meetings.len()
+    );
+    assert_eq!(
+        app.sync(Entity::Webinars).await.counts.deleted as usize,
+        their_webinars.len()
+    );
     for (table, ids) in [(MEETINGS, their_meetings), (WEBINARS, their_webinars)] {
         let rows = app.rows(table).await;
         for id in ids {
@@ -179,14 +232,20 @@ async fn details_are_fetched_once_for_new_meetings_and_again_only_when_one_chang
     assert_eq!(first.api_calls, hosts + meetings.len() as u64);
     for (id, row) in &meetings {
         let details = &row["details"];
-        assert_eq!(details["id"].to_string(), *id, "details of the same meeting");
+        assert_eq!(
+            details["id"].to_string(),
+            *id,
+            "details of the same meeting"
+        );
         // The listing cuts the agenda; the column holds all of it.
         assert_eq!(row["agenda"], details["agenda"]);
         let on = matches!(details["settings"]["approval_type"].as_i64(), Some(0 | 1));
         assert_eq!(row["has_registration"], on, "{id}");
     }
     assert!(
-        meetings.values().any(|r| r["agenda"].as_str().is_some_and(|a| a.chars().count() > 250)),
+        meetings.values().any(|r| r["agenda"]
+            .as_str()
+            .is_some_and(|a| a.chars().count() > 250)),
         "an agenda the listing cut is stored whole"
     );
 
@@ -194,11 +253,15 @@ async fn details_are_fetched_once_for_new_meetings_and_again_only_when_one_chang
     assert_eq!(second.api_calls, hosts, "nothing new, no detail call");
 
     let changed = meetings.keys().next().unwrap().clone();
-    app.handle().update_meeting(&changed, |m| m.topic = "Renamed".into());
+    app.handle()
+        .update_meeting(&changed, |m| m.topic = "Renamed".into());
     let third = app.sync(Entity::Meetings).await;
     assert_eq!(third.api_calls, hosts + 1);
     assert_eq!(third.counts.updated, 1);
-    assert_eq!(app.rows(MEETINGS).await[&changed]["details"]["topic"], "Renamed");
+    assert_eq!(
+        app.rows(MEETINGS).await[&changed]["details"]["topic"],
+        "Renamed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -210,7 +273,10 @@ async fn users_without_a_webinar_plan_have_none_and_the_pass_succeeds() {
     let listed = listed(&app, SessionKind::Webinar);
     assert!(!listed.is_empty());
     let rows = app.rows(WEBINARS).await;
-    assert_eq!(rows.keys().collect::<Vec<_>>(), listed.keys().collect::<Vec<_>>());
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        listed.keys().collect::<Vec<_>>()
+    );
     for (id, (_, zoom)) in &listed {
         assert_eq!(&rows[id]["raw"], zoom);
     }
@@ -261,7 +327,9 @@ async fn a_failed_listing_marks_nothing_and_the_next_pass_does() {
         Fault::new(FaultKind::ZoomError {
             status: 400,
             code: 3161,
-            message: "Meeting hosting and scheduling capabilities are not allowed for your user account.".into(),
+            message:
+                "Meeting hosting and scheduling capabilities are not allowed for your user account."
+                    .into(),
         })
         .on(Endpoint::ListMeetings)
         .times(1000),

@@ -15,7 +15,7 @@ use zoom_mirror::zoom::{DayRange, Endpoint};
 
 use crate::meetings_sync::host_ids;
 use crate::support::TestApp;
-use crate::support::mirror::{RECORDINGS, RECORDING_FILES};
+use crate::support::mirror::{RECORDING_FILES, RECORDINGS};
 
 fn account() -> SimulatorConfig {
     SimulatorConfig {
@@ -31,7 +31,10 @@ fn account() -> SimulatorConfig {
 
 fn backfill() -> DayRange {
     let today = Utc::now().date_naive();
-    DayRange { from: today - Duration::days(180), to: today }
+    DayRange {
+        from: today - Duration::days(180),
+        to: today,
+    }
 }
 
 /// What the simulator lists for `host` (or the account) over `range`, window by window.
@@ -57,25 +60,49 @@ async fn the_first_pass_reads_back_the_backfill_in_month_windows() {
 
     let expected = listed(&app, None, backfill());
     let rows = app.rows(RECORDINGS).await;
-    assert_eq!(rows.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
     // The account has recordings from up to 200 days ago; the backfill is 180.
     let older = app.handle().recordings_in(
         None,
         Some(backfill().from - Duration::days(25)),
         Some(backfill().from - Duration::days(1)),
     );
-    assert!(!older.is_empty(), "the account has recordings older than the backfill");
-    assert!(older.iter().all(|r| !rows.contains_key(r["uuid"].as_str().unwrap())));
+    assert!(
+        !older.is_empty(),
+        "the account has recordings older than the backfill"
+    );
+    assert!(
+        older
+            .iter()
+            .all(|r| !rows.contains_key(r["uuid"].as_str().unwrap()))
+    );
     let mut files = 0;
     for (uuid, zoom) in &expected {
         assert_eq!(&rows[uuid]["raw"], zoom);
-        assert_eq!(rows[uuid]["type"].as_i64().map(|t| t.to_string()).as_deref(), zoom["type"].as_str(), "type arrives as a string");
-        files += zoom["recording_files"].as_array().unwrap().iter().filter(|f| f["id"].is_string()).count();
+        assert_eq!(
+            rows[uuid]["type"]
+                .as_i64()
+                .map(|t| t.to_string())
+                .as_deref(),
+            zoom["type"].as_str(),
+            "type arrives as a string"
+        );
+        files += zoom["recording_files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["id"].is_string())
+            .count();
     }
     let file_rows = app.rows(RECORDING_FILES).await;
     assert_eq!(file_rows.len(), files);
     assert!(
-        file_rows.values().any(|f| f["file_size"] == 0 && f["recording_end"].is_null()),
+        file_rows
+            .values()
+            .any(|f| f["file_size"] == 0 && f["recording_end"].is_null()),
         "a file still processing is kept"
     );
 }
@@ -88,7 +115,14 @@ async fn later_passes_read_only_the_days_since_the_last_one_and_find_late_arriva
     let before = app.versions(RECORDINGS).await;
 
     let handle = app.handle();
-    let recent = listed(&app, None, DayRange { from: Utc::now().date_naive() - Duration::days(1), to: Utc::now().date_naive() });
+    let recent = listed(
+        &app,
+        None,
+        DayRange {
+            from: Utc::now().date_naive() - Duration::days(1),
+            to: Utc::now().date_naive(),
+        },
+    );
     let template = handle
         .recording(listed(&app, None, backfill()).keys().next().unwrap())
         .unwrap();
@@ -103,13 +137,25 @@ async fn later_passes_read_only_the_days_since_the_last_one_and_find_late_arriva
 
     let report = app.sync(Entity::Recordings).await;
     assert!(report.error.is_none(), "{:?}", report.error);
-    assert_eq!(report.api_calls as usize, host_ids(&app).len(), "one window per host");
+    assert_eq!(
+        report.api_calls as usize,
+        host_ids(&app).len(),
+        "one window per host"
+    );
     let rows = app.rows(RECORDINGS).await;
     assert!(rows.contains_key("lateArrival0000000000A=="));
     let after = app.versions(RECORDINGS).await;
-    let rewritten = before.iter().filter(|(k, v)| after.get(*k) != Some(*v)).count();
+    let rewritten = before
+        .iter()
+        .filter(|(k, v)| after.get(*k) != Some(*v))
+        .count();
     assert_eq!(rewritten, 0, "nothing already mirrored was rewritten");
-    assert_eq!(report.counts.deleted, 0, "{} recent recordings were re-read", recent.len());
+    assert_eq!(
+        report.counts.deleted,
+        0,
+        "{} recent recordings were re-read",
+        recent.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -121,7 +167,9 @@ async fn a_deleted_recording_and_a_removed_file_are_marked_deleted() {
     // Only the re-read days can reveal deletions, so use recordings from today and yesterday.
     let today = Utc::now().date_naive();
     let make_recent = |uuid: &str, file_prefix: &str| {
-        let mut r = handle.recording(listed(&app, None, backfill()).keys().next().unwrap()).unwrap();
+        let mut r = handle
+            .recording(listed(&app, None, backfill()).keys().next().unwrap())
+            .unwrap();
         r.uuid = uuid.into();
         r.start_time = Utc::now() - Duration::hours(2);
         for (i, f) in r.files.iter_mut().enumerate() {
@@ -132,20 +180,41 @@ async fn a_deleted_recording_and_a_removed_file_are_marked_deleted() {
     make_recent("recentOne000000000000A==", "one");
     make_recent("recentTwo000000000000A==", "two");
     app.sync(Entity::Recordings).await;
-    assert!(listed(&app, None, DayRange { from: today, to: today }).len() >= 2);
+    assert!(
+        listed(
+            &app,
+            None,
+            DayRange {
+                from: today,
+                to: today
+            }
+        )
+        .len()
+            >= 2
+    );
 
     handle.remove_recording("recentOne000000000000A==").unwrap();
-    handle.remove_recording_file("recentTwo000000000000A==", "two-0").unwrap();
+    handle
+        .remove_recording_file("recentTwo000000000000A==", "two-0")
+        .unwrap();
     let report = app.sync(Entity::Recordings).await;
     assert!(report.error.is_none(), "{:?}", report.error);
     let rows = app.rows(RECORDINGS).await;
     assert!(rows["recentOne000000000000A=="]["deleted_at"].is_string());
     assert!(rows["recentTwo000000000000A=="]["deleted_at"].is_null());
     let files = app.rows(RECORDING_FILES).await;
-    assert!(files["one-0"]["deleted_at"].is_string(), "files go with their recording");
+    assert!(
+        files["one-0"]["deleted_at"].is_string(),
+        "files go with their recording"
+    );
     assert!(files["two-0"]["deleted_at"].is_string());
     assert!(files["two-1"]["deleted_at"].is_null());
-    assert!(rows.values().filter(|r| r["deleted_at"].is_string()).count() == 1);
+    assert!(
+        rows.values()
+            .filter(|r| r["deleted_at"].is_string())
+            .count()
+            == 1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -178,9 +247,10 @@ async fn a_stopped_recordings_pass_deletes_nothing_and_is_not_a_success() {
         tokio::time::sleep(std::time::Duration::from_millis(700)).await;
         stop.cancel();
     });
-    let PassOutcome::Ran(stopped) = run_pass(&app.ctx, Entity::Recordings, Trigger::Command, &cancel)
-        .await
-        .unwrap()
+    let PassOutcome::Ran(stopped) =
+        run_pass(&app.ctx, Entity::Recordings, Trigger::Command, &cancel)
+            .await
+            .unwrap()
     else {
         panic!("skipped")
     };
@@ -191,6 +261,12 @@ async fn a_stopped_recordings_pass_deletes_nothing_and_is_not_a_success() {
     app.handle().clear_faults();
     let report = app.sync(Entity::Recordings).await;
     assert_eq!(report.status, RunStatus::Succeeded);
-    assert_eq!(report.api_calls as usize, host_ids(&app).len() * backfill().windows().len());
-    assert_eq!(app.rows(RECORDINGS).await.len(), listed(&app, None, backfill()).len());
+    assert_eq!(
+        report.api_calls as usize,
+        host_ids(&app).len() * backfill().windows().len()
+    );
+    assert_eq!(
+        app.rows(RECORDINGS).await.len(),
+        listed(&app, None, backfill()).len()
+    );
 }

@@ -7,9 +7,9 @@ use serde_json::Value;
 use zoom_mirror::simulator::SessionKind;
 use zoom_mirror::sync::Entity;
 
-use crate::meetings_sync::{account, host_ids};
+use crate::meetings_sync::{account, host_ids, near_end_of_life};
 use crate::support::TestApp;
-use crate::support::mirror::{MEETINGS, MEETING_REGISTRANTS, WEBINAR_REGISTRANTS};
+use crate::support::mirror::{MEETING_REGISTRANTS, MEETINGS, WEBINAR_REGISTRANTS};
 
 const STATUSES: [&str; 3] = ["approved", "pending", "denied"];
 
@@ -45,14 +45,20 @@ async fn registrants_of_every_status_are_mirrored_with_the_fewest_calls() {
 
     let expected = expected(&app, SessionKind::Meeting).await;
     let rows = app.rows(MEETING_REGISTRANTS).await;
-    assert_eq!(rows.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
     for (key, zoom) in &expected {
         assert_eq!(&rows[key]["raw"], zoom);
         assert_eq!(rows[key]["email"], zoom["email"]);
         assert_eq!(rows[key]["status"], zoom["status"]);
     }
     for status in STATUSES {
-        assert!(rows.values().any(|r| r["status"] == status), "no {status} registrant");
+        assert!(
+            rows.values().any(|r| r["status"] == status),
+            "no {status} registrant"
+        );
     }
 
     // Three listings where registration is on, one answer "off" where it is not, none where
@@ -69,13 +75,24 @@ async fn registrants_of_every_status_are_mirrored_with_the_fewest_calls() {
         };
         assert_eq!(row["has_registration"], meeting.has_registration(), "{id}");
     }
-    assert!(meetings.values().any(|r| matches!(r["type"].as_i64(), Some(3 | 4))));
+    assert!(
+        meetings
+            .values()
+            .any(|r| matches!(r["type"].as_i64(), Some(3 | 4)))
+    );
     assert_eq!(report.api_calls, calls);
 
     // Unchanged: nothing rewritten.
     let before = app.versions(MEETING_REGISTRANTS).await;
     let again = app.sync(Entity::MeetingRegistrants).await;
-    assert_eq!((again.counts.inserted, again.counts.updated, again.counts.deleted), (0, 0, 0));
+    assert_eq!(
+        (
+            again.counts.inserted,
+            again.counts.updated,
+            again.counts.deleted
+        ),
+        (0, 0, 0)
+    );
     assert_eq!(app.versions(MEETING_REGISTRANTS).await, before);
 }
 
@@ -102,30 +119,35 @@ async fn with_details_only_meetings_with_registration_are_listed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn registrants_go_with_a_deleted_meeting_but_stay_with_an_expired_one() {
     let app = TestApp::with(account(30), |_| {}).await;
+    let handle = app.handle();
+    // Three one-off meetings with registrants; one near the end of its lifetime.
+    let chosen: Vec<String> = host_ids(&app)
+        .iter()
+        .flat_map(|host| handle.listed_meetings(host, "scheduled"))
+        .map(|m| m["id"].to_string())
+        .filter(|id| {
+            let m = handle.meeting(id).unwrap();
+            m.meeting_type == 2 && m.has_registration() && !m.registrants.is_empty()
+        })
+        .take(3)
+        .collect();
+    let [deleted, expired, changed] = &chosen[..] else {
+        panic!("three one-off meetings with registrants: {chosen:?}")
+    };
+    near_end_of_life(&handle, expired);
     mirror_meetings(&app).await;
     app.sync(Entity::MeetingRegistrants).await;
     let rows = app.rows(MEETING_REGISTRANTS).await;
-    let meetings_with_registrants: Vec<String> = {
-        let mut ids: Vec<String> = rows
-            .values()
-            .map(|r| r["meeting_id"].to_string())
-            .collect();
-        ids.dedup();
-        ids
-    };
-    let (deleted, expired, changed) = (
-        &meetings_with_registrants[0],
-        &meetings_with_registrants[1],
-        &meetings_with_registrants[2],
-    );
-    let handle = app.handle();
     handle.remove_meeting(deleted).unwrap();
     handle.expire_meeting(expired);
-    let cancelled = rows
-        .iter()
-        .find(|(_, r)| r["meeting_id"].to_string() == *changed)
-        .map(|(_, r)| r["id"].as_str().unwrap().to_owned())
-        .unwrap();
+    let of = |meeting: &str| -> Vec<Value> {
+        let meeting: i64 = meeting.parse().unwrap();
+        rows.values()
+            .filter(|r| r["meeting_id"] == meeting)
+            .cloned()
+            .collect()
+    };
+    let cancelled = of(changed)[0]["id"].as_str().unwrap().to_owned();
     handle
         .remove_registrant(SessionKind::Meeting, changed, &cancelled)
         .unwrap();
@@ -133,12 +155,6 @@ async fn registrants_go_with_a_deleted_meeting_but_stay_with_an_expired_one() {
     app.sync(Entity::Meetings).await;
     let report = app.sync(Entity::MeetingRegistrants).await;
     assert!(report.error.is_none(), "{:?}", report.error);
-    let of = |meeting: &str| -> Vec<Value> {
-        rows.values()
-            .filter(|r| r["meeting_id"].to_string() == meeting)
-            .cloned()
-            .collect()
-    };
     assert_eq!(report.counts.deleted as usize, of(deleted).len() + 1);
     let after = app.rows(MEETING_REGISTRANTS).await;
     let is_deleted = |r: &Value| {
@@ -160,6 +176,9 @@ async fn webinar_registrants_are_mirrored_too() {
     let expected = expected(&app, SessionKind::Webinar).await;
     assert!(!expected.is_empty());
     let rows = app.rows(WEBINAR_REGISTRANTS).await;
-    assert_eq!(rows.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
     assert!(host_ids(&app).len() > 1);
 }

@@ -33,8 +33,14 @@ pub struct Table {
     pub key: &'static str,
 }
 
-pub const MEETINGS: Table = Table { name: "zoom.meetings", key: "id::text" };
-pub const WEBINARS: Table = Table { name: "zoom.webinars", key: "id::text" };
+pub const MEETINGS: Table = Table {
+    name: "zoom.meetings",
+    key: "id::text",
+};
+pub const WEBINARS: Table = Table {
+    name: "zoom.webinars",
+    key: "id::text",
+};
 pub const MEETING_REGISTRANTS: Table = Table {
     name: "zoom.meeting_registrants",
     key: "meeting_id || '/' || id",
@@ -43,8 +49,14 @@ pub const WEBINAR_REGISTRANTS: Table = Table {
     name: "zoom.webinar_registrants",
     key: "webinar_id || '/' || id",
 };
-pub const RECORDINGS: Table = Table { name: "zoom.recordings", key: "uuid" };
-pub const RECORDING_FILES: Table = Table { name: "zoom.recording_files", key: "id" };
+pub const RECORDINGS: Table = Table {
+    name: "zoom.recordings",
+    key: "uuid",
+};
+pub const RECORDING_FILES: Table = Table {
+    name: "zoom.recording_files",
+    key: "id",
+};
 
 impl TestApp {
     /// Every row of `table` as a JSON object of its columns, by key.

@@ -35,7 +35,10 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     }
     println!("rows in the mirror (live / marked deleted):");
     for table in overview::table_counts(&mut conn).await? {
-        println!("  zoom.{:<20} {:>9} / {}", table.name, table.live, table.deleted);
+        println!(
+            "  zoom.{:<20} {:>9} / {}",
+            table.name, table.live, table.deleted
+        );
     }
     println!("zoom.users by status:");
     for row in users::count_by_status(&mut conn).await? {
