@@ -170,16 +170,27 @@ impl ZoomClient {
             .get("x-zm-trackingid")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        tracing::warn!(
-            endpoint = %call.endpoint,
-            path = call.path,
-            status,
-            code = body.code,
-            tracking_id = tracking_id.as_deref().unwrap_or("-"),
-            message = %body.message,
-            "Zoom call failed"
-        );
         let verdict = classify(status, &headers, &body, Utc::now());
+        // A definite answer (no registration, no webinar plan, not found …) is often expected,
+        // and the caller that is not expecting it fails with the tracking id in the error; the
+        // rest are trouble worth a warning with the tracking id Zoom support asks for.
+        macro_rules! failed_call {
+            ($level:ident) => {
+                tracing::$level!(
+                    endpoint = %call.endpoint,
+                    path = call.path,
+                    status,
+                    code = body.code,
+                    tracking_id = tracking_id.as_deref().unwrap_or("-"),
+                    message = %body.message,
+                    "Zoom call failed"
+                )
+            };
+        }
+        match verdict {
+            Verdict::Fail => failed_call!(debug),
+            _ => failed_call!(warn),
+        }
         let error = ZoomError::Api {
             endpoint: call.endpoint,
             status,
