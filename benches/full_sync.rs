@@ -5,7 +5,8 @@
 //! unchanged second pass, which should rewrite nothing.
 //!
 //! The simulator runs in this process and the sync in a child, so the RSS measured is the
-//! daemon's alone. It needs a PostgreSQL server that lets it create a database:
+//! daemon's alone: the child's `VmHWM`, sampled every 20 ms while it runs. (`getrusage` would
+//! not do: a child's maximum RSS includes this process's, which it was forked from.) It needs a PostgreSQL server that lets it create a database:
 //! `BENCH_DATABASE_URL`, else `TEST_DATABASE_URL`, else `DATABASE_URL`.
 
 use std::collections::BTreeMap;
@@ -107,7 +108,7 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
         let handle = simulator.handle();
         handle.reset_stats();
         let before = Instant::now();
-        let status = Command::new(env!("CARGO_BIN_EXE_zoom-mirror"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zoom-mirror"))
             .args(["--config", config.path_str(), "sync"])
             .env("DATABASE_URL", database_url)
             .env("ZOOM_ACCOUNT_ID", &credentials.account_id)
@@ -117,8 +118,16 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
             .env("ZOOM_OAUTH_BASE_URL", simulator.oauth_base_url().as_str())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .status()
+            .spawn()
             .context("running zoom-mirror sync")?;
+        let mut peak_rss_kib = 0;
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            peak_rss_kib = peak_rss_kib.max(high_water_kib(child.id()));
+            std::thread::sleep(Duration::from_millis(20));
+        };
         let wall = before.elapsed();
         if !status.success() {
             bail!("{label}: zoom-mirror sync failed ({status})");
@@ -126,7 +135,7 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
         Ok(Pass {
             wall,
             stats: handle.stats(),
-            peak_rss_kib: children_peak_rss_kib(),
+            peak_rss_kib,
         })
     };
     // The simulator serves from this runtime while the child runs.
@@ -154,7 +163,7 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
 struct Pass {
     wall: Duration,
     stats: SimStats,
-    peak_rss_kib: i64,
+    peak_rss_kib: u64,
 }
 
 /// Prints one pass; whether it met every target.
@@ -216,12 +225,15 @@ fn report(name: &str, pass: &Pass, rows: i64, limits: &RateLimits, unchanged: bo
     ratio_met && rss_met && no_429 && rows_met
 }
 
-/// The largest peak RSS of any child waited for so far, in KiB (Linux reports KiB).
-fn children_peak_rss_kib() -> i64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    if rc == 0 { usage.ru_maxrss } else { -1 }
+/// A running process's peak resident set (`VmHWM`), in KiB; 0 once it is gone.
+fn high_water_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0)
 }
 
 #[derive(QueryableByName)]

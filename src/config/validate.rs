@@ -344,8 +344,8 @@ fn log_format(value: &str) -> Result<LogFormat, String> {
 mod tests {
     use std::time::Duration;
 
-    use crate::config::LogFormat;
     use crate::config::testing::{load, messages};
+    use crate::config::{LogFormat, RecordingsSource};
     use crate::zoom::plan::{Label, Plan};
 
     fn errors(toml: &str, vars: &[(&str, &str)]) -> Vec<String> {
@@ -450,6 +450,67 @@ mod tests {
             "{found:?}"
         );
         assert!(!found[0].contains("hunter2"));
+    }
+
+    #[test]
+    fn every_entity_has_a_default_schedule_spread_over_the_hour() {
+        let sync = load("", &[]).unwrap().sync;
+        let schedules: Vec<&str> = [
+            &sync.users,
+            &sync.meetings,
+            &sync.webinars,
+            &sync.meeting_registrants,
+            &sync.webinar_registrants,
+            &sync.recordings,
+        ]
+        .iter()
+        .map(|job| job.schedule.as_str())
+        .collect();
+        assert_eq!(
+            schedules,
+            [
+                "0 0 * * * *",
+                "0 10 * * * *",
+                "0 15 * * * *",
+                "0 20 * * * *",
+                "0 25 * * * *",
+                "0 40 * * * *"
+            ]
+        );
+        assert_eq!(sync.concurrency, 16);
+        assert!(!sync.meeting_details && !sync.webinar_details);
+        assert_eq!(sync.recordings_backfill_days, 180);
+        assert_eq!(sync.recordings_source, RecordingsSource::Users);
+
+        let toml = "[sync.meetings]\ndetails = true\n[sync.recordings]\nsource = \"account\"\nbackfill_days = 30\nenabled = false\n";
+        let sync = load(toml, &[]).unwrap().sync;
+        assert!(sync.meeting_details);
+        assert_eq!(
+            sync.meetings.schedule, "0 10 * * * *",
+            "a section keeps the defaults it does not set"
+        );
+        assert_eq!(sync.recordings_source, RecordingsSource::Account);
+        assert_eq!(sync.recordings_backfill_days, 30);
+        assert!(!sync.recordings.enabled);
+    }
+
+    #[test]
+    fn bad_sync_settings_are_each_named() {
+        let toml = "[sync]\nconcurrency = 0\n[sync.webinars]\nschedule = \"0 * * * *\"\n\
+                    [sync.recordings]\nsource = \"all\"\nbackfill_days = 0\n";
+        let found = errors(toml, &[]);
+        for key in [
+            "sync.concurrency:",
+            "sync.webinars.schedule:",
+            "sync.recordings.source: \"all\" is not a recordings source",
+            "sync.recordings.backfill_days:",
+        ] {
+            assert!(
+                found.iter().any(|e| e.starts_with(key)),
+                "{key} in {found:?}"
+            );
+        }
+        assert_eq!(found.len(), 4, "{found:?}");
     }
 
     #[test]

@@ -15,6 +15,46 @@ use super::user::{SimUser, timestamp};
 /// Listings cut `agenda` to this many characters; the single object has it all (M23).
 pub const LISTED_AGENDA_CHARS: usize = 250;
 
+/// What meeting and webinar objects share, listed and single alike.
+pub(crate) struct SessionFields<'a> {
+    pub uuid: &'a str,
+    pub id: u64,
+    pub host_id: &'a str,
+    pub topic: &'a str,
+    pub session_type: u8,
+    /// `None` leaves `start_time` out, as Zoom does for sessions with no fixed time.
+    pub start_time: Option<DateTime<Utc>>,
+    pub duration: u32,
+    pub timezone: &'a str,
+    pub agenda: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub join_url: String,
+}
+
+/// The shared fields as JSON, the agenda cut to `agenda_chars` when given.
+pub(crate) fn session_fields(
+    s: SessionFields<'_>,
+    agenda_chars: Option<usize>,
+) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("uuid".into(), json!(s.uuid));
+    o.insert("id".into(), json!(s.id));
+    o.insert("host_id".into(), json!(s.host_id));
+    o.insert("topic".into(), json!(s.topic));
+    o.insert("type".into(), json!(s.session_type));
+    if let Some(start) = s.start_time {
+        o.insert("start_time".into(), json!(timestamp(start)));
+    }
+    o.insert("duration".into(), json!(s.duration));
+    o.insert("timezone".into(), json!(s.timezone));
+    if !s.agenda.is_empty() {
+        o.insert("agenda".into(), json!(cut(s.agenda, agenda_chars)));
+    }
+    o.insert("created_at".into(), json!(timestamp(s.created_at)));
+    o.insert("join_url".into(), json!(s.join_url));
+    o
+}
+
 /// A scheduled meeting of the simulated account.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimMeeting {
@@ -165,24 +205,22 @@ impl SimMeeting {
     }
 
     fn common_fields(&self, agenda_chars: Option<usize>) -> Map<String, Value> {
-        let mut o = Map::new();
-        o.insert("uuid".into(), json!(self.uuid));
-        o.insert("id".into(), json!(self.id));
-        o.insert("host_id".into(), json!(self.host_id));
-        o.insert("topic".into(), json!(self.topic));
-        o.insert("type".into(), json!(self.meeting_type));
-        if self.meeting_type != 3
-            && let Some(start) = self.start_time
-        {
-            o.insert("start_time".into(), json!(timestamp(start)));
-        }
-        o.insert("duration".into(), json!(self.duration));
-        o.insert("timezone".into(), json!(self.timezone));
-        if !self.agenda.is_empty() {
-            o.insert("agenda".into(), json!(cut(&self.agenda, agenda_chars)));
-        }
-        o.insert("created_at".into(), json!(timestamp(self.created_at)));
-        o.insert("join_url".into(), json!(self.join_url()));
+        let mut o = session_fields(
+            SessionFields {
+                uuid: &self.uuid,
+                id: self.id,
+                host_id: &self.host_id,
+                topic: &self.topic,
+                session_type: self.meeting_type,
+                start_time: self.start_time.filter(|_| self.meeting_type != 3),
+                duration: self.duration,
+                timezone: &self.timezone,
+                agenda: &self.agenda,
+                created_at: self.created_at,
+                join_url: self.join_url(),
+            },
+            agenda_chars,
+        );
         if self.meeting_type == 4 {
             // A string in Zoom's schema, unlike `id`.
             o.insert("pmi".into(), json!(self.id.to_string()));

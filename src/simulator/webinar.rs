@@ -5,9 +5,10 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value, json};
 
-use super::meeting::{LISTED_AGENDA_CHARS, cut, minutes, occurrences_json, recurrence_json};
+use super::meeting::{
+    LISTED_AGENDA_CHARS, SessionFields, minutes, occurrences_json, recurrence_json, session_fields,
+};
 use super::registrant::SimRegistrant;
-use super::user::timestamp;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimWebinar {
@@ -78,28 +79,22 @@ impl SimWebinar {
     }
 
     fn common_fields(&self, agenda_chars: Option<usize>) -> Map<String, Value> {
-        let mut o = Map::new();
-        o.insert("uuid".into(), json!(self.uuid));
-        o.insert("id".into(), json!(self.id));
-        o.insert("host_id".into(), json!(self.host_id));
-        o.insert("topic".into(), json!(self.topic));
-        o.insert("type".into(), json!(self.webinar_type));
-        if self.webinar_type != 6
-            && let Some(start) = self.start_time
-        {
-            o.insert("start_time".into(), json!(timestamp(start)));
-        }
-        o.insert("duration".into(), json!(self.duration));
-        o.insert("timezone".into(), json!(self.timezone));
-        if !self.agenda.is_empty() {
-            o.insert("agenda".into(), json!(cut(&self.agenda, agenda_chars)));
-        }
-        o.insert("created_at".into(), json!(timestamp(self.created_at)));
-        o.insert(
-            "join_url".into(),
-            json!(format!("https://us05web.zoom.us/j/{}", self.id)),
-        );
-        o
+        session_fields(
+            SessionFields {
+                uuid: &self.uuid,
+                id: self.id,
+                host_id: &self.host_id,
+                topic: &self.topic,
+                session_type: self.webinar_type,
+                start_time: self.start_time.filter(|_| self.webinar_type != 6),
+                duration: self.duration,
+                timezone: &self.timezone,
+                agenda: &self.agenda,
+                created_at: self.created_at,
+                join_url: format!("https://us05web.zoom.us/j/{}", self.id),
+            },
+            agenda_chars,
+        )
     }
 
     pub fn detail_json(&self, host_email: &str) -> Value {

@@ -179,3 +179,62 @@ async fn migrate_is_idempotent_and_status_reports_the_mirror() {
     );
     assert!(stdout.contains("active"), "{stdout}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_command_mirrors_every_entity_of_the_account() {
+    let app = TestApp::new(40).await;
+    let out = command(&app, &["sync"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let handle = app.handle();
+    let zoom = handle.account_summary();
+    let today = chrono::Utc::now().date_naive();
+    let backfill = zoom_mirror::zoom::DayRange {
+        from: today - chrono::Duration::days(180),
+        to: today,
+    };
+    let recordings: std::collections::BTreeSet<String> = backfill
+        .windows()
+        .into_iter()
+        .flat_map(|w| handle.recordings_in(None, Some(w.from), Some(w.to)))
+        .map(|r| r["uuid"].as_str().unwrap().to_owned())
+        .collect();
+    let registrants =
+        |c: zoom_mirror::simulator::RegistrantCounts| c.approved + c.pending + c.denied;
+
+    let mut conn = app.conn().await;
+    let live: std::collections::BTreeMap<String, i64> =
+        zoom_mirror::db::overview::table_counts(&mut conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.name, t.live))
+            .collect();
+    let expected = [
+        ("users", handle.all_listed_users().len()),
+        ("meetings", zoom.meetings),
+        ("webinars", zoom.webinars),
+        ("meeting_registrants", registrants(zoom.meeting_registrants)),
+        ("webinar_registrants", registrants(zoom.webinar_registrants)),
+        ("recordings", recordings.len()),
+    ];
+    for (table, count) in expected {
+        assert!(count > 0, "the account has {table}");
+        assert_eq!(live[table], count as i64, "zoom.{table}");
+    }
+    for entity in [
+        "users",
+        "meetings",
+        "webinars",
+        "meeting_registrants",
+        "webinar_registrants",
+        "recordings",
+    ] {
+        assert!(stdout.contains(&format!("{entity}: succeeded")), "{stdout}");
+    }
+}

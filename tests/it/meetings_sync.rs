@@ -4,13 +4,12 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 
 use zoom_mirror::db::sync_runs::RunStatus;
 use zoom_mirror::simulator::{
     AccountSpec, Fault, FaultKind, SimHandle, SimInstance, SimWebinar, SimulatorConfig,
 };
-use zoom_mirror::sync::{Entity, PassOutcome, Trigger, run_pass};
+use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::{Endpoint, SessionKind};
 
 use crate::support::TestApp;
@@ -364,18 +363,9 @@ async fn a_pass_stopped_midway_deletes_nothing_and_the_next_one_completes() {
             .on(Endpoint::ListMeetings)
             .times(1000),
     );
-    let cancel = CancellationToken::new();
-    let stop = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-        stop.cancel();
-    });
-    let PassOutcome::Ran(stopped) = run_pass(&app.ctx, Entity::Meetings, Trigger::Command, &cancel)
-        .await
-        .unwrap()
-    else {
-        panic!("skipped")
-    };
+    let stopped = app
+        .sync_stopped_after(Entity::Meetings, std::time::Duration::from_millis(600))
+        .await;
     assert_eq!(stopped.status, RunStatus::Cancelled);
     assert_eq!(stopped.counts.deleted, 0);
     assert!(app.rows(MEETINGS).await[&gone]["deleted_at"].is_null());

@@ -5,12 +5,11 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 
 use zoom_mirror::config::RecordingsSource;
 use zoom_mirror::db::sync_runs::RunStatus;
 use zoom_mirror::simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig};
-use zoom_mirror::sync::{Entity, PassOutcome, Trigger, run_pass};
+use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::{DayRange, Endpoint};
 
 use crate::meetings_sync::host_ids;
@@ -241,19 +240,9 @@ async fn a_stopped_recordings_pass_deletes_nothing_and_is_not_a_success() {
             .on(Endpoint::ListUserRecordings)
             .times(10_000),
     );
-    let cancel = CancellationToken::new();
-    let stop = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-        stop.cancel();
-    });
-    let PassOutcome::Ran(stopped) =
-        run_pass(&app.ctx, Entity::Recordings, Trigger::Command, &cancel)
-            .await
-            .unwrap()
-    else {
-        panic!("skipped")
-    };
+    let stopped = app
+        .sync_stopped_after(Entity::Recordings, std::time::Duration::from_millis(700))
+        .await;
     assert_eq!(stopped.status, RunStatus::Cancelled);
     assert_eq!(stopped.counts.deleted, 0);
 

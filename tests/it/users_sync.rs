@@ -335,8 +335,7 @@ async fn two_passes_of_one_entity_never_run_at_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cancelling_a_pass_commits_what_it_has_and_deletes_nothing() {
-    use tokio_util::sync::CancellationToken;
-    use zoom_mirror::sync::{Entity, PassOutcome, Trigger, run_pass};
+    use zoom_mirror::sync::Entity;
 
     let app = TestApp::new(40).await;
     app.sync_users().await;
@@ -346,19 +345,10 @@ async fn cancelling_a_pass_commits_what_it_has_and_deletes_nothing() {
             .on(Endpoint::ListUsers)
             .after(1),
     );
-    let cancel = CancellationToken::new();
-    let stop = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-        stop.cancel();
-    });
     let started = std::time::Instant::now();
-    let PassOutcome::Ran(report) = run_pass(&app.ctx, Entity::Users, Trigger::Schedule, &cancel)
-        .await
-        .unwrap()
-    else {
-        panic!("skipped");
-    };
+    let report = app
+        .sync_stopped_after(Entity::Users, std::time::Duration::from_millis(800))
+        .await;
     assert!(
         started.elapsed() < std::time::Duration::from_secs(4),
         "cancel does not wait for the slow call"

@@ -76,14 +76,24 @@ impl TestApp {
 
     /// One pass of `entity`, which must not be skipped.
     pub async fn sync(&self, entity: Entity) -> PassReport {
-        match run_pass(
-            &self.ctx,
-            entity,
-            Trigger::Command,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect("the pass is recorded")
+        self.pass(entity, &CancellationToken::new()).await
+    }
+
+    /// One pass of `entity`, told to stop (as by SIGTERM) `after` it starts.
+    pub async fn sync_stopped_after(&self, entity: Entity, after: Duration) -> PassReport {
+        let cancel = CancellationToken::new();
+        let stop = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            stop.cancel();
+        });
+        self.pass(entity, &cancel).await
+    }
+
+    async fn pass(&self, entity: Entity, cancel: &CancellationToken) -> PassReport {
+        match run_pass(&self.ctx, entity, Trigger::Command, cancel)
+            .await
+            .expect("the pass is recorded")
         {
             PassOutcome::Ran(report) => report,
             PassOutcome::Skipped => {
