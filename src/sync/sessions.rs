@@ -16,7 +16,7 @@ use crate::db::sync_runs::RowCounts;
 use crate::db::users::Host;
 use crate::db::{self, DbPool};
 use crate::zoom::lifetime::{self, LastKnown};
-use crate::zoom::{Session, SessionKind, ZoomClient, registration_on};
+use crate::zoom::{PastInstance, Session, SessionKind, ZoomClient, ZoomError, registration_on};
 
 pub async fn sync_sessions(
     ctx: &SyncContext,
@@ -125,7 +125,19 @@ async fn settle(
     let now = Utc::now();
     let why = match lifetime::gone(&last, now) {
         Some(why) => why,
-        None => lifetime::gone_after_past(&last, client.past_instance(gone.id).await?, now),
+        None => {
+            let past = match client.past_instance(gone.id).await {
+                Ok(past) => past,
+                // Past meetings need a paid plan: without them the dates alone decide, and
+                // they already show the meeting old enough to have expired.
+                Err(e @ ZoomError::Api { .. }) => {
+                    tracing::debug!(meeting = gone.id, error = %e, "no past instance; deciding by dates");
+                    PastInstance::NeverEnded
+                }
+                Err(e) => return Err(e.into()),
+            };
+            lifetime::gone_after_past(&last, past, now)
+        }
     };
     let mut conn = db::connection(pool).await?;
     Ok(db::sessions::mark_gone(&mut conn, table(kind), gone.id, why.as_str(), now).await?)

@@ -375,3 +375,27 @@ async fn a_pass_stopped_midway_deletes_nothing_and_the_next_one_completes() {
     assert_eq!(report.status, RunStatus::Succeeded);
     assert_eq!(app.rows(MEETINGS).await[&gone]["deleted_reason"], "deleted");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_past_meetings_an_old_meeting_that_vanished_counts_as_expired() {
+    let app = TestApp::with(account(20), |_| {}).await;
+    let handle = app.handle();
+    let old = meeting_of_type(&app, &[3, 8], &[]);
+    near_end_of_life(&handle, &old);
+    app.sync_users().await;
+    app.sync(Entity::Meetings).await;
+    handle.expire_meeting(&old);
+    // As on a plan without past-meeting data.
+    handle.inject(
+        Fault::new(FaultKind::ZoomError {
+            status: 400,
+            code: 200,
+            message: "Only available for paid account: SIMaccount_demo_000001".into(),
+        })
+        .on(Endpoint::GetPastMeeting)
+        .times(10),
+    );
+    let report = app.sync(Entity::Meetings).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(app.rows(MEETINGS).await[&old]["deleted_reason"], "expired");
+}
