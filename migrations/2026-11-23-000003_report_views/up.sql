@@ -1,5 +1,5 @@
 -- Views for the questions people ask of the mirror. They read only rows Zoom still has or
--- that expired (history); rows someone deleted are left out.
+-- that expired (history); rows someone deleted, or whose host left, are left out.
 
 CREATE VIEW zoom.meeting_registrant_counts AS
 SELECT m.id AS meeting_id,
@@ -12,7 +12,7 @@ SELECT m.id AS meeting_id,
        count(r.id)                                      AS total
 FROM zoom.meetings AS m
 LEFT JOIN zoom.meeting_registrants AS r ON r.meeting_id = m.id AND r.deleted_at IS NULL
-WHERE m.deleted_reason IS DISTINCT FROM 'deleted'
+WHERE m.deleted_reason IS NULL OR m.deleted_reason = 'expired'
 GROUP BY m.id;
 COMMENT ON VIEW zoom.meeting_registrant_counts IS 'Registrants per meeting by status (meetings without registration show zeros).';
 
@@ -27,7 +27,7 @@ SELECT w.id AS webinar_id,
        count(r.id)                                      AS total
 FROM zoom.webinars AS w
 LEFT JOIN zoom.webinar_registrants AS r ON r.webinar_id = w.id AND r.deleted_at IS NULL
-WHERE w.deleted_reason IS DISTINCT FROM 'deleted'
+WHERE w.deleted_reason IS NULL OR w.deleted_reason = 'expired'
 GROUP BY w.id;
 COMMENT ON VIEW zoom.webinar_registrant_counts IS 'Registrants per webinar by status.';
 
@@ -54,6 +54,6 @@ SELECT m.host_id,
        coalesce(sum(m.duration), 0)     AS scheduled_minutes
 FROM zoom.meetings AS m
 LEFT JOIN zoom.users AS u ON u.id = m.host_id
-WHERE m.deleted_reason IS DISTINCT FROM 'deleted' AND m.start_time IS NOT NULL
+WHERE (m.deleted_reason IS NULL OR m.deleted_reason = 'expired') AND m.start_time IS NOT NULL
 GROUP BY m.host_id, u.email, 3;
 COMMENT ON VIEW zoom.meetings_per_user_month IS 'Meetings per host per month (UTC) of their start time, expired ones included; recurring meetings count once, at their listed start.';

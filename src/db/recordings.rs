@@ -23,6 +23,8 @@ pub struct RecordingRow<'a> {
     pub total_size: Option<i64>,
     pub recording_count: Option<i32>,
     pub raw: &'a Value,
+    /// Whether the object listed its files at all; if not, none is taken for deleted.
+    pub files_listed: bool,
     pub files: Vec<FileRow<'a>>,
 }
 
@@ -127,6 +129,9 @@ async fn upsert_files(
     .await
     .map_err(query("upserting recording files"))?;
     let mut total = counts(files.len(), &returned);
+    if !recording.files_listed {
+        return Ok(total);
+    }
     let ids: Vec<&str> = column(&files, |f| f.id);
     total.deleted = sql_query(
         "UPDATE zoom.recording_files SET deleted_at = $3 \

@@ -234,15 +234,13 @@ pub async fn set_has_registration(
     Ok(())
 }
 
-/// A live session, with what tells whether it can have registrants.
+/// A live session, with its type, which tells whether it can have registrants.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Listed {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
     #[diesel(sql_type = Nullable<Integer>)]
     pub session_type: Option<i32>,
-    #[diesel(sql_type = Nullable<Jsonb>)]
-    pub details: Option<Value>,
 }
 
 /// Live sessions in id order after `after`, `limit` at a time: a pass walks them without
@@ -254,7 +252,7 @@ pub async fn live_after(
     limit: i64,
 ) -> Result<Vec<Listed>, DbError> {
     sql_query(format!(
-        "SELECT id, type AS session_type, details FROM {} WHERE deleted_at IS NULL AND id > $1 ORDER BY id LIMIT $2",
+        "SELECT id, type AS session_type FROM {} WHERE deleted_at IS NULL AND id > $1 ORDER BY id LIMIT $2",
         table.name()
     ))
     .bind::<BigInt, _>(after)

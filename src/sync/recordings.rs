@@ -1,8 +1,8 @@
 //! The recordings pass: windows of at most a month, newest first. The first pass reads back
 //! `sync.recordings.backfill_days`; later ones read the days since the last successful pass
 //! began, plus one, since recordings arrive late (a host the mirror has just met gets the whole
-//! backfill). After each complete window, recordings it no longer has are marked deleted, for
-//! that host (or the account) and those days only.
+//! backfill). Once every window of a host (or of the account) was read whole, recordings none
+//! of them had are marked deleted, for that host and those days only.
 
 use std::pin::pin;
 
@@ -40,28 +40,26 @@ pub async fn sync_recordings(
         to: today,
     };
     let pool = &ctx.pool;
-    let concurrency = ctx.settings.concurrency;
     *counts += match ctx.settings.recordings_source {
         RecordingsSource::Users => {
-            for_each(hosts(pool), concurrency, cancel, |host| async move {
-                let range = match last_success {
-                    Some(last) if host.first_seen_at <= last => since(last),
-                    _ => backfill,
-                };
-                let mut counts = RowCounts::default();
-                for window in range.windows() {
-                    counts +=
-                        sync_window(pool, client, RecordingSource::User(&host.id), window).await?;
-                }
-                Ok(counts)
-            })
+            for_each(
+                hosts(pool),
+                ctx.settings.concurrency,
+                cancel,
+                |host| async move {
+                    let range = match last_success {
+                        Some(last) if host.first_seen_at <= last => since(last),
+                        _ => backfill,
+                    };
+                    sync_range(pool, client, RecordingSource::User(&host.id), range).await
+                },
+            )
             .await?
         }
         RecordingsSource::Account => {
             let range = last_success.map_or(backfill, since);
-            let windows = stream::iter(range.windows().into_iter().map(Ok));
-            for_each(windows, concurrency, cancel, |window| {
-                sync_window(pool, client, RecordingSource::Account, window)
+            for_each(stream::once(async { Ok(range) }), 1, cancel, |range| {
+                sync_range(pool, client, RecordingSource::Account, range)
             })
             .await?
         }
@@ -69,37 +67,52 @@ pub async fn sync_recordings(
     Ok(())
 }
 
-async fn sync_window(
+/// Reads `range` window by window, then, only if every window was read whole, marks deleted
+/// what none of them had. Deciding over the whole range, not per window, keeps a recording that
+/// Zoom files under a neighbouring day from being marked in one window and revived in the next.
+async fn sync_range(
     pool: &DbPool,
     client: &ZoomClient,
     source: RecordingSource<'_>,
-    window: DayRange,
+    range: DayRange,
 ) -> Result<RowCounts, SyncError> {
     let mut counts = RowCounts::default();
     let mut listed: Vec<String> = Vec::new();
-    let mut pages = pin!(client.list_recordings(source, window));
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(page) => page,
-            // Gone since the users pass: that pass decides, not this one.
-            Err(e) if e.is_user_missing() => return Ok(counts),
-            Err(e) => return Err(e.into()),
-        };
-        let rows: Vec<RecordingRow<'_>> = page.recordings.iter().map(row).collect();
-        let mut conn = db::connection(pool).await?;
-        counts += db::recordings::upsert(&mut conn, &rows, Utc::now()).await?;
-        listed.extend(page.recordings.into_iter().map(|r| r.uuid));
+    let mut unreadable = 0;
+    for window in range.windows() {
+        let mut pages = pin!(client.list_recordings(source, window));
+        while let Some(page) = pages.next().await {
+            let page = match page {
+                Ok(page) => page,
+                // Gone since the users pass: that pass decides, not this one.
+                Err(e) if e.is_user_missing() => return Ok(counts),
+                Err(e) => return Err(e.into()),
+            };
+            unreadable += page.unreadable;
+            let rows: Vec<RecordingRow<'_>> = page.recordings.iter().map(row).collect();
+            let mut conn = db::connection(pool).await?;
+            counts += db::recordings::upsert(&mut conn, &rows, Utc::now()).await?;
+            listed.extend(page.recordings.into_iter().map(|r| r.uuid));
+        }
     }
     let host = match source {
         RecordingSource::User(id) => Some(id),
         RecordingSource::Account => None,
     };
+    if unreadable > 0 {
+        tracing::warn!(
+            host,
+            skipped = unreadable,
+            "Zoom listed recordings without a UUID or host; nothing is marked deleted"
+        );
+        return Ok(counts);
+    }
     let mut conn = db::connection(pool).await?;
     counts.deleted += db::recordings::mark_unlisted_deleted(
         &mut conn,
         host,
-        start_of(window.from),
-        start_of(window.to + Duration::days(1)),
+        start_of(range.from),
+        start_of(range.to + Duration::days(1)),
         &listed,
         Utc::now(),
     )
@@ -123,6 +136,7 @@ fn row(recording: &Recording) -> RecordingRow<'_> {
         total_size: recording.total_size,
         recording_count: recording.recording_count,
         raw: &recording.raw,
+        files_listed: recording.files_listed,
         files: recording
             .files
             .iter()

@@ -2,10 +2,9 @@
 //! its registrants of each status; once all three listings are complete, the ones none had are
 //! marked deleted.
 //!
-//! Finding which meetings take registrations costs as few calls as Zoom allows: the details
-//! say so when they were fetched; Zoom allows none on recurring meetings with no fixed time
-//! and on PMI meetings; otherwise the first listing (approved) answers "registration is off"
-//! for one call.
+//! Finding which meetings take registrations costs as few calls as Zoom allows: Zoom allows
+//! none on recurring meetings with no fixed time and on PMI meetings, which cost nothing; for
+//! the others the first listing (approved) answers "registration is off" for one call.
 
 use std::pin::pin;
 
@@ -21,7 +20,7 @@ use crate::db::registrants::{RegistrantRow, RegistrantTable};
 use crate::db::sessions::Listed;
 use crate::db::sync_runs::RowCounts;
 use crate::db::{self, DbPool};
-use crate::zoom::{Registrant, RegistrantStatus, SessionKind, ZoomClient, registration_on};
+use crate::zoom::{Registrant, RegistrantStatus, SessionKind, ZoomClient};
 
 pub async fn sync_registrants(
     ctx: &SyncContext,
@@ -59,13 +58,12 @@ fn registrant_table(kind: SessionKind) -> RegistrantTable {
     }
 }
 
-/// Whether the session takes registrations, when that is known without a call.
-fn registration_known(kind: SessionKind, session: &Listed) -> Option<bool> {
-    if let Some(on) = session.details.as_ref().and_then(registration_on) {
-        return Some(on);
-    }
-    // "The meeting cannot be a No Fixed Time recurring meeting" and "must not use your PMI".
-    (kind == SessionKind::Meeting && matches!(session.session_type, Some(3 | 4))).then_some(false)
+/// Whether Zoom allows the session no registrations, so that no call is needed: "the meeting
+/// cannot be a No Fixed Time recurring meeting" and "must not use your PMI". Details saying
+/// registration is off are not trusted: turning it on changes nothing in the listing, so they
+/// would never be fetched again.
+fn registration_impossible(kind: SessionKind, session: &Listed) -> bool {
+    kind == SessionKind::Meeting && matches!(session.session_type, Some(3 | 4))
 }
 
 async fn sync_session(
@@ -77,7 +75,8 @@ async fn sync_session(
     let table = registrant_table(kind);
     let mut counts = RowCounts::default();
     let mut listed: Vec<String> = Vec::new();
-    let mut registration = registration_known(kind, &session);
+    let mut registration = registration_impossible(kind, &session).then_some(false);
+    let mut unreadable = 0;
     if registration != Some(false) {
         for status in RegistrantStatus::ALL {
             let mut pages = pin!(client.list_registrants(kind, session.id, status));
@@ -92,6 +91,7 @@ async fn sync_session(
                     Err(e) if e.is_session_missing() => return Ok(counts),
                     Err(e) => return Err(e.into()),
                 };
+                unreadable += page.unreadable;
                 let rows: Vec<RegistrantRow<'_>> = page.registrants.iter().map(row).collect();
                 let mut conn = db::connection(pool).await?;
                 counts += db::registrants::upsert(&mut conn, table, session.id, &rows, Utc::now())
@@ -107,6 +107,16 @@ async fn sync_session(
     let on = registration != Some(false);
     db::sessions::set_has_registration(&mut conn, super::sessions::table(kind), session.id, on)
         .await?;
+    if unreadable > 0 {
+        tracing::warn!(
+            session = session.id,
+            kind = kind.as_str(),
+            skipped = unreadable,
+            "Zoom listed registrants without an id or email; nothing of this session is marked \
+             deleted"
+        );
+        return Ok(counts);
+    }
     // With registration off, Zoom keeps no registrants: every mirrored one is gone.
     let kept: &[String] = if on { &listed } else { &[] };
     counts.deleted +=

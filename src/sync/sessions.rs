@@ -71,14 +71,18 @@ async fn sync_host(
     let table = table(kind);
     let mut counts = RowCounts::default();
     let mut listed: Vec<i64> = Vec::new();
+    let mut unreadable = 0;
     let mut pages = pin!(client.list_sessions(kind, &host.id));
     while let Some(page) = pages.next().await {
         let page = match page {
             Ok(page) => page,
             // Gone since the users pass: that pass decides, not this one.
             Err(e) if e.is_user_missing() => return Ok(counts),
-            // No webinar plan: no webinars, a complete (empty) listing.
-            Err(e) if kind == SessionKind::Webinar && e.is_webinar_plan_missing() => break,
+            // No webinar plan: the user has no webinars to list. What the mirror has of theirs
+            // (a plan moved to someone else) is kept as it was, not taken for deleted.
+            Err(e) if kind == SessionKind::Webinar && e.is_webinar_plan_missing() => {
+                return Ok(counts);
+            }
             Err(e) => return Err(e.into()),
         };
         if page.unreadable > 0 {
@@ -86,8 +90,10 @@ async fn sync_host(
                 host = host.id,
                 kind = kind.as_str(),
                 skipped = page.unreadable,
-                "Zoom listed items without an id; they cannot be mirrored"
+                "Zoom listed items without an id; they cannot be mirrored, and nothing of this \
+                 host is marked deleted"
             );
+            unreadable += page.unreadable;
         }
         let rows: Vec<SessionRow<'_>> = page.sessions.iter().map(row).collect();
         let mut conn = db::connection(pool).await?;
@@ -95,7 +101,10 @@ async fn sync_host(
         listed.extend(page.sessions.iter().map(|s| s.id));
     }
 
-    let vanished = {
+    // An item the mirror could not read may be one it has: no deletion can be decided.
+    let vanished = if unreadable > 0 {
+        Vec::new()
+    } else {
         let mut conn = db::connection(pool).await?;
         db::sessions::vanished(&mut conn, table, &host.id, &listed).await?
     };

@@ -82,7 +82,7 @@ pub enum ZoomError {
     },
 
     #[error(
-        "Zoom's next_page_token for {endpoint} expired {restarts} times in a row; the listing \
+        "Zoom's next_page_token for {endpoint} expired {restarts} times during one listing; it \
          could not finish within a token's 15-minute life (is the database or the network slow?)"
     )]
     ListingNeverCompleted { endpoint: Endpoint, restarts: u32 },
@@ -105,9 +105,14 @@ impl ZoomError {
             if message.to_ascii_lowercase().contains("next page token"))
     }
 
-    /// 404 with code 3001: the meeting or webinar does not exist, was deleted, or expired.
+    /// The meeting or webinar does not exist, was deleted, or expired: code 3001, or code 300
+    /// "Meeting {id} is not found or has expired" (registrant listings).
     pub fn is_session_missing(&self) -> bool {
-        self.zoom_code() == Some(3001)
+        match self.zoom_code() {
+            Some(3001) => true,
+            Some(300) => self.message_mentions("not found") || self.message_mentions("has expired"),
+            _ => false,
+        }
     }
 
     /// 404 with code 1001: the user does not exist (any more).

@@ -65,7 +65,7 @@ pub fn pages(
                 };
                 match fetch(client, &listing, next).await {
                     Ok((items, meta)) => {
-                        let cursor = match following(&meta) {
+                        let cursor = match following(&meta, next) {
                             Some(next) => Cursor::Next { next, restarts },
                             None => Cursor::Done,
                         };
@@ -132,9 +132,11 @@ async fn fetch(
     Ok((items, body))
 }
 
-/// The page after this answer: by token when Zoom gives one, else by number while
-/// `page_number < page_count`.
-fn following(body: &Value) -> Option<Next> {
+/// The page after this answer, which was asked for as `asked`: by token when Zoom gives one,
+/// else by number while the page asked for is below `page_count`. The number counts the pages
+/// asked for, not what the answer echoes, so an answer stuck on one `page_number` cannot keep
+/// the listing going.
+fn following(body: &Value, asked: Option<&Next>) -> Option<Next> {
     if let Some(token) = body
         .get("next_page_token")
         .and_then(Value::as_str)
@@ -142,8 +144,12 @@ fn following(body: &Value) -> Option<Next> {
     {
         return Some(Next::Token(token.to_owned()));
     }
-    let number = body.get("page_number").and_then(Value::as_u64)?;
+    body.get("page_number").and_then(Value::as_u64)?;
     let count = body.get("page_count").and_then(Value::as_u64)?;
+    let number = match asked {
+        Some(Next::Number(n)) => *n,
+        _ => 1,
+    };
     (number < count).then_some(Next::Number(number + 1))
 }
 
@@ -156,11 +162,19 @@ mod tests {
     #[test]
     fn a_token_wins_and_page_numbers_serve_where_there_is_none() {
         let token = json!({"next_page_token": "abc", "page_number": 1, "page_count": 3});
-        assert_eq!(following(&token), Some(Next::Token("abc".into())));
+        assert_eq!(following(&token, None), Some(Next::Token("abc".into())));
+        let first = json!({"next_page_token": "", "page_number": 1, "page_count": 3});
+        assert_eq!(following(&first, None), Some(Next::Number(2)));
         let numbered = json!({"next_page_token": "", "page_number": 2, "page_count": 3});
-        assert_eq!(following(&numbered), Some(Next::Number(3)));
+        assert_eq!(
+            following(&numbered, Some(&Next::Number(2))),
+            Some(Next::Number(3))
+        );
         let last = json!({"next_page_token": "", "page_number": 3, "page_count": 3});
-        assert_eq!(following(&last), None);
-        assert_eq!(following(&json!({"page_size": 300})), None);
+        assert_eq!(following(&last, Some(&Next::Number(3))), None);
+        assert_eq!(following(&json!({"page_size": 300}), None), None);
+        // An answer that ignores page_number still ends at page_count.
+        let stuck = json!({"next_page_token": "", "page_number": 1, "page_count": 3});
+        assert_eq!(following(&stuck, Some(&Next::Number(3))), None);
     }
 }

@@ -65,6 +65,8 @@ pub struct Recording {
     pub duration: Option<i32>,
     pub total_size: Option<i64>,
     pub recording_count: Option<i32>,
+    /// Whether the object had a `recording_files` array at all.
+    pub files_listed: bool,
     pub files: Vec<RecordingFile>,
     pub raw: Value,
 }
@@ -87,11 +89,11 @@ impl Recording {
     /// `None` without a UUID or a host. Files without an id (Zoom shows some while they are
     /// being processed) are left to `raw`.
     pub fn from_json(raw: Value, host_id: Option<&str>) -> Option<Recording> {
-        let files = raw
-            .get("recording_files")
-            .and_then(Value::as_array)
+        let listed = raw.get("recording_files").and_then(Value::as_array);
+        let files = listed
             .map(|files| files.iter().filter_map(RecordingFile::from_json).collect())
             .unwrap_or_default();
+        let files_listed = listed.is_some();
         Some(Recording {
             uuid: text(&raw, "uuid")?,
             meeting_id: integer(&raw, "id"),
@@ -102,6 +104,7 @@ impl Recording {
             duration: small_integer(&raw, "duration"),
             total_size: integer(&raw, "total_size"),
             recording_count: small_integer(&raw, "recording_count"),
+            files_listed,
             files,
             raw,
         })
