@@ -31,6 +31,36 @@ pub(crate) struct SessionFields<'a> {
     pub join_url: String,
 }
 
+/// How a meeting or webinar recurs.
+pub(crate) struct Schedule<'a> {
+    /// A series with fixed times, whose `occurrences` are listed.
+    pub fixed_series: bool,
+    pub no_fixed_time: bool,
+    pub occurrences: &'a [DateTime<Utc>],
+    pub duration: u32,
+}
+
+/// The single object's `occurrences`, `recurrence` and, when registration is on,
+/// `registration_url`.
+pub(crate) fn schedule_fields(
+    o: &mut Map<String, Value>,
+    schedule: Schedule<'_>,
+    registration_url: Option<String>,
+) {
+    if schedule.fixed_series {
+        o.insert(
+            "occurrences".into(),
+            occurrences_json(schedule.occurrences, schedule.duration),
+        );
+    }
+    if let Some(recurrence) = recurrence_json(schedule.no_fixed_time, schedule.occurrences) {
+        o.insert("recurrence".into(), recurrence);
+    }
+    if let Some(url) = registration_url {
+        o.insert("registration_url".into(), json!(url));
+    }
+}
+
 /// The shared fields as JSON, the agenda cut to `agenda_chars` when given.
 pub(crate) fn session_fields(
     s: SessionFields<'_>,
@@ -241,24 +271,17 @@ impl SimMeeting {
         o.insert("password".into(), json!(self.password));
         o.insert("h323_password".into(), json!(digits_of(&self.password)));
         o.insert("pre_schedule".into(), json!(false));
-        if self.meeting_type == 8 {
-            o.insert(
-                "occurrences".into(),
-                occurrences_json(&self.occurrences, self.duration),
-            );
-        }
-        if let Some(recurrence) = recurrence_json(self.meeting_type == 3, &self.occurrences) {
-            o.insert("recurrence".into(), recurrence);
-        }
-        if self.has_registration() {
-            o.insert(
-                "registration_url".into(),
-                json!(format!(
-                    "https://us05web.zoom.us/meeting/register/{}",
-                    self.id
-                )),
-            );
-        }
+        schedule_fields(
+            &mut o,
+            Schedule {
+                fixed_series: self.meeting_type == 8,
+                no_fixed_time: self.meeting_type == 3,
+                occurrences: &self.occurrences,
+                duration: self.duration,
+            },
+            self.has_registration()
+                .then(|| format!("https://us05web.zoom.us/meeting/register/{}", self.id)),
+        );
         o.insert(
             "settings".into(),
             json!({

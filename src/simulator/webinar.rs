@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value, json};
 
 use super::meeting::{
-    LISTED_AGENDA_CHARS, SessionFields, minutes, occurrences_json, recurrence_json, session_fields,
+    LISTED_AGENDA_CHARS, Schedule, SessionFields, minutes, schedule_fields, session_fields,
 };
 use super::registrant::SimRegistrant;
 
@@ -106,24 +106,17 @@ impl SimWebinar {
         );
         o.insert("password".into(), json!(self.password));
         o.insert("is_simulive".into(), json!(self.is_simulive));
-        if self.webinar_type == 9 {
-            o.insert(
-                "occurrences".into(),
-                occurrences_json(&self.occurrences, self.duration),
-            );
-        }
-        if let Some(recurrence) = recurrence_json(self.webinar_type == 6, &self.occurrences) {
-            o.insert("recurrence".into(), recurrence);
-        }
-        if self.has_registration() {
-            o.insert(
-                "registration_url".into(),
-                json!(format!(
-                    "https://us05web.zoom.us/webinar/register/{}",
-                    self.id
-                )),
-            );
-        }
+        schedule_fields(
+            &mut o,
+            Schedule {
+                fixed_series: self.webinar_type == 9,
+                no_fixed_time: self.webinar_type == 6,
+                occurrences: &self.occurrences,
+                duration: self.duration,
+            },
+            self.has_registration()
+                .then(|| format!("https://us05web.zoom.us/webinar/register/{}", self.id)),
+        );
         o.insert(
             "settings".into(),
             json!({
