@@ -8,3 +8,4 @@ pub mod simulator;
 pub mod sync;
 pub mod telemetry;
 pub mod zoom;
+pub mod write_back;

@@ -83,7 +83,7 @@ impl Default for SimulatorConfig {
             credentials: SimCredentials::default(),
             token_ttl: Duration::from_secs(3600),
             page_token_ttl: Duration::from_secs(15 * 60),
-            scopes: tokens::ALL_SCOPES.iter().map(|s| s.to_string()).collect(),
+            scopes: tokens::all_scopes(),
             qps_retry_after: false,
             account_recordings: true,
         }

@@ -96,7 +96,7 @@ async fn the_token_endpoint_accepts_form_or_query_and_refuses_strangers() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["token_type"], "bearer");
     assert_eq!(body["expires_in"], 3600);
-    assert_eq!(body["scope"], tokens::ALL_SCOPES.join(" "));
+    assert_eq!(body["scope"], tokens::all_scopes().join(" "));
     assert_eq!(
         body["api_url"],
         f.sim.oauth_base_url().as_str().trim_end_matches('/')

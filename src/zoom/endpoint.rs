@@ -29,10 +29,41 @@ pub enum Endpoint {
     ListUserRecordings,
     /// `GET /accounts/{accountId}/recordings`
     ListAccountRecordings,
+    /// `POST /users`
+    CreateUser,
+    /// `PATCH /users/{userId}`
+    UpdateUser,
+    /// `DELETE /users/{userId}` (disassociate or delete)
+    DeleteUser,
+    /// `PUT /users/{userId}/status`
+    UpdateUserStatus,
+    /// `POST /users/{userId}/meetings`
+    CreateMeeting,
+    /// `PATCH /meetings/{meetingId}`
+    UpdateMeeting,
+    /// `DELETE /meetings/{meetingId}`
+    DeleteMeeting,
+    /// `POST /meetings/{meetingId}/registrants`
+    CreateMeetingRegistrant,
+    /// `PUT /meetings/{meetingId}/registrants/status`
+    UpdateMeetingRegistrantStatus,
+    /// `POST /users/{userId}/webinars`
+    CreateWebinar,
+    /// `PATCH /webinars/{webinarId}`
+    UpdateWebinar,
+    /// `DELETE /webinars/{webinarId}`
+    DeleteWebinar,
+    /// `POST /webinars/{webinarId}/registrants`
+    CreateWebinarRegistrant,
+    /// `PUT /webinars/{webinarId}/registrants/status`
+    UpdateWebinarRegistrantStatus,
+    /// Any other call, from a `raw` write-back row (only when `write_back.allow_raw` is on).
+    /// Paced as Medium: its real label is unknown, and Medium is the stricter of the common two.
+    Raw,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 11] = [
+    pub const ALL: [Endpoint; 26] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::ListMeetings,
@@ -44,6 +75,21 @@ impl Endpoint {
         Endpoint::ListWebinarRegistrants,
         Endpoint::ListUserRecordings,
         Endpoint::ListAccountRecordings,
+        Endpoint::CreateUser,
+        Endpoint::UpdateUser,
+        Endpoint::DeleteUser,
+        Endpoint::UpdateUserStatus,
+        Endpoint::CreateMeeting,
+        Endpoint::UpdateMeeting,
+        Endpoint::DeleteMeeting,
+        Endpoint::CreateMeetingRegistrant,
+        Endpoint::UpdateMeetingRegistrantStatus,
+        Endpoint::CreateWebinar,
+        Endpoint::UpdateWebinar,
+        Endpoint::DeleteWebinar,
+        Endpoint::CreateWebinarRegistrant,
+        Endpoint::UpdateWebinarRegistrantStatus,
+        Endpoint::Raw,
     ];
 
     pub fn label(self) -> Label {
@@ -54,11 +100,26 @@ impl Endpoint {
             | Endpoint::ListWebinars
             | Endpoint::ListWebinarRegistrants
             | Endpoint::ListUserRecordings
-            | Endpoint::ListAccountRecordings => Label::Medium,
+            | Endpoint::ListAccountRecordings
+            | Endpoint::CreateMeeting
+            | Endpoint::UpdateMeetingRegistrantStatus
+            | Endpoint::UpdateWebinarRegistrantStatus
+            | Endpoint::Raw => Label::Medium,
             Endpoint::GetUser
             | Endpoint::GetMeeting
             | Endpoint::GetPastMeeting
-            | Endpoint::GetWebinar => Label::Light,
+            | Endpoint::GetWebinar
+            | Endpoint::CreateUser
+            | Endpoint::UpdateUser
+            | Endpoint::DeleteUser
+            | Endpoint::UpdateUserStatus
+            | Endpoint::UpdateMeeting
+            | Endpoint::DeleteMeeting
+            | Endpoint::CreateMeetingRegistrant
+            | Endpoint::CreateWebinar
+            | Endpoint::UpdateWebinar
+            | Endpoint::DeleteWebinar
+            | Endpoint::CreateWebinarRegistrant => Label::Light,
         }
     }
 
@@ -73,10 +134,7 @@ impl Endpoint {
             | Endpoint::ListWebinarRegistrants
             | Endpoint::ListUserRecordings
             | Endpoint::ListAccountRecordings => Some(300),
-            Endpoint::GetUser
-            | Endpoint::GetMeeting
-            | Endpoint::GetPastMeeting
-            | Endpoint::GetWebinar => None,
+            _ => None,
         }
     }
 
@@ -94,7 +152,58 @@ impl Endpoint {
             Endpoint::ListWebinarRegistrants => "webinarRegistrants",
             Endpoint::ListUserRecordings => "recordingsList",
             Endpoint::ListAccountRecordings => "ListRecordingsOfAnAccount",
+            Endpoint::CreateUser => "userCreate",
+            Endpoint::UpdateUser => "userUpdate",
+            Endpoint::DeleteUser => "userDelete",
+            Endpoint::UpdateUserStatus => "userStatus",
+            Endpoint::CreateMeeting => "meetingCreate",
+            Endpoint::UpdateMeeting => "meetingUpdate",
+            Endpoint::DeleteMeeting => "meetingDelete",
+            Endpoint::CreateMeetingRegistrant => "meetingRegistrantCreate",
+            Endpoint::UpdateMeetingRegistrantStatus => "meetingRegistrantStatus",
+            Endpoint::CreateWebinar => "webinarCreate",
+            Endpoint::UpdateWebinar => "webinarUpdate",
+            Endpoint::DeleteWebinar => "webinarDelete",
+            Endpoint::CreateWebinarRegistrant => "webinarRegistrantCreate",
+            Endpoint::UpdateWebinarRegistrantStatus => "webinarRegistrantStatus",
+            Endpoint::Raw => "raw",
         }
+    }
+
+    /// The granular scope Zoom requires (U26 and Zoom's scope reference); classic admin scopes
+    /// (`user:write:admin`, `meeting:write:admin` …) open the same endpoints. `None` for `Raw`,
+    /// whose scope depends on the call.
+    pub fn scope(self) -> Option<&'static str> {
+        Some(match self {
+            Endpoint::ListUsers => "user:read:list_users:admin",
+            Endpoint::GetUser => "user:read:user:admin",
+            Endpoint::ListMeetings => "meeting:read:list_meetings:admin",
+            Endpoint::GetMeeting => "meeting:read:meeting:admin",
+            Endpoint::GetPastMeeting => "meeting:read:past_meeting:admin",
+            Endpoint::ListMeetingRegistrants => "meeting:read:list_registrants:admin",
+            Endpoint::ListWebinars => "webinar:read:list_webinars:admin",
+            Endpoint::GetWebinar => "webinar:read:webinar:admin",
+            Endpoint::ListWebinarRegistrants => "webinar:read:list_registrants:admin",
+            Endpoint::ListUserRecordings => "cloud_recording:read:list_user_recordings:admin",
+            Endpoint::ListAccountRecordings => {
+                "cloud_recording:read:list_account_recordings:admin"
+            }
+            Endpoint::CreateUser => "user:write:user:admin",
+            Endpoint::UpdateUser => "user:update:user:admin",
+            Endpoint::DeleteUser => "user:delete:user:admin",
+            Endpoint::UpdateUserStatus => "user:update:status:admin",
+            Endpoint::CreateMeeting => "meeting:write:meeting:admin",
+            Endpoint::UpdateMeeting => "meeting:update:meeting:admin",
+            Endpoint::DeleteMeeting => "meeting:delete:meeting:admin",
+            Endpoint::CreateMeetingRegistrant => "meeting:write:registrant:admin",
+            Endpoint::UpdateMeetingRegistrantStatus => "meeting:update:registrant_status:admin",
+            Endpoint::CreateWebinar => "webinar:write:webinar:admin",
+            Endpoint::UpdateWebinar => "webinar:update:webinar:admin",
+            Endpoint::DeleteWebinar => "webinar:delete:webinar:admin",
+            Endpoint::CreateWebinarRegistrant => "webinar:write:registrant:admin",
+            Endpoint::UpdateWebinarRegistrantStatus => "webinar:update:registrant_status:admin",
+            Endpoint::Raw => return None,
+        })
     }
 }
 
