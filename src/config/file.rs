@@ -23,6 +23,8 @@ pub(super) struct FileConfig {
     pub http: HttpFile,
     /// `[sync]`: one table per entity, each with its schedule.
     pub sync: SyncFile,
+    /// `[write_back]`: the worker that carries out rows of `zoom.write_queue`.
+    pub write_back: WriteBackFile,
     /// `[service]`: how the daemon behaves under its service manager.
     pub service: ServiceFile,
     /// `[log]`: log output.
@@ -224,6 +226,40 @@ impl Default for RecordingsJobFile {
             schedule: None,
             backfill_days: 180,
             source: "users".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct WriteBackFile {
+    /// Whether `run` carries out queued writes.
+    pub enabled: bool,
+    /// Rows carried out at once by this daemon; the rate limiters pace their calls.
+    pub concurrency: usize,
+    /// Whether `raw` rows (any method and path) are allowed.
+    pub allow_raw: bool,
+    /// Seconds a claimed row stays this daemon's without a heartbeat; a row whose daemon died
+    /// is carried out again after it.
+    pub lease_secs: u64,
+    /// Seconds between looks at the queue when no notification came (missed NOTIFY, retries
+    /// coming due).
+    pub poll_interval_secs: u64,
+    /// Waits before retrying a row: the first, doubled after each attempt, up to the cap.
+    pub retry_base_secs: u64,
+    pub retry_max_secs: u64,
+}
+
+impl Default for WriteBackFile {
+    fn default() -> Self {
+        WriteBackFile {
+            enabled: true,
+            concurrency: 4,
+            allow_raw: false,
+            lease_secs: 30,
+            poll_interval_secs: 5,
+            retry_base_secs: 5,
+            retry_max_secs: 3600,
         }
     }
 }

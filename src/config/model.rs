@@ -19,6 +19,7 @@ pub struct Config {
     pub webhooks: WebhooksConfig,
     pub http: HttpConfig,
     pub sync: SyncConfig,
+    pub write_back: WriteBackConfig,
     pub service: ServiceConfig,
     pub log: LogConfig,
 }
@@ -111,6 +112,17 @@ pub struct JobConfig {
     pub enabled: bool,
     /// Six-field cron expression (seconds first), evaluated in UTC.
     pub schedule: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct WriteBackConfig {
+    pub enabled: bool,
+    pub concurrency: usize,
+    pub allow_raw: bool,
+    pub lease: Duration,
+    pub poll_interval: Duration,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
 }
 
 #[derive(Debug, Clone)]

@@ -109,6 +109,21 @@ impl Config {
                 ("source", string(sync.recordings_source.as_str())),
             ],
         );
+        let wb = &self.write_back;
+        let secs = |d: std::time::Duration| d.as_secs().to_string();
+        section(
+            &mut out,
+            "write_back",
+            [
+                ("enabled", wb.enabled.to_string()),
+                ("concurrency", wb.concurrency.to_string()),
+                ("allow_raw", wb.allow_raw.to_string()),
+                ("lease_secs", secs(wb.lease)),
+                ("poll_interval_secs", secs(wb.poll_interval)),
+                ("retry_base_secs", secs(wb.retry_base)),
+                ("retry_max_secs", secs(wb.retry_max)),
+            ],
+        );
         let shutdown = self.service.shutdown_timeout.as_secs().to_string();
         section(&mut out, "service", [("shutdown_timeout_secs", shutdown)]);
         let format = match self.log.format {

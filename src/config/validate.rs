@@ -11,10 +11,12 @@ use url::Url;
 
 use super::env::Origins;
 use super::error::{ConfigError, ConfigErrors};
-use super::file::{DEFAULT_SCHEDULES, DatabaseFile, FileConfig, SyncFile, ZoomFile};
+use super::file::{
+    DEFAULT_SCHEDULES, DatabaseFile, FileConfig, SyncFile, WriteBackFile, ZoomFile,
+};
 use super::model::{
     Config, DatabaseConfig, HttpConfig, JobConfig, LogConfig, LogFormat, RecordingsSource,
-    ServiceConfig, SyncConfig, WebhooksConfig, ZoomConfig,
+    ServiceConfig, SyncConfig, WebhooksConfig, WriteBackConfig, ZoomConfig,
 };
 use crate::zoom::plan::{Label, Plan};
 
@@ -33,14 +35,22 @@ pub(super) fn validate(
     let zoom = zoom(&mut check, file.zoom);
     let listen = check.value("http.listen", listen_addr(&file.http.listen));
     let sync = sync(&mut check, file.sync);
+    let write_back = write_back(&mut check, file.write_back);
     let shutdown_timeout = check.value(
         "service.shutdown_timeout_secs",
         at_least_one(file.service.shutdown_timeout_secs),
     );
     let format = check.value("log.format", log_format(&file.log.format));
-    match (database, zoom, listen, sync, shutdown_timeout, format) {
-        (Some(database), Some(zoom), Some(listen), Some(sync), Some(shutdown), Some(format))
-            if errors.is_empty() =>
+    match (database, zoom, listen, sync, write_back, shutdown_timeout, format) {
+        (
+            Some(database),
+            Some(zoom),
+            Some(listen),
+            Some(sync),
+            Some(write_back),
+            Some(shutdown),
+            Some(format),
+        ) if errors.is_empty() =>
         {
             Ok(Config {
                 file: path,
@@ -51,6 +61,7 @@ pub(super) fn validate(
                 },
                 http: HttpConfig { listen },
                 sync,
+                write_back,
                 service: ServiceConfig {
                     shutdown_timeout: Duration::from_secs(shutdown),
                 },
@@ -59,6 +70,27 @@ pub(super) fn validate(
         }
         _ => Err(ConfigErrors(errors)),
     }
+}
+
+fn write_back(check: &mut Check, file: WriteBackFile) -> Option<WriteBackConfig> {
+    let concurrency = check.value(
+        "write_back.concurrency",
+        at_least_one(file.concurrency),
+    );
+    let mut secs = |key, n| check.value(key, at_least_one(n)).map(Duration::from_secs);
+    let lease = secs("write_back.lease_secs", file.lease_secs);
+    let poll_interval = secs("write_back.poll_interval_secs", file.poll_interval_secs);
+    let retry_base = secs("write_back.retry_base_secs", file.retry_base_secs);
+    let retry_max = secs("write_back.retry_max_secs", file.retry_max_secs);
+    Some(WriteBackConfig {
+        enabled: file.enabled,
+        concurrency: concurrency?,
+        allow_raw: file.allow_raw,
+        lease: lease?,
+        poll_interval: poll_interval?,
+        retry_base: retry_base?,
+        retry_max: retry_max?,
+    })
 }
 
 fn sync(check: &mut Check, file: SyncFile) -> Option<SyncConfig> {

@@ -1,6 +1,7 @@
 //! The database: a pool, embedded migrations, and one module per table. It knows tables and
 //! SQL, and nothing of HTTP or Zoom's API.
 
+pub mod daily_quota;
 mod error;
 mod lock;
 mod migrate;
@@ -12,6 +13,7 @@ pub mod sessions;
 pub mod sync_runs;
 mod upserted;
 pub mod users;
+pub mod write_queue;
 
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;

@@ -114,19 +114,36 @@ impl ZoomClient {
     /// Sends `call` with retries; `Value::Null` for an empty (204) answer.
     pub async fn call(&self, call: Call<'_>) -> Result<Value, ZoomError> {
         let refreshed = AtomicBool::new(false);
-        retry(&self.shared.retry, call.endpoint.operation(), || {
-            self.attempt(&call, &refreshed)
+        retry(&self.shared.retry, call.endpoint.operation(), || async {
+            self.shared.limits.acquire(call.endpoint.label()).await;
+            self.attempt(&call, &refreshed).await
         })
         .await
     }
 
+    /// Sends `call` once, for a change that must not be repeated blindly: the caller has
+    /// already waited for the rate limiter (see [`RateLimits::acquire`]) and recorded that the
+    /// call is starting. Only a refused token is retried here, since Zoom did nothing with the
+    /// request; every other failure goes back to the caller, saying whether it is worth
+    /// retrying, and [`ZoomError::may_have_taken_effect`] says whether Zoom may have done it.
+    pub async fn send_once(&self, call: Call<'_>) -> Result<Value, AttemptError> {
+        let refreshed = AtomicBool::new(false);
+        match self.attempt(&call, &refreshed).await {
+            Err(AttemptError::Retry { .. }) if refreshed.load(Ordering::Relaxed) => {
+                self.shared.limits.acquire(call.endpoint.label()).await;
+                self.attempt(&call, &refreshed).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// One attempt, after its rate-limit permit was taken.
     async fn attempt(
         &self,
         call: &Call<'_>,
         refreshed: &AtomicBool,
     ) -> Result<Value, AttemptError> {
         let label = call.endpoint.label();
-        self.shared.limits.acquire(label).await;
         let token = self
             .shared
             .auth

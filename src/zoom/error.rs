@@ -132,6 +132,19 @@ impl ZoomError {
         matches!(self.zoom_code(), Some(300 | 404)) && self.message_mentions("registration")
     }
 
+    /// Whether a failed call may still have been carried out by Zoom: a 5xx or a timeout after
+    /// the request was sent may hide a success; a 429, a refused token or a connection that was
+    /// never made cannot.
+    pub fn may_have_taken_effect(&self) -> bool {
+        match self {
+            ZoomError::Api { status, .. } => *status >= 500 || *status == 408,
+            ZoomError::Transport { source, .. } => !source.is_connect(),
+            ZoomError::Decode { .. } => true,
+            ZoomError::Exhausted { last, .. } => last.may_have_taken_effect(),
+            _ => false,
+        }
+    }
+
     fn message_mentions(&self, word: &str) -> bool {
         match self {
             ZoomError::Api { message, .. } => message.to_ascii_lowercase().contains(word),
