@@ -9,8 +9,9 @@
 //! not do: a child's maximum RSS includes this process's, which it was forked from.) It needs a PostgreSQL server that lets it create a database:
 //! `BENCH_DATABASE_URL`, else `TEST_DATABASE_URL`, else `DATABASE_URL`.
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
@@ -19,8 +20,8 @@ use clap::Parser;
 use diesel::QueryableByName;
 use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use url::Url;
 
+use support::{BenchDatabase, server_url, tempfile};
 use zoom_mirror::simulator::{AccountSpec, SimStats, Simulator, SimulatorConfig};
 use zoom_mirror::zoom::limiter::RateLimits;
 use zoom_mirror::zoom::{Label, Plan};
@@ -55,11 +56,7 @@ const PLAN: Plan = Plan::BusinessPlus;
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
     let args = Args::parse();
-    let server = ["BENCH_DATABASE_URL", "TEST_DATABASE_URL", "DATABASE_URL"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok())
-        .context("set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server URL")?;
-    let database = BenchDatabase::create(&server).await?;
+    let database = BenchDatabase::create(&server_url()?).await?;
     let result = run(&args, &database.url).await;
     database.drop().await?;
     result
@@ -252,60 +249,4 @@ async fn rows_written(database_url: &str) -> anyhow::Result<i64> {
     .get_result(&mut conn)
     .await?;
     Ok(rows.rows)
-}
-
-/// A database of its own on the server, dropped at the end.
-struct BenchDatabase {
-    server: String,
-    name: String,
-    url: String,
-}
-
-impl BenchDatabase {
-    async fn create(server: &str) -> anyhow::Result<Self> {
-        let name = format!("zm_bench_{}", std::process::id());
-        let mut conn = AsyncPgConnection::establish(server)
-            .await
-            .context("connecting to the benchmark's PostgreSQL server")?;
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await?;
-        let mut url = Url::parse(server)?;
-        url.set_path(&name);
-        Ok(BenchDatabase {
-            server: server.to_owned(),
-            name,
-            url: url.to_string(),
-        })
-    }
-
-    async fn drop(self) -> anyhow::Result<()> {
-        let mut conn = AsyncPgConnection::establish(&self.server).await?;
-        diesel::sql_query(format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ))
-        .execute(&mut conn)
-        .await?;
-        Ok(())
-    }
-}
-
-/// A file under the temp directory, removed by [`TempFile::remove`].
-struct TempFile(std::path::PathBuf);
-
-impl TempFile {
-    fn path_str(&self) -> &str {
-        self.0.to_str().unwrap_or_default()
-    }
-
-    fn remove(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn tempfile(name: &str, contents: &str) -> anyhow::Result<TempFile> {
-    let path = std::env::temp_dir().join(format!("{}-{name}", std::process::id()));
-    std::fs::File::create(&path)?.write_all(contents.as_bytes())?;
-    Ok(TempFile(path))
 }

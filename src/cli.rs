@@ -36,8 +36,11 @@ pub enum Command {
     Migrate,
     /// Load and validate the configuration, print it with secrets redacted.
     CheckConfig,
-    /// Last sync run of each entity and the mirror's row counts.
+    /// Last sync run of each entity, the mirror's row counts and the write-back queue's depth.
     Status,
+    /// Operate on rows of the write-back queue (zoom.write_queue).
+    #[command(subcommand)]
+    Queue(QueueCommand),
     /// Serve the Zoom simulator with a generated account.
     Simulate(SimulateArgs),
     /// Start the simulator in-process and mirror its account into DATABASE_URL.
@@ -48,6 +51,20 @@ pub enum Command {
         /// Seed of the generated account.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Run a failed or cancelled row again now (one more attempt if its attempts were spent).
+    Retry {
+        /// The row's id in zoom.write_queue.
+        id: i64,
+    },
+    /// Cancel a pending row; a running row cannot be cancelled, as Zoom may already have it.
+    Cancel {
+        /// The row's id in zoom.write_queue.
+        id: i64,
     },
 }
 

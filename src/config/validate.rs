@@ -11,9 +11,7 @@ use url::Url;
 
 use super::env::Origins;
 use super::error::{ConfigError, ConfigErrors};
-use super::file::{
-    DEFAULT_SCHEDULES, DatabaseFile, FileConfig, SyncFile, WriteBackFile, ZoomFile,
-};
+use super::file::{DEFAULT_SCHEDULES, DatabaseFile, FileConfig, SyncFile, WriteBackFile, ZoomFile};
 use super::model::{
     Config, DatabaseConfig, HttpConfig, JobConfig, LogConfig, LogFormat, RecordingsSource,
     ServiceConfig, SyncConfig, WebhooksConfig, WriteBackConfig, ZoomConfig,
@@ -41,7 +39,15 @@ pub(super) fn validate(
         at_least_one(file.service.shutdown_timeout_secs),
     );
     let format = check.value("log.format", log_format(&file.log.format));
-    match (database, zoom, listen, sync, write_back, shutdown_timeout, format) {
+    match (
+        database,
+        zoom,
+        listen,
+        sync,
+        write_back,
+        shutdown_timeout,
+        format,
+    ) {
         (
             Some(database),
             Some(zoom),
@@ -50,33 +56,27 @@ pub(super) fn validate(
             Some(write_back),
             Some(shutdown),
             Some(format),
-        ) if errors.is_empty() =>
-        {
-            Ok(Config {
-                file: path,
-                database,
-                zoom,
-                webhooks: WebhooksConfig {
-                    secret_token: file.webhooks.secret_token,
-                },
-                http: HttpConfig { listen },
-                sync,
-                write_back,
-                service: ServiceConfig {
-                    shutdown_timeout: Duration::from_secs(shutdown),
-                },
-                log: LogConfig { format },
-            })
-        }
+        ) if errors.is_empty() => Ok(Config {
+            file: path,
+            database,
+            zoom,
+            webhooks: WebhooksConfig {
+                secret_token: file.webhooks.secret_token,
+            },
+            http: HttpConfig { listen },
+            sync,
+            write_back,
+            service: ServiceConfig {
+                shutdown_timeout: Duration::from_secs(shutdown),
+            },
+            log: LogConfig { format },
+        }),
         _ => Err(ConfigErrors(errors)),
     }
 }
 
 fn write_back(check: &mut Check, file: WriteBackFile) -> Option<WriteBackConfig> {
-    let concurrency = check.value(
-        "write_back.concurrency",
-        at_least_one(file.concurrency),
-    );
+    let concurrency = check.value("write_back.concurrency", at_least_one(file.concurrency));
     let mut secs = |key, n| check.value(key, at_least_one(n)).map(Duration::from_secs);
     let lease = secs("write_back.lease_secs", file.lease_secs);
     let poll_interval = secs("write_back.poll_interval_secs", file.poll_interval_secs);

@@ -136,3 +136,30 @@ pub async fn mark_orphans_deleted(
     .map_err(query("marking registrants of deleted meetings or webinars"))?;
     Ok(marked as i64)
 }
+
+/// The live registrants of a session with one of these ids or emails, as Zoom listed them.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    table: RegistrantTable,
+    session_id: i64,
+    ids_or_emails: &[String],
+) -> Result<Vec<Value>, DbError> {
+    #[derive(diesel::QueryableByName)]
+    struct Raw {
+        #[diesel(sql_type = Jsonb)]
+        raw: Value,
+    }
+    let keys: Vec<String> = ids_or_emails.iter().map(|k| k.to_lowercase()).collect();
+    let found: Vec<Raw> = sql_query(format!(
+        "SELECT raw FROM {} WHERE {} = $1 AND deleted_at IS NULL \
+           AND (lower(id) = ANY($2) OR lower(email) = ANY($2)) ORDER BY email",
+        table.name(),
+        table.parent_column()
+    ))
+    .bind::<BigInt, _>(session_id)
+    .bind::<Array<Text>, _>(keys)
+    .load(conn)
+    .await
+    .map_err(query("reading registrants back"))?;
+    Ok(found.into_iter().map(|r| r.raw).collect())
+}

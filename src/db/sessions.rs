@@ -261,3 +261,28 @@ pub async fn live_after(
     .await
     .map_err(query("reading meetings or webinars"))
 }
+
+/// One mirrored session's host and type, deleted or not.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Known {
+    #[diesel(sql_type = Text)]
+    pub host_id: String,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub session_type: Option<i32>,
+}
+
+pub async fn known(
+    conn: &mut AsyncPgConnection,
+    table: SessionTable,
+    id: i64,
+) -> Result<Option<Known>, DbError> {
+    let found: Vec<Known> = sql_query(format!(
+        "SELECT host_id, type AS session_type FROM {} WHERE id = $1",
+        table.name()
+    ))
+    .bind::<BigInt, _>(id)
+    .load(conn)
+    .await
+    .map_err(query("finding a meeting's or webinar's host"))?;
+    Ok(found.into_iter().next())
+}

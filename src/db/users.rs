@@ -251,3 +251,46 @@ pub async fn hosts_after(
     }
     hosts.load(conn).await.map_err(query("reading hosts"))
 }
+
+/// The Zoom id of the user known by `id_or_email`, as the mirror has it.
+pub async fn id_of(
+    conn: &mut AsyncPgConnection,
+    id_or_email: &str,
+) -> Result<Option<String>, DbError> {
+    users::table
+        .filter(
+            users::id
+                .eq(id_or_email)
+                .or(diesel::dsl::sql::<Bool>("lower(email) = lower(")
+                    .bind::<diesel::sql_types::Text, _>(id_or_email)
+                    .sql(")")),
+        )
+        .filter(users::id.is_not_null())
+        .select(users::id.assume_not_null())
+        .order(users::deleted_at.is_not_null())
+        .first(conn)
+        .await
+        .optional()
+        .map_err(query("finding a user's id"))
+}
+
+/// Marks the user known by `id_or_email` deleted: Zoom answered that it no longer exists.
+pub async fn mark_deleted(
+    conn: &mut AsyncPgConnection,
+    id_or_email: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, DbError> {
+    diesel::update(
+        users::table.filter(users::deleted_at.is_null()).filter(
+            users::id
+                .eq(id_or_email)
+                .or(diesel::dsl::sql::<Bool>("lower(email) = lower(")
+                    .bind::<diesel::sql_types::Text, _>(id_or_email)
+                    .sql(")")),
+        ),
+    )
+    .set(users::deleted_at.eq(now))
+    .execute(conn)
+    .await
+    .map_err(query("marking a user deleted"))
+}

@@ -7,9 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
-use diesel::sql_types::{
-    BigInt, Bool, Double, Integer, Jsonb, Nullable, Text, Timestamptz,
-};
+use diesel::sql_types::{BigInt, Bool, Double, Integer, Jsonb, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
@@ -132,7 +130,14 @@ pub async fn mark_call_started(
     conn: &mut AsyncPgConnection,
     fence: &Fence<'_>,
 ) -> Result<bool, DbError> {
-    fenced(conn, "marking a write-back call started", "call_started_at = now()", fence, |q| q).await
+    fenced(
+        conn,
+        "marking a write-back call started",
+        "call_started_at = now()",
+        fence,
+        |q| q,
+    )
+    .await
 }
 
 /// Extends the lease. `false`: the lease was lost (the row was rescued).
@@ -156,7 +161,14 @@ pub async fn clear_in_doubt(
     conn: &mut AsyncPgConnection,
     fence: &Fence<'_>,
 ) -> Result<bool, DbError> {
-    fenced(conn, "clearing a write-back row's doubt", "in_doubt = false", fence, |q| q).await
+    fenced(
+        conn,
+        "clearing a write-back row's doubt",
+        "in_doubt = false",
+        fence,
+        |q| q,
+    )
+    .await
 }
 
 /// Success, with Zoom's answer. Also accepted when the row was rescued meanwhile but not yet
@@ -269,7 +281,10 @@ pub async fn snooze(
         "status = 'pending', attempts = attempts - 1, run_after = $5, last_error = $4::text, \
          locked_by = NULL, locked_until = NULL, call_started_at = NULL",
         fence,
-        |q| q.bind::<Text, _>(reason.to_owned()).bind::<Timestamptz, _>(until),
+        |q| {
+            q.bind::<Text, _>(reason.to_owned())
+                .bind::<Timestamptz, _>(until)
+        },
     )
     .await
 }

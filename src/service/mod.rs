@@ -1,5 +1,5 @@
-//! The daemon (`zoom-mirror run`): scheduled sync jobs, systemd readiness and watchdog, and a
-//! graceful stop on SIGTERM/SIGINT.
+//! The daemon (`zoom-mirror run`): scheduled sync jobs, the write-back worker, systemd
+//! readiness and watchdog, and a graceful stop on SIGTERM/SIGINT.
 
 mod scheduler;
 mod signals;
@@ -12,6 +12,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
 use crate::sync::SyncContext;
+use crate::write_back::{self, WriteBack};
 
 pub use scheduler::enabled_jobs;
 
@@ -24,12 +25,23 @@ pub enum ServiceError {
     Signals(#[source] std::io::Error),
 }
 
-/// Runs until SIGTERM or SIGINT, then lets running passes commit their current page and stop,
-/// waiting at most `service.shutdown_timeout`.
+/// Runs until SIGTERM or SIGINT, then lets running passes commit their current page and
+/// write-back attempts record their outcome, waiting at most `service.shutdown_timeout`.
 pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> {
     let cancel = CancellationToken::new();
     let tracker = TaskTracker::new();
     let stop = signals::shutdown_signal().map_err(ServiceError::Signals)?;
+
+    if config.write_back.enabled {
+        let worker = WriteBack::new(
+            ctx.pool.clone(),
+            ctx.client.clone(),
+            ctx.database_url.clone(),
+            &ctx.host,
+            write_back::Settings::new(&config.write_back, config.zoom.plan),
+        );
+        tracker.spawn(worker.run(cancel.clone()));
+    }
 
     let mut scheduler = scheduler::start(config, ctx, cancel.clone(), tracker.clone()).await?;
     systemd::ready();
@@ -53,7 +65,8 @@ async fn drain(tracker: &TaskTracker, timeout: Duration) {
         tracing::warn!(
             running = tracker.len(),
             ?timeout,
-            "passes still running at the shutdown timeout; exiting anyway (the next pass marks them abandoned)"
+            "work still running at the shutdown timeout; exiting anyway (the next pass marks \
+             abandoned passes; write-back rows run again after their lease)"
         );
     }
 }

@@ -6,9 +6,9 @@ mod entity;
 mod error;
 mod pass;
 mod recordings;
-mod registrants;
-mod sessions;
-mod users;
+pub(crate) mod registrants;
+pub(crate) mod sessions;
+pub(crate) mod users;
 mod walk;
 
 use secrecy::SecretString;

@@ -51,7 +51,7 @@ pub async fn sync_registrants(
     Ok(())
 }
 
-fn registrant_table(kind: SessionKind) -> RegistrantTable {
+pub(crate) fn registrant_table(kind: SessionKind) -> RegistrantTable {
     match kind {
         SessionKind::Meeting => RegistrantTable::Meeting,
         SessionKind::Webinar => RegistrantTable::Webinar,
@@ -66,7 +66,7 @@ fn registration_impossible(kind: SessionKind, session: &Listed) -> bool {
     kind == SessionKind::Meeting && matches!(session.session_type, Some(3 | 4))
 }
 
-async fn sync_session(
+pub(crate) async fn sync_session(
     pool: &DbPool,
     client: &ZoomClient,
     kind: SessionKind,

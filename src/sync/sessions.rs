@@ -43,7 +43,7 @@ pub async fn sync_sessions(
     Ok(())
 }
 
-pub(super) fn table(kind: SessionKind) -> SessionTable {
+pub(crate) fn table(kind: SessionKind) -> SessionTable {
     match kind {
         SessionKind::Meeting => SessionTable::Meetings,
         SessionKind::Webinar => SessionTable::Webinars,
@@ -183,7 +183,7 @@ async fn fetch_details(
     Ok(())
 }
 
-fn row(session: &Session) -> SessionRow<'_> {
+pub(crate) fn row(session: &Session) -> SessionRow<'_> {
     SessionRow {
         id: session.id,
         uuid: session.uuid.as_deref(),

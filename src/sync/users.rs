@@ -61,7 +61,7 @@ pub async fn sync_users(
     Ok(())
 }
 
-fn row(user: &User, now: chrono::DateTime<Utc>) -> UserRow<'_> {
+pub(crate) fn row(user: &User, now: chrono::DateTime<Utc>) -> UserRow<'_> {
     UserRow {
         id: user.id.as_deref(),
         email: &user.email,

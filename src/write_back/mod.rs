@@ -1,8 +1,191 @@
 //! The write-back queue: rows other systems insert into `zoom.write_queue` become Zoom calls.
-//! `validate` turns a row into a [`ZoomRequest`] or a reason naming the field.
+//!
+//! `run` starts a LISTEN task (`listener`), `concurrency` workers that claim one row at a time
+//! (`worker`: validate → reconcile → quota → call → record → refresh) and a rescuer that
+//! returns rows whose daemon died. Each row is carried out at least once; `reconcile` keeps a
+//! repeated create from making a duplicate where Zoom offers a way to look.
 
 pub mod action;
+mod listener;
+mod outcome;
+mod quota;
+mod reconcile;
+mod refresh;
 pub mod request;
+mod validate;
+mod worker;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::WriteBackConfig;
+use crate::db::{self, DbError, DbPool, write_queue};
+use crate::sync::SyncError;
+use crate::zoom::{Plan, ZoomClient};
 
 pub use action::Action;
+pub use listener::CHANNEL;
 pub use request::{Subject, ZoomRequest};
+pub use validate::{Invalid, validate};
+
+/// What the worker needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub concurrency: usize,
+    pub allow_raw: bool,
+    pub lease: Duration,
+    pub poll_interval: Duration,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    /// Sets the account's daily user-invite limit.
+    pub plan: Plan,
+}
+
+impl Settings {
+    pub fn new(config: &WriteBackConfig, plan: Plan) -> Self {
+        Settings {
+            concurrency: config.concurrency,
+            allow_raw: config.allow_raw,
+            lease: config.lease,
+            poll_interval: config.poll_interval,
+            retry_base: config.retry_base,
+            retry_max: config.retry_max,
+            plan,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteBackError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+}
+
+/// The write-back worker of one daemon.
+#[derive(Clone)]
+pub struct WriteBack {
+    pool: DbPool,
+    client: ZoomClient,
+    database_url: SecretString,
+    settings: Settings,
+    /// `locked_by` of the rows this daemon claims: host, pid and a random part, so that a
+    /// restarted daemon with the same pid is a different owner.
+    worker_id: String,
+}
+
+impl WriteBack {
+    pub fn new(
+        pool: DbPool,
+        client: ZoomClient,
+        database_url: SecretString,
+        host: &str,
+        settings: Settings,
+    ) -> Self {
+        let worker_id = format!(
+            "{host}:{}:{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        );
+        WriteBack {
+            pool,
+            client,
+            database_url,
+            settings,
+            worker_id,
+        }
+    }
+
+    pub fn worker_id(&self) -> &str {
+        &self.worker_id
+    }
+
+    /// Carries out rows until `cancel`; then stops claiming and returns once the attempts in
+    /// progress have been recorded. Rows it could not finish are rescued after their lease.
+    pub async fn run(self, cancel: CancellationToken) {
+        let wake = Arc::new(Notify::new());
+        let tasks = TaskTracker::new();
+        tasks.spawn(listener::listen(
+            self.database_url.clone(),
+            wake.clone(),
+            cancel.clone(),
+        ));
+        tasks.spawn(self.clone().rescue_loop(cancel.clone()));
+        for _ in 0..self.settings.concurrency {
+            tasks.spawn(self.clone().work_loop(wake.clone(), cancel.clone()));
+        }
+        tracing::info!(
+            worker = self.worker_id,
+            concurrency = self.settings.concurrency,
+            "write-back worker started"
+        );
+        tasks.close();
+        tasks.wait().await;
+    }
+
+    async fn work_loop(self, wake: Arc<Notify>, cancel: CancellationToken) {
+        loop {
+            // Registered before the claim, so a row inserted while claiming still wakes us.
+            let notified = wake.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            if cancel.is_cancelled() {
+                return;
+            }
+            match self.claim_one().await {
+                Ok(Some(row)) => {
+                    self.carry_out(row).await;
+                    continue;
+                }
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "cannot claim write-back rows"),
+            }
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = &mut notified => {}
+                () = tokio::time::sleep(self.settings.poll_interval) => {}
+            }
+        }
+    }
+
+    async fn claim_one(&self) -> Result<Option<write_queue::Claimed>, DbError> {
+        let mut conn = db::connection(&self.pool).await?;
+        let claimed =
+            write_queue::claim(&mut conn, &self.worker_id, 1, self.settings.lease).await?;
+        Ok(claimed.into_iter().next())
+    }
+
+    /// Every half lease, returns rows whose lease ran out to `pending`. Every replica runs it;
+    /// `SKIP LOCKED` keeps them from colliding.
+    async fn rescue_loop(self, cancel: CancellationToken) {
+        loop {
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = tokio::time::sleep(self.settings.lease / 2) => {}
+            }
+            let rescued = match db::connection(&self.pool).await {
+                Ok(mut conn) => write_queue::rescue(&mut conn).await,
+                Err(e) => Err(e),
+            };
+            match rescued {
+                Ok(rows) => {
+                    for row in rows {
+                        tracing::warn!(
+                            id = row.id,
+                            status = row.status,
+                            in_doubt = row.in_doubt,
+                            "write-back row rescued: its daemon's lease ran out"
+                        );
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "cannot rescue write-back rows"),
+            }
+        }
+    }
+}

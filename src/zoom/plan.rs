@@ -154,6 +154,23 @@ pub fn daily_limit(plan: Plan, label: Label) -> Option<(DailyPool, u32)> {
     }
 }
 
+/// Meeting and webinar creates and updates per host user and UTC day, across all the host's
+/// meetings and webinars (ZOOM-API.md §5).
+pub const SESSION_WRITES_PER_HOST: u32 = 100;
+/// Registrations of one registrant in one meeting or webinar per UTC day.
+pub const REGISTRATIONS_PER_REGISTRANT: u32 = 3;
+/// Status changes of one registrant in one meeting or webinar per UTC day.
+pub const STATUS_CHANGES_PER_REGISTRANT: u32 = 10;
+
+/// `POST /users` with `action=create` per account and UTC day (U26).
+pub fn daily_user_invites(plan: Plan) -> u32 {
+    match plan {
+        Plan::Free => 50,
+        Plan::Pro => 1_500,
+        Plan::BusinessPlus => 10_000,
+    }
+}
+
 /// A daily counter; some labels share one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DailyPool {

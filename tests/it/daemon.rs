@@ -228,3 +228,49 @@ fn assert_every_pass_succeeded(stdout: &str) {
         assert!(stdout.contains(&format!("{entity}: succeeded")), "{stdout}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn queue_commands_cancel_and_retry_rows_and_status_shows_the_queue() {
+    let app = TestApp::new(3).await;
+    let id = app
+        .enqueue(
+            "user.status",
+            Some("nobody"),
+            serde_json::json!({"action": "activate"}),
+        )
+        .await;
+    let id = id.to_string();
+    let run = |args: &[&str]| {
+        let out = command(&app, args).output().unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+
+    let (ok, out) = run(&["status"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("write-back queue"), "{out}");
+    assert!(
+        out.lines().any(|l| l
+            .trim_start()
+            .starts_with("pending    1; oldest due row waits")),
+        "{out}"
+    );
+
+    let (ok, out) = run(&["queue", "cancel", &id]);
+    assert!(ok && out.contains("is cancelled"), "{out}");
+    assert_eq!(app.queue_row(id.parse().unwrap()).await.status, "cancelled");
+    let (ok, out) = run(&["queue", "cancel", &id]);
+    assert!(!ok && out.contains("only a pending row"), "{out}");
+
+    let (ok, out) = run(&["queue", "retry", &id]);
+    assert!(ok && out.contains("pending again"), "{out}");
+    assert_eq!(app.queue_row(id.parse().unwrap()).await.status, "pending");
+    let (ok, out) = run(&["queue", "retry", "999999"]);
+    assert!(!ok && out.contains("no row 999999"), "{out}");
+}

@@ -7,4 +7,5 @@ mod recordings_sync;
 mod registrants_sync;
 mod support;
 mod users_sync;
+mod write_back;
 mod zoom_client;

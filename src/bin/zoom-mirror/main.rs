@@ -41,6 +41,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::CheckConfig => commands::check_config(&config),
         Command::Migrate => commands::migrate(&config).await,
         Command::Status => commands::status(&config).await,
+        Command::Queue(command) => commands::queue(&config, command).await,
         Command::Sync { entities } => commands::sync(&config, &entities).await,
         Command::Run => commands::run(&config).await,
         Command::Demo { users, seed } => commands::demo(&config, users, seed).await,

@@ -90,3 +90,9 @@ impl TestApp {
         rows.into_iter().map(|r| (r.key, r.xmin)).collect()
     }
 }
+
+/// Users are keyed by id, and pending ones (listed without an id) by email.
+pub const USERS: Table = Table {
+    name: "zoom.users",
+    key: "coalesce(id, email)",
+};

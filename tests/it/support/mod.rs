@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod mirror;
+pub mod queue;
 mod test_db;
 
 pub use app::TestApp;

@@ -1,6 +1,7 @@
 //! One function per subcommand.
 
 mod demo;
+mod queue;
 mod status;
 
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ use zoom_mirror::sync::{
 };
 
 pub use demo::demo;
+pub use queue::queue;
 pub use status::status;
 
 pub fn check_config(config: &Config) -> anyhow::Result<ExitCode> {

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use zoom_mirror::config::Config;
-use zoom_mirror::db::{self, overview, sync_runs, users};
+use zoom_mirror::db::{self, overview, sync_runs, users, write_queue};
 
 pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     let pool = db::pool(config.database_url()?, 1)?;
@@ -43,6 +43,20 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     println!("zoom.users by status:");
     for row in users::count_by_status(&mut conn).await? {
         println!("  {:<10} {}", row.status, row.users);
+    }
+    println!("write-back queue (zoom.write_queue) by status:");
+    for row in write_queue::depth(&mut conn).await? {
+        let detail = match (row.oldest_due, row.waiting) {
+            (Some(oldest), waiting) => format!(
+                "; oldest due row waits {}s; {waiting} wait for a retry or a daily limit",
+                (chrono::Utc::now() - oldest).num_seconds().max(0)
+            ),
+            (None, waiting) if waiting > 0 => {
+                format!("; all {waiting} wait for a retry or a daily limit")
+            }
+            _ => String::new(),
+        };
+        println!("  {:<10} {}{detail}", row.status, row.rows);
     }
     Ok(ExitCode::SUCCESS)
 }

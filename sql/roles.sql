@@ -1,0 +1,26 @@
+-- Roles for the people and systems around the mirror. Run as a superuser (or a role with
+-- CREATEROLE that owns the zoom schema) after `zoom-mirror migrate`, and again after upgrades
+-- that add tables:
+--
+--   psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f sql/roles.sql
+--
+-- zoom_reader: analysts. Reads every mirror table and view; changes nothing.
+-- zoom_writer: other systems (HR, CRM, LMS). Reads the mirror, INSERTs into zoom.write_queue
+--   (only the columns a caller sets) and reads the rows back to see their outcome. It cannot
+--   change a mirror table, nor another row's status or result.
+-- Both are NOLOGIN groups: grant them to login roles, e.g.
+--   CREATE ROLE crm LOGIN PASSWORD '…' IN ROLE zoom_writer;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zoom_reader') THEN
+        CREATE ROLE zoom_reader NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zoom_writer') THEN
+        CREATE ROLE zoom_writer NOLOGIN;
+    END IF;
+END $$;
+
+GRANT USAGE ON SCHEMA zoom TO zoom_reader, zoom_writer;
+GRANT SELECT ON ALL TABLES IN SCHEMA zoom TO zoom_reader, zoom_writer;
+GRANT INSERT (action, target, payload, idempotency_key, max_attempts, run_after)
+    ON zoom.write_queue TO zoom_writer;

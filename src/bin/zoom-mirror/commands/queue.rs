@@ -1,0 +1,40 @@
+//! `zoom-mirror queue retry|cancel ID`: the operator's hands on the write-back queue.
+
+use std::process::ExitCode;
+
+use zoom_mirror::cli::QueueCommand;
+use zoom_mirror::config::Config;
+use zoom_mirror::db::{self, write_queue, write_queue::Operated};
+
+pub async fn queue(config: &Config, command: QueueCommand) -> anyhow::Result<ExitCode> {
+    let pool = db::pool(config.database_url()?, 1)?;
+    let mut conn = db::connection(&pool).await?;
+    let (id, done, allowed, operated) = match command {
+        QueueCommand::Retry { id } => (
+            id,
+            "is pending again and runs now",
+            "failed or cancelled",
+            write_queue::retry(&mut conn, id).await?,
+        ),
+        QueueCommand::Cancel { id } => (
+            id,
+            "is cancelled",
+            "pending",
+            write_queue::cancel(&mut conn, id).await?,
+        ),
+    };
+    match operated {
+        Operated::Done => {
+            println!("row {id} {done}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Operated::WrongStatus(status) => {
+            eprintln!("row {id} is {status}; only a {allowed} row can be changed this way");
+            Ok(ExitCode::FAILURE)
+        }
+        Operated::Missing => {
+            eprintln!("there is no row {id} in zoom.write_queue");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! LISTEN on `zoom_write_queue` (the insert trigger's channel) on a connection of its own, and
+//! wake the workers on each notification. Reconnects with backoff; while it is down the
+//! workers' polling still finds every row, only later.
+
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use futures::StreamExt;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+pub const CHANNEL: &str = "zoom_write_queue";
+
+pub async fn listen(url: SecretString, wake: Arc<Notify>, cancel: CancellationToken) {
+    let mut delay = Duration::from_secs(1);
+    loop {
+        match subscribe(&url).await {
+            Ok(mut conn) => {
+                delay = Duration::from_secs(1);
+                tracing::debug!("listening for new write-back rows");
+                // Rows inserted while the listener was away.
+                wake.notify_waiters();
+                let mut notifications = pin!(conn.notifications_stream());
+                loop {
+                    tokio::select! {
+                        () = cancel.cancelled() => return,
+                        next = notifications.next() => match next {
+                            Some(Ok(_)) => wake.notify_waiters(),
+                            Some(Err(error)) => {
+                                tracing::warn!(%error, "the write-back LISTEN connection failed; reconnecting");
+                                break;
+                            }
+                            None => {
+                                tracing::warn!("the write-back LISTEN connection closed; reconnecting");
+                                break;
+                            }
+                        },
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(
+                %error,
+                retry_in = ?delay,
+                "cannot LISTEN for new write-back rows; polling meanwhile"
+            ),
+        }
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(delay) => {}
+        }
+        delay = (delay * 2).min(Duration::from_secs(60));
+    }
+}
+
+async fn subscribe(url: &SecretString) -> Result<AsyncPgConnection, diesel::result::Error> {
+    let mut conn = AsyncPgConnection::establish(url.expose_secret())
+        .await
+        .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+    diesel::sql_query(format!("LISTEN {CHANNEL}"))
+        .execute(&mut conn)
+        .await?;
+    Ok(conn)
+}

@@ -1,0 +1,185 @@
+//! What a failed attempt means for its row. Pure: the error, the request and the attempt
+//! number in; the row's next state out.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::request::ZoomRequest;
+use crate::zoom::ZoomError;
+use crate::zoom::retry::AttemptError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    /// Back to `pending`, to run after `after`; `in_doubt` when Zoom may have acted.
+    Retry {
+        after: Duration,
+        in_doubt: bool,
+        error: String,
+    },
+    /// A daily limit: back to `pending` until `until`, without spending an attempt.
+    Snooze {
+        until: DateTime<Utc>,
+        reason: String,
+    },
+    /// Retrying cannot help.
+    Fail { error: String },
+    /// A delete whose earlier attempt may have gone through finds the object gone.
+    AlreadyGone,
+}
+
+/// The wait before attempt `attempt + 1`: `base` doubled per attempt up to `max`, ±20 %
+/// jitter so that rows failed together do not come back together.
+pub fn backoff(attempt: i32, base: Duration, max: Duration) -> Duration {
+    let doublings = u32::try_from(attempt.saturating_sub(1))
+        .unwrap_or(0)
+        .min(30);
+    let wait = base.saturating_mul(1 << doublings).min(max);
+    wait.mul_f64(rand::random_range(0.8..1.2))
+}
+
+pub fn after_failure(
+    failure: AttemptError,
+    request: &ZoomRequest,
+    attempt: i32,
+    in_doubt: bool,
+    (base, max): (Duration, Duration),
+) -> Next {
+    let retry = |after: Option<Duration>, error: ZoomError| Next::Retry {
+        after: after.unwrap_or_else(|| backoff(attempt, base, max)),
+        in_doubt: error.may_have_taken_effect(),
+        error: error.to_string(),
+    };
+    match failure {
+        AttemptError::Retry { after, error } => retry(after, error),
+        AttemptError::Fatal(ZoomError::DailyLimit { resumes_at, .. }) => Next::Snooze {
+            until: resumes_at,
+            reason: format!(
+                "Zoom's daily limit for {} is reached; the row runs again at {}",
+                request.endpoint,
+                resumes_at.format("%Y-%m-%d %H:%M:%SZ")
+            ),
+        },
+        AttemptError::Fatal(error)
+            if in_doubt
+                && request.method == reqwest::Method::DELETE
+                && (error.is_session_missing() || error.is_user_missing()) =>
+        {
+            Next::AlreadyGone
+        }
+        // The token endpoint or the network failing is the daemon's trouble, not the row's.
+        AttemptError::Fatal(
+            error @ (ZoomError::Credentials { .. }
+            | ZoomError::TokenEndpoint { .. }
+            | ZoomError::Transport { .. }
+            | ZoomError::Exhausted { .. }
+            | ZoomError::Decode { .. }),
+        ) => retry(None, error),
+        AttemptError::Fatal(error) => Next::Fail {
+            error: error.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::Method;
+
+    use super::*;
+    use crate::write_back::{Action, Subject};
+    use crate::zoom::{Endpoint, Label};
+
+    fn request(method: Method) -> ZoomRequest {
+        ZoomRequest {
+            action: Action::MeetingDelete,
+            endpoint: Endpoint::DeleteMeeting,
+            method,
+            path: "/meetings/1".into(),
+            query: Vec::new(),
+            body: None,
+            subject: Subject::Raw,
+        }
+    }
+
+    fn api(status: u16, code: Option<i64>, message: &str) -> ZoomError {
+        ZoomError::Api {
+            endpoint: Endpoint::DeleteMeeting,
+            status,
+            code,
+            message: message.into(),
+            tracking_id: None,
+        }
+    }
+
+    const POLICY: (Duration, Duration) = (Duration::from_secs(5), Duration::from_secs(3600));
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        for (attempt, nominal) in [(1, 5), (2, 10), (3, 20), (8, 640), (12, 3600), (40, 3600)] {
+            let wait = backoff(attempt, POLICY.0, POLICY.1).as_secs_f64();
+            let nominal = nominal as f64;
+            assert!(
+                (nominal * 0.8..=nominal * 1.2).contains(&wait),
+                "attempt {attempt}: {wait}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_failure_leads_to_its_state() {
+        let delete = request(Method::DELETE);
+        let server_error = AttemptError::Retry {
+            after: None,
+            error: api(502, None, "bad gateway"),
+        };
+        match after_failure(server_error, &delete, 1, false, POLICY) {
+            Next::Retry {
+                in_doubt: true,
+                error,
+                ..
+            } => assert!(error.contains("HTTP 502"), "{error}"),
+            other => panic!("{other:?}"),
+        }
+        let throttled = AttemptError::Retry {
+            after: Some(Duration::from_secs(2)),
+            error: api(429, Some(429), "per-second"),
+        };
+        assert_eq!(
+            after_failure(throttled, &delete, 3, false, POLICY),
+            Next::Retry {
+                after: Duration::from_secs(2),
+                in_doubt: false,
+                error: api(429, Some(429), "per-second").to_string()
+            }
+        );
+        let until = Utc::now();
+        let daily = AttemptError::Fatal(ZoomError::DailyLimit {
+            endpoint: Endpoint::DeleteMeeting,
+            label: Label::Light,
+            resumes_at: until,
+        });
+        assert!(matches!(
+            after_failure(daily, &delete, 1, false, POLICY),
+            Next::Snooze { until: u, .. } if u == until
+        ));
+        let missing = || AttemptError::Fatal(api(404, Some(3001), "Meeting 1 is not found"));
+        assert_eq!(
+            after_failure(missing(), &delete, 2, true, POLICY),
+            Next::AlreadyGone
+        );
+        match after_failure(missing(), &delete, 1, false, POLICY) {
+            Next::Fail { error } => {
+                assert!(
+                    error.contains("HTTP 404") && error.contains("3001"),
+                    "{error}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        let patch = request(Method::PATCH);
+        assert!(matches!(
+            after_failure(missing(), &patch, 2, true, POLICY),
+            Next::Fail { .. }
+        ));
+    }
+}

@@ -1,0 +1,124 @@
+//! After a successful call: bring the object into the mirror at once (so a report sees the
+//! change as soon as the row succeeds), and read back what Zoom answered 204 for.
+
+use chrono::Utc;
+use serde_json::{Value, json};
+
+use super::request::{Subject, ZoomRequest};
+use crate::db::sessions::Listed;
+use crate::db::{self, DbPool};
+use crate::sync::SyncError;
+use crate::sync::registrants::{registrant_table, sync_session};
+use crate::sync::sessions::{row as session_row, table as session_table};
+use crate::sync::users::row as user_row;
+use crate::zoom::{Session, SessionKind, ZoomClient};
+
+/// Refreshes the mirror for `request`, whose call answered `answer`, and returns the object as
+/// read back; `None` when it is gone (a delete) or nothing can be read back (raw).
+pub async fn refresh(
+    pool: &DbPool,
+    client: &ZoomClient,
+    request: &ZoomRequest,
+    answer: &Value,
+) -> Result<Option<Value>, SyncError> {
+    Ok(match &request.subject {
+        Subject::NewUser { email, .. } => user(pool, client, email).await?,
+        Subject::User { id_or_email } => user(pool, client, id_or_email).await?,
+        Subject::NewSession { kind, .. } => match answer.get("id").and_then(Value::as_i64) {
+            Some(id) => session(pool, client, *kind, id).await?,
+            None => None,
+        },
+        Subject::Session { kind, id } => session(pool, client, *kind, *id).await?,
+        Subject::NewRegistrant {
+            kind,
+            session_id,
+            email,
+        } => registrants(
+            pool,
+            client,
+            *kind,
+            *session_id,
+            std::slice::from_ref(email),
+        )
+        .await?
+        .map(|mut found| found.swap_remove(0)),
+        Subject::RegistrantStatus {
+            kind,
+            session_id,
+            registrants: named,
+        } => registrants(pool, client, *kind, *session_id, named)
+            .await?
+            .map(|found| json!({ "registrants": found })),
+        Subject::Raw => None,
+    })
+}
+
+async fn user(
+    pool: &DbPool,
+    client: &ZoomClient,
+    id_or_email: &str,
+) -> Result<Option<Value>, SyncError> {
+    let found = client.get_user(id_or_email).await?;
+    let mut conn = db::connection(pool).await?;
+    let now = Utc::now();
+    match found {
+        Some(user) => {
+            db::users::upsert(&mut conn, &[user_row(&user, now)]).await?;
+            Ok(Some(user.raw))
+        }
+        None => {
+            db::users::mark_deleted(&mut conn, id_or_email, now).await?;
+            Ok(None)
+        }
+    }
+}
+
+async fn session(
+    pool: &DbPool,
+    client: &ZoomClient,
+    kind: SessionKind,
+    id: i64,
+) -> Result<Option<Value>, SyncError> {
+    let details = client.get_session(kind, &id.to_string()).await?;
+    let mut conn = db::connection(pool).await?;
+    let table = session_table(kind);
+    let now = Utc::now();
+    let Some(details) = details else {
+        db::sessions::mark_gone(&mut conn, table, id, "deleted", now).await?;
+        return Ok(None);
+    };
+    let host = details
+        .get("host_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(session) = Session::from_json(details.clone(), &host) {
+        db::sessions::upsert(&mut conn, table, &[session_row(&session)], now).await?;
+        let registration = crate::zoom::registration_on(&details);
+        db::sessions::set_details(&mut conn, table, id, &details, registration, now).await?;
+    }
+    Ok(Some(details))
+}
+
+/// Re-reads the session's registrants (all three listings, as the sync does), then the named
+/// ones from the mirror.
+async fn registrants(
+    pool: &DbPool,
+    client: &ZoomClient,
+    kind: SessionKind,
+    session_id: i64,
+    named: &[String],
+) -> Result<Option<Vec<Value>>, SyncError> {
+    let known = {
+        let mut conn = db::connection(pool).await?;
+        db::sessions::known(&mut conn, session_table(kind), session_id).await?
+    };
+    let listed = Listed {
+        id: session_id,
+        session_type: known.and_then(|k| k.session_type),
+    };
+    sync_session(pool, client, kind, listed).await?;
+    let mut conn = db::connection(pool).await?;
+    let found = db::registrants::find(&mut conn, registrant_table(kind), session_id, named).await?;
+    Ok((!found.is_empty()).then_some(found))
+}

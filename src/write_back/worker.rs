@@ -1,0 +1,365 @@
+//! One row, one attempt: validate, look for an interrupted attempt's effect, spend the daily
+//! quota, wait for the rate limiter, mark the call started, call Zoom once, record the
+//! outcome, refresh the mirror. A heartbeat keeps the lease meanwhile.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use chrono::Utc;
+use serde_json::Value;
+
+use super::outcome::{Next, after_failure};
+use super::quota::quotas;
+use super::reconcile::{Lookup, look};
+use super::refresh::refresh;
+use super::request::{Subject, ZoomRequest};
+use super::validate::validate;
+use super::{WriteBack, WriteBackError};
+use crate::db::daily_quota::{self, Quota};
+use crate::db::write_queue::{self, Claimed, Fence, Retried};
+use crate::db::{self, sessions::Known};
+use crate::sync::sessions::table as session_table;
+use crate::zoom::Call;
+use crate::zoom::classify::next_utc_midnight;
+
+/// How a row's attempt ended, for the log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    Succeeded,
+    Adopted,
+    Failed,
+    Invalid,
+    Retrying,
+    Snoozed,
+    LeaseLost,
+}
+
+impl Ended {
+    fn as_str(self) -> &'static str {
+        match self {
+            Ended::Succeeded => "succeeded",
+            Ended::Adopted => "succeeded (adopted an interrupted attempt's effect)",
+            Ended::Failed => "failed",
+            Ended::Invalid => "failed validation (Zoom not called)",
+            Ended::Retrying => "will retry",
+            Ended::Snoozed => "waits for a daily limit",
+            Ended::LeaseLost => "lease lost (another daemon took the row over)",
+        }
+    }
+}
+
+impl WriteBack {
+    /// Carries out one claimed row, renewing its lease until the attempt ends.
+    pub(super) async fn carry_out(&self, row: Claimed) {
+        let started = Instant::now();
+        let fence = row.fence(&self.worker_id);
+        let call_started = AtomicBool::new(false);
+        let attempt = self.attempt(&row, &fence, &call_started);
+        let mut attempt = std::pin::pin!(attempt);
+        let ended = tokio::select! {
+            ended = &mut attempt => ended,
+            () = self.keep_lease(&fence) => {
+                if call_started.load(Ordering::Acquire) {
+                    // Zoom may act on it: see the call through, the fenced outcome will say.
+                    attempt.await
+                } else {
+                    Ok(Ended::LeaseLost)
+                }
+            }
+        };
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match ended {
+            Ok(Ended::LeaseLost) => tracing::error!(
+                id = row.id,
+                action = row.action,
+                attempt = row.attempts,
+                elapsed_ms,
+                "write-back row: lease lost; the lease (write_back.lease_secs) is too short for \
+                 this database or Zoom, or the clock jumped"
+            ),
+            Ok(ended) => tracing::info!(
+                id = row.id,
+                action = row.action,
+                target = row.target.as_deref().unwrap_or("-"),
+                attempt = row.attempts,
+                elapsed_ms,
+                "write-back row {}",
+                ended.as_str()
+            ),
+            // The row stays running; its lease runs out and the rescuer returns it.
+            Err(error) => tracing::error!(
+                id = row.id,
+                action = row.action,
+                attempt = row.attempts,
+                elapsed_ms,
+                %error,
+                "write-back row could not be recorded; it runs again after its lease"
+            ),
+        }
+    }
+
+    /// Renews the lease every third of it; returns once it is lost.
+    async fn keep_lease(&self, fence: &Fence<'_>) {
+        let lease = self.settings.lease;
+        loop {
+            tokio::time::sleep(lease / 3).await;
+            let renewed = match db::connection(&self.pool).await {
+                Ok(mut conn) => write_queue::heartbeat(&mut conn, fence, lease).await,
+                Err(e) => Err(e),
+            };
+            match renewed {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(error) => {
+                    tracing::warn!(id = fence.id, %error, "cannot renew a write-back lease")
+                }
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        row: &Claimed,
+        fence: &Fence<'_>,
+        call_started: &AtomicBool,
+    ) -> Result<Ended, WriteBackError> {
+        let request = match validate(
+            &row.action,
+            row.target.as_deref(),
+            &row.payload,
+            self.settings.allow_raw,
+        ) {
+            Ok(request) => request,
+            Err(invalid) => {
+                let reason = format!("invalid row, Zoom was not called: {invalid}");
+                return self.fail(fence, &reason, Ended::Invalid).await;
+            }
+        };
+        let exhausted = row.attempts > row.max_attempts;
+        if row.in_doubt {
+            match look(&self.client, &request, row.created_at).await {
+                Ok(Lookup::Found(made)) => return self.adopt(fence, &request, made).await,
+                Ok(Lookup::Ambiguous(reason)) => {
+                    return self.fail(fence, &reason, Ended::Failed).await;
+                }
+                Ok(Lookup::NotFound) => {
+                    let mut conn = db::connection(&self.pool).await?;
+                    write_queue::clear_in_doubt(&mut conn, fence).await?;
+                }
+                Ok(Lookup::NotNeeded) => {}
+                Err(error) => {
+                    let next = Next::Retry {
+                        after: super::outcome::backoff(
+                            row.attempts,
+                            self.settings.retry_base,
+                            self.settings.retry_max,
+                        ),
+                        in_doubt: true,
+                        error: format!("looking for an interrupted attempt's effect: {error}"),
+                    };
+                    return self.record(fence, &request, next).await;
+                }
+            }
+        }
+        if exhausted {
+            let reason = format!(
+                "attempts exhausted ({}); the last was interrupted after its Zoom call started, \
+                 and no effect of it was found",
+                row.max_attempts
+            );
+            return self.fail(fence, &reason, Ended::Failed).await;
+        }
+
+        let quotas = quotas(
+            &request,
+            self.host_of(&request).await?.as_deref(),
+            self.settings.plan,
+        );
+        if let Some(ended) = self.spend(fence, &quotas).await? {
+            return Ok(ended);
+        }
+        self.client.limits().acquire(request.endpoint.label()).await;
+        {
+            let mut conn = db::connection(&self.pool).await?;
+            if !write_queue::mark_call_started(&mut conn, fence).await? {
+                return Ok(Ended::LeaseLost);
+            }
+        }
+        call_started.store(true, Ordering::Release);
+        let query: Vec<(&str, &str)> = request
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let sent = self
+            .client
+            .send_once(Call {
+                method: request.method.clone(),
+                endpoint: request.endpoint,
+                path: &request.path,
+                query: &query,
+                body: request.body.as_ref(),
+            })
+            .await;
+        match sent {
+            Ok(answer) => self.succeed(fence, &request, answer, None).await,
+            Err(failure) => {
+                let policy = (self.settings.retry_base, self.settings.retry_max);
+                let next = after_failure(failure, &request, row.attempts, row.in_doubt, policy);
+                if let Next::Snooze { .. } = next {
+                    // Zoom's count wins over ours (other apps spend the same limits).
+                    let mut conn = db::connection(&self.pool).await?;
+                    for quota in &quotas {
+                        daily_quota::exhaust(&mut conn, quota, Utc::now().date_naive()).await?;
+                    }
+                }
+                self.record(fence, &request, next).await
+            }
+        }
+    }
+
+    /// The user whose daily meeting and webinar writes `request` spends: the mirror knows the
+    /// host of a meeting and the id behind an email; what it does not know is counted under
+    /// what the row says.
+    async fn host_of(&self, request: &ZoomRequest) -> Result<Option<String>, WriteBackError> {
+        let mut conn = db::connection(&self.pool).await?;
+        Ok(match &request.subject {
+            Subject::NewSession { host, .. } => Some(
+                db::users::id_of(&mut conn, host)
+                    .await?
+                    .unwrap_or_else(|| host.to_lowercase()),
+            ),
+            Subject::Session { kind, id } => {
+                db::sessions::known(&mut conn, session_table(*kind), *id)
+                    .await?
+                    .map(|Known { host_id, .. }| host_id)
+            }
+            _ => None,
+        })
+    }
+
+    /// Takes one unit of each quota; `Some` when one is spent and the row was snoozed.
+    async fn spend(
+        &self,
+        fence: &Fence<'_>,
+        quotas: &[Quota],
+    ) -> Result<Option<Ended>, WriteBackError> {
+        if quotas.is_empty() {
+            return Ok(None);
+        }
+        let mut conn = db::connection(&self.pool).await?;
+        let now = Utc::now();
+        let Some(spent) = daily_quota::take(&mut conn, quotas, now.date_naive()).await? else {
+            return Ok(None);
+        };
+        let until = next_utc_midnight(now);
+        let reason = format!(
+            "Zoom's daily limit {spent} is spent for today (UTC); the row runs again at {}",
+            until.format("%Y-%m-%d %H:%M:%SZ")
+        );
+        let snoozed = write_queue::snooze(&mut conn, fence, &reason, until).await?;
+        Ok(Some(if snoozed {
+            Ended::Snoozed
+        } else {
+            Ended::LeaseLost
+        }))
+    }
+
+    async fn record(
+        &self,
+        fence: &Fence<'_>,
+        request: &ZoomRequest,
+        next: Next,
+    ) -> Result<Ended, WriteBackError> {
+        match next {
+            Next::Retry {
+                after,
+                in_doubt,
+                error,
+            } => {
+                let mut conn = db::connection(&self.pool).await?;
+                Ok(
+                    match write_queue::retry_later(&mut conn, fence, &error, after, in_doubt)
+                        .await?
+                    {
+                        Retried::Pending => Ended::Retrying,
+                        Retried::Failed => Ended::Failed,
+                        Retried::LeaseLost => Ended::LeaseLost,
+                    },
+                )
+            }
+            Next::Snooze { until, reason } => {
+                let mut conn = db::connection(&self.pool).await?;
+                let snoozed = write_queue::snooze(&mut conn, fence, &reason, until).await?;
+                Ok(if snoozed {
+                    Ended::Snoozed
+                } else {
+                    Ended::LeaseLost
+                })
+            }
+            Next::Fail { error } => self.fail(fence, &error, Ended::Failed).await,
+            Next::AlreadyGone => {
+                let note = "an earlier, interrupted attempt had already deleted it";
+                self.succeed(fence, request, Value::Null, Some(note)).await
+            }
+        }
+    }
+
+    async fn adopt(
+        &self,
+        fence: &Fence<'_>,
+        request: &ZoomRequest,
+        made: Value,
+    ) -> Result<Ended, WriteBackError> {
+        let note = "adopted: an earlier, interrupted attempt had already done this";
+        match self.succeed(fence, request, made, Some(note)).await? {
+            Ended::Succeeded => Ok(Ended::Adopted),
+            other => Ok(other),
+        }
+    }
+
+    async fn succeed(
+        &self,
+        fence: &Fence<'_>,
+        request: &ZoomRequest,
+        answer: Value,
+        note: Option<&str>,
+    ) -> Result<Ended, WriteBackError> {
+        let read_back = match refresh(&self.pool, &self.client, request, &answer).await {
+            Ok(read_back) => read_back,
+            Err(error) => {
+                // Zoom made the change: the row succeeds, and the next sync pass catches up.
+                tracing::warn!(id = fence.id, %error, "the mirror could not be refreshed after a write-back");
+                None
+            }
+        };
+        let result = match (answer, read_back) {
+            (answer, _) if !answer.is_null() => answer,
+            (_, Some(object)) => object,
+            // A 204 with nothing to read back: a delete, or a raw call.
+            _ => serde_json::json!({ "http_status": 204 }),
+        };
+        let mut conn = db::connection(&self.pool).await?;
+        Ok(
+            if write_queue::succeed(&mut conn, fence, &result, note).await? {
+                Ended::Succeeded
+            } else {
+                Ended::LeaseLost
+            },
+        )
+    }
+
+    async fn fail(
+        &self,
+        fence: &Fence<'_>,
+        reason: &str,
+        ended: Ended,
+    ) -> Result<Ended, WriteBackError> {
+        let mut conn = db::connection(&self.pool).await?;
+        Ok(if write_queue::fail(&mut conn, fence, reason).await? {
+            ended
+        } else {
+            Ended::LeaseLost
+        })
+    }
+}

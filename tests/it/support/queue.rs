@@ -1,0 +1,175 @@
+//! The write-back queue from a test's side: rows inserted as another system would, read back
+//! as an operator would, and the worker running in-process as `run` runs it.
+
+use std::time::{Duration, Instant};
+
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Bool, Integer, Jsonb, Nullable, Text, Timestamptz};
+use diesel_async::RunQueryDsl;
+use serde_json::Value;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use zoom_mirror::write_back::{Settings, WriteBack};
+use zoom_mirror::zoom::Plan;
+
+use super::TestApp;
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct QueueRow {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = Integer)]
+    pub attempts: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_error: Option<String>,
+    #[diesel(sql_type = Nullable<Jsonb>)]
+    pub result: Option<Value>,
+    #[diesel(sql_type = Jsonb)]
+    pub errors: Value,
+    #[diesel(sql_type = Bool)]
+    pub in_doubt: bool,
+    #[diesel(sql_type = Timestamptz)]
+    pub run_after: chrono::DateTime<chrono::Utc>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub locked_by: Option<String>,
+}
+
+impl QueueRow {
+    pub fn finished(&self) -> bool {
+        matches!(self.status.as_str(), "succeeded" | "failed" | "cancelled")
+    }
+
+    pub fn result(&self) -> &Value {
+        self.result.as_ref().unwrap_or(&Value::Null)
+    }
+
+    pub fn error(&self) -> &str {
+        self.last_error.as_deref().unwrap_or("")
+    }
+}
+
+/// Worker settings for tests: quick retries and a short lease.
+pub fn settings() -> Settings {
+    Settings {
+        concurrency: 4,
+        allow_raw: false,
+        lease: Duration::from_secs(10),
+        poll_interval: Duration::from_millis(200),
+        retry_base: Duration::from_millis(300),
+        retry_max: Duration::from_secs(2),
+        plan: Plan::Pro,
+    }
+}
+
+/// A worker running in the background until dropped (or [`Worker::stop`]ped).
+pub struct Worker {
+    cancel: CancellationToken,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Stops claiming and waits for attempts in progress to be recorded.
+    pub async fn stop(mut self) {
+        self.cancel.cancel();
+        if let Some(task) = self.task.take() {
+            task.await.expect("the worker task");
+        }
+    }
+
+    /// Kills the worker mid-flight, as a crash would: nothing more is recorded.
+    pub fn kill(mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+impl TestApp {
+    pub fn start_worker(&self, settings: Settings) -> Worker {
+        let worker = WriteBack::new(
+            self.ctx.pool.clone(),
+            self.ctx.client.clone(),
+            self.db.url().clone(),
+            "test",
+            settings,
+        );
+        let cancel = CancellationToken::new();
+        let task = tokio::spawn(worker.run(cancel.clone()));
+        Worker {
+            cancel,
+            task: Some(task),
+        }
+    }
+
+    /// Inserts a row as another system would: `(action, target, payload)` only.
+    pub async fn enqueue(&self, action: &str, target: Option<&str>, payload: Value) -> i64 {
+        self.enqueue_sql(action, target, &payload.to_string()).await
+    }
+
+    /// The same with the payload as SQL text, so a test can insert what is not an object.
+    pub async fn enqueue_sql(&self, action: &str, target: Option<&str>, payload: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = BigInt)]
+            id: i64,
+        }
+        let row: Id = diesel::sql_query(
+            "INSERT INTO zoom.write_queue (action, target, payload) VALUES ($1, $2, $3::jsonb) \
+             RETURNING id",
+        )
+        .bind::<Text, _>(action)
+        .bind::<Nullable<Text>, _>(target)
+        .bind::<Text, _>(payload)
+        .get_result(&mut self.conn().await)
+        .await
+        .expect("inserting a write-back row");
+        row.id
+    }
+
+    pub async fn queue_row(&self, id: i64) -> QueueRow {
+        diesel::sql_query(
+            "SELECT id, status, attempts, last_error, result, errors, in_doubt, run_after, \
+                    locked_by FROM zoom.write_queue WHERE id = $1",
+        )
+        .bind::<BigInt, _>(id)
+        .get_result(&mut self.conn().await)
+        .await
+        .expect("reading a write-back row")
+    }
+
+    /// Waits until row `id` satisfies `done`, failing the test after `timeout`.
+    pub async fn wait_row(
+        &self,
+        id: i64,
+        timeout: Duration,
+        done: impl Fn(&QueueRow) -> bool,
+    ) -> QueueRow {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let row = self.queue_row(id).await;
+            if done(&row) {
+                return row;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "row {id} not done within {timeout:?}: {row:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Waits until row `id` succeeded, failed or was cancelled.
+    pub async fn finished_row(&self, id: i64) -> QueueRow {
+        self.wait_row(id, Duration::from_secs(30), QueueRow::finished)
+            .await
+    }
+}
