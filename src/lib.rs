@@ -7,5 +7,5 @@ pub mod service;
 pub mod simulator;
 pub mod sync;
 pub mod telemetry;
-pub mod zoom;
 pub mod write_back;
+pub mod zoom;

@@ -26,7 +26,10 @@ pub struct ZoomRequest {
 pub enum Subject {
     /// `user.create`: `payload.user_info.email`, and the body's `action` (`create`, `autoCreate`,
     /// `custCreate`, `ssoCreate`); only `create` spends the account's daily invite quota.
-    NewUser { email: String, create_action: String },
+    NewUser {
+        email: String,
+        create_action: String,
+    },
     /// `user.update`, `user.delete`, `user.status`: the target, a user id or email.
     User { id_or_email: String },
     /// `meeting.create`, `webinar.create`: the host (target, id or email) and what a lookup

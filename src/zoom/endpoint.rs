@@ -185,9 +185,7 @@ impl Endpoint {
             Endpoint::GetWebinar => "webinar:read:webinar:admin",
             Endpoint::ListWebinarRegistrants => "webinar:read:list_registrants:admin",
             Endpoint::ListUserRecordings => "cloud_recording:read:list_user_recordings:admin",
-            Endpoint::ListAccountRecordings => {
-                "cloud_recording:read:list_account_recordings:admin"
-            }
+            Endpoint::ListAccountRecordings => "cloud_recording:read:list_account_recordings:admin",
             Endpoint::CreateUser => "user:write:user:admin",
             Endpoint::UpdateUser => "user:update:user:admin",
             Endpoint::DeleteUser => "user:delete:user:admin",
