@@ -52,7 +52,7 @@ EXACT_DOUBLE = 2 ** 53
 # server does); each entry is (operations, path, keyword, why). The checks it implies live in
 # src/write_back/validate/rules.rs.
 CORRECTIONS = [
-    (["meetingCreate", "meetingUpdate"], "recurrence.weekly_days", "enum",
+    (["meetingCreate", "meetingUpdate", "webinarUpdate"], "recurrence.weekly_days", "enum",
      "the enum lists single days, the description allows a comma-separated list such as \"1,3\""),
     (["userUpdate"], "manager", "format",
      "typed email, but the description takes an email address or a display name"),

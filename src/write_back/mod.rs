@@ -3,6 +3,8 @@
 
 pub mod action;
 pub mod request;
+mod validate;
 
 pub use action::Action;
 pub use request::{Subject, ZoomRequest};
+pub use validate::{Invalid, validate};
