@@ -108,38 +108,41 @@ fn every_action_has_a_route_and_a_schema() {
 }
 
 #[test]
+#[rustfmt::skip]
 fn action_and_payload_shape() {
     let known = Action::ALL.map(Action::as_str).join(", ");
     assert_failures(vec![
-        (
-            "meeting.upsert",
-            None,
-            json!({}),
-            "action",
-            format!("unknown action \"meeting.upsert\"; known: {known}"),
-        ),
-        (
-            "user.create",
-            None,
-            json!([1, 2]),
-            "payload",
-            "must be an object, got an array".into(),
-        ),
-        (
-            "user.create",
-            None,
-            json!("x"),
-            "payload",
-            "must be an object, got a string".into(),
-        ),
-        (
-            "meeting.delete",
-            Some("1"),
-            Value::Null,
-            "payload",
-            "must be an object, got null".into(),
-        ),
+        ("meeting.upsert", None, json!({}), "action", format!("unknown action \"meeting.upsert\"; known: {known}")),
+        ("user.create", None, json!([1, 2]), "payload", "must be an object, got an array".into()),
+        ("user.create", None, json!("x"), "payload", "must be an object, got a string".into()),
+        ("meeting.delete", Some("1"), Value::Null, "payload", "must be an object, got null".into()),
     ]);
+}
+
+/// The text between the quotes that open `text`, and what follows the closing one.
+fn quoted(text: &str) -> Option<(&str, &str)> {
+    text.strip_prefix('\'')?.split_once('\'')
+}
+
+/// Every `INSERT` in docs/write-back-actions.md passes.
+#[test]
+fn documented_examples_are_valid() {
+    const INSERT: &str = "INSERT INTO zoom.write_queue (action, target, payload) VALUES (";
+    let doc = include_str!("../../../../docs/write-back-actions.md");
+    let examples: Vec<&str> = doc.split(INSERT).skip(1).collect();
+    assert_eq!(examples.len(), 10, "one example per section");
+    for example in examples {
+        let (action, rest) = quoted(example).expect("the action in quotes");
+        let rest = rest.strip_prefix(", ").unwrap();
+        let (target, rest) = match rest.strip_prefix("NULL") {
+            Some(rest) => (None, rest),
+            None => quoted(rest)
+                .map(|(t, r)| (Some(t), r))
+                .expect("a quoted target"),
+        };
+        let (payload, _) = quoted(rest.trim_start_matches([',', ' ', '\n'])).expect("the payload");
+        accepted(action, target, serde_json::from_str(payload).expect("JSON"));
+    }
 }
 
 #[test]
