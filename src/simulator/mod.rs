@@ -12,6 +12,7 @@ mod entities;
 mod faults;
 mod generate;
 mod handle;
+mod ids;
 mod limits;
 mod meeting;
 mod meetings;
