@@ -26,7 +26,7 @@ pub(crate) async fn gate(
     let label = endpoint.label();
     let triggered = {
         let mut inner = state.lock();
-        inner.stats.call(label, Instant::now());
+        inner.stats.call(endpoint, Instant::now());
         inner.faults.on_call(endpoint)
     };
     if !triggered.latency.is_zero() {
@@ -54,7 +54,10 @@ pub(crate) async fn gate(
         ));
     }
     match inner.limiter.admit(label, now, Utc::now()) {
-        Ok(quota) => Ok(quota),
+        Ok(quota) => Ok(Quota {
+            stall: triggered.stall,
+            ..quota
+        }),
         Err(limited) => {
             let limited = match limited {
                 Limited::Window { .. } => {
@@ -104,7 +107,7 @@ fn fault_answer(state: &SimState, endpoint: Endpoint, kind: FaultKind) -> Option
             inner.tokens.revoke_all();
             None
         }
-        FaultKind::Latency(_) => None,
+        FaultKind::Latency(_) | FaultKind::StallResponse(_) => None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! Responses shaped like Zoom's: `{"code","message"}` errors (ZOOM-API.md §8), 429s with the
 //! rate-limit headers (§5), the proxy's HTML error page, and a tracking id on everything (§2).
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -119,7 +121,8 @@ pub(crate) fn limited(limited: &Limited) -> Response {
     (StatusCode::TOO_MANY_REQUESTS, headers, Json(body)).into_response()
 }
 
-/// Adds what Zoom reports about the label to a call that got past the rate limiter.
+/// Adds what Zoom reports about the label to a call that got past the rate limiter, and marks
+/// the answer for [`hold_back`] when a fault asked for a stall.
 pub(crate) fn with_quota(mut response: Response, quota: &Quota) -> Response {
     let headers = response.headers_mut();
     headers.insert(
@@ -129,6 +132,22 @@ pub(crate) fn with_quota(mut response: Response, quota: &Quota) -> Response {
     if let Some((limit, remaining)) = quota.daily {
         headers.insert(LIMIT, HeaderValue::from(limit));
         headers.insert(REMAINING, HeaderValue::from(remaining));
+    }
+    if !quota.stall.is_zero() {
+        response.extensions_mut().insert(Stall(quota.stall));
+    }
+    response
+}
+
+/// How long [`hold_back`] keeps a finished answer from the client.
+#[derive(Debug, Clone, Copy)]
+struct Stall(Duration);
+
+/// Sends a stalled answer only after its stall. The handler has already made its change, so
+/// a client that stops waiting leaves it made; a dropped connection just ends the wait.
+pub(crate) async fn hold_back(response: Response) -> Response {
+    if let Some(Stall(wait)) = response.extensions().get::<Stall>().copied() {
+        tokio::time::sleep(wait).await;
     }
     response
 }
@@ -144,8 +163,6 @@ pub(crate) async fn tag_tracking_id(mut response: Response) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use chrono::TimeZone;
 
     use super::*;
