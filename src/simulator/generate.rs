@@ -320,6 +320,8 @@ impl Generator {
             password: self.password(),
             approval_type,
             occurrences,
+            recurrence: None,
+            settings: serde_json::Map::new(),
             registrants,
             instances,
             deleted: false,
@@ -379,6 +381,8 @@ impl Generator {
             approval_type,
             is_simulive: self.rng.random_bool(0.1),
             occurrences,
+            recurrence: None,
+            settings: serde_json::Map::new(),
             registrants,
             deleted: false,
         }
