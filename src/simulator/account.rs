@@ -12,6 +12,7 @@ use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom, index};
 use rand::{Rng, RngExt, SeedableRng};
 
+use super::ids;
 use super::pools::{self, Pair, Script};
 use super::user::{AccountInfo, SimUser, UserStatus};
 
@@ -249,7 +250,7 @@ impl Generator {
             .is_some()
             .then(|| self.pick(pools::CLIENT_VERSIONS));
         let pmi = (!pending && quirk != Some(Quirk::NoPmi) && self.rng.random_bool(0.96))
-            .then(|| self.rng.random_range(1_000_000_000u64..=9_999_999_999));
+            .then(|| ids::pmi(&mut self.rng));
         let timezone = (!pending && quirk != Some(Quirk::NoTimezone))
             .then(|| self.maybe(0.92, pools::TIMEZONES))
             .flatten();
@@ -377,9 +378,7 @@ impl Generator {
     /// 16 random bytes in URL-safe base64: 22 characters, like Zoom's user ids.
     fn fresh_id(&mut self) -> String {
         loop {
-            let mut bytes = [0u8; 16];
-            self.rng.fill_bytes(&mut bytes);
-            let id = URL_SAFE_NO_PAD.encode(bytes);
+            let id = ids::id22(&mut self.rng);
             if self.ids.insert(id.clone()) {
                 return id;
             }

@@ -1,18 +1,19 @@
 //! What every API call goes through before its handler, in Zoom's order as far as it can be
 //! observed: injected faults (the wire), the bearer token (401/124), the scope (400/4711), then
-//! the account's rate limits (429). The call is counted on arrival, whatever its answer.
+//! the account's rate limits (429). The call is counted on arrival, whatever its answer. A
+//! refusal here comes before the handler, so a write refused here changes nothing.
 
 use std::time::Duration;
 
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use tokio::time::Instant;
 
 use super::faults::FaultKind;
 use super::limits::{Limited, Quota, next_utc_midnight};
-use super::respond;
+use super::respond::{self, Refusal};
 use super::state::SimState;
 use super::tokens::{TokenError, missing_scope};
 use crate::zoom::endpoint::Endpoint;
@@ -26,7 +27,7 @@ pub(crate) async fn gate(
     let label = endpoint.label();
     let triggered = {
         let mut inner = state.lock();
-        inner.stats.call(label, Instant::now());
+        inner.stats.call(endpoint, Instant::now());
         inner.faults.on_call(endpoint)
     };
     if !triggered.latency.is_zero() {
@@ -54,7 +55,10 @@ pub(crate) async fn gate(
         ));
     }
     match inner.limiter.admit(label, now, Utc::now()) {
-        Ok(quota) => Ok(quota),
+        Ok(quota) => Ok(Quota {
+            stall: triggered.stall,
+            ..quota
+        }),
         Err(limited) => {
             let limited = match limited {
                 Limited::Window { .. } => {
@@ -69,6 +73,23 @@ pub(crate) async fn gate(
             tracing::debug!(%endpoint, ?limited, "rate limited");
             Err(respond::limited(&limited))
         }
+    }
+}
+
+/// A call through the gate, then `handle`: its answer, a success or a refusal, carries what
+/// the gate reports (rate-limit headers, a stall).
+pub(crate) async fn serve(
+    state: &SimState,
+    endpoint: Endpoint,
+    headers: &HeaderMap,
+    handle: impl FnOnce() -> Result<Response, Refusal>,
+) -> Response {
+    match gate(state, endpoint, headers).await {
+        Ok(quota) => {
+            let answer = handle().unwrap_or_else(IntoResponse::into_response);
+            respond::with_quota(answer, &quota)
+        }
+        Err(refusal) => refusal,
     }
 }
 
@@ -104,7 +125,7 @@ fn fault_answer(state: &SimState, endpoint: Endpoint, kind: FaultKind) -> Option
             inner.tokens.revoke_all();
             None
         }
-        FaultKind::Latency(_) => None,
+        FaultKind::Latency(_) | FaultKind::StallResponse(_) => None,
     }
 }
 

@@ -5,7 +5,9 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use rand::Rng;
 
+use super::ids;
 use super::meeting::{MeetingListType, SimMeeting};
 use super::recording::{DateRange, SimRecording};
 use super::registrant::{RegistrantStatus, SimRegistrant};
@@ -105,6 +107,13 @@ impl<T: Hosted> Table<T> {
         self.rows.insert(id, row);
     }
 
+    /// Changes every row of one host (e.g. hands them to another).
+    pub fn update_hosted_by(&mut self, host_id: &str, mut f: impl FnMut(&mut T)) {
+        for id in self.by_host.get(host_id).cloned().unwrap_or_default() {
+            self.update(id, &mut f);
+        }
+    }
+
     /// Changes a row in place, keeping the indexes right whatever `f` changes; `false` if
     /// there is no such row.
     pub fn update(&mut self, id: u64, f: impl FnOnce(&mut T)) -> bool {
@@ -163,7 +172,8 @@ pub(crate) struct Entities {
 }
 
 impl Entities {
-    /// The meetings `GET /users/{userId}/meetings?type=…` lists, in order.
+    /// The meetings `GET /users/{userId}/meetings?type=…` lists, in order: scheduled ones only,
+    /// never instant meetings (type 1), as the listing's description says (ZOOM-API.md §3.3).
     pub fn listed_meetings(
         &self,
         host_id: &str,
@@ -172,8 +182,21 @@ impl Entities {
     ) -> Vec<&SimMeeting> {
         self.meetings
             .hosted_by(host_id)
-            .filter(|m| m.exists_at(now) && m.matches(list_type, now))
+            .filter(|m| m.meeting_type != 1 && m.exists_at(now) && m.matches(list_type, now))
             .collect()
+    }
+
+    /// A number and a UUID no meeting or webinar uses (they share one id space on Zoom).
+    pub fn unused_session_ids(&self, rng: &mut impl Rng) -> (u64, String) {
+        let taken =
+            |key: &str| self.meetings.find(key).is_some() || self.webinars.find(key).is_some();
+        let number = std::iter::repeat_with(|| ids::session_number(rng))
+            .find(|n| !taken(&n.to_string()))
+            .unwrap_or_default();
+        let uuid = std::iter::repeat_with(|| ids::uuid(rng))
+            .find(|u| !taken(u))
+            .unwrap_or_default();
+        (number, uuid)
     }
 
     /// The webinars `GET /users/{userId}/webinars` lists, in order.
@@ -254,6 +277,31 @@ impl Entities {
         true
     }
 
+    /// Hands what one user hosts to another, as `DELETE /users/{userId}` does with its
+    /// `transfer_*` options.
+    pub fn transfer(&mut self, from: &str, to: &str, what: Transfer) {
+        if what.meetings {
+            self.meetings
+                .update_hosted_by(from, |m| m.host_id = to.to_owned());
+        }
+        if what.webinars {
+            self.webinars
+                .update_hosted_by(from, |w| w.host_id = to.to_owned());
+        }
+        if what.recordings {
+            let uuids: Vec<String> = self
+                .recordings_by_host
+                .get(from)
+                .into_iter()
+                .flatten()
+                .map(|(_, uuid)| uuid.clone())
+                .collect();
+            for uuid in uuids {
+                self.update_recording(&uuid, |r| r.host_id = to.to_owned());
+            }
+        }
+    }
+
     /// Everything the user hosted goes with them, as when Zoom deletes a user.
     pub fn remove_host(&mut self, host_id: &str) {
         self.meetings.remove_host(host_id);
@@ -288,6 +336,14 @@ impl Entities {
         s.recording_files = self.recordings.values().map(|r| r.files.len()).sum();
         s
     }
+}
+
+/// Which of a user's things [`Entities::transfer`] hands over.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Transfer {
+    pub meetings: bool,
+    pub webinars: bool,
+    pub recordings: bool,
 }
 
 /// What the listings show right now, for tests and benchmarks to size their expectations.

@@ -1,6 +1,8 @@
 //! Faults injected on the wire, for testing what the client does when Zoom misbehaves. They
 //! apply to API calls only, never to the token endpoint, and are checked before anything else,
-//! as a proxy or an overloaded Zoom would answer before looking at the request.
+//! as a proxy or an overloaded Zoom would answer before looking at the request: a call a fault
+//! answers changes nothing. The one exception is [`FaultKind::StallResponse`], which lets the
+//! call do its work and only holds back the answer.
 
 use std::time::Duration;
 
@@ -26,6 +28,10 @@ pub enum FaultKind {
     },
     /// Revoke every token when it fires; the call then gets 401/124 like any revoked token.
     RevokeTokens,
+    /// Let the call make its change, then hold the answer back this long, as a Zoom that
+    /// committed but answers slowly: a client that gives up or dies while waiting leaves the
+    /// change made. Stalls add up like latency, and the call still meets the faults after them.
+    StallResponse(Duration),
 }
 
 /// One fault rule. Build with [`Fault::new`] and the chained setters:
@@ -80,6 +86,8 @@ impl Fault {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Triggered {
     pub latency: Duration,
+    /// How long to hold back the answer once the call is done.
+    pub stall: Duration,
     /// The fault that answers the call instead of Zoom, if any.
     pub answer: Option<FaultKind>,
 }
@@ -128,6 +136,7 @@ impl Faults {
             armed.fired += 1;
             match &armed.fault.kind {
                 FaultKind::Latency(d) => triggered.latency += *d,
+                FaultKind::StallResponse(d) => triggered.stall += *d,
                 kind => {
                     triggered.answer = Some(kind.clone());
                     break;
@@ -197,13 +206,16 @@ mod tests {
         let ms = Duration::from_millis;
         faults.inject(Fault::new(FaultKind::Latency(ms(10))));
         faults.inject(Fault::new(FaultKind::Latency(ms(5))).times(1));
+        faults.inject(Fault::new(FaultKind::StallResponse(ms(7))).times(1));
         faults.inject(Fault::new(FaultKind::DailyLimit).times(1));
         faults.inject(Fault::new(FaultKind::RevokeTokens));
         let first = faults.on_call(Endpoint::ListUsers);
         assert_eq!(first.latency, ms(15));
+        assert_eq!(first.stall, ms(7));
         assert_eq!(first.answer, Some(FaultKind::DailyLimit));
         let second = faults.on_call(Endpoint::ListUsers);
         assert_eq!(second.latency, ms(10));
+        assert_eq!(second.stall, Duration::ZERO);
         assert_eq!(second.answer, Some(FaultKind::RevokeTokens));
         faults.clear();
         assert_eq!(faults.on_call(Endpoint::ListUsers), Triggered::default());

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -18,6 +18,7 @@ use rand::{Rng, RngExt, SeedableRng};
 
 use super::AccountSpec;
 use super::entities::Entities;
+use super::ids;
 use super::meeting::{SimInstance, SimMeeting};
 use super::pools;
 use super::recording::{SimRecording, SimRecordingFile};
@@ -319,6 +320,8 @@ impl Generator {
             password: self.password(),
             approval_type,
             occurrences,
+            recurrence: None,
+            settings: serde_json::Map::new(),
             registrants,
             instances,
             deleted: false,
@@ -378,6 +381,8 @@ impl Generator {
             approval_type,
             is_simulive: self.rng.random_bool(0.1),
             occurrences,
+            recurrence: None,
+            settings: serde_json::Map::new(),
             registrants,
             deleted: false,
         }
@@ -571,35 +576,29 @@ impl Generator {
     /// A fresh 11-digit meeting or webinar number.
     fn number(&mut self) -> u64 {
         loop {
-            let n = self.rng.random_range(10_000_000_000u64..=99_999_999_999);
+            let n = ids::session_number(&mut self.rng);
             if self.numbers.insert(n) {
                 return n;
             }
         }
     }
 
-    /// 16 random bytes in standard base64: 24 characters ending `==`, `+` and `/` included.
     fn uuid(&mut self) -> String {
         self.uuid_with(|u| u.to_owned())
     }
 
     fn uuid_with(&mut self, shape: impl Fn(&str) -> String) -> String {
         loop {
-            let mut bytes = [0u8; 16];
-            self.rng.fill_bytes(&mut bytes);
-            let uuid = shape(&STANDARD.encode(bytes));
+            let uuid = shape(&ids::uuid(&mut self.rng));
             if self.uuids.insert(uuid.clone()) {
                 return uuid;
             }
         }
     }
 
-    /// 22 characters, like user ids.
     fn id(&mut self) -> String {
         loop {
-            let mut bytes = [0u8; 16];
-            self.rng.fill_bytes(&mut bytes);
-            let id = URL_SAFE_NO_PAD.encode(bytes);
+            let id = ids::id22(&mut self.rng);
             if self.ids.insert(id.clone()) {
                 return id;
             }
@@ -613,9 +612,7 @@ impl Generator {
     }
 
     fn password(&mut self) -> String {
-        let mut bytes = [0u8; 6];
-        self.rng.fill_bytes(&mut bytes);
-        URL_SAFE_NO_PAD.encode(bytes)
+        ids::password(&mut self.rng)
     }
 
     fn timezone(&mut self, host: &SimUser) -> String {

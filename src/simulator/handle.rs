@@ -44,6 +44,12 @@ impl SimHandle {
             .collect()
     }
 
+    /// The user with this id or email (in any case), whatever their status: what a test checks
+    /// after `POST /users` or `PUT /users/{userId}/status`.
+    pub fn user(&self, id_or_email: &str) -> Option<SimUser> {
+        self.state.lock().user(id_or_email).cloned()
+    }
+
     /// The user vanishes from Zoom (as after a delete or disassociate), with everything they
     /// hosted: meetings (past instances included), webinars, recordings and the webinar plan.
     pub fn remove_user(&self, id_or_email: &str) -> Option<SimUser> {
@@ -242,6 +248,30 @@ impl SimHandle {
         })
     }
 
+    /// How many meetings or webinars the user hosts that exist now (neither deleted nor
+    /// expired), instant meetings included; 0 for an unknown user.
+    pub fn hosted_count(&self, kind: SessionKind, user: &str) -> usize {
+        let now = Utc::now();
+        let inner = self.state.lock();
+        let Some(host) = inner.user(user) else {
+            return 0;
+        };
+        match kind {
+            SessionKind::Meeting => inner
+                .entities
+                .meetings
+                .hosted_by(&host.id)
+                .filter(|m| m.exists_at(now))
+                .count(),
+            SessionKind::Webinar => inner
+                .entities
+                .webinars
+                .hosted_by(&host.id)
+                .filter(|w| w.exists_at(now))
+                .count(),
+        }
+    }
+
     /// By id or UUID; deleted and expired webinars included.
     pub fn webinar(&self, id_or_uuid: &str) -> Option<SimWebinar> {
         self.state
@@ -280,6 +310,16 @@ impl SimHandle {
         };
         inner.entities.set_webinar_plan(&id, on);
         true
+    }
+
+    /// Every registrant of the meeting or webinar, whatever their status and whether or not its
+    /// registration is on; `None` if there is no such meeting or webinar (deleted and expired
+    /// ones included).
+    pub fn registrants(&self, kind: SessionKind, id_or_uuid: &str) -> Option<Vec<SimRegistrant>> {
+        match kind {
+            SessionKind::Meeting => self.meeting(id_or_uuid).map(|m| m.registrants),
+            SessionKind::Webinar => self.webinar(id_or_uuid).map(|w| w.registrants),
+        }
     }
 
     /// Adds the registrant to the meeting or webinar, or replaces the one with its id;
@@ -372,6 +412,15 @@ impl SimHandle {
         self.state.lock().entities.summary(Utc::now())
     }
 
+    /// Changes how many meeting and webinar creates and updates each host may have per UTC
+    /// day ([`SimulatorConfig::session_writes_per_host`]); what was counted today stays.
+    ///
+    /// [`SimulatorConfig::session_writes_per_host`]: super::SimulatorConfig::session_writes_per_host
+    pub fn set_session_writes_per_host(&self, cap: u32) {
+        self.state.lock().user_limits.set_session_writes(cap);
+    }
+
+    /// Calls per label and per endpoint ([`SimStats::calls`]), counted as they arrive.
     pub fn stats(&self) -> SimStats {
         self.state.lock().stats.snapshot()
     }

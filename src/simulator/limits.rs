@@ -53,12 +53,16 @@ impl SlidingWindow {
     }
 }
 
-/// What a successful call may report about its label.
+/// What a call that got past the gate carries to its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Quota {
     pub label: Label,
     /// `(limit, remaining)` of the label's daily pool, where the plan has one.
     pub daily: Option<(u32, u32)>,
+    /// How long to hold the answer back ([`FaultKind::StallResponse`]); set by the gate.
+    ///
+    /// [`FaultKind::StallResponse`]: super::FaultKind::StallResponse
+    pub stall: Duration,
 }
 
 /// Why a call was answered 429.
@@ -137,7 +141,11 @@ impl RateLimiter {
             *used += 1;
             (cap, cap - *used)
         });
-        Ok(Quota { label, daily })
+        Ok(Quota {
+            label,
+            daily,
+            stall: Duration::ZERO,
+        })
     }
 
     /// The label's window limit, for a 429 that did not come from counting.

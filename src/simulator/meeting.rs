@@ -6,9 +6,10 @@
 //! of the request (§3.3 "Meeting ID lifetime"), so a running simulator sees meetings expire as
 //! real days pass, and a test can expire one by moving its dates.
 
-use chrono::{DateTime, Datelike, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value, json};
 
+use super::recurrence::Recurrence;
 use super::registrant::SimRegistrant;
 use super::user::{SimUser, timestamp};
 
@@ -38,6 +39,8 @@ pub(crate) struct Schedule<'a> {
     pub no_fixed_time: bool,
     pub occurrences: &'a [DateTime<Utc>],
     pub duration: u32,
+    /// The `recurrence` the API set; without one it is derived from the occurrences.
+    pub recurrence: Option<&'a Value>,
 }
 
 /// The single object's `occurrences`, `recurrence` and, when registration is on,
@@ -53,12 +56,28 @@ pub(crate) fn schedule_fields(
             occurrences_json(schedule.occurrences, schedule.duration),
         );
     }
-    if let Some(recurrence) = recurrence_json(schedule.no_fixed_time, schedule.occurrences) {
+    let recurrence = match schedule.recurrence {
+        Some(set) => Some(set.clone()),
+        None => recurrence_json(schedule.no_fixed_time, schedule.occurrences),
+    };
+    if let Some(recurrence) = recurrence {
         o.insert("recurrence".into(), recurrence);
     }
     if let Some(url) = registration_url {
         o.insert("registration_url".into(), json!(url));
     }
+}
+
+/// The single object's `settings`: the kind's defaults, what the API set over them, and the
+/// registration setting, which the row keeps in its own field.
+pub(crate) fn settings_json(defaults: Value, set: &Map<String, Value>, approval_type: u8) -> Value {
+    let mut settings = match defaults {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    settings.extend(set.iter().map(|(k, v)| (k.clone(), v.clone())));
+    settings.insert("approval_type".into(), json!(approval_type));
+    Value::Object(settings)
 }
 
 /// The shared fields as JSON, the agenda cut to `agenda_chars` when given.
@@ -94,7 +113,8 @@ pub struct SimMeeting {
     pub uuid: String,
     pub host_id: String,
     pub topic: String,
-    /// 2 one-off, 3 recurring without fixed time, 4 PMI, 8 recurring with fixed time.
+    /// 1 instant, 2 one-off, 3 recurring without fixed time, 4 PMI, 8 recurring with fixed
+    /// time. Instant ones come only from the API, and listings leave them out.
     pub meeting_type: u8,
     /// `None` for type 3. For type 8, the first occurrence.
     pub start_time: Option<DateTime<Utc>>,
@@ -105,11 +125,15 @@ pub struct SimMeeting {
     pub agenda: String,
     pub created_at: DateTime<Utc>,
     pub password: String,
-    /// 0 auto-approve, 1 manual approval, 2 no registration. Always 2 for types 3 and 4, where
-    /// Zoom does not allow registration.
+    /// 0 auto-approve, 1 manual approval, 2 no registration. Always 2 for types 1, 3 and 4,
+    /// where Zoom does not allow registration.
     pub approval_type: u8,
     /// Start of each occurrence of a type 8 meeting; each lasts `duration`.
     pub occurrences: Vec<DateTime<Utc>>,
+    /// The `recurrence` set through the API; `None` shows one derived from `occurrences`.
+    pub recurrence: Option<Value>,
+    /// Settings set through the API, shown over the defaults (`approval_type` aside).
+    pub settings: Map<String, Value>,
     /// Only meaningful while registration is on.
     pub registrants: Vec<SimRegistrant>,
     /// The times it was held, oldest first; the last may still be running (`end_time: None`).
@@ -278,30 +302,31 @@ impl SimMeeting {
                 no_fixed_time: self.meeting_type == 3,
                 occurrences: &self.occurrences,
                 duration: self.duration,
+                recurrence: self.recurrence.as_ref(),
             },
             self.has_registration()
                 .then(|| format!("https://us05web.zoom.us/meeting/register/{}", self.id)),
         );
+        let defaults = json!({
+            "host_video": true,
+            "participant_video": false,
+            "join_before_host": false,
+            "jbh_time": 0,
+            "mute_upon_entry": true,
+            "watermark": false,
+            "use_pmi": self.meeting_type == 4,
+            "registration_type": 1,
+            "audio": "both",
+            "auto_recording": "none",
+            "waiting_room": true,
+            "meeting_authentication": false,
+            "close_registration": false,
+            "registrants_confirmation_email": true,
+            "registrants_email_notification": true,
+        });
         o.insert(
             "settings".into(),
-            json!({
-                "host_video": true,
-                "participant_video": false,
-                "join_before_host": false,
-                "jbh_time": 0,
-                "mute_upon_entry": true,
-                "watermark": false,
-                "use_pmi": self.meeting_type == 4,
-                "approval_type": self.approval_type,
-                "registration_type": 1,
-                "audio": "both",
-                "auto_recording": "none",
-                "waiting_room": true,
-                "meeting_authentication": false,
-                "close_registration": false,
-                "registrants_confirmation_email": true,
-                "registrants_email_notification": true,
-            }),
+            settings_json(defaults, &self.settings, self.approval_type),
         );
         Value::Object(o)
     }
@@ -395,12 +420,7 @@ pub(crate) fn recurrence_json(no_fixed_time: bool, occurrences: &[DateTime<Utc>]
         return Some(json!({ "type": 1, "repeat_interval": 1 }));
     }
     let first = occurrences.first()?;
-    Some(json!({
-        "type": 2,
-        "repeat_interval": 1,
-        "weekly_days": first.weekday().number_from_sunday().to_string(),
-        "end_times": occurrences.len(),
-    }))
+    Some(Recurrence::weekly(*first, occurrences.len()).to_json())
 }
 
 fn digits_of(password: &str) -> String {
@@ -439,6 +459,8 @@ pub(crate) mod tests {
             } else {
                 vec![]
             },
+            recurrence: None,
+            settings: Map::new(),
             registrants: vec![],
             instances: vec![],
             deleted: false,

@@ -3,15 +3,18 @@
 //!
 //! One request to the API goes through `api::gate` (faults, token, scope, rate limits) and
 //! then its handler; everything it knows lives in `state::SimState`, which tests drive and
-//! inspect through a [`SimHandle`].
+//! inspect through a [`SimHandle`]. The write endpoints (`*_writes`) change that state as Zoom
+//! would, within Zoom's per-user daily limits (`user_limits`).
 
 mod account;
 mod api;
+mod body;
 pub mod cli;
 mod entities;
 mod faults;
 mod generate;
 mod handle;
+mod ids;
 mod limits;
 mod meeting;
 mod meetings;
@@ -21,14 +24,21 @@ mod path;
 mod pools;
 mod recording;
 mod recordings;
+mod recurrence;
 mod registrant;
+mod registrant_writes;
 mod registrants;
 mod respond;
 mod server;
+mod session;
+mod session_patch;
+mod session_writes;
 mod state;
 mod stats;
 mod tokens;
 mod user;
+mod user_limits;
+mod user_writes;
 mod users;
 mod webinar;
 mod webinars;
@@ -73,6 +83,10 @@ pub struct SimulatorConfig {
     /// Whether `GET /accounts/{accountId}/recordings` answers. Zoom serves it only to accounts
     /// with a master-account plan; when off it answers 400 with code 200.
     pub account_recordings: bool,
+    /// Meeting and webinar creates and updates each host may have per UTC day (Zoom: 100);
+    /// lower it to reach the limit cheaply. [`SimHandle::set_session_writes_per_host`] changes
+    /// it while running.
+    pub session_writes_per_host: u32,
 }
 
 impl Default for SimulatorConfig {
@@ -86,6 +100,7 @@ impl Default for SimulatorConfig {
             scopes: tokens::all_scopes(),
             qps_retry_after: false,
             account_recordings: true,
+            session_writes_per_host: user_limits::SESSION_WRITES_PER_HOST,
         }
     }
 }

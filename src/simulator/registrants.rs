@@ -35,7 +35,7 @@ fn listing_endpoint(kind: SessionKind) -> Endpoint {
 }
 
 /// How Zoom's messages name the kind.
-fn noun(kind: SessionKind) -> &'static str {
+pub(crate) fn noun(kind: SessionKind) -> &'static str {
     match kind {
         SessionKind::Meeting => "Meeting",
         SessionKind::Webinar => "Webinar",

@@ -1,15 +1,19 @@
 //! Responses shaped like Zoom's: `{"code","message"}` errors (ZOOM-API.md §8), 429s with the
 //! rate-limit headers (§5), the proxy's HTML error page, and a tracking id on everything (§2).
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use rand::RngExt;
 use serde_json::json;
 
 use super::limits::{Limited, Quota};
 use super::user::timestamp;
+use crate::zoom::plan::Label;
 
 const CATEGORY: HeaderName = HeaderName::from_static("x-ratelimit-category");
 const TYPE: HeaderName = HeaderName::from_static("x-ratelimit-type");
@@ -20,6 +24,23 @@ const TRACKING_ID: HeaderName = HeaderName::from_static("x-zm-trackingid");
 /// A status from a test's fault; nonsense falls back to 502 rather than failing the server.
 pub(crate) fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY)
+}
+
+/// A refusal on its way out of a handler's checks. Boxed: a `Response` is too big to carry
+/// in every `Result` the checks return.
+#[derive(Debug)]
+pub(crate) struct Refusal(Box<Response>);
+
+impl From<Response> for Refusal {
+    fn from(response: Response) -> Self {
+        Refusal(Box::new(response))
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        *self.0
+    }
 }
 
 pub(crate) fn zoom_error(status: StatusCode, code: i64, message: impl Into<String>) -> Response {
@@ -35,6 +56,24 @@ pub(crate) fn validation_failed(field: &str) -> Response {
         "errors": [{ "field": field, "message": "Invalid field." }],
     });
     (StatusCode::BAD_REQUEST, Json(body)).into_response()
+}
+
+/// A body that is not a JSON object, as Zoom answers it.
+pub(crate) fn body_not_json() -> Response {
+    zoom_error(
+        StatusCode::BAD_REQUEST,
+        300,
+        "Request Body should be a valid JSON object.",
+    )
+}
+
+/// The answer of a write that went through: 201 with the created object, or 204.
+pub(crate) fn created(body: serde_json::Value) -> Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+pub(crate) fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
 }
 
 /// A `next_page_token` that is unknown or has expired (ZOOM-API.md §4).
@@ -75,13 +114,13 @@ pub(crate) fn html_error(code: u16) -> Response {
 }
 
 pub(crate) fn limited(limited: &Limited) -> Response {
-    let mut headers = HeaderMap::new();
-    let (label, body) = match limited {
+    match limited {
         Limited::Window {
             label,
             limit,
             retry_after,
         } => {
+            let mut headers = HeaderMap::new();
             headers.insert(TYPE, HeaderValue::from_static("QPS"));
             headers.insert(LIMIT, HeaderValue::from(*limit));
             headers.insert(REMAINING, HeaderValue::from(0u32));
@@ -90,8 +129,9 @@ pub(crate) fn limited(limited: &Limited) -> Response {
                 let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                 headers.insert(RETRY_AFTER, HeaderValue::from(secs.max(1)));
             }
-            (
-                label,
+            too_many(
+                *label,
+                headers,
                 "You have reached the maximum per-second rate limit for this API. Try again later.",
             )
         }
@@ -99,27 +139,43 @@ pub(crate) fn limited(limited: &Limited) -> Response {
             label,
             limit,
             resets_at,
-        } => {
-            headers.insert(TYPE, HeaderValue::from_static("Daily-limit"));
-            if let Some(limit) = limit {
-                headers.insert(LIMIT, HeaderValue::from(*limit));
-                headers.insert(REMAINING, HeaderValue::from(0u32));
-            }
-            if let Ok(at) = HeaderValue::try_from(timestamp(*resets_at)) {
-                headers.insert(RETRY_AFTER, at);
-            }
-            (
-                label,
-                "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.",
-            )
-        }
-    };
+        } => daily_limited(
+            *label,
+            *limit,
+            *resets_at,
+            "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.",
+        ),
+    }
+}
+
+/// A daily-limit 429: the account's pool of a label (with its `limit`), or one of the per-user
+/// limits, which say theirs in `message` (ZOOM-API.md §5). `Retry-After` names the reset.
+pub(crate) fn daily_limited(
+    label: Label,
+    limit: Option<u32>,
+    resets_at: DateTime<Utc>,
+    message: &str,
+) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(TYPE, HeaderValue::from_static("Daily-limit"));
+    if let Some(limit) = limit {
+        headers.insert(LIMIT, HeaderValue::from(limit));
+        headers.insert(REMAINING, HeaderValue::from(0u32));
+    }
+    if let Ok(at) = HeaderValue::try_from(timestamp(resets_at)) {
+        headers.insert(RETRY_AFTER, at);
+    }
+    too_many(label, headers, message)
+}
+
+fn too_many(label: Label, mut headers: HeaderMap, message: &str) -> Response {
     headers.insert(CATEGORY, HeaderValue::from_static(label.header_name()));
-    let body = json!({ "code": 429, "message": body });
+    let body = json!({ "code": 429, "message": message });
     (StatusCode::TOO_MANY_REQUESTS, headers, Json(body)).into_response()
 }
 
-/// Adds what Zoom reports about the label to a call that got past the rate limiter.
+/// Adds what Zoom reports about the label to a call that got past the rate limiter, and marks
+/// the answer for [`hold_back`] when a fault asked for a stall.
 pub(crate) fn with_quota(mut response: Response, quota: &Quota) -> Response {
     let headers = response.headers_mut();
     headers.insert(
@@ -129,6 +185,22 @@ pub(crate) fn with_quota(mut response: Response, quota: &Quota) -> Response {
     if let Some((limit, remaining)) = quota.daily {
         headers.insert(LIMIT, HeaderValue::from(limit));
         headers.insert(REMAINING, HeaderValue::from(remaining));
+    }
+    if !quota.stall.is_zero() {
+        response.extensions_mut().insert(Stall(quota.stall));
+    }
+    response
+}
+
+/// How long [`hold_back`] keeps a finished answer from the client.
+#[derive(Debug, Clone, Copy)]
+struct Stall(Duration);
+
+/// Sends a stalled answer only after its stall. The handler has already made its change, so
+/// a client that stops waiting leaves it made; a dropped connection just ends the wait.
+pub(crate) async fn hold_back(response: Response) -> Response {
+    if let Some(Stall(wait)) = response.extensions().get::<Stall>().copied() {
+        tokio::time::sleep(wait).await;
     }
     response
 }
@@ -144,12 +216,9 @@ pub(crate) async fn tag_tracking_id(mut response: Response) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use chrono::TimeZone;
 
     use super::*;
-    use crate::zoom::plan::Label;
 
     fn header<'a>(r: &'a Response, name: &str) -> Option<&'a str> {
         r.headers().get(name).and_then(|v| v.to_str().ok())

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::map_response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::{CancellationToken, DropGuard};
@@ -16,8 +16,8 @@ use url::Url;
 use super::handle::SimHandle;
 use super::state::SimState;
 use super::{
-    SimCredentials, SimulatorConfig, SimulatorError, meetings, oauth, recordings, registrants,
-    respond, users, webinars,
+    SimCredentials, SimulatorConfig, SimulatorError, meetings, oauth, recordings,
+    registrant_writes, registrants, respond, session_writes, user_writes, users, webinars,
 };
 
 /// A simulator that is set up but not yet serving; [`Simulator::start`] does both at once.
@@ -82,27 +82,65 @@ impl Simulator {
 fn router(state: Arc<SimState>) -> Router {
     Router::new()
         .route("/oauth/token", post(oauth::token))
-        .route("/v2/users", get(users::list_users))
-        .route("/v2/users/{user_id}", get(users::get_user))
-        .route("/v2/users/{user_id}/meetings", get(meetings::list_meetings))
-        .route("/v2/users/{user_id}/webinars", get(webinars::list_webinars))
+        .route(
+            "/v2/users",
+            get(users::list_users).post(user_writes::create_user),
+        )
+        .route(
+            "/v2/users/{user_id}",
+            get(users::get_user)
+                .patch(user_writes::update_user)
+                .delete(user_writes::delete_user),
+        )
+        .route(
+            "/v2/users/{user_id}/status",
+            put(user_writes::update_user_status),
+        )
+        .route(
+            "/v2/users/{user_id}/meetings",
+            get(meetings::list_meetings).post(session_writes::create_meeting),
+        )
+        .route(
+            "/v2/users/{user_id}/webinars",
+            get(webinars::list_webinars).post(session_writes::create_webinar),
+        )
         .route(
             "/v2/users/{user_id}/recordings",
             get(recordings::list_user_recordings),
         )
-        .route("/v2/meetings/{meeting_id}", get(meetings::get_meeting))
+        .route(
+            "/v2/meetings/{meeting_id}",
+            get(meetings::get_meeting)
+                .patch(session_writes::update_meeting)
+                .delete(session_writes::delete_meeting),
+        )
         .route(
             "/v2/meetings/{meeting_id}/registrants",
-            get(registrants::list_meeting_registrants),
+            get(registrants::list_meeting_registrants)
+                .post(registrant_writes::add_meeting_registrant),
+        )
+        .route(
+            "/v2/meetings/{meeting_id}/registrants/status",
+            put(registrant_writes::update_meeting_registrant_status),
         )
         .route(
             "/v2/past_meetings/{meeting_id}",
             get(meetings::get_past_meeting),
         )
-        .route("/v2/webinars/{webinar_id}", get(webinars::get_webinar))
+        .route(
+            "/v2/webinars/{webinar_id}",
+            get(webinars::get_webinar)
+                .patch(session_writes::update_webinar)
+                .delete(session_writes::delete_webinar),
+        )
         .route(
             "/v2/webinars/{webinar_id}/registrants",
-            get(registrants::list_webinar_registrants),
+            get(registrants::list_webinar_registrants)
+                .post(registrant_writes::add_webinar_registrant),
+        )
+        .route(
+            "/v2/webinars/{webinar_id}/registrants/status",
+            put(registrant_writes::update_webinar_registrant_status),
         )
         .route(
             "/v2/accounts/{account_id}/recordings",
@@ -110,6 +148,8 @@ fn router(state: Arc<SimState>) -> Router {
         )
         .fallback(respond::not_recognized)
         .method_not_allowed_fallback(respond::not_recognized)
+        // Runs on the finished answer: a stalled write has made its change before the wait.
+        .layer(map_response(respond::hold_back))
         .layer(map_response(respond::tag_tracking_id))
         .with_state(state)
 }

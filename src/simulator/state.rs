@@ -16,6 +16,7 @@ use super::registrants::RegistrantQuery;
 use super::stats::StatsRecorder;
 use super::tokens::TokenStore;
 use super::user::{AccountInfo, SimUser};
+use super::user_limits::UserLimits;
 use super::users::UserQuery;
 use crate::simulator::SimCredentials;
 
@@ -38,6 +39,7 @@ pub(crate) struct Inner {
     pub registrant_pages: PageTokens<RegistrantQuery>,
     pub recording_pages: PageTokens<RecordingQuery>,
     pub limiter: RateLimiter,
+    pub user_limits: UserLimits,
     pub faults: Faults,
     pub stats: StatsRecorder,
 }
@@ -57,6 +59,7 @@ impl SimState {
                 registrant_pages: PageTokens::new(ttl),
                 recording_pages: PageTokens::new(ttl),
                 limiter: RateLimiter::new(config.plan),
+                user_limits: UserLimits::new(config.plan, config.session_writes_per_host),
                 faults: Faults::default(),
                 stats: StatsRecorder::new(config.plan),
             }),

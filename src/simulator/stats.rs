@@ -1,11 +1,13 @@
 //! What the simulator saw, so tests can assert on the client's behaviour on the wire: how many
-//! calls, how many 429s and why, and the most calls ever seen in one limit window.
+//! calls (per label and per endpoint), how many 429s and why, and the most calls ever seen in
+//! one limit window.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tokio::time::Instant;
 
 use super::limits::SlidingWindow;
+use crate::zoom::endpoint::Endpoint;
 use crate::zoom::plan::{Label, Plan, window_limit};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,6 +16,16 @@ pub struct SimStats {
     pub token_requests: u64,
     /// Every label has an entry, zero when unused.
     pub per_label: BTreeMap<Label, LabelStats>,
+    /// API calls received per endpoint, counted on arrival whatever their answer; an endpoint
+    /// never called has no entry.
+    pub per_endpoint: HashMap<Endpoint, u64>,
+}
+
+impl SimStats {
+    /// Calls of `endpoint` received so far: a test polls this to know a request arrived.
+    pub fn calls(&self, endpoint: Endpoint) -> u64 {
+        self.per_endpoint.get(&endpoint).copied().unwrap_or(0)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,6 +57,7 @@ impl StatsRecorder {
                     .into_iter()
                     .map(|l| (l, LabelStats::default()))
                     .collect(),
+                per_endpoint: HashMap::new(),
             },
             arrivals: Label::ALL
                 .into_iter()
@@ -57,7 +70,9 @@ impl StatsRecorder {
         self.stats.token_requests += 1;
     }
 
-    pub fn call(&mut self, label: Label, now: Instant) {
+    pub fn call(&mut self, endpoint: Endpoint, now: Instant) {
+        *self.stats.per_endpoint.entry(endpoint).or_default() += 1;
+        let label = endpoint.label();
         let in_window = self.arrivals.get_mut(&label).map_or(0, |w| {
             w.push(now);
             w.count(now)
@@ -91,6 +106,7 @@ impl StatsRecorder {
             *s = LabelStats::default();
         }
         self.stats.token_requests = 0;
+        self.stats.per_endpoint.clear();
         for w in self.arrivals.values_mut() {
             w.clear();
         }
@@ -112,16 +128,30 @@ mod tests {
         let t0 = Instant::now();
         let mut rec = StatsRecorder::new(Plan::Pro);
         for i in 0..5 {
-            rec.call(Label::Medium, t0 + Duration::from_millis(i * 300));
+            let endpoint = if i == 0 {
+                Endpoint::ListMeetings
+            } else {
+                Endpoint::ListUsers
+            };
+            rec.call(endpoint, t0 + Duration::from_millis(i * 300));
         }
         // Calls at 0, 300, 600, 900 ms share a second; 1200 ms drops the first.
         let s = rec.snapshot();
         assert_eq!(s.per_label[&Label::Medium].calls, 5);
+        assert_eq!(
+            (
+                s.calls(Endpoint::ListUsers),
+                s.calls(Endpoint::ListMeetings)
+            ),
+            (4, 1)
+        );
+        assert_eq!(s.calls(Endpoint::GetUser), 0);
         assert_eq!(s.per_label[&Label::Medium].max_in_window, 4);
         assert_eq!(s.per_label[&Label::Light], LabelStats::default());
 
         rec.reset();
-        rec.call(Label::Medium, t0 + Duration::from_millis(1300));
+        rec.call(Endpoint::ListUsers, t0 + Duration::from_millis(1300));
         assert_eq!(rec.snapshot().per_label[&Label::Medium].max_in_window, 1);
+        assert_eq!(rec.snapshot().calls(Endpoint::ListUsers), 1);
     }
 }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::meeting::{
     LISTED_AGENDA_CHARS, Schedule, SessionFields, minutes, schedule_fields, session_fields,
+    settings_json,
 };
 use super::registrant::SimRegistrant;
 
@@ -31,6 +32,10 @@ pub struct SimWebinar {
     pub is_simulive: bool,
     /// Start of each occurrence of a type 9 webinar.
     pub occurrences: Vec<DateTime<Utc>>,
+    /// The `recurrence` set through the API; `None` shows one derived from `occurrences`.
+    pub recurrence: Option<Value>,
+    /// Settings set through the API, shown over the defaults (`approval_type` aside).
+    pub settings: Map<String, Value>,
     pub registrants: Vec<SimRegistrant>,
     pub deleted: bool,
 }
@@ -113,27 +118,28 @@ impl SimWebinar {
                 no_fixed_time: self.webinar_type == 6,
                 occurrences: &self.occurrences,
                 duration: self.duration,
+                recurrence: self.recurrence.as_ref(),
             },
             self.has_registration()
                 .then(|| format!("https://us05web.zoom.us/webinar/register/{}", self.id)),
         );
+        let defaults = json!({
+            "host_video": true,
+            "panelists_video": true,
+            "practice_session": false,
+            "hd_video": false,
+            "registration_type": 1,
+            "audio": "both",
+            "auto_recording": "none",
+            "close_registration": false,
+            "on_demand": false,
+            "registrants_confirmation_email": true,
+            "registrants_email_notification": true,
+            "meeting_authentication": false,
+        });
         o.insert(
             "settings".into(),
-            json!({
-                "host_video": true,
-                "panelists_video": true,
-                "practice_session": false,
-                "hd_video": false,
-                "approval_type": self.approval_type,
-                "registration_type": 1,
-                "audio": "both",
-                "auto_recording": "none",
-                "close_registration": false,
-                "on_demand": false,
-                "registrants_confirmation_email": true,
-                "registrants_email_notification": true,
-                "meeting_authentication": false,
-            }),
+            settings_json(defaults, &self.settings, self.approval_type),
         );
         Value::Object(o)
     }
@@ -166,6 +172,8 @@ pub(crate) mod tests {
             } else {
                 vec![]
             },
+            recurrence: None,
+            settings: Map::new(),
             registrants: vec![],
             deleted: false,
         }

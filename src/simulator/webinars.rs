@@ -60,6 +60,17 @@ pub(crate) fn webinar_not_found(key: &str) -> Response {
     )
 }
 
+/// 400/200 for a user without the webinar add-on, as every webinar call answers it.
+pub(crate) fn webinar_plan_missing(user: &str) -> Response {
+    respond::zoom_error(
+        StatusCode::BAD_REQUEST,
+        200,
+        format!(
+            "Webinar plan subscription is missing. Enable webinar for this user once the subscription is added:{user}."
+        ),
+    )
+}
+
 fn list_page(state: &SimState, user: &str, raw_query: &str, now: DateTime<Utc>) -> Response {
     let mut upcoming_only = false;
     let mut page_size = DEFAULT_PAGE_SIZE;
@@ -89,13 +100,7 @@ fn list_page(state: &SimState, user: &str, raw_query: &str, now: DateTime<Utc>) 
         return no_such_user(user);
     };
     if !inner.entities.has_webinar_plan(&host.id) {
-        return respond::zoom_error(
-            StatusCode::BAD_REQUEST,
-            200,
-            format!(
-                "Webinar plan subscription is missing. Enable webinar for this user once the subscription is added:{user}."
-            ),
-        );
+        return webinar_plan_missing(user);
     }
     let listed = inner.entities.listed_webinars(&host.id, upcoming_only, now);
     let offset = (page_number as usize - 1).saturating_mul(page_size as usize);

@@ -1,4 +1,6 @@
-//! The simulator over real HTTP, as the client meets it.
+//! The simulator over real HTTP, as the client meets it. The write endpoints are in `writes`.
+
+mod writes;
 
 use std::time::{Duration, Instant};
 
@@ -498,14 +500,14 @@ async fn unknown_endpoints_are_not_recognized() {
             "{path}"
         );
     }
-    let post = f
+    let put = f
         .http
-        .post(f.api("/users"))
+        .put(f.api("/users"))
         .bearer_auth(&token)
         .send()
         .await
         .unwrap();
-    assert_eq!(zoom_error(post).await.1, 2300);
+    assert_eq!(zoom_error(put).await.1, 2300);
 }
 
 #[tokio::test]

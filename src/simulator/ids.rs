@@ -1,0 +1,37 @@
+//! The shapes of Zoom's identifiers, drawn from any RNG: the seeded one of the generated
+//! account, or the thread's for what the API creates. Callers check for clashes themselves.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use rand::{Rng, RngExt};
+
+/// 22 characters (16 random bytes, URL-safe base64), like user and registrant ids.
+pub(crate) fn id22(rng: &mut impl Rng) -> String {
+    let mut bytes = [0u8; 16];
+    rng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// 16 random bytes in standard base64: 24 characters ending `==`, `+` and `/` included.
+pub(crate) fn uuid(rng: &mut impl Rng) -> String {
+    let mut bytes = [0u8; 16];
+    rng.fill_bytes(&mut bytes);
+    STANDARD.encode(bytes)
+}
+
+/// An 11-digit meeting or webinar number.
+pub(crate) fn session_number(rng: &mut impl Rng) -> u64 {
+    rng.random_range(10_000_000_000u64..=99_999_999_999)
+}
+
+/// A 10-digit personal meeting ID.
+pub(crate) fn pmi(rng: &mut impl Rng) -> u64 {
+    rng.random_range(1_000_000_000u64..=9_999_999_999)
+}
+
+/// Eight URL-safe characters, within Zoom's passcode rules (at most 10; letters, digits, `-_`).
+pub(crate) fn password(rng: &mut impl Rng) -> String {
+    let mut bytes = [0u8; 6];
+    rng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
