@@ -62,7 +62,11 @@ async fn user(
     let mut conn = db::connection(pool).await?;
     let now = Utc::now();
     match found {
-        Some(user) => {
+        Some(mut user) => {
+            // The listing, which the sync keys the mirror by, gives pending users no id.
+            if user.status.as_deref() == Some("pending") {
+                user.id = None;
+            }
             db::users::upsert(&mut conn, &[user_row(&user, now)]).await?;
             Ok(Some(user.raw))
         }

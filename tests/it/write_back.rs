@@ -199,9 +199,9 @@ async fn session_round_trip(kind: SessionKind) {
         )
         .await;
     let row = app.finished_row(id).await;
-    let registrant_id = succeeded(&row)["id"]
+    let registrant_id = succeeded(&row)["registrant_id"]
         .as_str()
-        .expect("the registrant id")
+        .expect("the registrant id (Zoom's `id` is the meeting's)")
         .to_owned();
     let registrant_key = format!("{key}/{registrant_id}");
     assert_eq!(
@@ -404,10 +404,10 @@ async fn a_429_or_5xx_goes_back_to_pending_and_then_succeeds_without_a_duplicate
             .on(Endpoint::CreateMeeting)
             .times(1),
     );
+    // Faults answer in turn: the 502 answers the call after the 429's.
     handle.inject(
         Fault::new(FaultKind::Html5xx { status: 502 })
             .on(Endpoint::CreateMeeting)
-            .after(1)
             .times(1),
     );
     let before = handle.listed_meetings(&host_id, "scheduled").len();
