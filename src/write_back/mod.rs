@@ -20,8 +20,8 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 use tokio::sync::Notify;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
 use crate::config::WriteBackConfig;
 use crate::db::{self, DbError, DbPool, write_queue};
@@ -107,10 +107,11 @@ impl WriteBack {
     }
 
     /// Carries out rows until `cancel`; then stops claiming and returns once the attempts in
-    /// progress have been recorded. Rows it could not finish are rescued after their lease.
+    /// progress have been recorded. Dropping the future stops everything at once, as a crash
+    /// would: rows it could not finish are rescued after their lease.
     pub async fn run(self, cancel: CancellationToken) {
         let wake = Arc::new(Notify::new());
-        let tasks = TaskTracker::new();
+        let mut tasks = JoinSet::new();
         tasks.spawn(listener::listen(
             self.database_url.clone(),
             wake.clone(),
@@ -125,8 +126,7 @@ impl WriteBack {
             concurrency = self.settings.concurrency,
             "write-back worker started"
         );
-        tasks.close();
-        tasks.wait().await;
+        while tasks.join_next().await.is_some() {}
     }
 
     async fn work_loop(self, wake: Arc<Notify>, cancel: CancellationToken) {

@@ -274,3 +274,86 @@ async fn queue_commands_cancel_and_retry_rows_and_status_shows_the_queue() {
     let (ok, out) = run(&["queue", "retry", "999999"]);
     assert!(!ok && out.contains("no row 999999"), "{out}");
 }
+
+/// A `run` daemon with only the write-back worker and a 2-second lease.
+fn write_back_daemon(app: &TestApp, config: &std::path::Path) -> std::process::Child {
+    let disabled: String = zoom_mirror::sync::Entity::ALL
+        .iter()
+        .map(|e| format!("[sync.{e}]\nenabled = false\n"))
+        .collect();
+    std::fs::write(
+        config,
+        format!(
+            "[write_back]\nlease_secs = 2\npoll_interval_secs = 1\nretry_base_secs = 1\n{disabled}"
+        ),
+    )
+    .unwrap();
+    command(app, &["--config", config.to_str().unwrap(), "run"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
+    use zoom_mirror::simulator::{Fault, FaultKind};
+    use zoom_mirror::zoom::{Endpoint, SessionKind};
+    let app = TestApp::new(3).await;
+    let handle = app.handle();
+    let host = handle.listed_users("active")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = handle.hosted_count(SessionKind::Meeting, &host);
+    // Zoom creates the meeting, but the answer never reaches the daemon before it dies.
+    handle.inject(
+        Fault::new(FaultKind::StallResponse(Duration::from_secs(60)))
+            .on(Endpoint::CreateMeeting)
+            .times(1),
+    );
+    let config = std::env::temp_dir().join(format!("zm-crash-{}.toml", std::process::id()));
+    let mut first = write_back_daemon(&app, &config);
+    let id = app
+        .enqueue(
+            "meeting.create",
+            Some(&host),
+            serde_json::json!({"topic": "Survives a crash", "type": 2, "duration": 30,
+                "start_time": (chrono::Utc::now() + chrono::Duration::days(2)).format("%Y-%m-%dT%H:%M:%SZ").to_string()}),
+        )
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while handle.hosted_count(SessionKind::Meeting, &host) == before {
+        assert!(
+            Instant::now() < deadline,
+            "the create never reached the simulator"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let row = app.queue_row(id).await;
+    assert_eq!(row.status, "running", "killed mid-call: {row:?}");
+
+    let mut second = write_back_daemon(&app, &config);
+    let row = app
+        .wait_row(id, Duration::from_secs(30), |r| r.finished())
+        .await;
+    second.kill().unwrap();
+    second.wait().unwrap();
+    std::fs::remove_file(&config).ok();
+    assert_eq!(row.status, "succeeded", "{row:?}");
+    assert_eq!(row.attempts, 2, "{row:?}");
+    let history = row.errors.to_string();
+    assert!(
+        history.contains("interrupted") && history.contains("adopted"),
+        "{history}"
+    );
+    assert_eq!(
+        handle.hosted_count(SessionKind::Meeting, &host),
+        before + 1,
+        "the new daemon found the meeting instead of creating a second one"
+    );
+    assert_eq!(handle.stats().calls(Endpoint::CreateMeeting), 1);
+    assert_eq!(row.result()["topic"], "Survives a crash");
+}

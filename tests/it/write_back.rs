@@ -828,3 +828,62 @@ async fn the_writer_role_may_queue_changes_and_read_the_mirror_but_not_change_it
             .unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_killed_mid_registration_adopts_the_registrant_on_the_next_attempt() {
+    use zoom_mirror::simulator::{Fault, FaultKind};
+    use zoom_mirror::zoom::Endpoint;
+    let app = app().await;
+    let handle = app.handle();
+    let host = active_user(&handle, 0).1;
+    let short_lease = || zoom_mirror::write_back::Settings {
+        lease: Duration::from_secs(1),
+        ..settings()
+    };
+    let worker = app.start_worker(short_lease());
+    let id = app
+        .enqueue("meeting.create", Some(&host), json!({"topic": "Open day", "type": 2, "duration": 60,
+            "start_time": (chrono::Utc::now() + chrono::Duration::days(5)).format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            "settings": {"approval_type": 0}}))
+        .await;
+    let meeting = succeeded(&app.finished_row(id).await)["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    handle.inject(
+        Fault::new(FaultKind::StallResponse(Duration::from_secs(60)))
+            .on(Endpoint::CreateMeetingRegistrant)
+            .times(1),
+    );
+    let email = "walk-in@example.net";
+    let id = app
+        .enqueue(
+            "meeting_registrant.create",
+            Some(&meeting),
+            json!({"email": email, "first_name": "Wal"}),
+        )
+        .await;
+    app.wait_row(id, RETRIES, |_| {
+        handle.stats().calls(Endpoint::CreateMeetingRegistrant) == 1
+    })
+    .await;
+    worker.kill();
+
+    let _worker = app.start_worker(short_lease());
+    let row = app.wait_row(id, RETRIES, QueueRow::finished).await;
+    assert_eq!(
+        (succeeded(&row)["email"].as_str(), row.attempts),
+        (Some(email), 2),
+        "{row:?}"
+    );
+    assert!(row.errors.to_string().contains("adopted"), "{row:?}");
+    let registrants = handle
+        .registrants(zoom_mirror::zoom::SessionKind::Meeting, &meeting)
+        .unwrap();
+    assert_eq!(registrants.iter().filter(|r| r.email == email).count(), 1);
+    assert_eq!(
+        handle.stats().calls(Endpoint::CreateMeetingRegistrant),
+        1,
+        "no second create"
+    );
+}

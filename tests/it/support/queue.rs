@@ -17,8 +17,6 @@ use super::TestApp;
 
 #[derive(Debug, Clone, QueryableByName)]
 pub struct QueueRow {
-    #[diesel(sql_type = BigInt)]
-    pub id: i64,
     #[diesel(sql_type = Text)]
     pub status: String,
     #[diesel(sql_type = Integer)]
@@ -79,7 +77,8 @@ impl Worker {
         }
     }
 
-    /// Kills the worker mid-flight, as a crash would: nothing more is recorded.
+    /// Kills the worker mid-flight, as a crash would: nothing more is recorded, and its rows
+    /// stay `running` until their lease runs out.
     pub fn kill(mut self) {
         if let Some(task) = self.task.take() {
             task.abort();
@@ -137,7 +136,7 @@ impl TestApp {
 
     pub async fn queue_row(&self, id: i64) -> QueueRow {
         diesel::sql_query(
-            "SELECT id, status, attempts, last_error, result, errors, in_doubt, run_after, \
+            "SELECT status, attempts, last_error, result, errors, in_doubt, run_after, \
                     locked_by FROM zoom.write_queue WHERE id = $1",
         )
         .bind::<BigInt, _>(id)
