@@ -92,23 +92,26 @@ pub async fn upsert(
     Ok(counts(rows.len(), &returned))
 }
 
-/// After complete listings of every status: marks the parent's registrants that none had.
+/// After complete listings of every status, begun at `listing_started`: marks the parent's
+/// registrants that none had, except rows written since (by the write-back worker).
 pub async fn mark_unlisted_deleted(
     conn: &mut AsyncPgConnection,
     table: RegistrantTable,
     parent_id: i64,
     listed: &[String],
+    listing_started: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
     let marked = sql_query(format!(
         "UPDATE {} SET deleted_at = $3 \
-         WHERE {} = $1 AND deleted_at IS NULL AND NOT (id = ANY($2))",
+         WHERE {} = $1 AND deleted_at IS NULL AND NOT (id = ANY($2)) AND synced_at < $4",
         table.name(),
         table.parent_column()
     ))
     .bind::<BigInt, _>(parent_id)
     .bind::<Array<Text>, _>(listed)
     .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(listing_started)
     .execute(conn)
     .await
     .map_err(query("marking unlisted registrants deleted"))?;

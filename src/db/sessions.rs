@@ -107,20 +107,23 @@ pub struct Vanished {
     pub created_at: Option<DateTime<Utc>>,
 }
 
-/// The host's live sessions that a complete listing of the host did not have.
+/// The host's live sessions that a complete listing of the host, begun at `listing_started`,
+/// did not have. Rows written since (by the write-back worker) are not the listing's to judge.
 pub async fn vanished(
     conn: &mut AsyncPgConnection,
     table: SessionTable,
     host_id: &str,
     listed: &[i64],
+    listing_started: DateTime<Utc>,
 ) -> Result<Vec<Vanished>, DbError> {
     sql_query(format!(
         "SELECT id, type AS session_type, start_time, duration, created_at FROM {} \
-         WHERE host_id = $1 AND deleted_at IS NULL AND NOT (id = ANY($2))",
+         WHERE host_id = $1 AND deleted_at IS NULL AND NOT (id = ANY($2)) AND synced_at < $3",
         table.name()
     ))
     .bind::<Text, _>(host_id)
     .bind::<Array<BigInt>, _>(listed)
+    .bind::<Timestamptz, _>(listing_started)
     .load(conn)
     .await
     .map_err(query("finding meetings or webinars no longer listed"))

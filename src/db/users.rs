@@ -179,12 +179,14 @@ async fn adopt_activated(
     Ok(())
 }
 
-/// After a complete listing: marks every user that was not listed as deleted. `ids` are the
-/// listed users' ids, `pending_emails` the emails of those listed without one.
+/// After a complete listing begun at `listing_started`: marks every user that was not listed
+/// as deleted, except rows written since (by the write-back worker). `ids` are the listed
+/// users' ids, `pending_emails` the emails of those listed without one.
 pub async fn mark_unlisted_deleted(
     conn: &mut AsyncPgConnection,
     ids: &[String],
     pending_emails: &[String],
+    listing_started: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
     let unlisted_known = users::id
@@ -196,6 +198,7 @@ pub async fn mark_unlisted_deleted(
     let marked = diesel::update(
         users::table
             .filter(users::deleted_at.is_null())
+            .filter(users::synced_at.lt(listing_started))
             .filter(unlisted_known.or(unlisted_pending)),
     )
     .set(users::deleted_at.eq(now))

@@ -330,10 +330,37 @@ pub async fn rescue(conn: &mut AsyncPgConnection) -> Result<Vec<Rescued>, DbErro
     .map_err(query("rescuing write-back rows whose lease expired"))
 }
 
+/// The ids of the meetings or webinars that succeeded rows of `action` created for `target`.
+pub async fn created_ids(
+    conn: &mut AsyncPgConnection,
+    action: &str,
+    target: &str,
+) -> Result<Vec<i64>, DbError> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let ids: Vec<Id> = sql_query(
+        "SELECT (result->>'id')::bigint AS id FROM zoom.write_queue \
+         WHERE action = $1 AND target = $2 AND status = 'succeeded' \
+           AND jsonb_typeof(result->'id') = 'number'",
+    )
+    .bind::<Text, _>(action)
+    .bind::<Text, _>(target)
+    .load(conn)
+    .await
+    .map_err(query("finding the meetings other rows created"))?;
+    Ok(ids.into_iter().map(|i| i.id).collect())
+}
+
 /// What an operator command found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operated {
-    Done,
+    /// Done; `in_doubt` says an earlier attempt of the row may have reached Zoom.
+    Done {
+        in_doubt: bool,
+    },
     /// The row exists but is in this status, which the command does not apply to.
     WrongStatus(String),
     Missing,
@@ -350,13 +377,20 @@ async fn operate(
         #[diesel(sql_type = Text)]
         status: String,
     }
-    let updated = sql_query(update)
+    #[derive(QueryableByName)]
+    struct Doubt {
+        #[diesel(sql_type = Bool)]
+        in_doubt: bool,
+    }
+    let updated: Vec<Doubt> = sql_query(update)
         .bind::<BigInt, _>(id)
-        .execute(conn)
+        .load(conn)
         .await
         .map_err(query(what))?;
-    if updated == 1 {
-        return Ok(Operated::Done);
+    if let Some(row) = updated.into_iter().next() {
+        return Ok(Operated::Done {
+            in_doubt: row.in_doubt,
+        });
     }
     let found: Vec<Status> = sql_query("SELECT status FROM zoom.write_queue WHERE id = $1")
         .bind::<BigInt, _>(id)
@@ -370,27 +404,31 @@ async fn operate(
 }
 
 /// `zoom-mirror queue cancel ID`: only a pending row can be cancelled; a running one may
-/// already be in Zoom.
+/// already be in Zoom. A pending row in doubt can be: the operator is told.
 pub async fn cancel(conn: &mut AsyncPgConnection, id: i64) -> Result<Operated, DbError> {
     operate(
         conn,
         id,
         "UPDATE zoom.write_queue SET status = 'cancelled', finished_at = now(), \
-             updated_at = now() WHERE id = $1 AND status = 'pending'",
+             updated_at = now() WHERE id = $1 AND status = 'pending' RETURNING in_doubt",
         "cancelling a write-back row",
     )
     .await
 }
 
 /// `zoom-mirror queue retry ID`: a failed or cancelled row runs again now, with one more
-/// attempt allowed if its attempts were spent.
+/// attempt allowed if its attempts were spent. The operator has checked Zoom, so the row is no
+/// longer in doubt: its next attempt calls Zoom without looking first. Returns whether it was.
 pub async fn retry(conn: &mut AsyncPgConnection, id: i64) -> Result<Operated, DbError> {
     operate(
         conn,
         id,
-        "UPDATE zoom.write_queue SET status = 'pending', run_after = now(), finished_at = NULL, \
-             max_attempts = GREATEST(max_attempts, attempts + 1), updated_at = now() \
-         WHERE id = $1 AND status IN ('failed', 'cancelled')",
+        "UPDATE zoom.write_queue q SET status = 'pending', run_after = now(), \
+             finished_at = NULL, in_doubt = false, \
+             max_attempts = GREATEST(q.max_attempts, q.attempts + 1), updated_at = now() \
+         FROM (SELECT id, in_doubt FROM zoom.write_queue WHERE id = $1 FOR UPDATE) before \
+         WHERE q.id = before.id AND q.status IN ('failed', 'cancelled') \
+         RETURNING before.in_doubt",
         "retrying a write-back row",
     )
     .await

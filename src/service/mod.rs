@@ -23,6 +23,9 @@ pub enum ServiceError {
 
     #[error("cannot listen for shutdown signals: {0}")]
     Signals(#[source] std::io::Error),
+
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
 }
 
 /// Runs until SIGTERM or SIGINT, then lets running passes commit their current page and
@@ -39,7 +42,7 @@ pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> 
             ctx.database_url.clone(),
             &ctx.host,
             write_back::Settings::new(&config.write_back, config.zoom.plan),
-        );
+        )?;
         tracker.spawn(worker.run(cancel.clone()));
     }
 

@@ -77,6 +77,7 @@ pub(crate) async fn sync_session(
     let mut listed: Vec<String> = Vec::new();
     let mut registration = registration_impossible(kind, &session).then_some(false);
     let mut unreadable = 0;
+    let listing_started = Utc::now();
     if registration != Some(false) {
         for status in RegistrantStatus::ALL {
             let mut pages = pin!(client.list_registrants(kind, session.id, status));
@@ -119,9 +120,15 @@ pub(crate) async fn sync_session(
     }
     // With registration off, Zoom keeps no registrants: every mirrored one is gone.
     let kept: &[String] = if on { &listed } else { &[] };
-    counts.deleted +=
-        db::registrants::mark_unlisted_deleted(&mut conn, table, session.id, kept, Utc::now())
-            .await?;
+    counts.deleted += db::registrants::mark_unlisted_deleted(
+        &mut conn,
+        table,
+        session.id,
+        kept,
+        listing_started,
+        Utc::now(),
+    )
+    .await?;
     Ok(counts)
 }
 

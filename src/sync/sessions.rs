@@ -72,6 +72,7 @@ async fn sync_host(
     let mut counts = RowCounts::default();
     let mut listed: Vec<i64> = Vec::new();
     let mut unreadable = 0;
+    let listing_started = Utc::now();
     let mut pages = pin!(client.list_sessions(kind, &host.id));
     while let Some(page) = pages.next().await {
         let page = match page {
@@ -106,7 +107,7 @@ async fn sync_host(
         Vec::new()
     } else {
         let mut conn = db::connection(pool).await?;
-        db::sessions::vanished(&mut conn, table, &host.id, &listed).await?
+        db::sessions::vanished(&mut conn, table, &host.id, &listed, listing_started).await?
     };
     for gone in vanished {
         counts.deleted += i64::from(settle(pool, client, kind, gone).await?);

@@ -21,6 +21,7 @@ pub async fn sync_users(
     // The keys listed: ids, and the emails of pending users (listed without an id).
     let mut ids: HashSet<String> = HashSet::new();
     let mut pending_emails: HashSet<String> = HashSet::new();
+    let listing_started = Utc::now();
     for status in UserStatus::ALL {
         let mut pages = pin!(client.list_users(status));
         loop {
@@ -56,8 +57,14 @@ pub async fn sync_users(
     let ids: Vec<String> = ids.into_iter().collect();
     let pending_emails: Vec<String> = pending_emails.into_iter().collect();
     let mut conn = db::connection(pool).await?;
-    counts.deleted =
-        db::users::mark_unlisted_deleted(&mut conn, &ids, &pending_emails, Utc::now()).await?;
+    counts.deleted = db::users::mark_unlisted_deleted(
+        &mut conn,
+        &ids,
+        &pending_emails,
+        listing_started,
+        Utc::now(),
+    )
+    .await?;
     Ok(())
 }
 

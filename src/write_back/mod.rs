@@ -71,7 +71,11 @@ pub enum WriteBackError {
 /// The write-back worker of one daemon.
 #[derive(Clone)]
 pub struct WriteBack {
+    /// The daemon's pool, shared with the sync: mirror reads and refreshes.
     pool: DbPool,
+    /// The queue's own connections (claims, heartbeats, outcomes), so that a busy sync cannot
+    /// hold up a heartbeat until the lease runs out.
+    queue: DbPool,
     client: ZoomClient,
     database_url: SecretString,
     settings: Settings,
@@ -87,19 +91,22 @@ impl WriteBack {
         database_url: SecretString,
         host: &str,
         settings: Settings,
-    ) -> Self {
+    ) -> Result<Self, DbError> {
         let worker_id = format!(
             "{host}:{}:{:08x}",
             std::process::id(),
             rand::random::<u32>()
         );
-        WriteBack {
+        // Each worker's attempt and its heartbeat hold one each, plus the rescuer's.
+        let queue = db::pool(&database_url, 2 * settings.concurrency + 1)?;
+        Ok(WriteBack {
             pool,
+            queue,
             client,
             database_url,
             settings,
             worker_id,
-        }
+        })
     }
 
     pub fn worker_id(&self) -> &str {
@@ -140,7 +147,13 @@ impl WriteBack {
             }
             match self.claim_one().await {
                 Ok(Some(row)) => {
-                    self.carry_out(row).await;
+                    let id = row.id;
+                    // A bug hit by one row must not stop this loop: the row stays running,
+                    // and after its lease it runs out of attempts like any other.
+                    let attempt = std::panic::AssertUnwindSafe(self.carry_out(row));
+                    if futures::FutureExt::catch_unwind(attempt).await.is_err() {
+                        tracing::error!(id, "write-back row panicked; it returns after its lease");
+                    }
                     continue;
                 }
                 Ok(None) => {}
@@ -155,7 +168,7 @@ impl WriteBack {
     }
 
     async fn claim_one(&self) -> Result<Option<write_queue::Claimed>, DbError> {
-        let mut conn = db::connection(&self.pool).await?;
+        let mut conn = db::connection(&self.queue).await?;
         let claimed =
             write_queue::claim(&mut conn, &self.worker_id, 1, self.settings.lease).await?;
         Ok(claimed.into_iter().next())
@@ -169,7 +182,7 @@ impl WriteBack {
                 () = cancel.cancelled() => return,
                 () = tokio::time::sleep(self.settings.lease / 2) => {}
             }
-            let rescued = match db::connection(&self.pool).await {
+            let rescued = match db::connection(&self.queue).await {
                 Ok(mut conn) => write_queue::rescue(&mut conn).await,
                 Err(e) => Err(e),
             };

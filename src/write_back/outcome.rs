@@ -45,8 +45,13 @@ pub fn after_failure(
     in_doubt: bool,
     (base, max): (Duration, Duration),
 ) -> Next {
+    // Zoom's Retry-After is a floor; the backoff still grows, so a storm of 429s does not spend
+    // every attempt within seconds.
     let retry = |after: Option<Duration>, error: ZoomError| Next::Retry {
-        after: after.unwrap_or_else(|| backoff(attempt, base, max)),
+        after: after.map_or_else(
+            || backoff(attempt, base, max),
+            |after| after.max(backoff(attempt, base, max)),
+        ),
         in_doubt: error.may_have_taken_effect(),
         error: error.to_string(),
     };
@@ -140,18 +145,25 @@ mod tests {
             } => assert!(error.contains("HTTP 502"), "{error}"),
             other => panic!("{other:?}"),
         }
-        let throttled = AttemptError::Retry {
-            after: Some(Duration::from_secs(2)),
+        let throttled = |after: u64| AttemptError::Retry {
+            after: Some(Duration::from_secs(after)),
             error: api(429, Some(429), "per-second"),
         };
-        assert_eq!(
-            after_failure(throttled, &delete, 3, false, POLICY),
+        match after_failure(throttled(2), &delete, 3, false, POLICY) {
             Next::Retry {
-                after: Duration::from_secs(2),
+                after,
                 in_doubt: false,
-                error: api(429, Some(429), "per-second").to_string()
-            }
-        );
+                ..
+            } => assert!(
+                (16.0..=24.0).contains(&after.as_secs_f64()),
+                "the backoff: {after:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        match after_failure(throttled(90), &delete, 1, false, POLICY) {
+            Next::Retry { after, .. } => assert_eq!(after, Duration::from_secs(90), "Retry-After"),
+            other => panic!("{other:?}"),
+        }
         let until = Utc::now();
         let daily = AttemptError::Fatal(ZoomError::DailyLimit {
             endpoint: Endpoint::DeleteMeeting,

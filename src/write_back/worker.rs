@@ -8,7 +8,7 @@ use std::time::Instant;
 use chrono::Utc;
 use serde_json::Value;
 
-use super::outcome::{Next, after_failure};
+use super::outcome::{Next, after_failure, backoff};
 use super::quota::quotas;
 use super::reconcile::{Lookup, look};
 use super::refresh::refresh;
@@ -103,7 +103,7 @@ impl WriteBack {
         let lease = self.settings.lease;
         loop {
             tokio::time::sleep(lease / 3).await;
-            let renewed = match db::connection(&self.pool).await {
+            let renewed = match db::connection(&self.queue).await {
                 Ok(mut conn) => write_queue::heartbeat(&mut conn, fence, lease).await,
                 Err(e) => Err(e),
             };
@@ -137,19 +137,20 @@ impl WriteBack {
         };
         let exhausted = row.attempts > row.max_attempts;
         if row.in_doubt {
-            match look(&self.client, &request, row.created_at).await {
-                Ok(Lookup::Found(made)) => return self.adopt(fence, &request, made).await,
-                Ok(Lookup::Ambiguous(reason)) => {
+            let taken = self.taken(&request).await?;
+            let found = match look(&self.client, &request, row.created_at, &taken).await {
+                Ok(found) => found,
+                Err(error) if row.attempts >= row.max_attempts => {
+                    let reason = format!(
+                        "in doubt: an earlier attempt may have reached Zoom, and looking for its \
+                         effect failed ({error}); check Zoom, then `zoom-mirror queue retry` the \
+                         row if the change did not happen"
+                    );
                     return self.fail(fence, &reason, Ended::Failed).await;
                 }
-                Ok(Lookup::NotFound) => {
-                    let mut conn = db::connection(&self.pool).await?;
-                    write_queue::clear_in_doubt(&mut conn, fence).await?;
-                }
-                Ok(Lookup::NotNeeded) => {}
                 Err(error) => {
                     let next = Next::Retry {
-                        after: super::outcome::backoff(
+                        after: backoff(
                             row.attempts,
                             self.settings.retry_base,
                             self.settings.retry_max,
@@ -159,15 +160,33 @@ impl WriteBack {
                     };
                     return self.record(fence, &request, next).await;
                 }
+            };
+            match found {
+                Lookup::Found(made) => return self.adopt(fence, &request, made).await,
+                Lookup::Gone => return self.record(fence, &request, Next::AlreadyGone).await,
+                Lookup::Ambiguous(reason) => return self.fail(fence, &reason, Ended::Failed).await,
+                Lookup::NotFound => {
+                    let mut conn = db::connection(&self.queue).await?;
+                    write_queue::clear_in_doubt(&mut conn, fence).await?;
+                    if exhausted {
+                        let reason = format!(
+                            "attempts exhausted ({}); the last was interrupted after its Zoom \
+                             call started, and no effect of it was found",
+                            row.max_attempts
+                        );
+                        return self.fail(fence, &reason, Ended::Failed).await;
+                    }
+                }
+                Lookup::NotNeeded if exhausted => {
+                    let reason = format!(
+                        "attempts exhausted ({}); the last was interrupted after its Zoom call \
+                         started and may have taken effect: check Zoom",
+                        row.max_attempts
+                    );
+                    return self.fail(fence, &reason, Ended::Failed).await;
+                }
+                Lookup::NotNeeded => {}
             }
-        }
-        if exhausted {
-            let reason = format!(
-                "attempts exhausted ({}); the last was interrupted after its Zoom call started, \
-                 and no effect of it was found",
-                row.max_attempts
-            );
-            return self.fail(fence, &reason, Ended::Failed).await;
         }
 
         let quotas = quotas(
@@ -180,7 +199,7 @@ impl WriteBack {
         }
         self.client.limits().acquire(request.endpoint.label()).await;
         {
-            let mut conn = db::connection(&self.pool).await?;
+            let mut conn = db::connection(&self.queue).await?;
             if !write_queue::mark_call_started(&mut conn, fence).await? {
                 return Ok(Ended::LeaseLost);
             }
@@ -208,7 +227,7 @@ impl WriteBack {
                 let next = after_failure(failure, &request, row.attempts, row.in_doubt, policy);
                 if let Next::Snooze { .. } = next {
                     // Zoom's count wins over ours (other apps spend the same limits).
-                    let mut conn = db::connection(&self.pool).await?;
+                    let mut conn = db::connection(&self.queue).await?;
                     for quota in &quotas {
                         daily_quota::exhaust(&mut conn, quota, Utc::now().date_naive()).await?;
                     }
@@ -218,17 +237,32 @@ impl WriteBack {
         }
     }
 
+    /// The meetings or webinars other rows already created for this row's host: an in-doubt
+    /// create must not adopt one of them.
+    async fn taken(&self, request: &ZoomRequest) -> Result<Vec<i64>, WriteBackError> {
+        let Subject::NewSession { host, .. } = &request.subject else {
+            return Ok(Vec::new());
+        };
+        let mut conn = db::connection(&self.queue).await?;
+        Ok(write_queue::created_ids(&mut conn, request.action.as_str(), host).await?)
+    }
+
     /// The user whose daily meeting and webinar writes `request` spends: the mirror knows the
     /// host of a meeting and the id behind an email; what it does not know is counted under
     /// what the row says.
     async fn host_of(&self, request: &ZoomRequest) -> Result<Option<String>, WriteBackError> {
         let mut conn = db::connection(&self.pool).await?;
         Ok(match &request.subject {
-            Subject::NewSession { host, .. } => Some(
-                db::users::id_of(&mut conn, host)
-                    .await?
-                    .unwrap_or_else(|| host.to_lowercase()),
-            ),
+            // Emails are case-insensitive, ids are not.
+            Subject::NewSession { host, .. } => {
+                Some(db::users::id_of(&mut conn, host).await?.unwrap_or_else(|| {
+                    if host.contains('@') {
+                        host.to_lowercase()
+                    } else {
+                        host.clone()
+                    }
+                }))
+            }
             Subject::Session { kind, id } => {
                 db::sessions::known(&mut conn, session_table(*kind), *id)
                     .await?
@@ -247,7 +281,7 @@ impl WriteBack {
         if quotas.is_empty() {
             return Ok(None);
         }
-        let mut conn = db::connection(&self.pool).await?;
+        let mut conn = db::connection(&self.queue).await?;
         let now = Utc::now();
         let Some(spent) = daily_quota::take(&mut conn, quotas, now.date_naive()).await? else {
             return Ok(None);
@@ -277,7 +311,7 @@ impl WriteBack {
                 in_doubt,
                 error,
             } => {
-                let mut conn = db::connection(&self.pool).await?;
+                let mut conn = db::connection(&self.queue).await?;
                 Ok(
                     match write_queue::retry_later(&mut conn, fence, &error, after, in_doubt)
                         .await?
@@ -289,7 +323,7 @@ impl WriteBack {
                 )
             }
             Next::Snooze { until, reason } => {
-                let mut conn = db::connection(&self.pool).await?;
+                let mut conn = db::connection(&self.queue).await?;
                 let snoozed = write_queue::snooze(&mut conn, fence, &reason, until).await?;
                 Ok(if snoozed {
                     Ended::Snoozed
@@ -339,7 +373,7 @@ impl WriteBack {
             // A 204 with nothing to read back: a delete, or a raw call.
             _ => serde_json::json!({ "http_status": 204 }),
         };
-        let mut conn = db::connection(&self.pool).await?;
+        let mut conn = db::connection(&self.queue).await?;
         Ok(
             if write_queue::succeed(&mut conn, fence, &result, note).await? {
                 Ended::Succeeded
@@ -355,7 +389,7 @@ impl WriteBack {
         reason: &str,
         ended: Ended,
     ) -> Result<Ended, WriteBackError> {
-        let mut conn = db::connection(&self.pool).await?;
+        let mut conn = db::connection(&self.queue).await?;
         Ok(if write_queue::fail(&mut conn, fence, reason).await? {
             ended
         } else {

@@ -96,7 +96,7 @@ fn classify_429(headers: &HeaderMap, body: &ErrorBody, now: DateTime<Utc>) -> Ve
     if daily {
         let resumes_at = header(headers, "retry-after")
             .and_then(|v| parse_retry_after(v, now))
-            .map(|wait| now + wait)
+            .and_then(|wait| now.checked_add_signed(chrono::TimeDelta::from_std(wait).ok()?))
             .unwrap_or_else(|| next_utc_midnight(now));
         Verdict::DailyLimit { resumes_at }
     } else {

@@ -268,9 +268,19 @@ async fn queue_commands_cancel_and_retry_rows_and_status_shows_the_queue() {
     let (ok, out) = run(&["queue", "cancel", &id]);
     assert!(!ok && out.contains("only a pending row"), "{out}");
 
+    {
+        use diesel_async::RunQueryDsl;
+        diesel::sql_query("UPDATE zoom.write_queue SET in_doubt = true WHERE id = $1")
+            .bind::<diesel::sql_types::BigInt, _>(id.parse::<i64>().unwrap())
+            .execute(&mut app.conn().await)
+            .await
+            .unwrap();
+    }
     let (ok, out) = run(&["queue", "retry", &id]);
     assert!(ok && out.contains("pending again"), "{out}");
-    assert_eq!(app.queue_row(id.parse().unwrap()).await.status, "pending");
+    assert!(out.contains("was in doubt"), "{out}");
+    let row = app.queue_row(id.parse().unwrap()).await;
+    assert_eq!((row.status.as_str(), row.in_doubt), ("pending", false));
     let (ok, out) = run(&["queue", "retry", "999999"]);
     assert!(!ok && out.contains("no row 999999"), "{out}");
 }

@@ -837,7 +837,7 @@ async fn a_worker_killed_mid_registration_adopts_the_registrant_on_the_next_atte
     let handle = app.handle();
     let host = active_user(&handle, 0).1;
     let short_lease = || zoom_mirror::write_back::Settings {
-        lease: Duration::from_secs(1),
+        lease: Duration::from_secs(2),
         ..settings()
     };
     let worker = app.start_worker(short_lease());
@@ -885,5 +885,114 @@ async fn a_worker_killed_mid_registration_adopts_the_registrant_on_the_next_atte
         handle.stats().calls(Endpoint::CreateMeetingRegistrant),
         1,
         "no second create"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_cut_off_after_zoom_made_it_adopts_its_own_meeting_not_a_twin() {
+    use zoom_mirror::simulator::{Fault, FaultKind};
+    use zoom_mirror::zoom::Endpoint;
+    let app = TestApp::with(
+        SimulatorConfig {
+            account: AccountSpec {
+                users: 4,
+                seed: 11,
+                ..AccountSpec::default()
+            },
+            ..SimulatorConfig::default()
+        },
+        |zoom| zoom.request_timeout = Duration::from_secs(1),
+    )
+    .await;
+    app.sync(Entity::Users).await;
+    let handle = app.handle();
+    let (host, _) = active_user(&handle, 0);
+    let before = handle.hosted_count(SessionKind::Meeting, &host);
+    // The first create to arrive is made, but its answer comes after the client gave up.
+    handle.inject(
+        Fault::new(FaultKind::StallResponse(Duration::from_secs(5)))
+            .on(zoom_mirror::zoom::Endpoint::CreateMeeting)
+            .times(1),
+    );
+    let _worker = app.start_worker(settings());
+    let twin = || {
+        json!({"topic": "Office hours", "type": 2, "duration": 30,
+        "start_time": "2030-01-07T16:00:00Z"})
+    };
+    let a = app.enqueue("meeting.create", Some(&host), twin()).await;
+    let b = app.enqueue("meeting.create", Some(&host), twin()).await;
+    let (a, b) = (
+        app.wait_row(a, RETRIES, QueueRow::finished).await,
+        app.wait_row(b, RETRIES, QueueRow::finished).await,
+    );
+    let ids: Vec<i64> = [&a, &b]
+        .iter()
+        .map(|r| succeeded(r)["id"].as_i64().unwrap())
+        .collect();
+    assert_ne!(ids[0], ids[1], "each row has its own meeting: {a:?} {b:?}");
+    let cut_off = if a.attempts == 2 { &a } else { &b };
+    assert_eq!(cut_off.attempts, 2, "{a:?} {b:?}");
+    assert!(
+        cut_off.errors.to_string().contains("adopted"),
+        "{cut_off:?}"
+    );
+    assert_eq!(handle.hosted_count(SessionKind::Meeting, &host), before + 2);
+    assert_eq!(
+        handle.stats().calls(Endpoint::CreateMeeting),
+        2,
+        "no third create"
+    );
+}
+
+/// Inserts a row as a rescued one looks: pending, in doubt, its attempts spent.
+async fn in_doubt_row(app: &TestApp, action: &str, target: &str, payload: Value) -> i64 {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let row: Id = diesel::sql_query(
+        "INSERT INTO zoom.write_queue (action, target, payload, attempts, max_attempts, in_doubt) \
+         VALUES ($1, $2, $3, 2, 2, true) RETURNING id",
+    )
+    .bind::<diesel::sql_types::Text, _>(action)
+    .bind::<diesel::sql_types::Text, _>(target)
+    .bind::<diesel::sql_types::Jsonb, _>(payload)
+    .get_result(&mut app.conn().await)
+    .await
+    .unwrap();
+    row.id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_in_doubt_row_out_of_attempts_is_looked_up_never_called_again() {
+    use zoom_mirror::zoom::Endpoint;
+    let app = app().await;
+    let handle = app.handle();
+    let (user_id, _) = active_user(&handle, 0);
+    let update = in_doubt_row(&app, "user.update", &user_id, json!({"dept": "Maybe"})).await;
+    let delete = in_doubt_row(&app, "meeting.delete", "11111111111", json!({})).await;
+    let _worker = app.start_worker(settings());
+    let update = app.finished_row(update).await;
+    assert_eq!(update.status, "failed", "{update:?}");
+    assert!(
+        update.error().contains("may have taken effect"),
+        "{}",
+        update.error()
+    );
+    let delete = app.finished_row(delete).await;
+    assert_eq!(
+        delete.status, "succeeded",
+        "the meeting is gone: {delete:?}"
+    );
+    assert!(
+        delete.errors.to_string().contains("already deleted"),
+        "{delete:?}"
+    );
+    let stats = handle.stats();
+    assert_eq!(
+        stats.calls(Endpoint::UpdateUser) + stats.calls(Endpoint::DeleteMeeting),
+        0
     );
 }

@@ -100,7 +100,8 @@ impl TestApp {
             self.db.url().clone(),
             "test",
             settings,
-        );
+        )
+        .expect("a write-back worker");
         let cancel = CancellationToken::new();
         let task = tokio::spawn(worker.run(cancel.clone()));
         Worker {

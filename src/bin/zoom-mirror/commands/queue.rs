@@ -9,23 +9,29 @@ use zoom_mirror::db::{self, write_queue, write_queue::Operated};
 pub async fn queue(config: &Config, command: QueueCommand) -> anyhow::Result<ExitCode> {
     let pool = db::pool(config.database_url()?, 1)?;
     let mut conn = db::connection(&pool).await?;
-    let (id, done, allowed, operated) = match command {
+    let (id, done, doubt, allowed, operated) = match command {
         QueueCommand::Retry { id } => (
             id,
             "is pending again and runs now",
+            "it was in doubt: its next attempt calls Zoom without looking for an earlier \
+             attempt's effect first",
             "failed or cancelled",
             write_queue::retry(&mut conn, id).await?,
         ),
         QueueCommand::Cancel { id } => (
             id,
             "is cancelled",
+            "an earlier attempt may have reached Zoom: check whether the change happened",
             "pending",
             write_queue::cancel(&mut conn, id).await?,
         ),
     };
     match operated {
-        Operated::Done => {
+        Operated::Done { in_doubt } => {
             println!("row {id} {done}");
+            if in_doubt {
+                println!("note: {doubt}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Operated::WrongStatus(status) => {
