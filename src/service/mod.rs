@@ -12,7 +12,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
 use crate::sync::SyncContext;
-use crate::write_back::{self, WriteBack};
+use crate::write_back::WriteBack;
 
 pub use scheduler::enabled_jobs;
 
@@ -41,7 +41,8 @@ pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> 
             ctx.client.clone(),
             ctx.database_url.clone(),
             &ctx.host,
-            write_back::Settings::new(&config.write_back, config.zoom.plan),
+            config.write_back.clone(),
+            config.zoom.plan,
         )?;
         tracker.spawn(worker.run(cancel.clone()));
     }

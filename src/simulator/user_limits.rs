@@ -10,12 +10,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::limits::next_utc_midnight;
 use super::respond::{self, Refusal};
 use crate::zoom::SessionKind;
-use crate::zoom::plan::{Label, Plan};
-
-/// Zoom's per-host limit on meeting and webinar creates and updates.
-pub(crate) const SESSION_WRITES_PER_HOST: u32 = 100;
-const REGISTRATIONS_PER_REGISTRANT: u32 = 3;
-const STATUS_CHANGES_PER_REGISTRANT: u32 = 10;
+pub(crate) use crate::zoom::plan::SESSION_WRITES_PER_HOST;
+use crate::zoom::plan::{
+    Label, Plan, REGISTRATIONS_PER_REGISTRANT, STATUS_CHANGES_PER_REGISTRANT, daily_user_invites,
+};
 
 /// One thing a per-user limit counts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -106,12 +104,7 @@ impl UserLimits {
             Counter::SessionWrites { .. } => self.session_writes,
             Counter::Registration { .. } => REGISTRATIONS_PER_REGISTRANT,
             Counter::RegistrantStatus { .. } => STATUS_CHANGES_PER_REGISTRANT,
-            // POST /users with action=create (U26).
-            Counter::Invites => match self.plan {
-                Plan::Free => 50,
-                Plan::Pro => 1_500,
-                Plan::BusinessPlus => 10_000,
-            },
+            Counter::Invites => daily_user_invites(self.plan),
         }
     }
 

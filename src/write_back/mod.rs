@@ -16,7 +16,6 @@ mod validate;
 mod worker;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use secrecy::SecretString;
 use tokio::sync::Notify;
@@ -32,33 +31,6 @@ pub use action::Action;
 pub use listener::CHANNEL;
 pub use request::{Subject, ZoomRequest};
 pub use validate::{Invalid, validate};
-
-/// What the worker needs from the configuration.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub concurrency: usize,
-    pub allow_raw: bool,
-    pub lease: Duration,
-    pub poll_interval: Duration,
-    pub retry_base: Duration,
-    pub retry_max: Duration,
-    /// Sets the account's daily user-invite limit.
-    pub plan: Plan,
-}
-
-impl Settings {
-    pub fn new(config: &WriteBackConfig, plan: Plan) -> Self {
-        Settings {
-            concurrency: config.concurrency,
-            allow_raw: config.allow_raw,
-            lease: config.lease,
-            poll_interval: config.poll_interval,
-            retry_base: config.retry_base,
-            retry_max: config.retry_max,
-            plan,
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteBackError {
@@ -78,7 +50,9 @@ pub struct WriteBack {
     queue: DbPool,
     client: ZoomClient,
     database_url: SecretString,
-    settings: Settings,
+    settings: WriteBackConfig,
+    /// Sets the account's daily user-invite limit.
+    plan: Plan,
     /// `locked_by` of the rows this daemon claims: host, pid and a random part, so that a
     /// restarted daemon with the same pid is a different owner.
     worker_id: String,
@@ -90,7 +64,8 @@ impl WriteBack {
         client: ZoomClient,
         database_url: SecretString,
         host: &str,
-        settings: Settings,
+        settings: WriteBackConfig,
+        plan: Plan,
     ) -> Result<Self, DbError> {
         let worker_id = format!(
             "{host}:{}:{:08x}",
@@ -105,6 +80,7 @@ impl WriteBack {
             client,
             database_url,
             settings,
+            plan,
             worker_id,
         })
     }

@@ -192,7 +192,7 @@ impl WriteBack {
         let quotas = quotas(
             &request,
             self.host_of(&request).await?.as_deref(),
-            self.settings.plan,
+            self.plan,
         );
         if let Some(ended) = self.spend(fence, &quotas).await? {
             return Ok(ended);

@@ -321,7 +321,7 @@ async fn invalid_rows_fail_with_the_field_named_and_never_reach_zoom() {
 async fn raw_calls_run_only_when_allowed() {
     let app = app().await;
     let (user_id, email) = active_user(&app.handle(), 0);
-    let _worker = app.start_worker(zoom_mirror::write_back::Settings {
+    let _worker = app.start_worker(zoom_mirror::config::WriteBackConfig {
         allow_raw: true,
         ..settings()
     });
@@ -551,7 +551,7 @@ async fn a_spent_daily_limit_snoozes_the_row_to_midnight_without_a_call() {
 async fn a_notification_wakes_an_idle_worker_at_once() {
     let app = app().await;
     let (user_id, _) = active_user(&app.handle(), 0);
-    let _worker = app.start_worker(zoom_mirror::write_back::Settings {
+    let _worker = app.start_worker(zoom_mirror::config::WriteBackConfig {
         poll_interval: Duration::from_secs(600),
         ..settings()
     });
@@ -836,7 +836,7 @@ async fn a_worker_killed_mid_registration_adopts_the_registrant_on_the_next_atte
     let app = app().await;
     let handle = app.handle();
     let host = active_user(&handle, 0).1;
-    let short_lease = || zoom_mirror::write_back::Settings {
+    let short_lease = || zoom_mirror::config::WriteBackConfig {
         lease: Duration::from_secs(2),
         ..settings()
     };

@@ -10,7 +10,8 @@ use serde_json::Value;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use zoom_mirror::write_back::{Settings, WriteBack};
+use zoom_mirror::config::WriteBackConfig;
+use zoom_mirror::write_back::WriteBack;
 use zoom_mirror::zoom::Plan;
 
 use super::TestApp;
@@ -50,15 +51,15 @@ impl QueueRow {
 }
 
 /// Worker settings for tests: quick retries and a short lease.
-pub fn settings() -> Settings {
-    Settings {
+pub fn settings() -> WriteBackConfig {
+    WriteBackConfig {
+        enabled: true,
         concurrency: 4,
         allow_raw: false,
         lease: Duration::from_secs(10),
         poll_interval: Duration::from_millis(200),
         retry_base: Duration::from_millis(300),
         retry_max: Duration::from_secs(2),
-        plan: Plan::Pro,
     }
 }
 
@@ -93,13 +94,14 @@ impl Drop for Worker {
 }
 
 impl TestApp {
-    pub fn start_worker(&self, settings: Settings) -> Worker {
+    pub fn start_worker(&self, settings: WriteBackConfig) -> Worker {
         let worker = WriteBack::new(
             self.ctx.pool.clone(),
             self.ctx.client.clone(),
             self.db.url().clone(),
             "test",
             settings,
+            Plan::Pro,
         )
         .expect("a write-back worker");
         let cancel = CancellationToken::new();
