@@ -54,11 +54,23 @@ pub async fn look(
             session_id,
             email,
         } => find_registrant(client, *kind, *session_id, email).await,
+        // Zoom lists scheduled meetings only: an instant one cannot be looked for.
+        Subject::NewSession {
+            kind: SessionKind::Meeting,
+            host,
+            session_type: Some(1),
+            ..
+        } => Ok(Lookup::Ambiguous(format!(
+            "in doubt: an earlier attempt may have created this instant meeting, and Zoom does \
+             not list instant meetings to look for it; not creating another. Check host \
+             {host}'s meetings in Zoom; if it is not there, `zoom-mirror queue retry` the row"
+        ))),
         Subject::NewSession {
             kind,
             host,
             topic,
             start_time,
+            ..
         } => {
             let wanted = Wanted {
                 topic: topic.as_deref().unwrap_or(match kind {

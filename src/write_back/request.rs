@@ -39,6 +39,8 @@ pub enum Subject {
         host: String,
         topic: Option<String>,
         start_time: Option<String>,
+        /// `payload.type`; Zoom's default (2 or 5) when absent.
+        session_type: Option<i64>,
     },
     /// `meeting.update`/`.delete`, `webinar.update`/`.delete`.
     Session { kind: SessionKind, id: i64 },

@@ -285,7 +285,8 @@ async fn queue_commands_cancel_and_retry_rows_and_status_shows_the_queue() {
     assert!(!ok && out.contains("no row 999999"), "{out}");
 }
 
-/// A `run` daemon with only the write-back worker and a 2-second lease.
+/// A `run` daemon with only the write-back worker and a 2-second lease, using 0.4 of the plan's
+/// limits, so that two of them stay within the account's (as the README advises for replicas).
 fn write_back_daemon(app: &TestApp, config: &std::path::Path) -> std::process::Child {
     let disabled: String = zoom_mirror::sync::Entity::ALL
         .iter()
@@ -294,7 +295,8 @@ fn write_back_daemon(app: &TestApp, config: &std::path::Path) -> std::process::C
     std::fs::write(
         config,
         format!(
-            "[write_back]\nlease_secs = 2\npoll_interval_secs = 1\nretry_base_secs = 1\n{disabled}"
+            "[zoom]\nrate_limit_share = 0.4\n[write_back]\nlease_secs = 2\npoll_interval_secs = 1\n\
+             retry_base_secs = 1\n{disabled}"
         ),
     )
     .unwrap();
@@ -366,4 +368,56 @@ async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
     );
     assert_eq!(handle.stats().calls(Endpoint::CreateMeeting), 1);
     assert_eq!(row.result()["topic"], "Survives a crash");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_daemons_on_one_database_carry_out_each_row_once() {
+    use zoom_mirror::zoom::Endpoint;
+    let app = TestApp::new(12).await;
+    let handle = app.handle();
+    let users: Vec<String> = handle
+        .listed_users("active")
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect();
+    let rows = 60;
+    let mut ids = Vec::new();
+    for n in 0..rows {
+        let user = &users[n % users.len()];
+        let payload = serde_json::json!({"dept": format!("dept-{n}")});
+        ids.push(app.enqueue("user.update", Some(user), payload).await);
+    }
+    let configs: Vec<_> = ["a", "b"]
+        .iter()
+        .map(|n| std::env::temp_dir().join(format!("zm-replica-{n}-{}.toml", std::process::id())))
+        .collect();
+    let mut daemons: Vec<_> = configs.iter().map(|c| write_back_daemon(&app, c)).collect();
+    let mut finished = Vec::new();
+    for &id in &ids {
+        finished.push(
+            app.wait_row(id, Duration::from_secs(60), |r| r.finished())
+                .await,
+        );
+    }
+    for daemon in &mut daemons {
+        daemon.kill().unwrap();
+        daemon.wait().unwrap();
+    }
+    for config in configs {
+        std::fs::remove_file(config).ok();
+    }
+    assert!(
+        finished.iter().all(|r| r.status == "succeeded"),
+        "{finished:?}"
+    );
+    let attempts: i32 = finished.iter().map(|r| r.attempts).sum();
+    assert_eq!(
+        handle.stats().calls(Endpoint::UpdateUser),
+        attempts as u64,
+        "one PATCH per attempt: no row ran on both daemons"
+    );
+    assert_eq!(
+        attempts, rows as i32,
+        "within the limits, every row ran at its first attempt"
+    );
 }

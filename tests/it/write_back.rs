@@ -966,13 +966,20 @@ async fn in_doubt_row(app: &TestApp, action: &str, target: &str, payload: Value)
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_in_doubt_row_out_of_attempts_is_looked_up_never_called_again() {
+async fn in_doubt_rows_are_settled_by_a_lookup_or_left_to_a_person_never_sent_blind() {
     use zoom_mirror::zoom::Endpoint;
     let app = app().await;
     let handle = app.handle();
     let (user_id, _) = active_user(&handle, 0);
     let update = in_doubt_row(&app, "user.update", &user_id, json!({"dept": "Maybe"})).await;
     let delete = in_doubt_row(&app, "meeting.delete", "11111111111", json!({})).await;
+    let instant = in_doubt_row(
+        &app,
+        "meeting.create",
+        &user_id,
+        json!({"topic": "Now", "type": 1}),
+    )
+    .await;
     let _worker = app.start_worker(settings());
     let update = app.finished_row(update).await;
     assert_eq!(update.status, "failed", "{update:?}");
@@ -990,9 +997,18 @@ async fn an_in_doubt_row_out_of_attempts_is_looked_up_never_called_again() {
         delete.errors.to_string().contains("already deleted"),
         "{delete:?}"
     );
+    let instant = app.finished_row(instant).await;
+    assert_eq!(instant.status, "failed", "{instant:?}");
+    assert!(
+        instant.error().contains("does not list instant meetings"),
+        "{}",
+        instant.error()
+    );
     let stats = handle.stats();
     assert_eq!(
-        stats.calls(Endpoint::UpdateUser) + stats.calls(Endpoint::DeleteMeeting),
+        stats.calls(Endpoint::UpdateUser)
+            + stats.calls(Endpoint::DeleteMeeting)
+            + stats.calls(Endpoint::CreateMeeting),
         0
     );
 }

@@ -207,6 +207,7 @@ fn subject(action: Action, target: Target, payload: &Map<String, Value>) -> Subj
             host,
             topic: text(payload.get("topic")),
             start_time: text(payload.get("start_time")),
+            session_type: payload.get("type").and_then(serde_json::Value::as_i64),
         },
         Target::Session(kind, session_id) => match action {
             Action::MeetingRegistrantCreate | Action::WebinarRegistrantCreate => {

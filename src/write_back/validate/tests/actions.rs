@@ -164,6 +164,7 @@ fn meetings_and_webinars() {
                     host: "host@example.com".into(),
                     topic: Some("Launch".into()),
                     start_time: Some("2026-12-01T09:00:00".into()),
+                    session_type: None,
                 },
             },
         );
