@@ -94,6 +94,55 @@ async fn list(
     respond::with_quota(response, &quota)
 }
 
+pub(crate) async fn get_meeting_registrant(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    get_one(&state, SessionKind::Meeting, &headers, &uri).await
+}
+
+pub(crate) async fn get_webinar_registrant(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    get_one(&state, SessionKind::Webinar, &headers, &uri).await
+}
+
+/// `GET …/registrants/{registrantId}`: the registrant as listed. An unknown registrant gets a
+/// 404 (Zoom documents none for this case; clients must treat any 404 as "not there").
+async fn get_one(state: &SimState, kind: SessionKind, headers: &HeaderMap, uri: &Uri) -> Response {
+    let endpoint = match kind {
+        SessionKind::Meeting => Endpoint::GetMeetingRegistrant,
+        SessionKind::Webinar => Endpoint::GetWebinarRegistrant,
+    };
+    let quota = match gate(state, endpoint, headers).await {
+        Ok(quota) => quota,
+        Err(refusal) => return refusal,
+    };
+    let (key, registrant_id) = match (session_param(uri, 3), session_param(uri, 5)) {
+        (Ok(key), Ok(registrant_id)) => (key, registrant_id),
+        (Err(seen), _) | (_, Err(seen)) => return unreadable_uuid(noun(kind), &seen),
+    };
+    let inner = state.lock();
+    let response = match registrants_of(&inner.entities, kind, &key, Utc::now()) {
+        None => match kind {
+            SessionKind::Meeting => meeting_not_found(&key),
+            SessionKind::Webinar => webinar_not_found(&key),
+        },
+        Some((_, _, registrants)) => match registrants.iter().find(|r| r.id == registrant_id) {
+            Some(registrant) => Json(registrant.listing_json()).into_response(),
+            None => respond::zoom_error(
+                StatusCode::NOT_FOUND,
+                404,
+                format!("Registrant {registrant_id} does not exist."),
+            ),
+        },
+    };
+    respond::with_quota(response, &quota)
+}
+
 /// The registrants of an existing meeting or webinar, whether its registration is on, and
 /// its id; `None` when it does not exist (any more).
 pub(crate) fn registrants_of<'a>(

@@ -124,6 +124,10 @@ fn router(state: Arc<SimState>) -> Router {
             put(registrant_writes::update_meeting_registrant_status),
         )
         .route(
+            "/v2/meetings/{meeting_id}/registrants/{registrant_id}",
+            get(registrants::get_meeting_registrant),
+        )
+        .route(
             "/v2/past_meetings/{meeting_id}",
             get(meetings::get_past_meeting),
         )
@@ -141,6 +145,10 @@ fn router(state: Arc<SimState>) -> Router {
         .route(
             "/v2/webinars/{webinar_id}/registrants/status",
             put(registrant_writes::update_webinar_registrant_status),
+        )
+        .route(
+            "/v2/webinars/{webinar_id}/registrants/{registrant_id}",
+            get(registrants::get_webinar_registrant),
         )
         .route(
             "/v2/accounts/{account_id}/recordings",

@@ -132,7 +132,7 @@ pub(crate) async fn sync_session(
     Ok(counts)
 }
 
-fn row(registrant: &Registrant) -> RegistrantRow<'_> {
+pub(crate) fn row(registrant: &Registrant) -> RegistrantRow<'_> {
     RegistrantRow {
         id: &registrant.id,
         email: &registrant.email,

@@ -8,7 +8,7 @@ use super::request::{Subject, ZoomRequest};
 use crate::db::sessions::Listed;
 use crate::db::{self, DbPool};
 use crate::sync::SyncError;
-use crate::sync::registrants::{registrant_table, sync_session};
+use crate::sync::registrants::{registrant_table, row as registrant_row, sync_session};
 use crate::sync::sessions::{row as session_row, table as session_table};
 use crate::sync::users::row as user_row;
 use crate::zoom::{Session, SessionKind, ZoomClient};
@@ -30,18 +30,11 @@ pub async fn refresh(
         },
         Subject::Session { kind, id } => session(pool, client, *kind, *id).await?,
         Subject::NewRegistrant {
-            kind,
-            session_id,
-            email,
-        } => registrants(
-            pool,
-            client,
-            *kind,
-            *session_id,
-            std::slice::from_ref(email),
-        )
-        .await?
-        .map(|mut found| found.swap_remove(0)),
+            kind, session_id, ..
+        } => match registrant_id(answer) {
+            Some(id) => registrant(pool, client, *kind, *session_id, id).await?,
+            None => None,
+        },
         Subject::RegistrantStatus {
             kind,
             session_id,
@@ -104,8 +97,44 @@ async fn session(
     Ok(Some(details))
 }
 
+/// The new registrant's id: Zoom's 201 names it `registrant_id` (its `id` is the meeting's);
+/// a registrant adopted from a listing has it as `id`.
+fn registrant_id(answer: &Value) -> Option<&str> {
+    answer
+        .get("registrant_id")
+        .or_else(|| answer.get("id"))
+        .and_then(Value::as_str)
+}
+
+/// Reads one registrant back and upserts it: one Light call, whatever the session's size.
+async fn registrant(
+    pool: &DbPool,
+    client: &ZoomClient,
+    kind: SessionKind,
+    session_id: i64,
+    registrant_id: &str,
+) -> Result<Option<Value>, SyncError> {
+    let Some(found) = client
+        .get_registrant(kind, session_id, registrant_id)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut conn = db::connection(pool).await?;
+    let table = registrant_table(kind);
+    db::registrants::upsert(
+        &mut conn,
+        table,
+        session_id,
+        &[registrant_row(&found)],
+        Utc::now(),
+    )
+    .await?;
+    Ok(Some(found.raw))
+}
+
 /// Re-reads the session's registrants (all three listings, as the sync does), then the named
-/// ones from the mirror.
+/// ones from the mirror: a status change may name them by email, and covers up to 30.
 async fn registrants(
     pool: &DbPool,
     client: &ZoomClient,

@@ -43,6 +43,10 @@ pub enum Endpoint {
     UpdateMeeting,
     /// `DELETE /meetings/{meetingId}`
     DeleteMeeting,
+    /// `GET /meetings/{meetingId}/registrants/{registrantId}`
+    GetMeetingRegistrant,
+    /// `GET /webinars/{webinarId}/registrants/{registrantId}`
+    GetWebinarRegistrant,
     /// `POST /meetings/{meetingId}/registrants`
     CreateMeetingRegistrant,
     /// `PUT /meetings/{meetingId}/registrants/status`
@@ -63,7 +67,7 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 26] = [
+    pub const ALL: [Endpoint; 28] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::ListMeetings,
@@ -75,6 +79,8 @@ impl Endpoint {
         Endpoint::ListWebinarRegistrants,
         Endpoint::ListUserRecordings,
         Endpoint::ListAccountRecordings,
+        Endpoint::GetMeetingRegistrant,
+        Endpoint::GetWebinarRegistrant,
         Endpoint::CreateUser,
         Endpoint::UpdateUser,
         Endpoint::DeleteUser,
@@ -109,6 +115,8 @@ impl Endpoint {
             | Endpoint::GetMeeting
             | Endpoint::GetPastMeeting
             | Endpoint::GetWebinar
+            | Endpoint::GetMeetingRegistrant
+            | Endpoint::GetWebinarRegistrant
             | Endpoint::CreateUser
             | Endpoint::UpdateUser
             | Endpoint::DeleteUser
@@ -152,6 +160,8 @@ impl Endpoint {
             Endpoint::ListWebinarRegistrants => "webinarRegistrants",
             Endpoint::ListUserRecordings => "recordingsList",
             Endpoint::ListAccountRecordings => "ListRecordingsOfAnAccount",
+            Endpoint::GetMeetingRegistrant => "meetingRegistrantGet",
+            Endpoint::GetWebinarRegistrant => "webinarRegistrantGet",
             Endpoint::CreateUser => "userCreate",
             Endpoint::UpdateUser => "userUpdate",
             Endpoint::DeleteUser => "userDelete",
@@ -186,6 +196,8 @@ impl Endpoint {
             Endpoint::ListWebinarRegistrants => "webinar:read:list_registrants:admin",
             Endpoint::ListUserRecordings => "cloud_recording:read:list_user_recordings:admin",
             Endpoint::ListAccountRecordings => "cloud_recording:read:list_account_recordings:admin",
+            Endpoint::GetMeetingRegistrant => "meeting:read:registrant:admin",
+            Endpoint::GetWebinarRegistrant => "webinar:read:registrant:admin",
             Endpoint::CreateUser => "user:write:user:admin",
             Endpoint::UpdateUser => "user:update:user:admin",
             Endpoint::DeleteUser => "user:delete:user:admin",

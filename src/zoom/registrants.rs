@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use futures::{Stream, TryStreamExt};
 use serde_json::Value;
 
-use super::client::ZoomClient;
+use super::client::{ZoomClient, path_segment};
 use super::endpoint::Endpoint;
 use super::error::ZoomError;
 use super::json::{text, timestamp};
@@ -109,6 +109,32 @@ impl ZoomClient {
                 registrants,
             }
         })
+    }
+
+    /// One registrant by id, as Zoom has it now; `None` when Zoom has no such registrant (or
+    /// no such meeting, or no registration on it).
+    pub async fn get_registrant(
+        &self,
+        kind: SessionKind,
+        session_id: i64,
+        registrant_id: &str,
+    ) -> Result<Option<Registrant>, ZoomError> {
+        let endpoint = match kind {
+            SessionKind::Meeting => Endpoint::GetMeetingRegistrant,
+            SessionKind::Webinar => Endpoint::GetWebinarRegistrant,
+        };
+        let path = format!(
+            "{}/{session_id}/registrants/{}",
+            kind.plural(),
+            path_segment(registrant_id)
+        );
+        match self.get(endpoint, &path, &[]).await {
+            // A registrant fetched alone says its status; approved is Zoom's default.
+            Ok(raw) => Ok(Registrant::from_json(raw, RegistrantStatus::Approved)),
+            Err(ZoomError::Api { status: 404, .. }) => Ok(None),
+            Err(e) if e.is_session_missing() || e.is_registration_off() => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use zoom_mirror::simulator::{AccountSpec, SimHandle, SimulatorConfig};
 use zoom_mirror::sync::Entity;
-use zoom_mirror::zoom::SessionKind;
+use zoom_mirror::zoom::{Endpoint, SessionKind};
 
 use crate::support::TestApp;
 use crate::support::mirror::{
@@ -191,6 +191,14 @@ async fn session_round_trip(kind: SessionKind) {
     );
 
     let email = "attendee@example.org";
+    let listings = |kind: SessionKind| {
+        let stats = handle.stats();
+        match kind {
+            SessionKind::Meeting => stats.calls(Endpoint::ListMeetingRegistrants),
+            SessionKind::Webinar => stats.calls(Endpoint::ListWebinarRegistrants),
+        }
+    };
+    let listed_before = listings(kind);
     let id = app
         .enqueue(
             &registrant_action("create"),
@@ -204,6 +212,11 @@ async fn session_round_trip(kind: SessionKind) {
         .expect("the registrant id (Zoom's `id` is the meeting's)")
         .to_owned();
     let registrant_key = format!("{key}/{registrant_id}");
+    assert_eq!(
+        listings(kind),
+        listed_before,
+        "a new registrant is read back alone, not by listing the session"
+    );
     assert_eq!(
         mirrored(&app, registrants, &registrant_key).await["status"],
         "pending"
