@@ -306,3 +306,49 @@ async fn per_registrant_daily_limits_hold_per_meeting() {
         RegistrantStatus::Denied
     );
 }
+
+#[tokio::test]
+async fn a_registrant_is_fetched_alone_as_listed_and_an_unknown_one_is_404() {
+    let (f, token) = entity_fixture().await;
+    let handle = f.sim.handle();
+    let host = member(&handle);
+    let meeting = created(
+        f.post(
+            &format!("/users/{}/meetings", host.id),
+            &token,
+            json!({"topic": "Single", "settings": {"approval_type": 1}}),
+        )
+        .await,
+    )
+    .await["id"]
+        .as_u64()
+        .unwrap();
+    let added = created(
+        f.post(
+            &format!("/meetings/{meeting}/registrants"),
+            &token,
+            json!({"email": "solo@example.com", "first_name": "Solo"}),
+        )
+        .await,
+    )
+    .await;
+    let id = added["registrant_id"].as_str().unwrap();
+    let fetched = f
+        .get(&format!("/meetings/{meeting}/registrants/{id}"), &token)
+        .await;
+    assert_eq!(fetched.status(), StatusCode::OK);
+    let fetched: Value = fetched.json().await.unwrap();
+    let listed = handle.listed_registrants(SessionKind::Meeting, &meeting.to_string(), "pending");
+    assert_eq!(fetched, listed[0], "the same object as the listing");
+
+    let unknown = f
+        .get(&format!("/meetings/{meeting}/registrants/nobody"), &token)
+        .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let missing = f
+        .get(&format!("/meetings/11111111111/registrants/{id}"), &token)
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let body: Value = missing.json().await.unwrap();
+    assert_eq!(body["code"], 3001);
+}
