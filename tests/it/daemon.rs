@@ -331,7 +331,7 @@ async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
             "meeting.create",
             Some(&host),
             serde_json::json!({"topic": "Survives a crash", "type": 2, "duration": 30,
-                "start_time": (chrono::Utc::now() + chrono::Duration::days(2)).format("%Y-%m-%dT%H:%M:%SZ").to_string()}),
+                "start_time": crate::support::queue::days_ahead(2)}),
         )
         .await;
     let deadline = Instant::now() + Duration::from_secs(30);

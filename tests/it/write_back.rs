@@ -150,9 +150,7 @@ async fn session_round_trip(kind: SessionKind) {
     };
     let action = |verb: &str| format!("{}.{verb}", kind.as_str());
     let registrant_action = |verb: &str| format!("{}_registrant.{verb}", kind.as_str());
-    let start = (chrono::Utc::now() + chrono::Duration::days(7))
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
+    let start = crate::support::queue::days_ahead(7);
 
     let id = app
         .enqueue(
@@ -426,9 +424,13 @@ async fn a_429_or_5xx_goes_back_to_pending_and_then_succeeds_without_a_duplicate
     let before = handle.listed_meetings(&host_id, "scheduled").len();
     let _worker = app.start_worker(settings());
     let id = app
-        .enqueue("meeting.create", Some(&host_id), json!({"topic": "Retried", "type": 2,
-            "start_time": (chrono::Utc::now() + chrono::Duration::days(3)).format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            "duration": 30}))
+        .enqueue(
+            "meeting.create",
+            Some(&host_id),
+            json!({"topic": "Retried", "type": 2,
+            "start_time": crate::support::queue::days_ahead(3),
+            "duration": 30}),
+        )
         .await;
     let row = app.wait_row(id, RETRIES, QueueRow::finished).await;
     succeeded(&row);
@@ -855,9 +857,13 @@ async fn a_worker_killed_mid_registration_adopts_the_registrant_on_the_next_atte
     };
     let worker = app.start_worker(short_lease());
     let id = app
-        .enqueue("meeting.create", Some(&host), json!({"topic": "Open day", "type": 2, "duration": 60,
-            "start_time": (chrono::Utc::now() + chrono::Duration::days(5)).format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            "settings": {"approval_type": 0}}))
+        .enqueue(
+            "meeting.create",
+            Some(&host),
+            json!({"topic": "Open day", "type": 2, "duration": 60,
+            "start_time": crate::support::queue::days_ahead(5),
+            "settings": {"approval_type": 0}}),
+        )
         .await;
     let meeting = succeeded(&app.finished_row(id).await)["id"]
         .as_i64()

@@ -50,6 +50,13 @@ impl QueueRow {
     }
 }
 
+/// A start time `days` from now, as Zoom writes UTC times.
+pub fn days_ahead(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
 /// Worker settings for tests: quick retries and a short lease.
 pub fn settings() -> WriteBackConfig {
     WriteBackConfig {
