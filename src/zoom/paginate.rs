@@ -1,7 +1,7 @@
 //! Listings as a stream of pages over `next_page_token`, at the endpoint's largest page size.
 //! Where Zoom still pages by number (List webinars documents no `next_page_token` parameter),
-//! an answer without a token but with `page_count` above its `page_number` is followed by
-//! number instead.
+//! a listing whose first answer has no token but more than one page is followed by number
+//! instead. The first answer decides, and a listing never switches mode.
 //!
 //! A page token lives 15 minutes. When one expires (HTTP 400, code 300) the listing starts again
 //! from the first page rather than failing or passing a partial list off as complete, so the
@@ -132,25 +132,29 @@ async fn fetch(
     Ok((items, body))
 }
 
-/// The page after this answer, which was asked for as `asked`: by token when Zoom gives one,
-/// else by number while the page asked for is below `page_count`. The number counts the pages
-/// asked for, not what the answer echoes, so an answer stuck on one `page_number` cannot keep
-/// the listing going.
+/// The page after this answer, which was asked for as `asked`. The first answer decides how
+/// the listing goes on: by token when it gives one, else by number while there are more pages.
+/// A listing never changes mode: Zoom's token listings also carry `page_number` and
+/// `page_count`, and reading those after the last token page would start the listing over. By
+/// number, the number counts the pages asked for, not what the answer echoes, so an answer
+/// stuck on one `page_number` cannot keep the listing going.
 fn following(body: &Value, asked: Option<&Next>) -> Option<Next> {
-    if let Some(token) = body
+    let token = body
         .get("next_page_token")
         .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
-    {
-        return Some(Next::Token(token.to_owned()));
-    }
-    body.get("page_number").and_then(Value::as_u64)?;
-    let count = body.get("page_count").and_then(Value::as_u64)?;
-    let number = match asked {
-        Some(Next::Number(n)) => *n,
-        _ => 1,
+        .filter(|t| !t.is_empty());
+    let by_number = |number: u64| {
+        let count = body.get("page_count").and_then(Value::as_u64)?;
+        (number < count).then_some(Next::Number(number + 1))
     };
-    (number < count).then_some(Next::Number(number + 1))
+    match asked {
+        Some(Next::Token(_)) => token.map(|t| Next::Token(t.to_owned())),
+        Some(Next::Number(n)) => by_number(*n),
+        None => match token {
+            Some(t) => Some(Next::Token(t.to_owned())),
+            None => by_number(1),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -160,7 +164,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_token_wins_and_page_numbers_serve_where_there_is_none() {
+    fn the_first_answer_decides_between_tokens_and_page_numbers() {
         let token = json!({"next_page_token": "abc", "page_number": 1, "page_count": 3});
         assert_eq!(following(&token, None), Some(Next::Token("abc".into())));
         let first = json!({"next_page_token": "", "page_number": 1, "page_count": 3});
@@ -176,5 +180,19 @@ mod tests {
         // An answer that ignores page_number still ends at page_count.
         let stuck = json!({"next_page_token": "", "page_number": 1, "page_count": 3});
         assert_eq!(following(&stuck, Some(&Next::Number(3))), None);
+    }
+
+    #[test]
+    fn a_token_listing_ends_with_its_last_token_page() {
+        // Zoom's last token page still says page 1 of 3: reading on by number would read page 2
+        // again and follow its token round for ever.
+        let last = json!({"next_page_token": "", "page_number": 1, "page_count": 3});
+        let asked = Next::Token("abc".into());
+        assert_eq!(following(&last, Some(&asked)), None);
+        let absent = json!({"page_number": 3, "page_count": 3});
+        assert_eq!(following(&absent, Some(&asked)), None);
+        // A page asked by number never turns into a token listing.
+        let mixed = json!({"next_page_token": "xyz", "page_number": 3, "page_count": 3});
+        assert_eq!(following(&mixed, Some(&Next::Number(3))), None);
     }
 }

@@ -7,7 +7,7 @@ use diesel::sql_types::{BigInt, Text};
 use diesel_async::RunQueryDsl;
 
 use zoom_mirror::db::sync_runs::{self, RunStatus};
-use zoom_mirror::simulator::{Fault, FaultKind, UserStatus};
+use zoom_mirror::simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig, UserStatus};
 use zoom_mirror::zoom::Endpoint;
 
 use crate::support::TestApp;
@@ -366,4 +366,45 @@ fn active_user_id(app: &TestApp) -> String {
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// More than two pages of one status: Zoom's token pages also carry `page_number` and
+/// `page_count`, which must not restart the listing after its last token page.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listing_of_three_pages_reads_each_page_once() {
+    let app = TestApp::with(
+        SimulatorConfig {
+            account: AccountSpec {
+                users: 5_000,
+                seed: 7,
+                meetings_per_user: 0,
+                webinars_per_user: 0,
+                recordings_per_user: 0,
+                ..AccountSpec::default()
+            },
+            ..SimulatorConfig::default()
+        },
+        |_| {},
+    )
+    .await;
+    let active = app.handle().listed_users("active").len();
+    assert!(
+        active > 4_000,
+        "{active} active users: three pages of 2,000"
+    );
+    let report = tokio::time::timeout(std::time::Duration::from_secs(120), app.sync_users())
+        .await
+        .expect("the users pass ends");
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(
+        report.counts.inserted as usize,
+        app.handle().all_listed_users().len()
+    );
+    let stats = app.handle().stats();
+    assert_eq!(
+        stats.calls(Endpoint::ListUsers),
+        3 + 1 + 1,
+        "three active pages, one inactive, one pending"
+    );
+    assert_eq!(report.api_calls, 5);
 }
