@@ -7,13 +7,18 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::error::{DbError, query};
 use super::schema::sync_runs;
 
-/// Rows a pass wrote, skipped or marked deleted.
+/// Rows a pass wrote, left alone or marked deleted, objects it could not store, and listings
+/// it could not trust.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RowCounts {
     pub inserted: i64,
     pub updated: i64,
     pub unchanged: i64,
     pub deleted: i64,
+    /// Objects Zoom listed that could not be stored.
+    pub skipped: i64,
+    /// Listings short of the total Zoom announced.
+    pub incomplete: i64,
 }
 
 impl std::ops::AddAssign for RowCounts {
@@ -22,6 +27,27 @@ impl std::ops::AddAssign for RowCounts {
         self.updated += other.updated;
         self.unchanged += other.unchanged;
         self.deleted += other.deleted;
+        self.skipped += other.skipped;
+        self.incomplete += other.incomplete;
+    }
+}
+
+/// "3 inserted, 1 updated, 40 unchanged, 0 deleted", then what could not be trusted, if any:
+/// every place that prints a pass says it this way.
+impl std::fmt::Display for RowCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} inserted, {} updated, {} unchanged, {} deleted",
+            self.inserted, self.updated, self.unchanged, self.deleted
+        )?;
+        if self.skipped > 0 {
+            write!(f, ", {} skipped", self.skipped)?;
+        }
+        if self.incomplete > 0 {
+            write!(f, ", {} listings incomplete", self.incomplete)?;
+        }
+        Ok(())
     }
 }
 
@@ -91,6 +117,8 @@ pub async fn finish(
             sync_runs::rows_updated.eq(counts.updated),
             sync_runs::rows_unchanged.eq(counts.unchanged),
             sync_runs::rows_deleted.eq(counts.deleted),
+            sync_runs::rows_skipped.eq(counts.skipped),
+            sync_runs::listings_incomplete.eq(counts.incomplete),
             sync_runs::error.eq(error),
         ))
         .execute(conn)
@@ -116,6 +144,8 @@ pub struct SyncRun {
     pub rows_unchanged: i64,
     pub rows_deleted: i64,
     pub error: Option<String>,
+    pub rows_skipped: i64,
+    pub listings_incomplete: i64,
 }
 
 impl SyncRun {
@@ -125,6 +155,8 @@ impl SyncRun {
             updated: self.rows_updated,
             unchanged: self.rows_unchanged,
             deleted: self.rows_deleted,
+            skipped: self.rows_skipped,
+            incomplete: self.listings_incomplete,
         }
     }
 }

@@ -21,7 +21,7 @@ pub(crate) fn counts(proposed: usize, returned: &[Upserted]) -> RowCounts {
         inserted,
         updated: written - inserted,
         unchanged: proposed as i64 - written,
-        deleted: 0,
+        ..RowCounts::default()
     }
 }
 
@@ -55,7 +55,7 @@ mod tests {
                 inserted: 1,
                 updated: 1,
                 unchanged: 3,
-                deleted: 0
+                ..RowCounts::default()
             }
         );
     }

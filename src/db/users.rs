@@ -136,7 +136,7 @@ pub async fn upsert(
         inserted,
         updated: written - inserted,
         unchanged: rows.len() as i64 - written,
-        deleted: 0,
+        ..RowCounts::default()
     })
 }
 

@@ -73,12 +73,10 @@ pub async fn start(
 async fn scheduled_pass(ctx: &SyncContext, entity: Entity, cancel: &CancellationToken) {
     match run_pass(ctx, entity, Trigger::Schedule, cancel).await {
         Ok(PassOutcome::Ran(report)) => systemd::status(&format!(
-            "{entity}: {} at {} ({} inserted, {} updated, {} deleted)",
+            "{entity}: {} at {} ({})",
             report.status.as_str(),
             chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ"),
-            report.counts.inserted,
-            report.counts.updated,
-            report.counts.deleted,
+            report.counts,
         )),
         Ok(PassOutcome::Skipped) => {}
         // The pass could not be recorded (database down): the next tick tries again.

@@ -4,6 +4,7 @@
 
 mod entity;
 mod error;
+mod listing;
 mod pass;
 mod recordings;
 pub(crate) mod registrants;

@@ -132,6 +132,8 @@ fn log_pass(report: &PassReport) {
                 updated = c.updated,
                 unchanged = c.unchanged,
                 deleted = c.deleted,
+                skipped = c.skipped,
+                listings_incomplete = c.incomplete,
                 elapsed_ms = report.elapsed.as_millis() as u64,
                 error = report.error.as_ref().map(|e| e.to_string()),
                 "sync pass {}",

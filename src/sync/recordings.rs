@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
 use super::error::SyncError;
+use super::listing::Tally;
 use super::sessions::hosts;
 use super::walk::for_each;
 use crate::config::RecordingsSource;
@@ -77,10 +78,10 @@ async fn sync_range(
     range: DayRange,
 ) -> Result<RowCounts, SyncError> {
     let mut counts = RowCounts::default();
-    let mut listed: Vec<String> = Vec::new();
-    let mut unreadable = 0;
+    let mut listed: Tally<String> = Tally::default();
     for window in range.windows() {
         let mut pages = pin!(client.list_recordings(source, window));
+        let mut listing = listed.listing();
         while let Some(page) = pages.next().await {
             let page = match page {
                 Ok(page) => page,
@@ -88,25 +89,28 @@ async fn sync_range(
                 Err(e) if e.is_user_missing() => return Ok(counts),
                 Err(e) => return Err(e.into()),
             };
-            unreadable += page.unreadable;
-            let rows: Vec<RecordingRow<'_>> = page.recordings.iter().map(row).collect();
+            let rows: Vec<RecordingRow<'_>> = page.items.iter().map(row).collect();
             let mut conn = db::connection(pool).await?;
             counts += db::recordings::upsert(&mut conn, &rows, Utc::now()).await?;
-            listed.extend(page.recordings.into_iter().map(|r| r.uuid));
+            listing.page(&page, |r| r.uuid.clone());
         }
+        listing.end();
     }
     let host = match source {
         RecordingSource::User(id) => Some(id),
         RecordingSource::Account => None,
     };
-    if unreadable > 0 {
-        tracing::warn!(
-            host,
-            skipped = unreadable,
-            "Zoom listed recordings without a UUID or host; nothing is marked deleted"
-        );
+    let parent = match host {
+        Some(id) => format!("user {id}'s recordings from {} to {}", range.from, range.to),
+        None => format!(
+            "the account's recordings from {} to {}",
+            range.from, range.to
+        ),
+    };
+    if !listed.decides_deletions(&mut counts, &parent) {
         return Ok(counts);
     }
+    let listed = listed.into_keys();
     let mut conn = db::connection(pool).await?;
     counts.deleted += db::recordings::mark_unlisted_deleted(
         &mut conn,

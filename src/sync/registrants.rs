@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
 use super::error::SyncError;
+use super::listing::Tally;
 use super::sessions::table;
 use super::walk::{BATCH, for_each, in_batches};
 use crate::db::registrants::{RegistrantRow, RegistrantTable};
@@ -74,13 +75,13 @@ pub(crate) async fn sync_session(
 ) -> Result<RowCounts, SyncError> {
     let table = registrant_table(kind);
     let mut counts = RowCounts::default();
-    let mut listed: Vec<String> = Vec::new();
+    let mut listed: Tally<String> = Tally::default();
     let mut registration = registration_impossible(kind, &session).then_some(false);
-    let mut unreadable = 0;
     let listing_started = Utc::now();
     if registration != Some(false) {
         for status in RegistrantStatus::ALL {
             let mut pages = pin!(client.list_registrants(kind, session.id, status));
+            let mut listing = listed.listing();
             while let Some(page) = pages.next().await {
                 let page = match page {
                     Ok(page) => page,
@@ -92,33 +93,28 @@ pub(crate) async fn sync_session(
                     Err(e) if e.is_session_missing() => return Ok(counts),
                     Err(e) => return Err(e.into()),
                 };
-                unreadable += page.unreadable;
-                let rows: Vec<RegistrantRow<'_>> = page.registrants.iter().map(row).collect();
+                let rows: Vec<RegistrantRow<'_>> = page.items.iter().map(row).collect();
                 let mut conn = db::connection(pool).await?;
                 counts += db::registrants::upsert(&mut conn, table, session.id, &rows, Utc::now())
                     .await?;
-                listed.extend(page.registrants.into_iter().map(|r| r.id));
+                listing.page(&page, |r| r.id.clone());
             }
             if registration == Some(false) {
                 break;
             }
+            listing.end();
         }
     }
     let mut conn = db::connection(pool).await?;
     let on = registration != Some(false);
     db::sessions::set_has_registration(&mut conn, super::sessions::table(kind), session.id, on)
         .await?;
-    if unreadable > 0 {
-        tracing::warn!(
-            session = session.id,
-            kind = kind.as_str(),
-            skipped = unreadable,
-            "Zoom listed registrants without an id or email; nothing of this session is marked \
-             deleted"
-        );
+    let parent = format!("{} {}'s registrants", kind.as_str(), session.id);
+    if !listed.decides_deletions(&mut counts, &parent) {
         return Ok(counts);
     }
     // With registration off, Zoom keeps no registrants: every mirrored one is gone.
+    let listed = listed.into_keys();
     let kept: &[String] = if on { &listed } else { &[] };
     counts.deleted += db::registrants::mark_unlisted_deleted(
         &mut conn,

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
 use super::error::SyncError;
+use super::listing::Tally;
 use super::walk::{BATCH, for_each, in_batches};
 use crate::db::sessions::{SessionRow, SessionTable, Vanished};
 use crate::db::sync_runs::RowCounts;
@@ -70,8 +71,8 @@ async fn sync_host(
 ) -> Result<RowCounts, SyncError> {
     let table = table(kind);
     let mut counts = RowCounts::default();
-    let mut listed: Vec<i64> = Vec::new();
-    let mut unreadable = 0;
+    let mut listed: Tally<i64> = Tally::default();
+    let mut listing = listed.listing();
     let listing_started = Utc::now();
     let mut pages = pin!(client.list_sessions(kind, &host.id));
     while let Some(page) = pages.next().await {
@@ -86,28 +87,20 @@ async fn sync_host(
             }
             Err(e) => return Err(e.into()),
         };
-        if page.unreadable > 0 {
-            tracing::warn!(
-                host = host.id,
-                kind = kind.as_str(),
-                skipped = page.unreadable,
-                "Zoom listed items without an id; they cannot be mirrored, and nothing of this \
-                 host is marked deleted"
-            );
-            unreadable += page.unreadable;
-        }
-        let rows: Vec<SessionRow<'_>> = page.sessions.iter().map(row).collect();
+        let rows: Vec<SessionRow<'_>> = page.items.iter().map(row).collect();
         let mut conn = db::connection(pool).await?;
         counts += db::sessions::upsert(&mut conn, table, &rows, Utc::now()).await?;
-        listed.extend(page.sessions.iter().map(|s| s.id));
+        listing.page(&page, |s| s.id);
     }
+    listing.end();
 
-    // An item the mirror could not read may be one it has: no deletion can be decided.
-    let vanished = if unreadable > 0 {
-        Vec::new()
-    } else {
+    let parent = format!("host {}'s {}", host.id, kind.plural());
+    let vanished = if listed.decides_deletions(&mut counts, &parent) {
+        let listed = listed.into_keys();
         let mut conn = db::connection(pool).await?;
         db::sessions::vanished(&mut conn, table, &host.id, &listed, listing_started).await?
+    } else {
+        Vec::new()
     };
     for gone in vanished {
         counts.deleted += i64::from(settle(pool, client, kind, gone).await?);

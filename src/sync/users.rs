@@ -1,7 +1,6 @@
 //! The users pass: every status, each page upserted as it arrives, deletions decided only after
 //! all three listings completed.
 
-use std::collections::HashSet;
 use std::pin::pin;
 
 use chrono::Utc;
@@ -9,6 +8,7 @@ use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::error::SyncError;
+use super::listing::Tally;
 use crate::db::{self, DbPool, sync_runs::RowCounts, users::UserRow};
 use crate::zoom::{User, UserStatus, ZoomClient};
 
@@ -18,12 +18,11 @@ pub async fn sync_users(
     cancel: &CancellationToken,
     counts: &mut RowCounts,
 ) -> Result<(), SyncError> {
-    // The keys listed: ids, and the emails of pending users (listed without an id).
-    let mut ids: HashSet<String> = HashSet::new();
-    let mut pending_emails: HashSet<String> = HashSet::new();
+    let mut listed: Tally<UserKey> = Tally::default();
     let listing_started = Utc::now();
     for status in UserStatus::ALL {
         let mut pages = pin!(client.list_users(status));
+        let mut listing = listed.listing();
         loop {
             let page = tokio::select! {
                 biased;
@@ -32,30 +31,29 @@ pub async fn sync_users(
             };
             let Some(page) = page else { break };
             let page = page?;
-            if page.unreadable > 0 {
-                tracing::warn!(
-                    status = status.as_str(),
-                    skipped = page.unreadable,
-                    "Zoom listed users without an email; they cannot be mirrored"
-                );
-            }
             let now = Utc::now();
-            let rows: Vec<UserRow<'_>> = page.users.iter().map(|u| row(u, now)).collect();
+            let rows: Vec<UserRow<'_>> = page.items.iter().map(|u| row(u, now)).collect();
             let mut conn = db::connection(pool).await?;
             *counts += db::users::upsert(&mut conn, &rows).await?;
-            for user in page.users {
-                match user.id {
-                    Some(id) => ids.insert(id),
-                    None => pending_emails.insert(user.email),
-                };
-            }
+            listing.page(&page, UserKey::of);
         }
+        listing.end();
     }
-    if ids.is_empty() && pending_emails.is_empty() {
+    if listed.keys().is_empty() {
         return Err(SyncError::EmptyListing("users"));
     }
-    let ids: Vec<String> = ids.into_iter().collect();
-    let pending_emails: Vec<String> = pending_emails.into_iter().collect();
+    if !listed.decides_deletions(counts, &"the account's users") {
+        return Ok(());
+    }
+    let (ids, pending_emails): (Vec<UserKey>, Vec<UserKey>) = listed
+        .into_keys()
+        .into_iter()
+        .partition(|key| matches!(key, UserKey::Id(_)));
+    let ids: Vec<String> = ids.into_iter().map(UserKey::into_inner).collect();
+    let pending_emails: Vec<String> = pending_emails
+        .into_iter()
+        .map(UserKey::into_inner)
+        .collect();
     let mut conn = db::connection(pool).await?;
     counts.deleted = db::users::mark_unlisted_deleted(
         &mut conn,
@@ -66,6 +64,28 @@ pub async fn sync_users(
     )
     .await?;
     Ok(())
+}
+
+/// How a listed user is known: by id, or by email while pending (Zoom lists those without one).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum UserKey {
+    Id(String),
+    PendingEmail(String),
+}
+
+impl UserKey {
+    fn of(user: &User) -> UserKey {
+        match &user.id {
+            Some(id) => UserKey::Id(id.clone()),
+            None => UserKey::PendingEmail(user.email.clone()),
+        }
+    }
+
+    fn into_inner(self) -> String {
+        match self {
+            UserKey::Id(s) | UserKey::PendingEmail(s) => s,
+        }
+    }
 }
 
 pub(crate) fn row(user: &User, now: chrono::DateTime<Utc>) -> UserRow<'_> {

@@ -112,7 +112,7 @@ async fn find_registrant(
                 Err(e) => return Err(e),
             };
             if let Some(found) = page
-                .registrants
+                .items
                 .into_iter()
                 .find(|r| r.email.eq_ignore_ascii_case(email))
             {
@@ -175,7 +175,7 @@ async fn find_session(
             }
             Err(e) => return Err(e),
         };
-        matches.extend(page.sessions.into_iter().filter(|s| wanted.matches(s)));
+        matches.extend(page.items.into_iter().filter(|s| wanted.matches(s)));
     }
     Ok(match matches.len() {
         0 => Lookup::NotFound,

@@ -22,10 +22,35 @@ pub struct Page {
     pub items: Vec<Value>,
     /// Zoom's `total_records`: a cross-check, not a guarantee.
     pub total_records: Option<u64>,
-    /// This page is the first of a listing started again after an expired page token.
-    pub restarted: bool,
+    /// This page begins the listing: it is the first, or the first after a restart.
+    pub begins_listing: bool,
     /// The rest of the answer (`from`, `to`, `page_size` …), the items taken out.
     pub meta: Value,
+}
+
+impl Page {
+    /// The page read into the mirror's objects by `read`, which gives `None` for an object the
+    /// mirror cannot key.
+    pub fn read<T>(self, read: impl FnMut(Value) -> Option<T>) -> ListedPage<T> {
+        let listed = self.items.len();
+        let items: Vec<T> = self.items.into_iter().filter_map(read).collect();
+        ListedPage {
+            unreadable: listed - items.len(),
+            items,
+            announced: self.begins_listing.then_some(self.total_records).flatten(),
+        }
+    }
+}
+
+/// One page of a listing, read into typed objects.
+#[derive(Debug)]
+pub struct ListedPage<T> {
+    pub items: Vec<T>,
+    /// Objects the mirror cannot key (no id, no email …): they are skipped.
+    pub unreadable: usize,
+    /// On the page that begins a listing (the first, or the first after a restart), the
+    /// `total_records` Zoom announced for the whole listing; `None` on the others.
+    pub announced: Option<u64>,
 }
 
 /// A listing: endpoint, path and fixed query parameters (`page_size` is added).
@@ -72,7 +97,7 @@ pub fn pages(
                         let page = Page {
                             items,
                             total_records: meta.get("total_records").and_then(Value::as_u64),
-                            restarted: next.is_none() && restarts > 0,
+                            begins_listing: next.is_none(),
                             meta,
                         };
                         return Ok(Some((page, (cursor, listing))));

@@ -10,7 +10,7 @@ use super::client::{ZoomClient, path_segment};
 use super::endpoint::Endpoint;
 use super::error::ZoomError;
 use super::json::{integer, small_integer, text, timestamp};
-use super::paginate::{Listing, pages};
+use super::paginate::{ListedPage, Listing, pages};
 
 /// Whose recordings a listing covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,11 +127,8 @@ impl RecordingFile {
     }
 }
 
-#[derive(Debug)]
-pub struct RecordingPage {
-    pub recordings: Vec<Recording>,
-    pub unreadable: usize,
-}
+/// One page of a recording listing; objects without a UUID or host are unreadable.
+pub type RecordingPage = ListedPage<Recording>;
 
 impl ZoomClient {
     /// The recordings that started on the days of `window` (at most a month), page by page.
@@ -164,16 +161,7 @@ impl ZoomClient {
         pages(self, listing).map(move |page| {
             let page = page?;
             check_window(endpoint, window, &page.meta)?;
-            let total = page.items.len();
-            let recordings: Vec<Recording> = page
-                .items
-                .into_iter()
-                .filter_map(|raw| Recording::from_json(raw, host))
-                .collect();
-            Ok(RecordingPage {
-                unreadable: total - recordings.len(),
-                recordings,
-            })
+            Ok(page.read(|raw| Recording::from_json(raw, host)))
         })
     }
 }

@@ -9,7 +9,7 @@ use super::client::{ZoomClient, path_segment};
 use super::endpoint::Endpoint;
 use super::error::ZoomError;
 use super::json::{text, timestamp};
-use super::paginate::{Listing, Page, pages};
+use super::paginate::{ListedPage, Listing, Page, pages};
 use super::sessions::SessionKind;
 
 /// A registrant's `status`, which is also the `status` filter of the listing.
@@ -72,11 +72,8 @@ impl Registrant {
     }
 }
 
-#[derive(Debug)]
-pub struct RegistrantPage {
-    pub registrants: Vec<Registrant>,
-    pub unreadable: usize,
-}
+/// One page of a registrant listing; objects without an id or email are unreadable.
+pub type RegistrantPage = ListedPage<Registrant>;
 
 impl ZoomClient {
     /// The registrants of one status, page by page. A meeting without registration answers
@@ -97,18 +94,8 @@ impl ZoomClient {
             query: vec![("status", status.as_str().into())],
             key: "registrants",
         };
-        pages(self, listing).map_ok(move |page: Page| {
-            let total = page.items.len();
-            let registrants: Vec<Registrant> = page
-                .items
-                .into_iter()
-                .filter_map(|raw| Registrant::from_json(raw, status))
-                .collect();
-            RegistrantPage {
-                unreadable: total - registrants.len(),
-                registrants,
-            }
-        })
+        pages(self, listing)
+            .map_ok(move |page: Page| page.read(|raw| Registrant::from_json(raw, status)))
     }
 
     /// One registrant by id, as Zoom has it now; `None` when Zoom has no such registrant (or

@@ -9,7 +9,7 @@ use super::client::{ZoomClient, meeting_path_segment, path_segment};
 use super::endpoint::Endpoint;
 use super::error::ZoomError;
 use super::json::{integer, small_integer, text, timestamp};
-use super::paginate::{Listing, Page, pages};
+use super::paginate::{ListedPage, Listing, Page, pages};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SessionKind {
@@ -89,12 +89,8 @@ impl Session {
     }
 }
 
-#[derive(Debug)]
-pub struct SessionPage {
-    pub sessions: Vec<Session>,
-    /// Objects without an id, which the mirror cannot key.
-    pub unreadable: usize,
-}
+/// One page of a meeting or webinar listing; objects without an id are unreadable.
+pub type SessionPage = ListedPage<Session>;
 
 /// What `GET /past_meetings/{meetingId}` says of a meeting's latest instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,18 +118,8 @@ impl ZoomClient {
             query: vec![("type", "scheduled".into())],
             key: kind.plural(),
         };
-        pages(self, listing).map_ok(move |page: Page| {
-            let total = page.items.len();
-            let sessions: Vec<Session> = page
-                .items
-                .into_iter()
-                .filter_map(|raw| Session::from_json(raw, host_id))
-                .collect();
-            SessionPage {
-                unreadable: total - sessions.len(),
-                sessions,
-            }
-        })
+        pages(self, listing)
+            .map_ok(move |page: Page| page.read(|raw| Session::from_json(raw, host_id)))
     }
 
     /// The whole object (settings, occurrences …) of a meeting or webinar by id or UUID;

@@ -8,7 +8,7 @@ use super::client::{ZoomClient, path_segment};
 use super::endpoint::Endpoint;
 use super::error::ZoomError;
 use super::json::{integer, text, timestamp};
-use super::paginate::{Listing, Page, pages};
+use super::paginate::{ListedPage, Listing, Page, pages};
 
 /// A user's `status`, which is also the `status` filter of `GET /users`: listings take one at a
 /// time, so mirroring every user takes all three.
@@ -116,14 +116,8 @@ impl User {
     }
 }
 
-/// One page of a user listing, read into [`User`]s.
-#[derive(Debug)]
-pub struct UserPage {
-    pub users: Vec<User>,
-    /// Objects without an email, which the mirror cannot key.
-    pub unreadable: usize,
-    pub restarted: bool,
-}
+/// One page of a user listing; users without an email are unreadable.
+pub type UserPage = ListedPage<User>;
 
 impl ZoomClient {
     /// Every user with `status`, page by page.
@@ -137,19 +131,8 @@ impl ZoomClient {
             query: vec![("status", status.as_str().into())],
             key: "users",
         };
-        pages(self, listing).map_ok(move |page: Page| {
-            let total = page.items.len();
-            let users: Vec<User> = page
-                .items
-                .into_iter()
-                .filter_map(|raw| User::from_json(raw, Some(status)))
-                .collect();
-            UserPage {
-                unreadable: total - users.len(),
-                users,
-                restarted: page.restarted,
-            }
-        })
+        pages(self, listing)
+            .map_ok(move |page: Page| page.read(|raw| User::from_json(raw, Some(status))))
     }
 
     /// One user by id or email; `None` when Zoom says it does not exist (HTTP 404, code 1001).

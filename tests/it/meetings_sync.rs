@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use zoom_mirror::db::sync_runs::RunStatus;
+use zoom_mirror::db::sync_runs::{self, RunStatus};
 use zoom_mirror::simulator::{
     AccountSpec, Fault, FaultKind, SimHandle, SimInstance, SimWebinar, SimulatorConfig,
 };
@@ -399,4 +399,69 @@ async fn without_past_meetings_an_old_meeting_that_vanished_counts_as_expired() 
     let report = app.sync(Entity::Meetings).await;
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(app.rows(MEETINGS).await[&old]["deleted_reason"], "expired");
+}
+
+/// A meeting deleted between two pages of its host's listing shifts the next page by one, so a
+/// meeting that still exists is never listed. The listing then holds fewer meetings than the
+/// `total_records` its first page announced: nothing of that host is marked deleted this pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listing_short_of_its_announced_total_decides_no_deletion() {
+    let app = TestApp::with(
+        SimulatorConfig {
+            account: AccountSpec {
+                users: 1,
+                seed: 11,
+                meetings_per_user: 700,
+                webinars_per_user: 0,
+                recordings_per_user: 0,
+                ..AccountSpec::default()
+            },
+            ..SimulatorConfig::default()
+        },
+        |_| {},
+    )
+    .await;
+    let handle = app.handle();
+    let host = host_ids(&app).remove(0);
+    let before = handle.listed_meetings(&host, "scheduled");
+    assert!(before.len() > 300, "two pages: {} meetings", before.len());
+    app.sync_users().await;
+    app.sync(Entity::Meetings).await;
+
+    let removed = before[0]["id"].to_string();
+    let shifted = before[300]["id"].to_string();
+    handle.reset_stats();
+    handle.inject(
+        Fault::new(FaultKind::Latency(std::time::Duration::from_secs(2)))
+            .on(Endpoint::ListMeetings)
+            .after(1)
+            .times(1),
+    );
+    let delete_during_page_two = async {
+        // The second page is held back: delete a meeting of the first page meanwhile.
+        while handle.stats().calls(Endpoint::ListMeetings) < 2 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        handle.remove_meeting(&removed).unwrap();
+    };
+    let (report, ()) = tokio::join!(app.sync(Entity::Meetings), delete_during_page_two);
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(report.counts.incomplete, 1);
+    assert_eq!(report.counts.deleted, 0);
+    let rows = app.rows(MEETINGS).await;
+    assert!(
+        rows[&shifted]["deleted_at"].is_null(),
+        "never listed, still there"
+    );
+    assert!(rows[&removed]["deleted_at"].is_null(), "decided next pass");
+    let run = sync_runs::get(&mut app.conn().await, report.run_id)
+        .await
+        .unwrap();
+    assert_eq!(run.listings_incomplete, 1);
+
+    let next = app.sync(Entity::Meetings).await;
+    assert_eq!((next.counts.incomplete, next.counts.deleted), (0, 1));
+    let rows = app.rows(MEETINGS).await;
+    assert_eq!(rows[&removed]["deleted_reason"], "deleted");
+    assert!(rows[&shifted]["deleted_at"].is_null());
 }

@@ -106,16 +106,12 @@ pub async fn sync(config: &Config, entities: &[Entity]) -> anyhow::Result<ExitCo
 
 /// One line per pass: what `sync` and `demo` print.
 fn summary(report: &PassReport) -> String {
-    let c = report.counts;
     format!(
-        "{}: {} in {:.1}s, {} API calls, {} inserted, {} updated, {} unchanged, {} deleted",
+        "{}: {} in {:.1}s, {} API calls, {}",
         report.entity,
         report.status.as_str(),
         report.elapsed.as_secs_f64(),
         report.api_calls,
-        c.inserted,
-        c.updated,
-        c.unchanged,
-        c.deleted
+        report.counts,
     )
 }

@@ -14,19 +14,15 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
         println!("  none yet (run `zoom-mirror sync`, or wait for the schedule)");
     }
     for run in &runs {
-        let c = run.counts();
         println!(
-            "  {:<20} {:<10} started {} by {} on {}, {} API calls, {} inserted, {} updated, {} unchanged, {} deleted{}",
+            "  {:<20} {:<10} started {} by {} on {}, {} API calls, {}{}",
             run.entity,
             run.status,
             run.started_at.format("%Y-%m-%d %H:%M:%SZ"),
             run.triggered_by,
             run.host,
             run.api_calls,
-            c.inserted,
-            c.updated,
-            c.unchanged,
-            c.deleted,
+            run.counts(),
             run.error
                 .as_deref()
                 .map(|e| format!("\n             error: {e}"))

@@ -1,0 +1,1 @@
+ALTER TABLE zoom.sync_runs DROP COLUMN listings_incomplete, DROP COLUMN rows_skipped;
