@@ -225,7 +225,7 @@ impl Default for RecordingsJobFile {
             enabled: true,
             schedule: None,
             backfill_days: 180,
-            source: "users".into(),
+            source: "auto".into(),
         }
     }
 }

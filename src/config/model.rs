@@ -92,6 +92,9 @@ pub struct SyncConfig {
 /// Which listing the recordings pass reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordingsSource {
+    /// The account listing where the app's scopes and Zoom's first answer allow it, else the
+    /// users': decided at the start of each pass.
+    Auto,
     /// `GET /users/{userId}/recordings`, once per user and month.
     Users,
     /// `GET /accounts/me/recordings`, once per month for everyone; needs the plan and scope.
@@ -101,6 +104,7 @@ pub enum RecordingsSource {
 impl RecordingsSource {
     pub fn as_str(self) -> &'static str {
         match self {
+            RecordingsSource::Auto => "auto",
             RecordingsSource::Users => "users",
             RecordingsSource::Account => "account",
         }

@@ -168,10 +168,11 @@ fn default_schedule(entity: &str) -> &'static str {
 
 fn recordings_source(value: &str) -> Result<RecordingsSource, String> {
     match value {
+        "auto" => Ok(RecordingsSource::Auto),
         "users" => Ok(RecordingsSource::Users),
         "account" => Ok(RecordingsSource::Account),
         other => Err(format!(
-            "{other:?} is not a recordings source; use \"users\" or \"account\""
+            "{other:?} is not a recordings source; use \"auto\", \"users\" or \"account\""
         )),
     }
 }
@@ -512,7 +513,7 @@ mod tests {
         assert_eq!(sync.concurrency, 16);
         assert!(!sync.meeting_details && !sync.webinar_details);
         assert_eq!(sync.recordings_backfill_days, 180);
-        assert_eq!(sync.recordings_source, RecordingsSource::Users);
+        assert_eq!(sync.recordings_source, RecordingsSource::Auto);
 
         let toml = "[sync.meetings]\ndetails = true\n[sync.recordings]\nsource = \"account\"\nbackfill_days = 30\nenabled = false\n";
         let sync = load(toml, &[]).unwrap().sync;

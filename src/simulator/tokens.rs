@@ -84,21 +84,7 @@ impl TokenStore {
 /// simulator does not model.
 pub(crate) fn missing_scope(endpoint: Endpoint, granted: &[String]) -> Option<&'static str> {
     let granular = endpoint.scope()?;
-    let classic: &[&str] = match granular.split(':').next() {
-        Some("user") => &["user:read:admin", "user:write:admin"],
-        Some("meeting") => &["meeting:read:admin", "meeting:write:admin"],
-        Some("webinar") => &["webinar:read:admin", "webinar:write:admin"],
-        _ if endpoint == Endpoint::ListAccountRecordings => {
-            &["recording:read:admin", "account:read:admin"]
-        }
-        _ => &["recording:read:admin", "recording:write:admin"],
-    };
-    // A classic read scope opens only the reads.
-    let writes = !matches!(granular.split(':').nth(1), Some("read"));
-    let opens = |s: &String| {
-        s == granular || (classic.contains(&s.as_str()) && !(writes && s.contains(":read:")))
-    };
-    (!granted.iter().any(opens)).then_some(granular)
+    (!granted.iter().any(|s| endpoint.opened_by(s))).then_some(granular)
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use crate::config::RecordingsSource;
 use crate::db::recordings::{FileRow, RecordingRow};
 use crate::db::sync_runs::RowCounts;
 use crate::db::{self, DbPool};
-use crate::zoom::{DayRange, Recording, RecordingSource, ZoomClient};
+use crate::zoom::{DayRange, Endpoint, Recording, RecordingSource, ZoomClient, ZoomError};
 
 pub async fn sync_recordings(
     ctx: &SyncContext,
@@ -41,31 +41,72 @@ pub async fn sync_recordings(
         to: today,
     };
     let pool = &ctx.pool;
+    let per_user = || {
+        for_each(
+            hosts(pool),
+            ctx.settings.concurrency,
+            cancel,
+            |host| async move {
+                let range = match last_success {
+                    Some(last) if host.first_seen_at <= last => since(last),
+                    _ => backfill,
+                };
+                sync_range(pool, client, RecordingSource::User(&host.id), range).await
+            },
+        )
+    };
+    let account = || {
+        let range = last_success.map_or(backfill, since);
+        for_each(stream::once(async move { Ok(range) }), 1, cancel, |range| {
+            sync_range(pool, client, RecordingSource::Account, range)
+        })
+    };
     *counts += match ctx.settings.recordings_source {
-        RecordingsSource::Users => {
-            for_each(
-                hosts(pool),
-                ctx.settings.concurrency,
-                cancel,
-                |host| async move {
-                    let range = match last_success {
-                        Some(last) if host.first_seen_at <= last => since(last),
-                        _ => backfill,
-                    };
-                    sync_range(pool, client, RecordingSource::User(&host.id), range).await
-                },
-            )
-            .await?
-        }
-        RecordingsSource::Account => {
-            let range = last_success.map_or(backfill, since);
-            for_each(stream::once(async { Ok(range) }), 1, cancel, |range| {
-                sync_range(pool, client, RecordingSource::Account, range)
-            })
-            .await?
+        RecordingsSource::Users => per_user().await?,
+        RecordingsSource::Account => account().await?,
+        RecordingsSource::Auto => {
+            let scopes = client.granted_scopes().await?;
+            if !scopes
+                .iter()
+                .any(|s| Endpoint::ListAccountRecordings.opened_by(s))
+            {
+                tracing::info!(
+                    "recordings read per user: the app lacks the account listing's scope \
+                     (cloud_recording:read:list_account_recordings:admin)"
+                );
+                per_user().await?
+            } else {
+                match account().await {
+                    Ok(counts) => {
+                        tracing::info!("recordings read from the account listing");
+                        counts
+                    }
+                    Err(SyncError::Zoom(e)) if refuses_account_listing(&e) => {
+                        tracing::info!(
+                            answer = %e,
+                            "recordings read per user: Zoom refused the account listing"
+                        );
+                        per_user().await?
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         }
     };
     Ok(())
+}
+
+/// Zoom answers an account listing it will not serve (no master-account plan, scope not
+/// granted, not this account) with a 4xx that retrying does not change.
+fn refuses_account_listing(error: &ZoomError) -> bool {
+    matches!(
+        error,
+        ZoomError::MissingScope { .. }
+            | ZoomError::Api {
+                status: 400 | 403 | 404,
+                ..
+            }
+    )
 }
 
 /// Reads `range` window by window, then, only if every window was read whole, marks deleted

@@ -24,6 +24,8 @@ pub struct TokenSource {
     cached: Mutex<Option<Arc<AccessToken>>>,
     generation: AtomicU64,
     scopes_logged: AtomicBool,
+    /// The scopes of the latest token, space-separated as Zoom sends them.
+    granted: std::sync::Mutex<String>,
 }
 
 /// One access token. `generation` tells a stale token from its replacement, so a 401 on an old
@@ -61,6 +63,7 @@ impl TokenSource {
             cached: Mutex::new(None),
             generation: AtomicU64::new(0),
             scopes_logged: AtomicBool::new(false),
+            granted: std::sync::Mutex::default(),
         })
     }
 
@@ -74,6 +77,13 @@ impl TokenSource {
         let token = Arc::new(self.fetch().await?);
         *cached = Some(token.clone());
         Ok(token)
+    }
+
+    /// The scopes Zoom granted with the current token (fetching one if there is none).
+    pub async fn granted_scopes(&self) -> Result<Vec<String>, ZoomError> {
+        self.token().await?;
+        let granted = self.granted.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(granted.split_whitespace().map(str::to_owned).collect())
     }
 
     /// Zoom rejected `stale`: drop it unless it was already replaced.
@@ -95,6 +105,9 @@ impl TokenSource {
         if !self.scopes_logged.swap(true, Ordering::Relaxed) {
             tracing::info!(scopes = %response.scope, expires_in = response.expires_in, "Zoom granted an access token");
         }
+        response
+            .scope
+            .clone_into(&mut self.granted.lock().unwrap_or_else(|e| e.into_inner()));
         Ok(AccessToken {
             secret: response.access_token,
             refresh_at: Instant::now() + lifetime - margin,

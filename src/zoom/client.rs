@@ -91,6 +91,11 @@ impl ZoomClient {
         self.calls.load(Ordering::Relaxed)
     }
 
+    /// The scopes the app was granted, as of its current token.
+    pub async fn granted_scopes(&self) -> Result<Vec<String>, ZoomError> {
+        self.shared.auth.granted_scopes().await
+    }
+
     pub fn limits(&self) -> &RateLimits {
         &self.shared.limits
     }

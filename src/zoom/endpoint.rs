@@ -217,6 +217,29 @@ impl Endpoint {
     }
 }
 
+impl Endpoint {
+    /// Whether a granted `scope` opens the endpoint: its granular scope, or a classic admin
+    /// scope of its family (Zoom's `x-macro-scopes`), a classic read scope opening only reads.
+    /// `GET /accounts/me/recordings` takes `account:read:admin` (the master account's own id),
+    /// as Zoom documents for `accountId=me`.
+    pub fn opened_by(self, scope: &str) -> bool {
+        let Some(granular) = self.scope() else {
+            return false;
+        };
+        let classic: &[&str] = match granular.split(':').next() {
+            Some("user") => &["user:read:admin", "user:write:admin"],
+            Some("meeting") => &["meeting:read:admin", "meeting:write:admin"],
+            Some("webinar") => &["webinar:read:admin", "webinar:write:admin"],
+            _ if self == Endpoint::ListAccountRecordings => {
+                &["recording:read:admin", "account:read:admin"]
+            }
+            _ => &["recording:read:admin", "recording:write:admin"],
+        };
+        let writes = !matches!(granular.split(':').nth(1), Some("read"));
+        scope == granular || (classic.contains(&scope) && !(writes && scope.contains(":read:")))
+    }
+}
+
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.operation())

@@ -259,3 +259,65 @@ async fn a_stopped_recordings_pass_deletes_nothing_and_is_not_a_success() {
         listed(&app, None, backfill()).len()
     );
 }
+
+/// `source = "auto"`: the account listing when the app holds its scope and Zoom serves it,
+/// else one listing per user, and the mirror is the same either way.
+#[tokio::test(flavor = "multi_thread")]
+async fn auto_takes_the_account_listing_where_scope_and_plan_allow_it() {
+    let windows = backfill().windows().len();
+    let without_scope: Vec<String> = SimulatorConfig::default()
+        .scopes
+        .into_iter()
+        .filter(|s| !Endpoint::ListAccountRecordings.opened_by(s))
+        .collect();
+    let cases = [
+        ("allowed", account(), windows, false),
+        (
+            "no master-account plan",
+            SimulatorConfig {
+                account_recordings: false,
+                ..account()
+            },
+            1,
+            true,
+        ),
+        (
+            "scope not granted",
+            SimulatorConfig {
+                scopes: without_scope,
+                ..account()
+            },
+            0,
+            true,
+        ),
+    ];
+    for (case, sim, account_calls, per_user) in cases {
+        let mut app = TestApp::with(sim, |_| {}).await;
+        app.ctx.settings.recordings_source = RecordingsSource::Auto;
+        app.sync_users().await;
+        app.handle().reset_stats();
+        let report = app.sync(Entity::Recordings).await;
+        assert!(report.error.is_none(), "{case}: {:?}", report.error);
+        let stats = app.handle().stats();
+        assert_eq!(
+            stats.calls(Endpoint::ListAccountRecordings) as usize,
+            account_calls,
+            "{case}"
+        );
+        let user_calls = if per_user {
+            host_ids(&app).len() * windows
+        } else {
+            0
+        };
+        assert_eq!(
+            stats.calls(Endpoint::ListUserRecordings) as usize,
+            user_calls,
+            "{case}"
+        );
+        assert_eq!(
+            app.rows(RECORDINGS).await.keys().collect::<Vec<_>>(),
+            listed(&app, None, backfill()).keys().collect::<Vec<_>>(),
+            "{case}"
+        );
+    }
+}
