@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::hash::Hash;
 
+use super::counts::PassCounts;
 use crate::db::sync_runs::RowCounts;
 use crate::zoom::paginate::ListedPage;
 
@@ -82,13 +83,17 @@ impl<K: Eq + Hash + Clone> Tally<K> {
 
     /// Counts the skipped objects and a short listing on `counts`, logs the doubt naming
     /// `parent`, and says whether the parent's deletions may be decided.
-    pub fn decides_deletions(&self, counts: &mut RowCounts, parent: &dyn fmt::Display) -> bool {
-        counts.skipped += i64::try_from(self.unreadable).unwrap_or(i64::MAX);
+    pub fn decides_deletions(&self, counts: &PassCounts, parent: &dyn fmt::Display) -> bool {
+        let short = matches!(self.doubt(), Some(Doubt::Short { .. }));
+        counts.add(RowCounts {
+            skipped: i64::try_from(self.unreadable).unwrap_or(i64::MAX),
+            incomplete: i64::from(short),
+            ..RowCounts::default()
+        });
         let Some(doubt) = self.doubt() else {
             return true;
         };
         if let Doubt::Short { listed, announced } = doubt {
-            counts.incomplete += 1;
             tracing::warn!(
                 %parent,
                 listed,
@@ -238,13 +243,14 @@ mod tests {
 
     #[test]
     fn a_doubt_is_counted_on_the_pass() {
-        let mut counts = RowCounts::default();
+        let counts = PassCounts::default();
         let short = listed(&[&[page(&["a"], 0, Some(2))]]);
-        assert!(!short.decides_deletions(&mut counts, &"host h"));
+        assert!(!short.decides_deletions(&counts, &"host h"));
         let unreadable = listed(&[&[page(&["a"], 2, Some(3))]]);
-        assert!(!unreadable.decides_deletions(&mut counts, &"host h"));
+        assert!(!unreadable.decides_deletions(&counts, &"host h"));
         let whole = listed(&[&[page(&["a"], 0, Some(1))]]);
-        assert!(whole.decides_deletions(&mut counts, &"host h"));
+        assert!(whole.decides_deletions(&counts, &"host h"));
+        let counts = counts.get();
         assert_eq!((counts.incomplete, counts.skipped), (1, 2));
     }
 }

@@ -2,6 +2,7 @@
 //! listing, and record the pass in `zoom.sync_runs`. Jobs connect the client and the database;
 //! neither knows the other.
 
+mod counts;
 mod entity;
 mod error;
 mod listing;
@@ -18,6 +19,7 @@ use crate::config::{RecordingsSource, SyncConfig, ZoomConfig, ZoomCredentials};
 use crate::db::{self, DbPool};
 use crate::zoom::ZoomClient;
 
+pub use counts::PassCounts;
 pub use entity::Entity;
 pub use error::SyncError;
 pub use pass::{PassOutcome, PassReport, Trigger, run_pass};

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
+use super::counts::PassCounts;
 use super::entity::Entity;
 use super::error::SyncError;
 use super::recordings::sync_recordings;
@@ -72,22 +73,22 @@ pub async fn run_pass(
 
     let client = ctx.client.counted();
     let started = Instant::now();
-    let mut counts = RowCounts::default();
+    let counts = PassCounts::default();
     let result = match entity {
-        Entity::Users => sync_users(&ctx.pool, &client, cancel, &mut counts).await,
+        Entity::Users => sync_users(&ctx.pool, &client, cancel, &counts).await,
         Entity::Meetings => {
-            sync_sessions(ctx, &client, SessionKind::Meeting, cancel, &mut counts).await
+            sync_sessions(ctx, &client, SessionKind::Meeting, cancel, &counts).await
         }
         Entity::Webinars => {
-            sync_sessions(ctx, &client, SessionKind::Webinar, cancel, &mut counts).await
+            sync_sessions(ctx, &client, SessionKind::Webinar, cancel, &counts).await
         }
         Entity::MeetingRegistrants => {
-            sync_registrants(ctx, &client, SessionKind::Meeting, cancel, &mut counts).await
+            sync_registrants(ctx, &client, SessionKind::Meeting, cancel, &counts).await
         }
         Entity::WebinarRegistrants => {
-            sync_registrants(ctx, &client, SessionKind::Webinar, cancel, &mut counts).await
+            sync_registrants(ctx, &client, SessionKind::Webinar, cancel, &counts).await
         }
-        Entity::Recordings => sync_recordings(ctx, &client, cancel, &mut counts).await,
+        Entity::Recordings => sync_recordings(ctx, &client, cancel, &counts).await,
     };
     let status = match &result {
         Ok(()) => RunStatus::Succeeded,
@@ -95,6 +96,7 @@ pub async fn run_pass(
         Err(_) => RunStatus::Failed,
     };
     let error = result.err();
+    let counts = counts.get();
     let report = PassReport {
         run_id,
         entity,

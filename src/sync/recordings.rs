@@ -11,13 +11,13 @@ use futures::{StreamExt, stream};
 use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
+use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::Tally;
 use super::sessions::hosts;
 use super::walk::for_each;
 use crate::config::RecordingsSource;
 use crate::db::recordings::{FileRow, RecordingRow};
-use crate::db::sync_runs::RowCounts;
 use crate::db::{self, DbPool};
 use crate::zoom::{DayRange, Endpoint, Recording, RecordingSource, ZoomClient, ZoomError};
 
@@ -25,7 +25,7 @@ pub async fn sync_recordings(
     ctx: &SyncContext,
     client: &ZoomClient,
     cancel: &CancellationToken,
-    counts: &mut RowCounts,
+    counts: &PassCounts,
 ) -> Result<(), SyncError> {
     let last_success = {
         let mut conn = db::connection(&ctx.pool).await?;
@@ -51,17 +51,17 @@ pub async fn sync_recordings(
                     Some(last) if host.first_seen_at <= last => since(last),
                     _ => backfill,
                 };
-                sync_range(pool, client, RecordingSource::User(&host.id), range).await
+                sync_range(pool, client, RecordingSource::User(&host.id), range, counts).await
             },
         )
     };
     let account = || {
         let range = last_success.map_or(backfill, since);
         for_each(stream::once(async move { Ok(range) }), 1, cancel, |range| {
-            sync_range(pool, client, RecordingSource::Account, range)
+            sync_range(pool, client, RecordingSource::Account, range, counts)
         })
     };
-    *counts += match ctx.settings.recordings_source {
+    match ctx.settings.recordings_source {
         RecordingsSource::Users => per_user().await?,
         RecordingsSource::Account => account().await?,
         RecordingsSource::Auto => {
@@ -77,10 +77,7 @@ pub async fn sync_recordings(
                 per_user().await?
             } else {
                 match account().await {
-                    Ok(counts) => {
-                        tracing::info!("recordings read from the account listing");
-                        counts
-                    }
+                    Ok(()) => tracing::info!("recordings read from the account listing"),
                     Err(SyncError::Zoom(e)) if refuses_account_listing(&e) => {
                         tracing::info!(
                             answer = %e,
@@ -117,8 +114,8 @@ async fn sync_range(
     client: &ZoomClient,
     source: RecordingSource<'_>,
     range: DayRange,
-) -> Result<RowCounts, SyncError> {
-    let mut counts = RowCounts::default();
+    counts: &PassCounts,
+) -> Result<(), SyncError> {
     let mut listed: Tally<String> = Tally::default();
     for window in range.windows() {
         let mut pages = pin!(client.list_recordings(source, window));
@@ -127,12 +124,12 @@ async fn sync_range(
             let page = match page {
                 Ok(page) => page,
                 // Gone since the users pass: that pass decides, not this one.
-                Err(e) if e.is_user_missing() => return Ok(counts),
+                Err(e) if e.is_user_missing() => return Ok(()),
                 Err(e) => return Err(e.into()),
             };
             let rows: Vec<RecordingRow<'_>> = page.items.iter().map(row).collect();
             let mut conn = db::connection(pool).await?;
-            counts += db::recordings::upsert(&mut conn, &rows, Utc::now()).await?;
+            counts.add(db::recordings::upsert(&mut conn, &rows, Utc::now()).await?);
             listing.page(&page, |r| r.uuid.clone());
         }
         listing.end();
@@ -148,21 +145,23 @@ async fn sync_range(
             range.from, range.to
         ),
     };
-    if !listed.decides_deletions(&mut counts, &parent) {
-        return Ok(counts);
+    if !listed.decides_deletions(counts, &parent) {
+        return Ok(());
     }
     let listed = listed.into_keys();
     let mut conn = db::connection(pool).await?;
-    counts.deleted += db::recordings::mark_unlisted_deleted(
-        &mut conn,
-        host,
-        start_of(range.from),
-        start_of(range.to + Duration::days(1)),
-        &listed,
-        Utc::now(),
-    )
-    .await?;
-    Ok(counts)
+    counts.deleted(
+        db::recordings::mark_unlisted_deleted(
+            &mut conn,
+            host,
+            start_of(range.from),
+            start_of(range.to + Duration::days(1)),
+            &listed,
+            Utc::now(),
+        )
+        .await?,
+    );
+    Ok(())
 }
 
 fn start_of(day: NaiveDate) -> DateTime<Utc> {

@@ -13,13 +13,13 @@ use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
+use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::Tally;
 use super::sessions::table;
 use super::walk::{BATCH, for_each, in_batches};
 use crate::db::registrants::{RegistrantRow, RegistrantTable};
 use crate::db::sessions::Listed;
-use crate::db::sync_runs::RowCounts;
 use crate::db::{self, DbPool};
 use crate::zoom::{Registrant, RegistrantStatus, SessionKind, ZoomClient};
 
@@ -28,13 +28,14 @@ pub async fn sync_registrants(
     client: &ZoomClient,
     kind: SessionKind,
     cancel: &CancellationToken,
-    counts: &mut RowCounts,
+    counts: &PassCounts,
 ) -> Result<(), SyncError> {
     let registrants = registrant_table(kind);
     {
         let mut conn = db::connection(&ctx.pool).await?;
-        counts.deleted +=
-            db::registrants::mark_orphans_deleted(&mut conn, registrants, Utc::now()).await?;
+        counts.deleted(
+            db::registrants::mark_orphans_deleted(&mut conn, registrants, Utc::now()).await?,
+        );
     }
     let pool = &ctx.pool;
     let sessions = in_batches(
@@ -45,11 +46,10 @@ pub async fn sync_registrants(
             Ok(db::sessions::live_after(&mut conn, table(kind), after, BATCH).await?)
         },
     );
-    *counts += for_each(sessions, ctx.settings.concurrency, cancel, |session| {
-        sync_session(pool, client, kind, session)
+    for_each(sessions, ctx.settings.concurrency, cancel, |session| {
+        sync_session(pool, client, kind, session, counts)
     })
-    .await?;
-    Ok(())
+    .await
 }
 
 pub(crate) fn registrant_table(kind: SessionKind) -> RegistrantTable {
@@ -72,9 +72,9 @@ pub(crate) async fn sync_session(
     client: &ZoomClient,
     kind: SessionKind,
     session: Listed,
-) -> Result<RowCounts, SyncError> {
+    counts: &PassCounts,
+) -> Result<(), SyncError> {
     let table = registrant_table(kind);
-    let mut counts = RowCounts::default();
     let mut listed: Tally<String> = Tally::default();
     let mut registration = registration_impossible(kind, &session).then_some(false);
     let listing_started = Utc::now();
@@ -90,13 +90,15 @@ pub(crate) async fn sync_session(
                         break;
                     }
                     // Gone since the meetings pass, which settles it next time.
-                    Err(e) if e.is_session_missing() => return Ok(counts),
+                    Err(e) if e.is_session_missing() => return Ok(()),
                     Err(e) => return Err(e.into()),
                 };
                 let rows: Vec<RegistrantRow<'_>> = page.items.iter().map(row).collect();
                 let mut conn = db::connection(pool).await?;
-                counts += db::registrants::upsert(&mut conn, table, session.id, &rows, Utc::now())
-                    .await?;
+                counts.add(
+                    db::registrants::upsert(&mut conn, table, session.id, &rows, Utc::now())
+                        .await?,
+                );
                 listing.page(&page, |r| r.id.clone());
             }
             if registration == Some(false) {
@@ -110,22 +112,24 @@ pub(crate) async fn sync_session(
     db::sessions::set_has_registration(&mut conn, super::sessions::table(kind), session.id, on)
         .await?;
     let parent = format!("{} {}'s registrants", kind.as_str(), session.id);
-    if !listed.decides_deletions(&mut counts, &parent) {
-        return Ok(counts);
+    if !listed.decides_deletions(counts, &parent) {
+        return Ok(());
     }
     // With registration off, Zoom keeps no registrants: every mirrored one is gone.
     let listed = listed.into_keys();
     let kept: &[String] = if on { &listed } else { &[] };
-    counts.deleted += db::registrants::mark_unlisted_deleted(
-        &mut conn,
-        table,
-        session.id,
-        kept,
-        listing_started,
-        Utc::now(),
-    )
-    .await?;
-    Ok(counts)
+    counts.deleted(
+        db::registrants::mark_unlisted_deleted(
+            &mut conn,
+            table,
+            session.id,
+            kept,
+            listing_started,
+            Utc::now(),
+        )
+        .await?,
+    );
+    Ok(())
 }
 
 pub(crate) fn row(registrant: &Registrant) -> RegistrantRow<'_> {

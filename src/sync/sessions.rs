@@ -9,11 +9,11 @@ use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
+use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::Tally;
 use super::walk::{BATCH, for_each, in_batches};
 use crate::db::sessions::{SessionRow, SessionTable, Vanished};
-use crate::db::sync_runs::RowCounts;
 use crate::db::users::Host;
 use crate::db::{self, DbPool};
 use crate::zoom::lifetime::{self, LastKnown};
@@ -24,7 +24,7 @@ pub async fn sync_sessions(
     client: &ZoomClient,
     kind: SessionKind,
     cancel: &CancellationToken,
-    counts: &mut RowCounts,
+    counts: &PassCounts,
 ) -> Result<(), SyncError> {
     let table = table(kind);
     let details = match kind {
@@ -34,14 +34,13 @@ pub async fn sync_sessions(
     {
         // Decided by the users pass's complete listing.
         let mut conn = db::connection(&ctx.pool).await?;
-        counts.deleted += db::sessions::mark_hosts_gone(&mut conn, table, Utc::now()).await?;
+        counts.deleted(db::sessions::mark_hosts_gone(&mut conn, table, Utc::now()).await?);
     }
     let pool = &ctx.pool;
-    *counts += for_each(hosts(pool), ctx.settings.concurrency, cancel, |host| {
-        sync_host(pool, client, kind, host, details)
+    for_each(hosts(pool), ctx.settings.concurrency, cancel, |host| {
+        sync_host(pool, client, kind, host, details, counts)
     })
-    .await?;
-    Ok(())
+    .await
 }
 
 pub(crate) fn table(kind: SessionKind) -> SessionTable {
@@ -68,9 +67,9 @@ async fn sync_host(
     kind: SessionKind,
     host: Host,
     details: bool,
-) -> Result<RowCounts, SyncError> {
+    counts: &PassCounts,
+) -> Result<(), SyncError> {
     let table = table(kind);
-    let mut counts = RowCounts::default();
     let mut listed: Tally<i64> = Tally::default();
     let mut listing = listed.listing();
     let listing_started = Utc::now();
@@ -79,23 +78,23 @@ async fn sync_host(
         let page = match page {
             Ok(page) => page,
             // Gone since the users pass: that pass decides, not this one.
-            Err(e) if e.is_user_missing() => return Ok(counts),
+            Err(e) if e.is_user_missing() => return Ok(()),
             // No webinar plan: the user has no webinars to list. What the mirror has of theirs
             // (a plan moved to someone else) is kept as it was, not taken for deleted.
             Err(e) if kind == SessionKind::Webinar && e.is_webinar_plan_missing() => {
-                return Ok(counts);
+                return Ok(());
             }
             Err(e) => return Err(e.into()),
         };
         let rows: Vec<SessionRow<'_>> = page.items.iter().map(row).collect();
         let mut conn = db::connection(pool).await?;
-        counts += db::sessions::upsert(&mut conn, table, &rows, Utc::now()).await?;
+        counts.add(db::sessions::upsert(&mut conn, table, &rows, Utc::now()).await?);
         listing.page(&page, |s| s.id);
     }
     listing.end();
 
     let parent = format!("host {}'s {}", host.id, kind.plural());
-    let vanished = if listed.decides_deletions(&mut counts, &parent) {
+    let vanished = if listed.decides_deletions(counts, &parent) {
         let listed = listed.into_keys();
         let mut conn = db::connection(pool).await?;
         db::sessions::vanished(&mut conn, table, &host.id, &listed, listing_started).await?
@@ -103,12 +102,12 @@ async fn sync_host(
         Vec::new()
     };
     for gone in vanished {
-        counts.deleted += i64::from(settle(pool, client, kind, gone).await?);
+        counts.deleted(i64::from(settle(pool, client, kind, gone).await?));
     }
     if details {
         fetch_details(pool, client, kind, &host.id).await?;
     }
-    Ok(counts)
+    Ok(())
 }
 
 /// Marks a session that left its host's listing gone, as deleted or expired.

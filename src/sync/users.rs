@@ -7,16 +7,17 @@ use chrono::Utc;
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
+use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::Tally;
-use crate::db::{self, DbPool, sync_runs::RowCounts, users::UserRow};
+use crate::db::{self, DbPool, users::UserRow};
 use crate::zoom::{User, UserStatus, ZoomClient};
 
 pub async fn sync_users(
     pool: &DbPool,
     client: &ZoomClient,
     cancel: &CancellationToken,
-    counts: &mut RowCounts,
+    counts: &PassCounts,
 ) -> Result<(), SyncError> {
     let mut listed: Tally<UserKey> = Tally::default();
     let listing_started = Utc::now();
@@ -34,7 +35,7 @@ pub async fn sync_users(
             let now = Utc::now();
             let rows: Vec<UserRow<'_>> = page.items.iter().map(|u| row(u, now)).collect();
             let mut conn = db::connection(pool).await?;
-            *counts += db::users::upsert(&mut conn, &rows).await?;
+            counts.add(db::users::upsert(&mut conn, &rows).await?);
             listing.page(&page, UserKey::of);
         }
         listing.end();
@@ -55,14 +56,16 @@ pub async fn sync_users(
         .map(UserKey::into_inner)
         .collect();
     let mut conn = db::connection(pool).await?;
-    counts.deleted = db::users::mark_unlisted_deleted(
-        &mut conn,
-        &ids,
-        &pending_emails,
-        listing_started,
-        Utc::now(),
-    )
-    .await?;
+    counts.deleted(
+        db::users::mark_unlisted_deleted(
+            &mut conn,
+            &ids,
+            &pending_emails,
+            listing_started,
+            Utc::now(),
+        )
+        .await?,
+    );
     Ok(())
 }
 

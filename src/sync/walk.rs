@@ -7,7 +7,6 @@ use futures::{Stream, TryStreamExt, stream};
 use tokio_util::sync::CancellationToken;
 
 use super::error::SyncError;
-use crate::db::sync_runs::RowCounts;
 
 /// Rows read per query.
 pub(super) const BATCH: i64 = 500;
@@ -44,24 +43,21 @@ where
     .try_flatten()
 }
 
-/// Runs `work` on every row, `concurrency` at a time, and adds up the counts. The first error
-/// stops the pass, as does `cancel`; work already finished stays done.
+/// Runs `work` on every row, `concurrency` at a time. The first error stops the pass, as does
+/// `cancel`; work already finished stays done (and counted, since work counts as it writes).
 pub(super) async fn for_each<T, Fut>(
     rows: impl Stream<Item = Result<T, SyncError>>,
     concurrency: usize,
     cancel: &CancellationToken,
     work: impl Fn(T) -> Fut,
-) -> Result<RowCounts, SyncError>
+) -> Result<(), SyncError>
 where
-    Fut: Future<Output = Result<RowCounts, SyncError>>,
+    Fut: Future<Output = Result<(), SyncError>>,
 {
     let all = rows
         .map_ok(work)
         .try_buffer_unordered(concurrency.max(1))
-        .try_fold(RowCounts::default(), |mut total, counts| {
-            total += counts;
-            futures::future::ready(Ok(total))
-        });
+        .try_collect::<()>();
     tokio::select! {
         biased;
         () = cancel.cancelled() => Err(SyncError::Cancelled),

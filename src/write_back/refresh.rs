@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 use super::request::{Subject, ZoomRequest};
 use crate::db::sessions::Listed;
 use crate::db::{self, DbPool};
-use crate::sync::SyncError;
 use crate::sync::registrants::{registrant_table, row as registrant_row, sync_session};
 use crate::sync::sessions::{row as session_row, table as session_table};
 use crate::sync::users::row as user_row;
+use crate::sync::{PassCounts, SyncError};
 use crate::zoom::{Session, SessionKind, ZoomClient};
 
 /// Refreshes the mirror for `request`, whose call answered `answer`, and returns the object as
@@ -150,7 +150,7 @@ async fn registrants(
         id: session_id,
         session_type: known.and_then(|k| k.session_type),
     };
-    sync_session(pool, client, kind, listed).await?;
+    sync_session(pool, client, kind, listed, &PassCounts::default()).await?;
     let mut conn = db::connection(pool).await?;
     let found = db::registrants::find(&mut conn, registrant_table(kind), session_id, named).await?;
     Ok((!found.is_empty()).then_some(found))

@@ -465,3 +465,29 @@ async fn a_listing_short_of_its_announced_total_decides_no_deletion() {
     assert_eq!(rows[&removed]["deleted_reason"], "deleted");
     assert!(rows[&shifted]["deleted_at"].is_null());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pass_that_fails_midway_reports_the_rows_it_wrote() {
+    let app = TestApp::with(account(30), |_| {}).await;
+    app.sync_users().await;
+    app.handle().inject(
+        Fault::new(FaultKind::ZoomError {
+            status: 400,
+            code: 3161,
+            message:
+                "Meeting hosting and scheduling capabilities are not allowed for your user account."
+                    .into(),
+        })
+        .on(Endpoint::ListMeetings)
+        .after(10),
+    );
+    let failed = app.sync(Entity::Meetings).await;
+    assert_eq!(failed.status, RunStatus::Failed);
+    let written = app.rows(MEETINGS).await.len() as i64;
+    assert!(written > 0, "ten hosts were listed before the fault");
+    assert_eq!(failed.counts.inserted, written);
+    let run = sync_runs::get(&mut app.conn().await, failed.run_id)
+        .await
+        .unwrap();
+    assert_eq!(run.rows_inserted, written);
+}

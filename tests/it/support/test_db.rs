@@ -123,12 +123,21 @@ async fn template(server: &Url) -> &'static str {
     static TEMPLATE: OnceCell<String> = OnceCell::const_new();
     TEMPLATE
         .get_or_init(|| async {
-            let name = format!("zm_template_{:016x}", migrations_hash());
+            let name = format!("zm_tmpl_{:016x}", migrations_hash());
             let mut admin = connect(server).await;
             execute(&mut admin, "SELECT pg_advisory_lock(7426017)").await;
             sweep(&mut admin, &name).await;
             if !database_exists(&mut admin, &name).await {
                 execute(&mut admin, &format!("CREATE DATABASE {name}")).await;
+                // When it was made: the sweep of another checkout keeps it for a day.
+                execute(
+                    &mut admin,
+                    &format!(
+                        "COMMENT ON DATABASE {name} IS '{}'",
+                        chrono::Utc::now().timestamp()
+                    ),
+                )
+                .await;
                 let url = SecretString::from(database_url(server, &name).to_string());
                 zoom_mirror::db::run_migrations(&url)
                     .await
@@ -140,26 +149,38 @@ async fn template(server: &Url) -> &'static str {
         .await
 }
 
-/// Drops templates of older migrations and databases left by test processes that died.
+/// Drops databases left by test processes that died, and templates of other migrations made
+/// more than a day ago. Another checkout (a branch with other migrations) may be testing against
+/// the same server right now: its template is younger than that. A template that does not say
+/// when it was made is left alone, since its age is unknown.
 async fn sweep(admin: &mut AsyncPgConnection, current_template: &str) {
     #[derive(QueryableByName)]
     struct Name {
         #[diesel(sql_type = Text)]
         datname: String,
+        #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+        made: Option<String>,
     }
     let names: Vec<Name> = diesel::sql_query(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'zm\\_test\\_%' OR datname LIKE 'zm\\_template\\_%'",
+        "SELECT datname, shobj_description(oid, 'pg_database') AS made FROM pg_database \
+         WHERE datname LIKE 'zm\\_test\\_%' OR datname LIKE 'zm\\_tmpl\\_%'",
     )
     .load(admin)
     .await
     .expect("listing test databases");
-    for Name { datname } in names {
+    let a_day_ago = chrono::Utc::now().timestamp() - 24 * 3600;
+    for Name { datname, made } in names {
         let stale = match datname.strip_prefix("zm_test_") {
             Some(rest) => rest
                 .split('_')
                 .next()
                 .is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists()),
-            None => datname != current_template,
+            None => {
+                datname != current_template
+                    && made
+                        .and_then(|t| t.parse::<i64>().ok())
+                        .is_some_and(|t| t < a_day_ago)
+            }
         };
         if stale {
             execute(
