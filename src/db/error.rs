@@ -21,6 +21,26 @@ pub enum DbError {
     Migration(String),
 }
 
+impl DbError {
+    /// PostgreSQL refused the statement for what it holds (a value it cannot store, a size
+    /// limit), as opposed to the connection failing: the same rows one at a time may store all
+    /// but the one at fault.
+    pub fn is_refused_statement(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        matches!(
+            self,
+            DbError::Query { source: Error::DatabaseError(kind, _), .. }
+                if !matches!(
+                    kind,
+                    Kind::UnableToSendCommand
+                        | Kind::ClosedConnection
+                        | Kind::SerializationFailure
+                        | Kind::ReadOnlyTransaction
+                )
+        )
+    }
+}
+
 /// Names the statement in a query error: `.map_err(query("upserting users"))`.
 pub fn query(what: &'static str) -> impl FnOnce(diesel::result::Error) -> DbError {
     move |source| DbError::Query { what, source }

@@ -45,6 +45,7 @@ diesel::table! {
         rows_unchanged -> Int8,
         rows_deleted -> Int8,
         error -> Nullable<Text>,
+        rows_repaired -> Int8,
         rows_skipped -> Int8,
         listings_incomplete -> Int8,
     }

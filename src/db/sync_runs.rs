@@ -15,6 +15,8 @@ pub struct RowCounts {
     pub updated: i64,
     pub unchanged: i64,
     pub deleted: i64,
+    /// Strings Zoom sent with U+0000, stored with U+FFFD.
+    pub repaired: i64,
     /// Objects Zoom listed that could not be stored.
     pub skipped: i64,
     /// Listings short of the total Zoom announced.
@@ -27,6 +29,7 @@ impl std::ops::AddAssign for RowCounts {
         self.updated += other.updated;
         self.unchanged += other.unchanged;
         self.deleted += other.deleted;
+        self.repaired += other.repaired;
         self.skipped += other.skipped;
         self.incomplete += other.incomplete;
     }
@@ -41,6 +44,9 @@ impl std::fmt::Display for RowCounts {
             "{} inserted, {} updated, {} unchanged, {} deleted",
             self.inserted, self.updated, self.unchanged, self.deleted
         )?;
+        if self.repaired > 0 {
+            write!(f, ", {} repaired", self.repaired)?;
+        }
         if self.skipped > 0 {
             write!(f, ", {} skipped", self.skipped)?;
         }
@@ -117,6 +123,7 @@ pub async fn finish(
             sync_runs::rows_updated.eq(counts.updated),
             sync_runs::rows_unchanged.eq(counts.unchanged),
             sync_runs::rows_deleted.eq(counts.deleted),
+            sync_runs::rows_repaired.eq(counts.repaired),
             sync_runs::rows_skipped.eq(counts.skipped),
             sync_runs::listings_incomplete.eq(counts.incomplete),
             sync_runs::error.eq(error),
@@ -144,6 +151,7 @@ pub struct SyncRun {
     pub rows_unchanged: i64,
     pub rows_deleted: i64,
     pub error: Option<String>,
+    pub rows_repaired: i64,
     pub rows_skipped: i64,
     pub listings_incomplete: i64,
 }
@@ -155,6 +163,7 @@ impl SyncRun {
             updated: self.rows_updated,
             unchanged: self.rows_unchanged,
             deleted: self.rows_deleted,
+            repaired: self.rows_repaired,
             skipped: self.rows_skipped,
             incomplete: self.listings_incomplete,
         }

@@ -18,7 +18,7 @@ use crate::zoom::paginate::ListedPage;
 /// Why a parent's deletions wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Doubt {
-    /// Objects the mirror cannot key were listed: one of them may be a row it has.
+    /// Objects the mirror cannot key or store were listed: one of them may be a row it has.
     Unreadable(usize),
     /// A listing held fewer distinct objects than Zoom announced for it.
     Short { listed: u64, announced: u64 },
@@ -105,7 +105,7 @@ impl<K: Eq + Hash + Clone> Tally<K> {
             tracing::warn!(
                 %parent,
                 skipped = self.unreadable,
-                "Zoom listed objects without an id or email; they cannot be mirrored, and \
+                "Zoom listed objects the mirror cannot key or store; they are skipped, and \
                  nothing of this parent is marked deleted"
             );
         }
@@ -132,6 +132,11 @@ impl<K: Eq + Hash + Clone> Listing<'_, K> {
             self.parent.keys.insert(key.clone());
             self.seen.insert(key);
         }
+    }
+
+    /// Objects of the listing that PostgreSQL refused to store.
+    pub fn unstored(&mut self, objects: usize) {
+        self.parent.unreadable += objects;
     }
 
     /// The listing ended after its last page.

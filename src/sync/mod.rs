@@ -10,6 +10,7 @@ mod pass;
 mod recordings;
 pub(crate) mod registrants;
 pub(crate) mod sessions;
+mod store;
 pub(crate) mod users;
 mod walk;
 

@@ -96,7 +96,10 @@ pub async fn run_pass(
         Err(_) => RunStatus::Failed,
     };
     let error = result.err();
-    let counts = counts.get();
+    let counts = RowCounts {
+        repaired: i64::try_from(client.repaired()).unwrap_or(i64::MAX),
+        ..counts.get()
+    };
     let report = PassReport {
         run_id,
         entity,
@@ -134,6 +137,7 @@ fn log_pass(report: &PassReport) {
                 updated = c.updated,
                 unchanged = c.unchanged,
                 deleted = c.deleted,
+                repaired = c.repaired,
                 skipped = c.skipped,
                 listings_incomplete = c.incomplete,
                 elapsed_ms = report.elapsed.as_millis() as u64,

@@ -15,6 +15,7 @@ use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::Tally;
 use super::sessions::hosts;
+use super::store::store;
 use super::walk::for_each;
 use crate::config::RecordingsSource;
 use crate::db::recordings::{FileRow, RecordingRow};
@@ -128,9 +129,16 @@ async fn sync_range(
                 Err(e) => return Err(e.into()),
             };
             let rows: Vec<RecordingRow<'_>> = page.items.iter().map(row).collect();
-            let mut conn = db::connection(pool).await?;
-            counts.add(db::recordings::upsert(&mut conn, &rows, Utc::now()).await?);
+            let skipped = store(rows.len(), counts, |at| {
+                let rows = &rows[at];
+                async move {
+                    let mut conn = db::connection(pool).await?;
+                    db::recordings::upsert(&mut conn, rows, Utc::now()).await
+                }
+            })
+            .await?;
             listing.page(&page, |r| r.uuid.clone());
+            listing.unstored(skipped);
         }
         listing.end();
     }

@@ -17,6 +17,7 @@ use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::Tally;
 use super::sessions::table;
+use super::store::store;
 use super::walk::{BATCH, for_each, in_batches};
 use crate::db::registrants::{RegistrantRow, RegistrantTable};
 use crate::db::sessions::Listed;
@@ -94,12 +95,17 @@ pub(crate) async fn sync_session(
                     Err(e) => return Err(e.into()),
                 };
                 let rows: Vec<RegistrantRow<'_>> = page.items.iter().map(row).collect();
-                let mut conn = db::connection(pool).await?;
-                counts.add(
-                    db::registrants::upsert(&mut conn, table, session.id, &rows, Utc::now())
-                        .await?,
-                );
+                let skipped = store(rows.len(), counts, |at| {
+                    let rows = &rows[at];
+                    async move {
+                        let mut conn = db::connection(pool).await?;
+                        db::registrants::upsert(&mut conn, table, session.id, rows, Utc::now())
+                            .await
+                    }
+                })
+                .await?;
                 listing.page(&page, |r| r.id.clone());
+                listing.unstored(skipped);
             }
             if registration == Some(false) {
                 break;

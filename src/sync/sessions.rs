@@ -12,6 +12,7 @@ use super::SyncContext;
 use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::Tally;
+use super::store::store;
 use super::walk::{BATCH, for_each, in_batches};
 use crate::db::sessions::{SessionRow, SessionTable, Vanished};
 use crate::db::users::Host;
@@ -87,9 +88,16 @@ async fn sync_host(
             Err(e) => return Err(e.into()),
         };
         let rows: Vec<SessionRow<'_>> = page.items.iter().map(row).collect();
-        let mut conn = db::connection(pool).await?;
-        counts.add(db::sessions::upsert(&mut conn, table, &rows, Utc::now()).await?);
+        let skipped = store(rows.len(), counts, |at| {
+            let rows = &rows[at];
+            async move {
+                let mut conn = db::connection(pool).await?;
+                db::sessions::upsert(&mut conn, table, rows, Utc::now()).await
+            }
+        })
+        .await?;
         listing.page(&page, |s| s.id);
+        listing.unstored(skipped);
     }
     listing.end();
 

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::Tally;
+use super::store::store;
 use crate::db::{self, DbPool, users::UserRow};
 use crate::zoom::{User, UserStatus, ZoomClient};
 
@@ -34,9 +35,16 @@ pub async fn sync_users(
             let page = page?;
             let now = Utc::now();
             let rows: Vec<UserRow<'_>> = page.items.iter().map(|u| row(u, now)).collect();
-            let mut conn = db::connection(pool).await?;
-            counts.add(db::users::upsert(&mut conn, &rows).await?);
+            let skipped = store(rows.len(), counts, |at| {
+                let rows = &rows[at];
+                async move {
+                    let mut conn = db::connection(pool).await?;
+                    db::users::upsert(&mut conn, rows).await
+                }
+            })
+            .await?;
             listing.page(&page, UserKey::of);
+            listing.unstored(skipped);
         }
         listing.end();
     }

@@ -14,6 +14,7 @@ use super::auth::TokenSource;
 use super::classify::{ErrorBody, Verdict, classify};
 use super::endpoint::Endpoint;
 use super::error::{ZoomError, snippet};
+use super::json::replace_nul;
 use super::limiter::RateLimits;
 use super::retry::{AttemptError, RetryPolicy, retry};
 use crate::config::{ZoomConfig, ZoomCredentials};
@@ -23,6 +24,8 @@ use crate::config::{ZoomConfig, ZoomCredentials};
 pub struct ZoomClient {
     shared: Arc<Shared>,
     calls: Arc<AtomicU64>,
+    /// Strings in answers whose U+0000 was replaced (see [`replace_nul`]).
+    repaired: Arc<AtomicU64>,
 }
 
 struct Shared {
@@ -75,6 +78,7 @@ impl ZoomClient {
                 retry,
             }),
             calls: Arc::default(),
+            repaired: Arc::default(),
         })
     }
 
@@ -83,12 +87,18 @@ impl ZoomClient {
         ZoomClient {
             shared: self.shared.clone(),
             calls: Arc::default(),
+            repaired: Arc::default(),
         }
     }
 
     /// API calls sent through this handle (retries included: each counts against the limits).
     pub fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
+    }
+
+    /// Strings in Zoom's answers through this handle that held U+0000, stored with U+FFFD.
+    pub fn repaired(&self) -> u64 {
+        self.repaired.load(Ordering::Relaxed)
     }
 
     /// The scopes the app was granted, as of its current token.
@@ -184,7 +194,18 @@ impl ZoomClient {
         let bytes = response.bytes().await.map_err(transport)?;
 
         if (200..300).contains(&status) {
-            return parse_success(call.endpoint, &bytes).map_err(AttemptError::Fatal);
+            let mut body = parse_success(call.endpoint, &bytes).map_err(AttemptError::Fatal)?;
+            let repaired = replace_nul(&mut body);
+            if repaired > 0 {
+                tracing::warn!(
+                    endpoint = %call.endpoint,
+                    path = call.path,
+                    strings = repaired,
+                    "Zoom sent text with U+0000, which PostgreSQL cannot store; stored with U+FFFD"
+                );
+                self.repaired.fetch_add(repaired as u64, Ordering::Relaxed);
+            }
+            return Ok(body);
         }
 
         let body = ErrorBody::parse(status, &bytes);

@@ -29,6 +29,35 @@ pub(crate) fn timestamp(v: &Value, key: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// Replaces U+0000, which PostgreSQL's `text` and `jsonb` refuse, with U+FFFD in every string
+/// and key of `value`, and says how many strings it changed.
+pub(crate) fn replace_nul(value: &mut Value) -> usize {
+    const NUL: char = '\u{0}';
+    let fix = |s: &mut String| {
+        let had = s.contains(NUL);
+        if had {
+            *s = s.replace(NUL, "\u{FFFD}");
+        }
+        usize::from(had)
+    };
+    match value {
+        Value::String(s) => fix(s),
+        Value::Array(items) => items.iter_mut().map(replace_nul).sum(),
+        Value::Object(map) => {
+            let mut changed: usize = map.values_mut().map(replace_nul).sum();
+            if map.keys().any(|k| k.contains(NUL)) {
+                let entries = std::mem::take(map);
+                for (mut key, v) in entries {
+                    changed += fix(&mut key);
+                    map.insert(key, v);
+                }
+            }
+            changed
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+    }
+}
+
 /// Fits an integer field into an `i32` column.
 pub(crate) fn small_integer(v: &Value, key: &str) -> Option<i32> {
     integer(v, key).and_then(|n| i32::try_from(n).ok())
@@ -53,5 +82,18 @@ mod tests {
             "2026-01-02T03:04:05+00:00"
         );
         assert_eq!(timestamp(&v, "f"), None);
+    }
+
+    #[test]
+    fn nul_is_replaced_everywhere_and_counted() {
+        let mut v = json!({"first_name": "A\u{0}B", "ok": "fine", "n": 1,
+            "list": ["\u{0}", {"k\u{0}": "x\u{0}y"}]});
+        assert_eq!(replace_nul(&mut v), 4);
+        assert_eq!(
+            v,
+            json!({"first_name": "A\u{FFFD}B", "ok": "fine", "n": 1,
+                "list": ["\u{FFFD}", {"k\u{FFFD}": "x\u{FFFD}y"}]})
+        );
+        assert_eq!(replace_nul(&mut v), 0);
     }
 }

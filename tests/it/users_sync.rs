@@ -408,3 +408,62 @@ async fn a_listing_of_three_pages_reads_each_page_once() {
     );
     assert_eq!(report.api_calls, 5);
 }
+
+/// The emails of two active users other than the owner.
+fn two_active(app: &TestApp) -> (String, String) {
+    let listed = app.handle().listed_users("active");
+    let email = |i: usize| listed[i]["email"].as_str().unwrap().to_owned();
+    (email(1), email(2))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn text_with_nul_is_stored_with_a_replacement_character() {
+    let app = TestApp::new(40).await;
+    let (email, _) = two_active(&app);
+    app.handle()
+        .update_user(&email, |u| u.first_name = "Zo\u{0}e".into());
+    let report = app.sync_users().await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(report.counts.repaired, 1);
+    let users = app.users().await;
+    assert_eq!(users.len(), app.handle().all_listed_users().len());
+    let user = users.iter().find(|u| u.email == email).unwrap();
+    assert_eq!(user.first_name.as_deref(), Some("Zo\u{FFFD}e"));
+    assert_eq!(user.raw["first_name"], "Zo\u{FFFD}e");
+    let run = sync_runs::get(&mut app.conn().await, report.run_id)
+        .await
+        .unwrap();
+    assert_eq!(run.rows_repaired, 1);
+}
+
+/// An id PostgreSQL cannot index (over 2,704 bytes, incompressible): that user is skipped, the
+/// others are mirrored, and no user is marked deleted on a pass that could not store one.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_object_the_database_refuses_is_skipped_and_decides_no_deletion() {
+    let app = TestApp::new(40).await;
+    app.sync_users().await;
+    let (unstorable, gone) = two_active(&app);
+    let huge_id: String = (0..600)
+        .map(|_| format!("{:016x}", rand::random::<u64>()))
+        .collect();
+    app.handle().update_user(&unstorable, |u| u.id = huge_id);
+    app.handle().remove_user(&gone).unwrap();
+
+    let report = app.sync_users().await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!((report.counts.skipped, report.counts.deleted), (1, 0));
+    let users = app.users().await;
+    assert!(
+        users.iter().all(|u| u.deleted_at.is_none()),
+        "the user gone from Zoom waits for a pass that stores everything"
+    );
+    assert!(
+        users
+            .iter()
+            .all(|u| u.id.as_ref().is_none_or(|id| id.len() < 100))
+    );
+    let run = sync_runs::get(&mut app.conn().await, report.run_id)
+        .await
+        .unwrap();
+    assert_eq!(run.rows_skipped, 1);
+}
