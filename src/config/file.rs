@@ -248,6 +248,12 @@ pub(super) struct WriteBackFile {
     /// Waits before retrying a row: the first, doubled after each attempt, up to the cap.
     pub retry_base_secs: u64,
     pub retry_max_secs: u64,
+    /// The largest payload a row may carry, in bytes of JSON text; checked at INSERT.
+    pub max_payload_bytes: u64,
+    /// How far ahead `run_after` may be, checked at INSERT: a later row on the same target
+    /// waits for it. Whole seconds, like every other duration in the file, which has no
+    /// duration syntax.
+    pub max_delay_secs: u64,
 }
 
 impl Default for WriteBackFile {
@@ -260,6 +266,8 @@ impl Default for WriteBackFile {
             poll_interval_secs: 5,
             retry_base_secs: 5,
             retry_max_secs: 3600,
+            max_payload_bytes: 256 * 1024,
+            max_delay_secs: 7 * 24 * 3600,
         }
     }
 }

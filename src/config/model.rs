@@ -127,6 +127,11 @@ pub struct WriteBackConfig {
     pub poll_interval: Duration,
     pub retry_base: Duration,
     pub retry_max: Duration,
+    /// `max_payload_bytes`: the database refuses a larger payload at INSERT, and the worker
+    /// fails an older row over it without reading it.
+    pub max_payload_bytes: usize,
+    /// `max_delay_secs`: the database refuses a `run_after` further ahead at INSERT.
+    pub max_delay: Duration,
 }
 
 #[derive(Debug, Clone)]

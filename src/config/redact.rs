@@ -122,6 +122,8 @@ impl Config {
                 ("poll_interval_secs", secs(wb.poll_interval)),
                 ("retry_base_secs", secs(wb.retry_base)),
                 ("retry_max_secs", secs(wb.retry_max)),
+                ("max_payload_bytes", wb.max_payload_bytes.to_string()),
+                ("max_delay_secs", secs(wb.max_delay)),
             ],
         );
         let shutdown = self.service.shutdown_timeout.as_secs().to_string();

@@ -82,6 +82,15 @@ fn write_back(check: &mut Check, file: WriteBackFile) -> Option<WriteBackConfig>
     let poll_interval = secs("write_back.poll_interval_secs", file.poll_interval_secs);
     let retry_base = secs("write_back.retry_base_secs", file.retry_base_secs);
     let retry_max = secs("write_back.retry_max_secs", file.retry_max_secs);
+    let max_payload_bytes = check.value(
+        "write_back.max_payload_bytes",
+        // At most 16 MiB: it fits any usize.
+        within(file.max_payload_bytes, MAX_PAYLOAD_BYTES, "1 KiB to 16 MiB").map(|n| n as usize),
+    );
+    let max_delay = check.value(
+        "write_back.max_delay_secs",
+        within(file.max_delay_secs, MAX_DELAY_SECS, "1 second to 366 days"),
+    );
     Some(WriteBackConfig {
         enabled: file.enabled,
         concurrency: concurrency?,
@@ -90,7 +99,27 @@ fn write_back(check: &mut Check, file: WriteBackFile) -> Option<WriteBackConfig>
         poll_interval: poll_interval?,
         retry_base: retry_base?,
         retry_max: retry_max?,
+        max_payload_bytes: max_payload_bytes?,
+        max_delay: Duration::from_secs(max_delay?),
     })
+}
+
+/// A Zoom request body is a few KiB (a registrant status change naming 30 people is the
+/// largest); past 16 MiB a row is a mistake or an attack, and each worker holds one payload.
+const MAX_PAYLOAD_BYTES: std::ops::RangeInclusive<u64> = 1024..=16 * 1024 * 1024;
+/// A row waiting longer than a year, holding up its target all the while, is a mistake.
+const MAX_DELAY_SECS: std::ops::RangeInclusive<u64> = 1..=366 * 24 * 3600;
+
+fn within(n: u64, range: std::ops::RangeInclusive<u64>, words: &str) -> Result<u64, String> {
+    if range.contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "must be {}..={} ({words}), got {n}",
+            range.start(),
+            range.end()
+        ))
+    }
 }
 
 fn sync(check: &mut Check, file: SyncFile) -> Option<SyncConfig> {
@@ -544,6 +573,43 @@ mod tests {
             );
         }
         assert_eq!(found.len(), 4, "{found:?}");
+    }
+
+    #[test]
+    fn the_queue_limits_default_to_256_kib_and_7_days_and_are_bounded() {
+        let write_back = load("", &[]).unwrap().write_back;
+        assert_eq!(write_back.max_payload_bytes, 262_144);
+        assert_eq!(write_back.max_delay, Duration::from_secs(604_800));
+        let write_back = load(
+            "[write_back]\nmax_payload_bytes = 1024\nmax_delay_secs = 60\n",
+            &[],
+        )
+        .unwrap()
+        .write_back;
+        assert_eq!(
+            (write_back.max_payload_bytes, write_back.max_delay),
+            (1024, Duration::from_secs(60))
+        );
+        for (toml, error) in [
+            (
+                "max_payload_bytes = 1023",
+                "write_back.max_payload_bytes: must be 1024..=16777216 (1 KiB to 16 MiB), got 1023",
+            ),
+            (
+                "max_payload_bytes = 16777217",
+                "write_back.max_payload_bytes: must be 1024..=16777216 (1 KiB to 16 MiB), got 16777217",
+            ),
+            (
+                "max_delay_secs = 0",
+                "write_back.max_delay_secs: must be 1..=31622400 (1 second to 366 days), got 0",
+            ),
+            (
+                "max_delay_secs = 31622401",
+                "write_back.max_delay_secs: must be 1..=31622400 (1 second to 366 days), got 31622401",
+            ),
+        ] {
+            assert_eq!(errors(&format!("[write_back]\n{toml}\n"), &[]), [error]);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod error;
 mod lock;
 mod migrate;
 pub mod overview;
+pub mod queue_limits;
 pub mod recordings;
 pub mod registrants;
 pub mod schema;

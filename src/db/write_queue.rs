@@ -23,8 +23,14 @@ pub struct Claimed {
     pub action: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub target: Option<String>,
-    #[diesel(sql_type = Jsonb)]
-    pub payload: Value,
+    /// The payload as JSON text, decoded by the worker: a payload serde_json cannot read (too
+    /// deep, a number out of range) then fails its row with a reason instead of failing the
+    /// claim. `None` when it is over the size limit the claim was given: it was not read.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub payload: Option<String>,
+    /// The payload's size as JSON text.
+    #[diesel(sql_type = Integer)]
+    pub payload_bytes: i32,
     /// This attempt's number, counting it.
     #[diesel(sql_type = Integer)]
     pub attempts: i32,
@@ -59,41 +65,58 @@ fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
 
-/// Claims up to `limit` runnable rows. Rows with the same target run in insertion order: an
-/// earlier unfinished row blocks a later one, except that creates under one parent (meetings
-/// of one host, registrants of one meeting) do not block each other.
+/// Claims the next runnable row, if any. Writers (`created_by`) take turns: the writer whose
+/// row was claimed longest ago (or never) goes first, so that one writer's backlog delays
+/// another's rows by one attempt, not by the backlog. Each writer's rows run oldest due first.
+/// Rows with the same target run in insertion order: an earlier unfinished row blocks a later
+/// one, except that creates under one parent (meetings of one host, registrants of one
+/// meeting) do not block each other. A payload over `max_payload_bytes` is not returned.
 pub async fn claim(
     conn: &mut AsyncPgConnection,
     worker: &str,
-    limit: i64,
     lease: Duration,
-) -> Result<Vec<Claimed>, DbError> {
-    sql_query(
+    max_payload_bytes: usize,
+) -> Result<Option<Claimed>, DbError> {
+    // The writers are ordered in a subquery so that the nested loop stops at the first writer
+    // with a runnable row, instead of locking every writer's next row and sorting afterwards.
+    let claimed: Vec<Claimed> = sql_query(
         "WITH next AS MATERIALIZED ( \
-             SELECT q.id FROM zoom.write_queue q \
-             WHERE q.status = 'pending' AND q.run_after <= now() \
-               AND NOT EXISTS ( \
-                   SELECT 1 FROM zoom.write_queue e \
-                   WHERE e.target = q.target AND e.id < q.id \
-                     AND e.status IN ('pending', 'running') \
-                     AND NOT (e.action LIKE '%.create' AND q.action LIKE '%.create')) \
-             ORDER BY q.run_after, q.id \
-             LIMIT $1 \
-             FOR UPDATE SKIP LOCKED) \
+             SELECT c.id, c.payload, w.name \
+             FROM (SELECT name, last_claimed_at FROM zoom.write_queue_writers \
+                   ORDER BY last_claimed_at NULLS FIRST, name) w \
+             CROSS JOIN LATERAL ( \
+                 SELECT q.id, q.payload::text AS payload FROM zoom.write_queue q \
+                 WHERE q.created_by = w.name AND q.status = 'pending' AND q.run_after <= now() \
+                   AND NOT EXISTS ( \
+                       SELECT 1 FROM zoom.write_queue e \
+                       WHERE e.target = q.target AND e.id < q.id \
+                         AND e.status IN ('pending', 'running') \
+                         AND NOT (e.action LIKE '%.create' AND q.action LIKE '%.create')) \
+                 ORDER BY q.run_after, q.id \
+                 LIMIT 1 \
+                 FOR UPDATE SKIP LOCKED) c \
+             ORDER BY w.last_claimed_at NULLS FIRST, w.name \
+             LIMIT 1), \
+         turn AS ( \
+             UPDATE zoom.write_queue_writers w SET last_claimed_at = clock_timestamp() \
+             FROM next WHERE w.name = next.name) \
          UPDATE zoom.write_queue q \
-         SET status = 'running', attempts = q.attempts + 1, locked_by = $2, \
-             locked_until = now() + make_interval(secs => $3), call_started_at = NULL, \
+         SET status = 'running', attempts = q.attempts + 1, locked_by = $1, \
+             locked_until = now() + make_interval(secs => $2), call_started_at = NULL, \
              updated_at = now() \
          FROM next WHERE q.id = next.id \
-         RETURNING q.id, q.action, q.target, q.payload, q.attempts, q.max_attempts, q.in_doubt, \
-                   q.created_at",
+         RETURNING q.id, q.action, q.target, \
+                   CASE WHEN octet_length(next.payload) <= $3 THEN next.payload END AS payload, \
+                   octet_length(next.payload) AS payload_bytes, \
+                   q.attempts, q.max_attempts, q.in_doubt, q.created_at",
     )
-    .bind::<BigInt, _>(limit)
     .bind::<Text, _>(worker)
     .bind::<Double, _>(secs(lease))
+    .bind::<BigInt, _>(i64::try_from(max_payload_bytes).unwrap_or(i64::MAX))
     .get_results(conn)
     .await
-    .map_err(query("claiming write-back rows"))
+    .map_err(query("claiming a write-back row"))?;
+    Ok(claimed.into_iter().next())
 }
 
 const FENCE: &str = "id = $1 AND locked_by = $2 AND attempts = $3 AND status = 'running'";

@@ -23,6 +23,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::WriteBackConfig;
+use crate::db::queue_limits::{self, QueueLimits};
 use crate::db::{self, DbError, DbPool, write_queue};
 use crate::sync::SyncError;
 use crate::zoom::{Plan, ZoomClient};
@@ -93,6 +94,7 @@ impl WriteBack {
     /// progress have been recorded. Dropping the future stops everything at once, as a crash
     /// would: rows it could not finish are rescued after their lease.
     pub async fn run(self, cancel: CancellationToken) {
+        self.set_limits().await;
         let wake = Arc::new(Notify::new());
         let mut tasks = JoinSet::new();
         tasks.spawn(listener::listen(
@@ -145,9 +147,43 @@ impl WriteBack {
 
     async fn claim_one(&self) -> Result<Option<write_queue::Claimed>, DbError> {
         let mut conn = db::connection(&self.queue).await?;
-        let claimed =
-            write_queue::claim(&mut conn, &self.worker_id, 1, self.settings.lease).await?;
-        Ok(claimed.into_iter().next())
+        write_queue::claim(
+            &mut conn,
+            &self.worker_id,
+            self.settings.lease,
+            self.settings.max_payload_bytes,
+        )
+        .await
+    }
+
+    /// Writes this daemon's insert limits where the queue's insert trigger reads them. On
+    /// failure the database keeps enforcing the limits it has.
+    async fn set_limits(&self) {
+        let ours = QueueLimits {
+            // At most 16 MiB (config validation): it fits.
+            max_payload_bytes: self.settings.max_payload_bytes as i32,
+            max_delay: self.settings.max_delay,
+        };
+        let set = match db::connection(&self.queue).await {
+            Ok(mut conn) => queue_limits::set(&mut conn, ours).await,
+            Err(e) => Err(e),
+        };
+        match set {
+            Ok(before) if before != ours => tracing::warn!(
+                max_payload_bytes = ours.max_payload_bytes,
+                max_delay_secs = ours.max_delay.as_secs(),
+                before.max_payload_bytes,
+                before.max_delay_secs = before.max_delay.as_secs(),
+                "write-back insert limits changed; if another replica set the old ones, give \
+                 every replica the same write_back.max_payload_bytes and max_delay_secs"
+            ),
+            Ok(_) => {}
+            Err(error) => tracing::error!(
+                %error,
+                "cannot set the write-back insert limits; the database keeps enforcing the ones \
+                 it has (see zoom.write_queue_limits)"
+            ),
+        }
     }
 
     /// Every half lease, returns rows whose lease ran out to `pending`. Every replica runs it;

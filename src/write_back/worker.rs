@@ -13,7 +13,7 @@ use super::quota::quotas;
 use super::reconcile::{Lookup, look};
 use super::refresh::refresh;
 use super::request::{Subject, ZoomRequest};
-use super::validate::validate;
+use super::validate::{Invalid, decode, validate};
 use super::{WriteBack, WriteBackError};
 use crate::db::daily_quota::{self, Quota};
 use crate::db::write_queue::{self, Claimed, Fence, Retried};
@@ -123,12 +123,25 @@ impl WriteBack {
         fence: &Fence<'_>,
         call_started: &AtomicBool,
     ) -> Result<Ended, WriteBackError> {
-        let request = match validate(
-            &row.action,
-            row.target.as_deref(),
-            &row.payload,
-            self.settings.allow_raw,
-        ) {
+        let payload = match &row.payload {
+            Some(text) => decode(text),
+            None => Err(Invalid::new(
+                "payload",
+                format!(
+                    "{} bytes of JSON text, over write_back.max_payload_bytes ({}); it was not \
+                     read (split the change into several rows)",
+                    row.payload_bytes, self.settings.max_payload_bytes
+                ),
+            )),
+        };
+        let request = match payload.and_then(|payload| {
+            validate(
+                &row.action,
+                row.target.as_deref(),
+                &payload,
+                self.settings.allow_raw,
+            )
+        }) {
             Ok(request) => request,
             Err(invalid) => {
                 let reason = format!("invalid row, Zoom was not called: {invalid}");

@@ -8,4 +8,5 @@ mod registrants_sync;
 mod support;
 mod users_sync;
 mod write_back;
+mod write_back_hardening;
 mod zoom_client;

@@ -720,7 +720,7 @@ async fn a_claimed_row_is_invisible_to_other_claimers_until_it_is_done() {
         .await;
     let mut conn = app.conn().await;
     let lease = Duration::from_secs(30);
-    let claimed = write_queue::claim(&mut conn, "w1", 10, lease)
+    let claimed = write_queue::claim(&mut conn, "w1", lease, 1024)
         .await
         .unwrap();
     let ids: Vec<i64> = claimed.iter().map(|r| r.id).collect();
@@ -735,18 +735,18 @@ async fn a_claimed_row_is_invisible_to_other_claimers_until_it_is_done() {
         ("running", 1, Some("w1"))
     );
     assert!(
-        write_queue::claim(&mut conn, "w2", 10, lease)
+        write_queue::claim(&mut conn, "w2", lease, 1024)
             .await
             .unwrap()
-            .is_empty()
+            .is_none()
     );
-    let fence = claimed[0].fence("w1");
+    let fence = claimed.unwrap().fence("w1");
     assert!(
         write_queue::succeed(&mut conn, &fence, &json!({}), None)
             .await
             .unwrap()
     );
-    let next: Vec<i64> = write_queue::claim(&mut conn, "w2", 10, lease)
+    let next: Vec<i64> = write_queue::claim(&mut conn, "w2", lease, 1024)
         .await
         .unwrap()
         .iter()

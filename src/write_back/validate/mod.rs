@@ -61,6 +61,20 @@ pub fn validate(
     }
 }
 
+/// Reads a row's payload from its JSON text. serde_json stops at 128 levels of nesting (its
+/// recursion limit) and at numbers past a 64-bit float; PostgreSQL stores deeper and larger
+/// ones, so such a row fails here, on its first attempt, with the reason.
+pub fn decode(text: &str) -> Result<Value, Invalid> {
+    serde_json::from_str(text).map_err(|error| {
+        let hint = if error.to_string().starts_with("recursion limit exceeded") {
+            "nested 128 or more arrays and objects deep; the worker reads at most 127"
+        } else {
+            "the worker cannot read it as JSON"
+        };
+        Invalid::new(PAYLOAD, format!("{hint} ({error})"))
+    })
+}
+
 fn unknown_action(name: &str) -> Invalid {
     let known: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
     Invalid::new(

@@ -67,6 +67,8 @@ pub fn settings() -> WriteBackConfig {
         poll_interval: Duration::from_millis(200),
         retry_base: Duration::from_millis(300),
         retry_max: Duration::from_secs(2),
+        max_payload_bytes: 256 * 1024,
+        max_delay: Duration::from_secs(7 * 24 * 3600),
     }
 }
 

@@ -51,6 +51,15 @@ impl TestDb {
     pub async fn connect(&self) -> AsyncPgConnection {
         connect(&database_url(&self.server, &self.name)).await
     }
+
+    /// Logs in as `role` with `password`.
+    pub async fn connect_as(&self, role: &str, password: &str) -> AsyncPgConnection {
+        let mut url = database_url(&self.server, &self.name);
+        url.set_username(role).expect("a URL with a user");
+        url.set_password(Some(password))
+            .expect("a URL with a password");
+        connect(&url).await
+    }
 }
 
 impl Drop for TestDb {

@@ -1,6 +1,7 @@
 //! Table-driven: each row is a write-queue row and the exact call or the exact reason.
 
 mod actions;
+mod arbitrary;
 mod raw;
 mod rules;
 mod schema;
@@ -124,24 +125,35 @@ fn quoted(text: &str) -> Option<(&str, &str)> {
     text.strip_prefix('\'')?.split_once('\'')
 }
 
-/// Every `INSERT` in docs/write-back-actions.md passes.
-#[test]
-fn documented_examples_are_valid() {
+/// The (action, target, payload) of every `INSERT` in docs/write-back-actions.md.
+fn documented_examples() -> Vec<(&'static str, Option<&'static str>, Value)> {
     const INSERT: &str = "INSERT INTO zoom.write_queue (action, target, payload) VALUES (";
     let doc = include_str!("../../../../docs/write-back-actions.md");
     let examples: Vec<&str> = doc.split(INSERT).skip(1).collect();
     assert_eq!(examples.len(), 10, "one example per section");
-    for example in examples {
-        let (action, rest) = quoted(example).expect("the action in quotes");
-        let rest = rest.strip_prefix(", ").unwrap();
-        let (target, rest) = match rest.strip_prefix("NULL") {
-            Some(rest) => (None, rest),
-            None => quoted(rest)
-                .map(|(t, r)| (Some(t), r))
-                .expect("a quoted target"),
-        };
-        let (payload, _) = quoted(rest.trim_start_matches([',', ' ', '\n'])).expect("the payload");
-        accepted(action, target, serde_json::from_str(payload).expect("JSON"));
+    examples
+        .into_iter()
+        .map(|example| {
+            let (action, rest) = quoted(example).expect("the action in quotes");
+            let rest = rest.strip_prefix(", ").unwrap();
+            let (target, rest) = match rest.strip_prefix("NULL") {
+                Some(rest) => (None, rest),
+                None => quoted(rest)
+                    .map(|(t, r)| (Some(t), r))
+                    .expect("a quoted target"),
+            };
+            let (payload, _) =
+                quoted(rest.trim_start_matches([',', ' ', '\n'])).expect("the payload");
+            (action, target, serde_json::from_str(payload).expect("JSON"))
+        })
+        .collect()
+}
+
+/// Every `INSERT` in docs/write-back-actions.md passes.
+#[test]
+fn documented_examples_are_valid() {
+    for (action, target, payload) in documented_examples() {
+        accepted(action, target, payload);
     }
 }
 
