@@ -60,8 +60,17 @@ impl TokenStore {
             .take(48)
             .map(char::from)
             .collect();
-        self.expiry.insert(token.clone(), now + self.ttl);
+        // A lifetime past what an instant holds (`--token-ttl-secs` is anything) never ends.
+        let expires = now
+            .checked_add(self.ttl)
+            .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365 * 30));
+        self.expiry.insert(token.clone(), expires);
         token
+    }
+
+    /// Every token issued and not revoked, expired ones included.
+    pub fn issued(&self) -> Vec<String> {
+        self.expiry.keys().cloned().collect()
     }
 
     pub fn check(&self, token: &str, now: Instant) -> Result<(), TokenError> {
