@@ -9,3 +9,4 @@ mod support;
 mod users_sync;
 mod write_back;
 mod zoom_client;
+mod zoom_faults;
