@@ -131,6 +131,18 @@ mod tests {
     }
 
     #[test]
+    fn a_lifetime_past_what_an_instant_holds_never_ends() {
+        let t0 = Instant::now();
+        let mut store = TokenStore::new(Duration::from_secs(u64::MAX));
+        let a = store.issue(t0);
+        assert_eq!(
+            store.check(&a, t0 + Duration::from_secs(86_400 * 365)),
+            Ok(())
+        );
+        assert_eq!(store.issued(), [a]);
+    }
+
+    #[test]
     fn revoked_tokens_are_invalid() {
         let t0 = Instant::now();
         let mut store = TokenStore::new(Duration::from_secs(3600));
