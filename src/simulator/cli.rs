@@ -85,7 +85,8 @@ pub struct SimulateArgs {
     /// Answer every token request oddly, each answer with a live token in it: expires-in-text
     /// ("3600"), expires-in-max (u64::MAX), expires-in-missing, expires-in-garbage ("soon"),
     /// access-token-misnamed, access-token-not-text, truncated (cut-off JSON), or
-    /// error-with-token[:STATUS] (an error, 400 unless given, whose body holds the token).
+    /// error-with-token (a 400 whose body holds the token; error-with-token:503 for another
+    /// status).
     #[arg(long, value_name = "KIND")]
     pub token_answer: Option<TokenAnswer>,
     /// Put U+0000 into the names and free text (first_name, last_name, topic, …) of every Nth

@@ -135,7 +135,7 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
 }
 
 /// Zoom's daily limits reset at 00:00 UTC
-/// (https://developers.zoom.us/docs/api/rate-limits/#daily-rate-limits).
+/// (<https://developers.zoom.us/docs/api/rate-limits/#daily-rate-limits>).
 pub fn next_utc_midnight(now: DateTime<Utc>) -> DateTime<Utc> {
     now.date_naive()
         .checked_add_days(Days::new(1))

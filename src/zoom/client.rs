@@ -165,7 +165,7 @@ impl ZoomClient {
     }
 
     /// Sends `call` once, for a change that must not be repeated blindly: the caller has
-    /// already waited for the rate limiter (see [`RateLimits::acquire`]) and recorded that the
+    /// already waited for the rate limiter (see [`ZoomClient::acquire`]) and recorded that the
     /// call is starting. Only a refused token is retried here, since Zoom did nothing with the
     /// request; every other failure goes back to the caller, saying whether it is worth
     /// retrying, and [`ZoomError::may_have_taken_effect`] says whether Zoom may have done it.
