@@ -47,14 +47,17 @@ pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> 
         tracker.spawn(worker.run(cancel.clone()));
     }
 
+    let client = ctx.client.clone();
     let mut scheduler = scheduler::start(config, ctx, cancel.clone(), tracker.clone()).await?;
     systemd::ready();
-    let watchdog = systemd::spawn_watchdog(cancel.clone());
+    let watchdog = systemd::spawn_watchdog(cancel.clone(), client.clone());
 
     let signal = stop.await;
     tracing::info!(signal, "stopping: running passes finish their current page");
     systemd::stopping();
     cancel.cancel();
+    // A wait on a rate limit or a Retry-After would outlast the drain: end them all now.
+    client.stop_waiting();
     scheduler.shutdown().await?;
     tracker.close();
     drain(&tracker, config.service.shutdown_timeout).await;

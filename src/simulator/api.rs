@@ -57,6 +57,7 @@ pub(crate) async fn gate(
     match inner.limiter.admit(label, now, Utc::now()) {
         Ok(quota) => Ok(Quota {
             stall: triggered.stall,
+            nul_in_text: triggered.nul_in_text,
             ..quota
         }),
         Err(limited) => {
@@ -125,7 +126,11 @@ fn fault_answer(state: &SimState, endpoint: Endpoint, kind: FaultKind) -> Option
             inner.tokens.revoke_all();
             None
         }
-        FaultKind::Latency(_) | FaultKind::StallResponse(_) => None,
+        FaultKind::OversizedAnswer { bytes } => Some(respond::oversized(bytes)),
+        FaultKind::Latency(_)
+        | FaultKind::StallResponse(_)
+        | FaultKind::NulInText
+        | FaultKind::TokenAnswer(_) => None,
     }
 }
 

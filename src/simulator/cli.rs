@@ -8,7 +8,8 @@ use tokio::net::TcpListener;
 
 use super::server::base_url;
 use super::{
-    AccountSpec, Fault, FaultKind, SimCredentials, Simulator, SimulatorConfig, SimulatorError,
+    AccountSpec, Fault, FaultKind, SimCredentials, SimHandle, Simulator, SimulatorConfig,
+    SimulatorError, TokenAnswer,
 };
 use crate::zoom::plan::Plan;
 
@@ -60,6 +61,38 @@ pub struct SimulateArgs {
     /// Answer every Nth API call with an HTML 502 page, as a failing proxy would.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub fail_every: Option<u32>,
+    /// Answer every Nth API call with a per-second 429, as when other apps spend the account's
+    /// limits (1: a burst on every call).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub throttle_every: Option<u32>,
+    /// End the --throttle-every burst after this many 429s.
+    #[arg(long, value_name = "COUNT", requires = "throttle_every")]
+    pub throttle_count: Option<u32>,
+    /// The Retry-After of the --throttle-every 429s, in seconds: any number up to
+    /// 18446744073709551615. Without it they carry none, as Zoom's own do.
+    #[arg(long, value_name = "SECS", requires = "throttle_every")]
+    pub retry_after: Option<u64>,
+    /// After N API calls, answer every call with a daily-limit 429 (Retry-After: the next
+    /// 00:00 UTC).
+    #[arg(long, value_name = "N")]
+    pub daily_limit_after: Option<u32>,
+    /// Revoke every access token on every Nth API call, which then gets 401 (code 124).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub revoke_tokens_every: Option<u32>,
+    /// Revoke every access token every SECS seconds.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub revoke_tokens_every_secs: Option<u64>,
+    /// Answer every token request oddly, each answer with a live token in it: expires-in-text
+    /// ("3600"), expires-in-max (u64::MAX), expires-in-missing, expires-in-garbage ("soon"),
+    /// access-token-misnamed, access-token-not-text, truncated (cut-off JSON), or
+    /// error-with-token (a 400 whose body holds the token; error-with-token:503 for another
+    /// status).
+    #[arg(long, value_name = "KIND")]
+    pub token_answer: Option<TokenAnswer>,
+    /// Put U+0000 into the names and free text (first_name, last_name, topic, …) of every Nth
+    /// API answer.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub nul_in_text_every: Option<u32>,
 }
 
 impl SimulateArgs {
@@ -83,15 +116,54 @@ impl SimulateArgs {
         }
     }
 
+    /// The faults of the options, latency first, as it adds to whatever answers the call.
     fn faults(&self) -> Vec<Fault> {
         let latency = self
             .latency_ms
             .map(|ms| Fault::new(FaultKind::Latency(Duration::from_millis(ms))));
+        let nul = self
+            .nul_in_text_every
+            .map(|n| Fault::new(FaultKind::NulInText).every(n));
+        let revoke = self
+            .revoke_tokens_every
+            .map(|n| Fault::new(FaultKind::RevokeTokens).every(n));
+        let daily = self
+            .daily_limit_after
+            .map(|n| Fault::new(FaultKind::DailyLimit).after(n));
+        let throttle = self.throttle_every.map(|n| {
+            let burst = Fault::new(FaultKind::RateLimitBurst {
+                retry_after: self.retry_after,
+            })
+            .every(n);
+            match self.throttle_count {
+                Some(count) => burst.times(count),
+                None => burst,
+            }
+        });
         let failures = self
             .fail_every
             .map(|n| Fault::new(FaultKind::Html5xx { status: 502 }).every(n));
-        latency.into_iter().chain(failures).collect()
+        let token = self
+            .token_answer
+            .map(|answer| Fault::new(FaultKind::TokenAnswer(answer)));
+        [latency, nul, revoke, daily, throttle, failures, token]
+            .into_iter()
+            .flatten()
+            .collect()
     }
+}
+
+/// Revokes every token every `every`, until the process ends.
+fn revoke_tokens_periodically(handle: SimHandle, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            handle.revoke_tokens();
+            tracing::info!("revoked every access token");
+        }
+    });
 }
 
 /// Serves until Ctrl-C or SIGTERM.
@@ -100,6 +172,9 @@ pub async fn run(args: SimulateArgs) -> Result<(), SimulatorError> {
     let handle = simulator.handle();
     for fault in args.faults() {
         handle.inject(fault);
+    }
+    if let Some(secs) = args.revoke_tokens_every_secs {
+        revoke_tokens_periodically(handle.clone(), Duration::from_secs(secs));
     }
     let bind_error = |source| SimulatorError::Bind {
         addr: args.listen.to_string(),
@@ -217,8 +292,56 @@ mod tests {
             ]
         );
         assert!(Cli::try_parse_from(["simulate", "--fail-every", "0"]).is_err());
+        assert!(Cli::try_parse_from(["simulate", "--retry-after", "5"]).is_err());
+        assert!(Cli::try_parse_from(["simulate", "--token-answer", "odd"]).is_err());
         assert!(Cli::try_parse_from(["simulate", "--webinar-host-percent", "101"]).is_err());
         assert!(Cli::try_parse_from(["simulate", "--plan", "enterprise"]).is_err());
+    }
+
+    #[test]
+    fn hostile_options_become_their_faults() {
+        let args = Cli::parse_from([
+            "simulate",
+            "--throttle-every",
+            "3",
+            "--throttle-count",
+            "10",
+            "--retry-after",
+            "18446744073709551615",
+            "--daily-limit-after",
+            "100",
+            "--revoke-tokens-every",
+            "7",
+            "--revoke-tokens-every-secs",
+            "30",
+            "--token-answer",
+            "error-with-token:503",
+            "--nul-in-text-every",
+            "2",
+        ])
+        .args;
+        assert_eq!(
+            args.faults(),
+            [
+                Fault::new(FaultKind::NulInText).every(2),
+                Fault::new(FaultKind::RevokeTokens).every(7),
+                Fault::new(FaultKind::DailyLimit).after(100),
+                Fault::new(FaultKind::RateLimitBurst {
+                    retry_after: Some(u64::MAX)
+                })
+                .every(3)
+                .times(10),
+                Fault::new(FaultKind::TokenAnswer(TokenAnswer::ErrorWithToken {
+                    status: 503
+                })),
+            ]
+        );
+        assert_eq!(args.revoke_tokens_every_secs, Some(30));
+        let absent = Cli::parse_from(["simulate", "--throttle-every", "1"]).args;
+        assert_eq!(
+            absent.faults(),
+            [Fault::new(FaultKind::RateLimitBurst { retry_after: None })]
+        );
     }
 
     #[test]

@@ -96,6 +96,12 @@ impl SimHandle {
         self.state.lock().tokens.revoke_all();
     }
 
+    /// Every access token issued since the last revocation: what a test looks for in errors
+    /// and logs, which must never show one.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state.lock().tokens.issued()
+    }
+
     /// Every outstanding `next_page_token` becomes expired (400, code 300).
     pub fn expire_page_tokens(&self) {
         self.state.lock().expire_page_tokens();

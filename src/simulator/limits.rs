@@ -63,6 +63,10 @@ pub(crate) struct Quota {
     ///
     /// [`FaultKind::StallResponse`]: super::FaultKind::StallResponse
     pub stall: Duration,
+    /// Whether to put U+0000 into the answer's text ([`FaultKind::NulInText`]); set by the gate.
+    ///
+    /// [`FaultKind::NulInText`]: super::FaultKind::NulInText
+    pub nul_in_text: bool,
 }
 
 /// Why a call was answered 429.
@@ -145,6 +149,7 @@ impl RateLimiter {
             label,
             daily,
             stall: Duration::ZERO,
+            nul_in_text: false,
         })
     }
 

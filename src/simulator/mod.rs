@@ -53,7 +53,7 @@ use crate::zoom::plan::Plan;
 pub use crate::zoom::SessionKind;
 pub use account::AccountSpec;
 pub use entities::{AccountSummary, RegistrantCounts};
-pub use faults::{Fault, FaultKind};
+pub use faults::{Fault, FaultKind, TokenAnswer};
 pub use handle::SimHandle;
 pub use meeting::{MeetingListType, SimInstance, SimMeeting};
 pub use recording::{SimRecording, SimRecordingFile};

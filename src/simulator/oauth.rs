@@ -1,7 +1,7 @@
 //! `POST /oauth/token` for Server-to-Server OAuth (ZOOM-API.md §6.1): Basic client
 //! authentication, `grant_type=account_credentials` and `account_id` in the form body or the
 //! query string. Errors use the token endpoint's own shape, `{"reason","error"}`, not the API's
-//! `{"code","message"}`.
+//! `{"code","message"}`. A [`TokenAnswer`] fault makes the answer odd, with a live token in it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +18,8 @@ use serde_json::json;
 use tokio::time::Instant;
 
 use super::SimCredentials;
+use super::faults::TokenAnswer;
+use super::respond;
 use super::state::SimState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,19 +87,69 @@ pub(crate) async fn token(
     }
     let access_token = inner.tokens.issue(now);
     let expires_in = inner.tokens.ttl().as_secs();
+    let odd = inner.faults.on_token_request();
+    drop(inner);
     // Zoom names the API host for the region; here it is wherever the client reached us.
     let api_url = headers
         .get(HOST)
         .and_then(|h| h.to_str().ok())
         .map_or_else(|| "http://127.0.0.1".to_owned(), |h| format!("http://{h}"));
-    Json(json!({
+    let mut answer = json!({
         "access_token": access_token,
         "token_type": "bearer",
         "expires_in": expires_in,
         "scope": state.scopes.join(" "),
         "api_url": api_url,
-    }))
-    .into_response()
+    });
+    match odd {
+        None => Json(answer).into_response(),
+        Some(odd) => {
+            tracing::debug!(?odd, "injected fault answered a token request");
+            odd_answer(odd, &access_token, &mut answer)
+        }
+    }
+}
+
+/// `usual` (the usual answer, carrying `token`) made into the odd answer `odd`.
+fn odd_answer(odd: TokenAnswer, token: &str, usual: &mut serde_json::Value) -> Response {
+    let fields = usual
+        .as_object_mut()
+        .expect("the usual answer is a JSON object");
+    match odd {
+        TokenAnswer::ExpiresInText => {
+            let text = fields["expires_in"].to_string();
+            fields.insert("expires_in".into(), text.into());
+        }
+        TokenAnswer::ExpiresInMax => {
+            fields.insert("expires_in".into(), u64::MAX.into());
+        }
+        TokenAnswer::ExpiresInMissing => {
+            fields.remove("expires_in");
+        }
+        TokenAnswer::ExpiresInGarbage => {
+            fields.insert("expires_in".into(), "soon".into());
+        }
+        TokenAnswer::AccessTokenMisnamed => {
+            fields.remove("access_token");
+            fields.insert("token".into(), token.into());
+        }
+        TokenAnswer::AccessTokenNotText => {
+            fields.insert("access_token".into(), json!({ "value": token }));
+        }
+        TokenAnswer::Truncated => {
+            let cut = format!(r#"{{"access_token":"{token}","token_type":"bearer","expires_in":"#);
+            return (StatusCode::OK, cut).into_response();
+        }
+        TokenAnswer::ErrorWithToken { status } => {
+            let body = json!({
+                "reason": format!("Token {token} cannot be handed out now"),
+                "error": "invalid_request",
+                "access_token": token,
+            });
+            return (respond::status(status), Json(body)).into_response();
+        }
+    }
+    Json(usual.take()).into_response()
 }
 
 fn check(

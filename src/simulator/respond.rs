@@ -4,12 +4,14 @@
 use std::time::Duration;
 
 use axum::Json;
-use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::body::{Body, Bytes};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use rand::RngExt;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::limits::{Limited, Quota};
 use super::user::timestamp;
@@ -189,7 +191,79 @@ pub(crate) fn with_quota(mut response: Response, quota: &Quota) -> Response {
     if !quota.stall.is_zero() {
         response.extensions_mut().insert(Stall(quota.stall));
     }
+    if quota.nul_in_text {
+        response.extensions_mut().insert(NulInText);
+    }
     response
+}
+
+/// Marks an answer for [`put_nul_in_text`].
+#[derive(Debug, Clone, Copy)]
+struct NulInText;
+
+/// The fields of Zoom's objects that hold names and free text.
+const TEXT_FIELDS: &[&str] = &[
+    "first_name",
+    "last_name",
+    "display_name",
+    "dept",
+    "job_title",
+    "company",
+    "location",
+    "topic",
+    "agenda",
+];
+
+/// Puts U+0000 into the middle of every name and free-text field of a marked JSON answer.
+pub(crate) async fn put_nul_in_text(response: Response) -> Response {
+    if response.extensions().get::<NulInText>().is_none() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let Ok(mut json) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    nul_in(&mut json);
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(json.to_string()))
+}
+
+fn nul_in(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            for (name, field) in fields {
+                match field {
+                    Value::String(text) if TEXT_FIELDS.contains(&name.as_str()) => {
+                        text.insert(text.floor_char_boundary(text.len() / 2), '\0');
+                    }
+                    _ => nul_in(field),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(nul_in),
+        _ => {}
+    }
+}
+
+/// A 200 of `bytes` blanks, streamed in 64 KiB chunks so that the simulator holds none of it.
+pub(crate) fn oversized(bytes: u64) -> Response {
+    const CHUNK: usize = 64 << 10;
+    let chunk = Bytes::from(vec![b' '; CHUNK]);
+    let whole = bytes / CHUNK as u64;
+    let rest = Bytes::from(vec![b' '; (bytes % CHUNK as u64) as usize]);
+    let chunks = futures::stream::repeat(chunk)
+        .take(usize::try_from(whole).unwrap_or(usize::MAX))
+        .chain(futures::stream::once(async move { rest }))
+        .map(Ok::<_, std::convert::Infallible>);
+    (
+        StatusCode::OK,
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        Body::from_stream(chunks),
+    )
+        .into_response()
 }
 
 /// How long [`hold_back`] keeps a finished answer from the client.

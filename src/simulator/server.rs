@@ -156,6 +156,7 @@ fn router(state: Arc<SimState>) -> Router {
         )
         .fallback(respond::not_recognized)
         .method_not_allowed_fallback(respond::not_recognized)
+        .layer(map_response(respond::put_nul_in_text))
         // Runs on the finished answer: a stalled write has made its change before the wait.
         .layer(map_response(respond::hold_back))
         .layer(map_response(respond::tag_tracking_id))

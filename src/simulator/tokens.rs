@@ -60,8 +60,17 @@ impl TokenStore {
             .take(48)
             .map(char::from)
             .collect();
-        self.expiry.insert(token.clone(), now + self.ttl);
+        // A lifetime past what an instant holds (`--token-ttl-secs` is anything) never ends.
+        let expires = now
+            .checked_add(self.ttl)
+            .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365 * 30));
+        self.expiry.insert(token.clone(), expires);
         token
+    }
+
+    /// Every token issued and not revoked, expired ones included.
+    pub fn issued(&self) -> Vec<String> {
+        self.expiry.keys().cloned().collect()
     }
 
     pub fn check(&self, token: &str, now: Instant) -> Result<(), TokenError> {
@@ -105,6 +114,18 @@ mod tests {
             Err(TokenError::Expired)
         );
         assert_eq!(store.check("nonsense", t0), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn a_lifetime_past_what_an_instant_holds_never_ends() {
+        let t0 = Instant::now();
+        let mut store = TokenStore::new(Duration::from_secs(u64::MAX));
+        let a = store.issue(t0);
+        assert_eq!(
+            store.check(&a, t0 + Duration::from_secs(86_400 * 365)),
+            Ok(())
+        );
+        assert_eq!(store.issued(), [a]);
     }
 
     #[test]

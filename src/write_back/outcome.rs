@@ -76,6 +76,7 @@ pub fn after_failure(
         AttemptError::Fatal(
             error @ (ZoomError::Credentials { .. }
             | ZoomError::TokenEndpoint { .. }
+            | ZoomError::TokenAnswer { .. }
             | ZoomError::Transport { .. }
             | ZoomError::Exhausted { .. }
             | ZoomError::Decode { .. }),

@@ -19,8 +19,9 @@ use crate::db::daily_quota::{self, Quota};
 use crate::db::write_queue::{self, Claimed, Fence, Retried};
 use crate::db::{self, sessions::Known};
 use crate::sync::sessions::table as session_table;
-use crate::zoom::Call;
 use crate::zoom::classify::next_utc_midnight;
+use crate::zoom::retry::AttemptError;
+use crate::zoom::{Call, ZoomError};
 
 /// How a row's attempt ended, for the log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,7 @@ enum Ended {
     Invalid,
     Retrying,
     Snoozed,
+    Released,
     LeaseLost,
 }
 
@@ -43,6 +45,7 @@ impl Ended {
             Ended::Invalid => "failed validation (Zoom not called)",
             Ended::Retrying => "will retry",
             Ended::Snoozed => "waits for a daily limit",
+            Ended::Released => "released at shutdown before reaching Zoom (attempt not counted)",
             Ended::LeaseLost => "lease lost (another daemon took the row over)",
         }
     }
@@ -153,6 +156,7 @@ impl WriteBack {
             let taken = self.taken(&request).await?;
             let found = match look(&self.client, &request, row.created_at, &taken).await {
                 Ok(found) => found,
+                Err(error) if error.is_stopped() => return self.release(fence, &error).await,
                 Err(error) if row.attempts >= row.max_attempts => {
                     let reason = format!(
                         "in doubt: an earlier attempt may have reached Zoom, and looking for its \
@@ -210,7 +214,9 @@ impl WriteBack {
         if let Some(ended) = self.spend(fence, &quotas).await? {
             return Ok(ended);
         }
-        self.client.limits().acquire(request.endpoint.label()).await;
+        if let Err(error) = self.client.acquire(request.endpoint.label()).await {
+            return self.release(fence, &error).await;
+        }
         {
             let mut conn = db::connection(&self.queue).await?;
             if !write_queue::mark_call_started(&mut conn, fence).await? {
@@ -235,6 +241,10 @@ impl WriteBack {
             .await;
         match sent {
             Ok(answer) => self.succeed(fence, &request, answer, None).await,
+            // Only the wait before a retry after a refused token stops: Zoom did nothing.
+            Err(AttemptError::Fatal(error)) if error.is_stopped() => {
+                self.release(fence, &error).await
+            }
             Err(failure) => {
                 let policy = (self.settings.retry_base, self.settings.retry_max);
                 let next = after_failure(failure, &request, row.attempts, row.in_doubt, policy);
@@ -390,6 +400,24 @@ impl WriteBack {
         Ok(
             if write_queue::succeed(&mut conn, fence, &result, note).await? {
                 Ended::Succeeded
+            } else {
+                Ended::LeaseLost
+            },
+        )
+    }
+
+    /// The daemon's stop ended a wait before any call of this attempt reached Zoom: the row
+    /// is pending again at once, its attempt given back.
+    async fn release(
+        &self,
+        fence: &Fence<'_>,
+        stopped: &ZoomError,
+    ) -> Result<Ended, WriteBackError> {
+        let reason = format!("{stopped}; the row runs again");
+        let mut conn = db::connection(&self.queue).await?;
+        Ok(
+            if write_queue::snooze(&mut conn, fence, &reason, Utc::now()).await? {
+                Ended::Released
             } else {
                 Ended::LeaseLost
             },

@@ -6,21 +6,26 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 use url::Url;
 
-use super::classify::ErrorBody;
-use super::error::{ZoomError, snippet};
+use super::client::{BodyError, read_body};
+use super::error::ZoomError;
+use super::progress::{Progress, later};
 use super::retry::{AttemptError, RetryPolicy, retry};
+use super::token_answer::{self, Grant, LIFETIME_SECS};
 use crate::config::ZoomCredentials;
+
+/// A token answer is a few hundred bytes; anything much longer is not one.
+const MAX_ANSWER_BYTES: usize = 1 << 20;
 
 pub struct TokenSource {
     http: reqwest::Client,
     token_url: Url,
     credentials: ZoomCredentials,
     retry: RetryPolicy,
+    progress: Arc<Progress>,
     cached: Mutex<Option<Arc<AccessToken>>>,
     generation: AtomicU64,
     scopes_logged: AtomicBool,
@@ -36,20 +41,13 @@ pub struct AccessToken {
     generation: u64,
 }
 
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: SecretString,
-    expires_in: u64,
-    #[serde(default)]
-    scope: String,
-}
-
 impl TokenSource {
     pub fn new(
         http: reqwest::Client,
         oauth_base_url: &Url,
         credentials: ZoomCredentials,
         retry: RetryPolicy,
+        progress: Arc<Progress>,
     ) -> Result<Self, url::ParseError> {
         let token_url = Url::parse(&format!(
             "{}/oauth/token",
@@ -60,6 +58,7 @@ impl TokenSource {
             token_url,
             credentials,
             retry,
+            progress,
             cached: Mutex::new(None),
             generation: AtomicU64::new(0),
             scopes_logged: AtomicBool::new(false),
@@ -98,24 +97,38 @@ impl TokenSource {
     }
 
     async fn fetch(&self) -> Result<AccessToken, ZoomError> {
-        let response: TokenResponse = retry(&self.retry, "OAuth token", || self.request()).await?;
-        let lifetime = Duration::from_secs(response.expires_in);
+        let grant: Grant = retry(&self.retry, "OAuth token", &self.progress, || {
+            self.request()
+        })
+        .await?;
+        let lifetime = grant.lifetime;
+        if grant.expires_in != Some(lifetime.as_secs()) {
+            tracing::warn!(
+                expires_in = grant.expires_in,
+                believed_secs = lifetime.as_secs(),
+                "Zoom's token answer gave no expires_in, or one outside {}..={} seconds; going by \
+                 {} seconds (a token refused earlier is replaced on its 401)",
+                LIFETIME_SECS.start(),
+                LIFETIME_SECS.end(),
+                lifetime.as_secs()
+            );
+        }
         // Refresh a minute early, as Zoom's SDK does; short-lived tokens keep most of their life.
         let margin = Duration::from_secs(60).min(lifetime / 4);
         if !self.scopes_logged.swap(true, Ordering::Relaxed) {
-            tracing::info!(scopes = %response.scope, expires_in = response.expires_in, "Zoom granted an access token");
+            tracing::info!(scopes = %grant.scope, expires_in = lifetime.as_secs(), "Zoom granted an access token");
         }
-        response
+        grant
             .scope
             .clone_into(&mut self.granted.lock().unwrap_or_else(|e| e.into_inner()));
         Ok(AccessToken {
-            secret: response.access_token,
-            refresh_at: Instant::now() + lifetime - margin,
+            secret: grant.access_token,
+            refresh_at: later(Instant::now(), lifetime - margin),
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
         })
     }
 
-    async fn request(&self) -> Result<TokenResponse, AttemptError> {
+    async fn request(&self) -> Result<Grant, AttemptError> {
         let what = "the OAuth token endpoint".to_string();
         let transport = |source| AttemptError::Retry {
             after: None,
@@ -124,6 +137,7 @@ impl TokenSource {
                 source,
             },
         };
+        self.progress.sending();
         let response = self
             .http
             .post(self.token_url.clone())
@@ -139,25 +153,17 @@ impl TokenSource {
             .await
             .map_err(transport)?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(transport)?;
-        match status {
-            200..=299 => serde_json::from_slice(&body).map_err(|e| {
-                AttemptError::Fatal(ZoomError::Decode {
-                    what,
-                    reason: e.to_string(),
-                    snippet: snippet(&body),
-                })
-            }),
-            408 | 429 | 500..=599 => Err(AttemptError::Retry {
-                after: None,
-                error: ZoomError::TokenEndpoint {
-                    status,
-                    message: ErrorBody::parse(status, &body).message,
-                },
-            }),
-            _ => Err(AttemptError::Fatal(ZoomError::Credentials {
+        let body = read_body(response, MAX_ANSWER_BYTES).await;
+        self.progress.answered();
+        match body {
+            Ok(body) => token_answer::read(status, &body),
+            Err(BodyError::Transport(source)) => Err(transport(source)),
+            Err(BodyError::TooLarge { .. }) => Err(AttemptError::Fatal(ZoomError::TokenAnswer {
                 status,
-                reason: ErrorBody::parse(status, &body).message,
+                reason: format!(
+                    "a body over {} KiB, which no token answer is (not shown)",
+                    MAX_ANSWER_BYTES >> 10
+                ),
             })),
         }
     }

@@ -94,10 +94,12 @@ fn classify_429(headers: &HeaderMap, body: &ErrorBody, now: DateTime<Utc>) -> Ve
         None => body.message.to_ascii_lowercase().contains("daily"),
     };
     if daily {
+        // A daily limit lasts until the next reset at the latest, whatever the header says.
+        let reset = next_utc_midnight(now);
         let resumes_at = header(headers, "retry-after")
             .and_then(|v| parse_retry_after(v, now))
             .and_then(|wait| now.checked_add_signed(chrono::TimeDelta::from_std(wait).ok()?))
-            .unwrap_or_else(|| next_utc_midnight(now));
+            .map_or(reset, |at| at.min(reset));
         Verdict::DailyLimit { resumes_at }
     } else {
         Verdict::Throttled {
@@ -115,7 +117,8 @@ fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
 }
 
 /// `Retry-After` as Zoom and proxies send it: delay seconds, an HTTP date, or an ISO-8601
-/// date-time (Zoom's daily 429s). A date in the past means "now".
+/// date-time (Zoom's daily 429s). A date in the past means "now". The wait may be anything up
+/// to `u64::MAX` seconds: the client caps it before acting on it.
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
@@ -131,10 +134,14 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
-/// Zoom's daily limits reset at 00:00 UTC.
+/// Zoom's daily limits reset at 00:00 UTC
+/// (<https://developers.zoom.us/docs/api/rate-limits/#daily-rate-limits>).
 pub fn next_utc_midnight(now: DateTime<Utc>) -> DateTime<Utc> {
-    let tomorrow = now.date_naive() + Days::new(1);
-    tomorrow.and_time(NaiveTime::MIN).and_utc()
+    now.date_naive()
+        .checked_add_days(Days::new(1))
+        .map_or(DateTime::<Utc>::MAX_UTC, |tomorrow| {
+            tomorrow.and_time(NaiveTime::MIN).and_utc()
+        })
 }
 
 #[cfg(test)]
@@ -297,6 +304,30 @@ mod tests {
     }
 
     #[test]
+    fn a_daily_limit_never_lasts_past_the_next_reset() {
+        let midnight = Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap();
+        for far in ["3153600000", "18446744073709551615", "2126-01-01T00:00:00Z"] {
+            let verdict = classify(
+                429,
+                &headers(&[("X-RateLimit-Type", "Daily-limit"), ("Retry-After", far)]),
+                &body(Some(429), DAILY_MSG),
+                now(),
+            );
+            assert_eq!(
+                verdict,
+                Verdict::DailyLimit {
+                    resumes_at: midnight
+                },
+                "{far}"
+            );
+        }
+        assert_eq!(
+            next_utc_midnight(DateTime::<Utc>::MAX_UTC),
+            DateTime::<Utc>::MAX_UTC
+        );
+    }
+
+    #[test]
     fn retry_after_formats() {
         assert_eq!(parse_retry_after("7", now()), Some(Duration::from_secs(7)));
         assert_eq!(
@@ -308,5 +339,82 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now()), None);
+    }
+
+    mod arbitrary {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn header_value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<u64>().prop_map(|n| n.to_string()),
+                "[0-9]{1,30}",
+                "-?[0-9]{1,5}(\\.[0-9]{1,3})?",
+                "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})",
+                "(Mon|Fri), [0-9]{2} (Jan|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT",
+                "[ -~]{0,40}",
+            ]
+        }
+
+        fn body() -> impl Strategy<Value = Vec<u8>> {
+            prop_oneof![
+                prop::collection::vec(any::<u8>(), 0..128),
+                (
+                    prop::option::of(prop_oneof![
+                        any::<i64>().prop_map(|n| serde_json::json!(n)),
+                        any::<f64>().prop_map(|n| serde_json::json!(n)),
+                        "[ -~]{0,12}".prop_map(|s| serde_json::json!(s)),
+                    ]),
+                    prop::option::of("[ -~]{0,60}"),
+                    prop::option::of("[ -~]{0,20}"),
+                )
+                    .prop_map(|(code, message, reason)| {
+                        serde_json::json!({"code": code, "message": message, "reason": reason})
+                            .to_string()
+                            .into_bytes()
+                    }),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn any_answer_gets_a_verdict_without_a_panic(
+                status in prop_oneof![Just(429u16), Just(401u16), Just(400u16), Just(503u16), any::<u16>()],
+                retry_after in prop::option::of(header_value()),
+                kind in prop::option::of(prop_oneof![
+                    Just("QPS".to_owned()), Just("Daily-limit".to_owned()), "[ -~]{0,16}"
+                ]),
+                limit in prop::option::of(header_value()),
+                remaining in prop::option::of(header_value()),
+                category in prop::option::of("[ -~]{0,24}"),
+                body in body(),
+                now_secs in -62_000_000_000i64..250_000_000_000,
+            ) {
+                let now = DateTime::from_timestamp(now_secs, 0).unwrap();
+                let mut pairs = Vec::new();
+                for (name, value) in [
+                    ("Retry-After", &retry_after),
+                    ("X-RateLimit-Type", &kind),
+                    ("X-RateLimit-Limit", &limit),
+                    ("X-RateLimit-Remaining", &remaining),
+                    ("X-RateLimit-Category", &category),
+                ] {
+                    if let Some(value) = value {
+                        pairs.push((name, value.as_str()));
+                    }
+                }
+                let headers = headers(&pairs);
+                let parsed = ErrorBody::parse(status, &body);
+                match classify(status, &headers, &parsed, now) {
+                    Verdict::DailyLimit { resumes_at } => {
+                        prop_assert!(resumes_at >= now);
+                        prop_assert!(resumes_at <= next_utc_midnight(now));
+                    }
+                    Verdict::Success => prop_assert!((200..300).contains(&status)),
+                    _ => {}
+                }
+            }
+        }
     }
 }

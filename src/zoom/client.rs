@@ -1,5 +1,6 @@
 //! One call to Zoom: pace it, authenticate it, send it, classify the answer, retry what is worth
-//! retrying. Every endpoint goes through [`ZoomClient::call`].
+//! retrying. Every endpoint goes through [`ZoomClient::call`]. Nothing Zoom sends is trusted to
+//! be small: waits are capped, bodies are read up to [`MAX_BODY_BYTES`].
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Once};
@@ -16,8 +17,14 @@ use super::endpoint::Endpoint;
 use super::error::{ZoomError, snippet};
 use super::json::replace_nul;
 use super::limiter::RateLimits;
-use super::retry::{AttemptError, RetryPolicy, retry};
+use super::plan::Label;
+use super::progress::Progress;
+use super::retry::{AttemptError, RetryPolicy, bounded_retry_after, retry};
 use crate::config::{ZoomConfig, ZoomCredentials};
+
+/// The most of one answer the client reads: far above any page Zoom sends, far below what
+/// would strain the daemon's memory.
+pub const MAX_BODY_BYTES: usize = 64 << 20;
 
 /// A cheap-to-clone handle on one shared set of connections, token and rate limiters.
 #[derive(Clone)]
@@ -34,6 +41,7 @@ struct Shared {
     auth: TokenSource,
     limits: RateLimits,
     retry: RetryPolicy,
+    progress: Arc<Progress>,
 }
 
 /// One request, before pacing and authentication.
@@ -50,11 +58,13 @@ impl ZoomClient {
     pub fn new(config: &ZoomConfig, credentials: ZoomCredentials) -> Result<Self, ZoomError> {
         let http = http_client(config.request_timeout)?;
         let retry = RetryPolicy::new(config.max_attempts, config.max_retry_time);
+        let progress = Arc::new(Progress::new(config.request_timeout));
         let auth = TokenSource::new(
             http.clone(),
             &config.oauth_base_url,
             credentials,
             retry.clone(),
+            progress.clone(),
         )
         .map_err(|e| ZoomError::InvalidBaseUrl {
             key: "zoom.oauth_base_url",
@@ -76,6 +86,7 @@ impl ZoomClient {
                 auth,
                 limits,
                 retry,
+                progress,
             }),
             calls: Arc::default(),
             repaired: Arc::default(),
@@ -110,6 +121,29 @@ impl ZoomClient {
         &self.shared.limits
     }
 
+    /// Waits until a call under `label` may be sent; [`ZoomError::Stopped`] when
+    /// [`ZoomClient::stop_waiting`] ends the wait.
+    pub async fn acquire(&self, label: Label) -> Result<(), ZoomError> {
+        let _in_flight = self.shared.progress.call();
+        self.shared
+            .limits
+            .acquire(label, &self.shared.progress)
+            .await
+            .map_err(|_| ZoomError::stopped(format!("Zoom's rate limit for {label} calls")))
+    }
+
+    /// The daemon is stopping: every wait on a rate limit or a retry, in every handle on this
+    /// client, ends now with [`ZoomError::Stopped`], and no new one begins.
+    pub fn stop_waiting(&self) {
+        self.shared.progress.stop();
+    }
+
+    /// How long calls have been in flight without the progress their bounds promise (see
+    /// [`Progress`]); `None` while idle or progressing. The watchdog keys on it.
+    pub fn stalled(&self) -> Option<Duration> {
+        self.shared.progress.stalled()
+    }
+
     pub async fn get(
         &self,
         endpoint: Endpoint,
@@ -128,24 +162,36 @@ impl ZoomClient {
 
     /// Sends `call` with retries; `Value::Null` for an empty (204) answer.
     pub async fn call(&self, call: Call<'_>) -> Result<Value, ZoomError> {
+        let _in_flight = self.shared.progress.call();
         let refreshed = AtomicBool::new(false);
-        retry(&self.shared.retry, call.endpoint.operation(), || async {
-            self.shared.limits.acquire(call.endpoint.label()).await;
-            self.attempt(&call, &refreshed).await
-        })
+        let shared = &self.shared;
+        retry(
+            &shared.retry,
+            call.endpoint.operation(),
+            &shared.progress,
+            || async {
+                self.acquire(call.endpoint.label())
+                    .await
+                    .map_err(AttemptError::Fatal)?;
+                self.attempt(&call, &refreshed).await
+            },
+        )
         .await
     }
 
     /// Sends `call` once, for a change that must not be repeated blindly: the caller has
-    /// already waited for the rate limiter (see [`RateLimits::acquire`]) and recorded that the
+    /// already waited for the rate limiter (see [`ZoomClient::acquire`]) and recorded that the
     /// call is starting. Only a refused token is retried here, since Zoom did nothing with the
     /// request; every other failure goes back to the caller, saying whether it is worth
     /// retrying, and [`ZoomError::may_have_taken_effect`] says whether Zoom may have done it.
     pub async fn send_once(&self, call: Call<'_>) -> Result<Value, AttemptError> {
+        let _in_flight = self.shared.progress.call();
         let refreshed = AtomicBool::new(false);
         match self.attempt(&call, &refreshed).await {
             Err(AttemptError::Retry { .. }) if refreshed.load(Ordering::Relaxed) => {
-                self.shared.limits.acquire(call.endpoint.label()).await;
+                self.acquire(call.endpoint.label())
+                    .await
+                    .map_err(AttemptError::Fatal)?;
                 self.attempt(&call, &refreshed).await
             }
             outcome => outcome,
@@ -188,10 +234,28 @@ impl ZoomClient {
                 source,
             },
         };
+        let progress = &self.shared.progress;
+        progress.sending();
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(transport)?;
+        let body = read_body(response, MAX_BODY_BYTES).await;
+        progress.answered();
+        let bytes = match body {
+            Ok(bytes) => bytes,
+            Err(BodyError::Transport(source)) => return Err(transport(source)),
+            Err(BodyError::TooLarge { start }) => {
+                return Err(AttemptError::Fatal(ZoomError::Decode {
+                    what: call.endpoint.to_string(),
+                    reason: format!(
+                        "HTTP {status} with a body over the {} MiB zoom-mirror reads; it stopped \
+                         reading there",
+                        MAX_BODY_BYTES >> 20
+                    ),
+                    snippet: snippet(&start),
+                }));
+            }
+        };
 
         if (200..300).contains(&status) {
             let mut body = parse_success(call.endpoint, &bytes).map_err(AttemptError::Fatal)?;
@@ -243,19 +307,20 @@ impl ZoomClient {
         };
         Err(match verdict {
             Verdict::Success => unreachable!("2xx handled above"),
+            // The first refusal is a token that expired or was revoked: retry at once with a
+            // fresh one. A fresh token refused too (revoked again, or Zoom's token service
+            // lagging) is trouble that may pass: back off as for a 5xx.
             Verdict::RefreshToken => {
                 self.shared.auth.invalidate(&token).await;
-                if refreshed.swap(true, Ordering::Relaxed) {
-                    AttemptError::Fatal(error)
-                } else {
-                    AttemptError::Retry {
-                        after: Some(Duration::ZERO),
-                        error,
-                    }
+                let again = refreshed.swap(true, Ordering::Relaxed);
+                AttemptError::Retry {
+                    after: (!again).then_some(Duration::ZERO),
+                    error,
                 }
             }
             Verdict::Throttled { after } => {
-                let wait = after.unwrap_or_else(about_a_second);
+                let wait =
+                    bounded_retry_after(after.unwrap_or_else(about_a_second), &call.endpoint);
                 self.shared.limits.pause(label, wait);
                 AttemptError::Retry {
                     after: Some(wait),
@@ -267,7 +332,10 @@ impl ZoomClient {
                 label,
                 resumes_at,
             }),
-            Verdict::Transient { after } => AttemptError::Retry { after, error },
+            Verdict::Transient { after } => AttemptError::Retry {
+                after: after.map(|after| bounded_retry_after(after, &call.endpoint)),
+                error,
+            },
             Verdict::MissingScope => AttemptError::Fatal(ZoomError::MissingScope {
                 endpoint: call.endpoint,
                 scopes: missing_scopes(&error),
@@ -275,6 +343,36 @@ impl ZoomClient {
             Verdict::Fail => AttemptError::Fatal(error),
         })
     }
+}
+
+/// Why a body could not be read whole.
+pub(super) enum BodyError {
+    Transport(reqwest::Error),
+    /// Over the limit; `start` is what was read before stopping.
+    TooLarge {
+        start: Vec<u8>,
+    },
+}
+
+/// Reads `response`'s body chunk by chunk, stopping at `limit` bytes (after decompression).
+pub(super) async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, BodyError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(BodyError::TooLarge { start: Vec::new() });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge { start: body });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn parse_success(endpoint: Endpoint, bytes: &[u8]) -> Result<Value, ZoomError> {

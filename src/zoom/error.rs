@@ -41,6 +41,17 @@ pub enum ZoomError {
     #[error("Zoom's OAuth token endpoint failed (HTTP {status}): {message}")]
     TokenEndpoint { status: u16, message: String },
 
+    /// A 2xx from the token endpoint without a usable token. `reason` never quotes a token.
+    #[error(
+        "Zoom's OAuth token endpoint answered HTTP {status} without a usable token: {reason}; \
+         check that zoom.oauth_base_url points at Zoom (https://zoom.us) and that no proxy \
+         rewrites its answers"
+    )]
+    TokenAnswer { status: u16, reason: String },
+
+    #[error("stopped waiting for {what}: zoom-mirror is shutting down, and nothing more was sent")]
+    Stopped { what: String },
+
     #[error(
         "{key} cannot be used to build Zoom's token URL ({reason}); set it to e.g. https://zoom.us"
     )]
@@ -89,6 +100,15 @@ pub enum ZoomError {
 }
 
 impl ZoomError {
+    pub(crate) fn stopped(what: impl Into<String>) -> Self {
+        ZoomError::Stopped { what: what.into() }
+    }
+
+    /// The daemon's stop cut a wait short: nothing of this call reached Zoom after it.
+    pub fn is_stopped(&self) -> bool {
+        matches!(self, ZoomError::Stopped { .. })
+    }
+
     /// Zoom's `code` when the error came from an API answer.
     pub fn zoom_code(&self) -> Option<i64> {
         match self {

@@ -1,16 +1,19 @@
 //! Client-side pacing: one governor limiter per rate-limit label, so the daemon never sends more
 //! than its share of the account's limits, and a gate per label that a per-second 429 closes for
-//! a while (governor cannot change a quota at runtime).
+//! a while (governor cannot change a quota at runtime). Every wait goes through [`Progress`], so
+//! the daemon's stop ends it and the watchdog counts it as progress.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use governor::clock::Clock;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::time::Instant;
 
 use super::plan::{Label, Plan, window_limit};
+use super::progress::{Progress, Stopped, later};
 
 pub struct RateLimits {
     labels: HashMap<Label, LabelLimiter>,
@@ -44,29 +47,45 @@ impl RateLimits {
         self.labels[&label].per_second
     }
 
-    /// Waits until a request under `label` may be sent.
-    pub async fn acquire(&self, label: Label) {
+    /// Waits until a request under `label` may be sent, or until `progress` is stopped.
+    pub async fn acquire(&self, label: Label, progress: &Progress) -> Result<(), Stopped> {
         let limiter = &self.labels[&label];
         // A 429 may close the gate again while we wait, so look again after each sleep.
         loop {
             let until = *lock(&limiter.paused_until);
             match until {
-                Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
+                Some(until) if until > Instant::now() => progress.wait_until(until).await?,
                 _ => break,
             }
         }
-        limiter.limiter.until_ready().await;
+        loop {
+            match limiter.limiter.check() {
+                Ok(()) => return Ok(()),
+                Err(not_until) => {
+                    let wait = not_until.wait_time_from(limiter.limiter.clock().now());
+                    progress.wait(wait).await?;
+                }
+            }
+        }
     }
 
     /// Holds every request under `label` back for `wait`: Zoom said this label is over its
     /// per-second limit, so the rest of the client keeps going while this label slows down.
     pub fn pause(&self, label: Label, wait: Duration) {
         let limiter = &self.labels[&label];
-        let until = Instant::now() + wait;
+        let until = later(Instant::now(), wait);
         let mut paused = lock(&limiter.paused_until);
         if paused.is_none_or(|current| current < until) {
             *paused = Some(until);
         }
+    }
+
+    /// How long requests under `label` are still held back by a 429; `None` when they are not.
+    pub fn paused_for(&self, label: Label) -> Option<Duration> {
+        let until = (*lock(&self.labels[&label].paused_until))?;
+        until
+            .checked_duration_since(Instant::now())
+            .filter(|left| !left.is_zero())
     }
 }
 
@@ -103,12 +122,17 @@ mod tests {
         assert!((limits.per_second(Label::ResourceIntensive) - 8.0 / 60.0).abs() < 1e-9);
     }
 
+    fn progress() -> Progress {
+        Progress::new(Duration::from_secs(30))
+    }
+
     #[tokio::test]
     async fn requests_are_spaced_by_the_pace() {
         let limits = RateLimits::new(Plan::Pro, 1.0, &[(Label::Medium, 50.0)]);
+        let progress = progress();
         let start = std::time::Instant::now();
         for _ in 0..11 {
-            limits.acquire(Label::Medium).await;
+            limits.acquire(Label::Medium, &progress).await.unwrap();
         }
         // Ten gaps of 20 ms: no burst lets them through at once.
         assert!(
@@ -121,11 +145,23 @@ mod tests {
     #[tokio::test]
     async fn a_pause_holds_only_its_label() {
         let limits = RateLimits::new(Plan::BusinessPlus, 1.0, &[]);
+        let progress = progress();
         limits.pause(Label::Medium, Duration::from_millis(300));
         let start = std::time::Instant::now();
-        limits.acquire(Label::Light).await;
+        limits.acquire(Label::Light, &progress).await.unwrap();
         assert!(start.elapsed() < Duration::from_millis(100));
-        limits.acquire(Label::Medium).await;
+        limits.acquire(Label::Medium, &progress).await.unwrap();
         assert!(start.elapsed() >= Duration::from_millis(290));
+    }
+
+    #[tokio::test]
+    async fn a_pause_of_any_length_neither_panics_nor_outlasts_the_stop() {
+        let limits = RateLimits::new(Plan::Pro, 1.0, &[]);
+        limits.pause(Label::Medium, Duration::MAX);
+        assert!(limits.paused_for(Label::Medium).unwrap() > Duration::from_secs(86_400));
+        let progress = progress();
+        progress.stop();
+        assert_eq!(limits.acquire(Label::Medium, &progress).await, Err(Stopped));
+        assert_eq!(limits.acquire(Label::Light, &progress).await, Ok(()));
     }
 }

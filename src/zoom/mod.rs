@@ -11,13 +11,17 @@ pub mod lifetime;
 pub mod limiter;
 pub mod paginate;
 pub mod plan;
+pub mod progress;
 mod recordings;
 mod registrants;
 pub mod retry;
 mod sessions;
+mod token_answer;
 mod users;
 
-pub use client::{Call, ZoomClient, http_client, meeting_path_segment, path_segment};
+pub use client::{
+    Call, MAX_BODY_BYTES, ZoomClient, http_client, meeting_path_segment, path_segment,
+};
 pub use endpoint::Endpoint;
 pub use error::ZoomError;
 pub use plan::{Label, Plan};

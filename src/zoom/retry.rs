@@ -1,13 +1,36 @@
 //! The retry policy, in one place: exponential backoff with full jitter (backon), a bounded
-//! number of attempts and a bounded total wait, and Zoom's own `Retry-After` where it gave one.
+//! number of attempts and a bounded total wait, and Zoom's own `Retry-After` where it gave one,
+//! never more than [`MAX_RETRY_AFTER`].
 
+use std::fmt::Display;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 
 use super::error::ZoomError;
+use super::progress::Progress;
+
+/// The longest wait on Zoom's word. A per-second limit frees up within a second, so a longer
+/// `Retry-After` comes from a fault of Zoom's or of a proxy in front of it, and obeying it
+/// would hold a whole rate-limit label back (a year, in one case seen).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Zoom's `Retry-After` for a call to `what`, at most [`MAX_RETRY_AFTER`].
+pub fn bounded_retry_after(asked: Duration, what: &dyn Display) -> Duration {
+    if asked <= MAX_RETRY_AFTER {
+        return asked;
+    }
+    tracing::warn!(
+        endpoint = %what,
+        retry_after_secs = asked.as_secs(),
+        waiting_secs = MAX_RETRY_AFTER.as_secs(),
+        "Zoom's Retry-After is longer than zoom-mirror ever waits; waiting the cap instead"
+    );
+    MAX_RETRY_AFTER
+}
 
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
@@ -52,10 +75,12 @@ pub enum AttemptError {
 }
 
 /// Runs `attempt` until it succeeds, fails fatally, or the policy is spent. A spent policy
-/// returns [`ZoomError::Exhausted`] carrying the last error.
+/// returns [`ZoomError::Exhausted`] carrying the last error. The waits between attempts go
+/// through `progress`: once it is stopped, no further attempt is made.
 pub async fn retry<T, F, Fut>(
     policy: &RetryPolicy,
     what: &str,
+    progress: &Arc<Progress>,
     mut attempt: F,
 ) -> Result<T, ZoomError>
 where
@@ -63,11 +88,28 @@ where
     Fut: Future<Output = Result<T, AttemptError>>,
 {
     let attempts = AtomicU32::new(0);
+    let sleeper = {
+        let progress = progress.clone();
+        move |wait| {
+            let progress = progress.clone();
+            // A stop ends the sleep early; the attempt after it then declines to run.
+            async move { progress.wait(wait).await.unwrap_or(()) }
+        }
+    };
     let result = (|| {
-        attempts.fetch_add(1, Ordering::Relaxed);
-        attempt()
+        let first = attempts.fetch_add(1, Ordering::Relaxed) == 0;
+        let next = (first || !progress.is_stopped()).then(&mut attempt);
+        async move {
+            match next {
+                Some(attempt) => attempt.await,
+                None => Err(AttemptError::Fatal(ZoomError::stopped(format!(
+                    "the next attempt of Zoom {what}"
+                )))),
+            }
+        }
     })
     .retry(policy.backoff())
+    .sleep(sleeper)
     .when(|e| matches!(e, AttemptError::Retry { .. }))
     .adjust(|e, backoff| match (e, backoff) {
         // Zoom's word beats our guess, unless it asks for more than the whole budget.
@@ -108,6 +150,10 @@ mod tests {
         }
     }
 
+    fn progress() -> Arc<Progress> {
+        Arc::new(Progress::new(Duration::from_secs(30)))
+    }
+
     fn fast(max_attempts: u32) -> RetryPolicy {
         RetryPolicy {
             min_delay: Duration::from_millis(1),
@@ -119,7 +165,7 @@ mod tests {
     #[tokio::test]
     async fn gives_up_after_max_attempts_with_the_last_error() {
         let calls = Cell::new(0);
-        let result: Result<(), _> = retry(&fast(3), "test", || {
+        let result: Result<(), _> = retry(&fast(3), "test", &progress(), || {
             calls.set(calls.get() + 1);
             async {
                 Err(AttemptError::Retry {
@@ -141,7 +187,7 @@ mod tests {
     #[tokio::test]
     async fn fatal_errors_are_not_retried() {
         let calls = Cell::new(0);
-        let result: Result<(), _> = retry(&fast(5), "test", || {
+        let result: Result<(), _> = retry(&fast(5), "test", &progress(), || {
             calls.set(calls.get() + 1);
             async { Err(AttemptError::Fatal(transient())) }
         })
@@ -154,7 +200,7 @@ mod tests {
     async fn retry_after_is_honoured() {
         let start = tokio::time::Instant::now();
         let calls = Cell::new(0);
-        let result = retry(&fast(3), "test", || {
+        let result = retry(&fast(3), "test", &progress(), || {
             calls.set(calls.get() + 1);
             let n = calls.get();
             async move {
@@ -171,5 +217,51 @@ mod tests {
         .await;
         assert_eq!(result.unwrap(), 2);
         assert_eq!(start.elapsed(), Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stop_ends_the_wait_and_no_attempt_follows() {
+        let progress = progress();
+        let calls = Cell::new(0);
+        let stop = {
+            let progress = progress.clone();
+            async move {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                progress.stop();
+            }
+        };
+        let started = tokio::time::Instant::now();
+        let policy = fast(5);
+        let (result, ()) = tokio::join!(
+            retry(&policy, "test", &progress, || {
+                calls.set(calls.get() + 1);
+                async {
+                    Err::<(), _>(AttemptError::Retry {
+                        after: Some(Duration::from_secs(4)),
+                        error: transient(),
+                    })
+                }
+            }),
+            stop
+        );
+        assert_eq!(calls.get(), 1);
+        assert_eq!(started.elapsed(), Duration::from_secs(1));
+        let error = result.unwrap_err();
+        assert!(error.is_stopped(), "{error}");
+    }
+
+    #[test]
+    fn zoom_s_wait_is_capped() {
+        let what = "list users";
+        assert_eq!(
+            bounded_retry_after(Duration::from_secs(7), &what),
+            Duration::from_secs(7)
+        );
+        for asked in [3_153_600_000, u64::MAX] {
+            assert_eq!(
+                bounded_retry_after(Duration::from_secs(asked), &what),
+                MAX_RETRY_AFTER
+            );
+        }
     }
 }

@@ -12,7 +12,7 @@ use crate::support::TestApp;
 const BIN: &str = env!("CARGO_BIN_EXE_zoom-mirror");
 
 /// The binary with an environment pointing at `app`'s database and simulator, and nothing else.
-fn command(app: &TestApp, args: &[&str]) -> Command {
+pub(crate) fn command(app: &TestApp, args: &[&str]) -> Command {
     let c = app.sim.credentials();
     let mut command = Command::new(BIN);
     command

@@ -10,3 +10,4 @@ mod users_sync;
 mod write_back;
 mod write_back_hardening;
 mod zoom_client;
+mod zoom_faults;

@@ -1,5 +1,6 @@
 //! The simulator over real HTTP, as the client meets it. The write endpoints are in `writes`.
 
+mod hostile;
 mod writes;
 
 use std::time::{Duration, Instant};
