@@ -56,9 +56,9 @@ pub(super) async fn users(p: &mut Probe<'_>) {
     let handle = p.handle();
     let action = |a: &str| Some(json!({ "action": a }));
     let own = format!("{user}/status");
-    p.call(status, Method::PUT, &own, action("deactivate"), 204)
+    p.call(status, Method::PUT, &own, action("deactivate"), 200)
         .await;
-    p.call(status, Method::PUT, &own, action("activate"), 204)
+    p.call(status, Method::PUT, &own, action("activate"), 200)
         .await;
     p.call(status, Method::PUT, &own, action("suspend"), 400)
         .await;

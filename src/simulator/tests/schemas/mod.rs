@@ -33,22 +33,16 @@ const EXTRAS: &[Extra] = &[
         endpoint: None,
         status: 400,
         code: Some(4711),
-        why: "a token without the call's scope; Zoom's error reference gives 4711 for every call",
+        why: "a token without the call's scope, which any call can meet; Zoom's error \
+              reference lists this family (\"does not contain scopes\") under 4700",
     },
     Extra {
         endpoint: None,
         status: 400,
         code: Some(300),
-        why: "an invalid query parameter, body field or body, and an invalid or expired \
-              next_page_token (which every listing documents as lasting 15 minutes): Zoom's \
-              error reference gives code 300 for validation on every call",
-    },
-    Extra {
-        endpoint: Some(Endpoint::UpdateUserStatus),
-        status: 204,
-        code: None,
-        why: "Zoom's file documents a 200 without a body; the simulator answers 204, as the \
-              other bodiless writes, which a client reads the same way",
+        why: "an invalid query parameter, body field or body, or an invalid or expired \
+              next_page_token (each listing documents its tokens as lasting 15 minutes): 300 is \
+              Zoom's validation code on any call, its error reference shows the `errors` added",
     },
     Extra {
         endpoint: Some(Endpoint::UpdateUserStatus),
@@ -61,8 +55,9 @@ const EXTRAS: &[Extra] = &[
         endpoint: Some(Endpoint::ListMeetingRegistrants),
         status: 300,
         code: Some(300),
-        why: "a meeting without registration: Zoom's reference for this call documents a \
-              literal HTTP 300 with code 300",
+        why: "a meeting without registration: a literal HTTP 300 with code 300, as the \
+              simulator has answered it (Zoom's file documents no answer for this case; the \
+              message tells it from an expired page token)",
     },
     Extra {
         endpoint: Some(Endpoint::ListWebinarRegistrants),
@@ -74,8 +69,8 @@ const EXTRAS: &[Extra] = &[
         endpoint: Some(Endpoint::ListMeetingRegistrants),
         status: 404,
         code: Some(3001),
-        why: "no such meeting: 3001 as on every other meeting call (the listing documents only \
-              1001, for the meeting's host)",
+        why: "no such meeting: 3001 as on the meeting's own calls and Zoom's batch registration \
+              call (the listing documents only 1001, for the meeting's host)",
     },
     Extra {
         endpoint: Some(Endpoint::GetMeetingRegistrant),
@@ -113,7 +108,7 @@ const EXTRAS: &[Extra] = &[
         status: 404,
         code: Some(404),
         why: "registration is off: Zoom documents 404 with code 404 \"Registration has not been \
-              enabled for this meeting\" on its meeting registrant calls",
+              enabled for this meeting\" on its batch registration call",
     },
     Extra {
         endpoint: Some(Endpoint::UpdateMeetingRegistrantStatus),
