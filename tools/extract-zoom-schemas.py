@@ -124,8 +124,9 @@ ERROR_CODE = re.compile(r"\*\*Error Code:\*\*\s*`(\d+)`")
 # documents. 401 and 429 can answer any call: an invalid or expired token (code 124) and the
 # rate limits (code 429, https://developers.zoom.us/docs/api/rate-limits/).
 ERROR = {
-    "source": "ours, not Zoom's OpenAPI: the error body of https://developers.zoom.us/docs/api/errors/ "
-              "(a validation failure adds `errors`), and the statuses every call can answer",
+    "source": "ours, not Zoom's OpenAPI: the error body of "
+              "https://developers.zoom.us/docs/api/errors/ (a validation failure adds `errors`), "
+              "and the statuses every call can answer",
     "schema": {
         "type": "object",
         "required": ["code", "message"],

@@ -20,8 +20,8 @@ fn in_days(days: i64) -> String {
 
 pub(super) async fn users(p: &mut Probe<'_>) {
     let create = Endpoint::CreateUser;
-    let invite = json!({"action": "create", "user_info": {
-        "email": "schema.invite@example.com", "type": 1, "first_name": "Sam", "last_name": "Check"}});
+    let invite = json!({"action": "create", "user_info": {"email": "schema.invite@example.com",
+        "type": 1, "first_name": "Sam", "last_name": "Check"}});
     p.call(create, Method::POST, "/users", Some(invite.clone()), 201)
         .await;
     p.call(create, Method::POST, "/users", Some(invite), 409)
@@ -105,7 +105,8 @@ pub(super) async fn meetings(p: &mut Probe<'_>) {
                "timezone": "UTC", "agenda": "Check the answers",
                "settings": {"approval_type": 0, "host_video": true}}),
         json!({"topic": "Weekly", "type": 8, "start_time": in_days(3), "duration": 45,
-               "recurrence": {"type": 2, "repeat_interval": 1, "weekly_days": "2,4", "end_times": 4},
+               "recurrence": {"type": 2, "repeat_interval": 1, "weekly_days": "2,4",
+                              "end_times": 4},
                "settings": {"approval_type": 1}}),
         json!({"topic": "Any time", "type": 3}),
         json!({"topic": "Now", "type": 1}),
@@ -115,6 +116,9 @@ pub(super) async fn meetings(p: &mut Probe<'_>) {
         let created = p.call(create, Method::POST, &path, Some(body), 201).await;
         ids.push(created["id"].as_u64().unwrap());
     }
+    // A series on several weekdays, as `GET` shows it after the create.
+    let series = format!("/meetings/{}", ids[1]);
+    p.get(Endpoint::GetMeeting, &series, 200).await;
     let bad_type = Some(json!({"type": 5}));
     p.call(create, Method::POST, &path, bad_type, 400).await;
     let nobody = format!("/users/{NOBODY}/meetings");

@@ -29,12 +29,18 @@ fn busiest_hosts(handle: &SimHandle) -> Vec<String> {
     hosts.into_iter().map(|(_, id)| id).collect()
 }
 
+/// Every meeting the listings show, and each host's PMI room, which they do not.
 fn all_meetings(handle: &SimHandle) -> Vec<SimMeeting> {
+    let now = Utc::now();
     handle
         .listed_users("active")
         .iter()
-        .flat_map(|u| handle.listed_meetings(&id_of(u), "scheduled"))
-        .filter_map(|m| handle.meeting(&id_of(&m)))
+        .flat_map(|u| {
+            let listed = handle.listed_meetings(&id_of(u), "scheduled");
+            let pmi = u["pmi"].as_u64().map(|pmi| pmi.to_string());
+            listed.iter().map(id_of).chain(pmi).collect::<Vec<_>>()
+        })
+        .filter_map(|id| handle.meeting(&id).filter(|m| m.exists_at(now)))
         .collect()
 }
 
@@ -102,7 +108,9 @@ pub(super) async fn meetings(p: &mut Probe<'_>) {
                 .await;
         }
     }
-    assert!(shown.len() >= 5, "{shown:?}");
+    for kind in [2, 3, 4, 8] {
+        assert!(shown.iter().any(|s| s.0 == kind), "type {kind}: {shown:?}");
+    }
     let slashed = all_meetings(&handle)
         .into_iter()
         .find(|m| m.uuid.starts_with('/'))
