@@ -1,18 +1,27 @@
 #!/usr/bin/env python3
-"""Regenerates src/write_back/validate/zoom_schemas.json: the request schemas of the calls a
-write-back row can make, taken from Zoom's own OpenAPI descriptions.
+"""Extracts what the project needs of Zoom's own OpenAPI descriptions, in two modes.
 
 Run from the repository root, with the shared copies of Zoom's files one level up:
 
     python3 tools/extract-zoom-schemas.py ../shared/zoom-openapi \
         > src/write_back/validate/zoom_schemas.json
+    python3 tools/extract-zoom-schemas.py --responses ../shared/zoom-openapi \
+        > src/simulator/tests/zoom_response_schemas.json
 
 Reads zoom-users-api.2026-02.json (user operations: the newest users reference) and
-zoom-meeting-api.2023-10.json (meetings, webinars, registrants). For each operation it keeps the
-request body schema and the query parameters, trimmed to the keywords the validator reads, and
-applies the corrections listed in CORRECTIONS below. It stops on anything it does not know how to
-carry over ($ref, allOf, oneOf, anyOf, an unknown format), so a newer spec forces a decision
-instead of a silent gap.
+zoom-meeting-api.2023-10.json (meetings, webinars, registrants, recordings).
+
+The first mode writes the request schemas of the calls a write-back row can make: for each
+operation the request body schema and the query parameters, trimmed to the keywords the
+validator reads, with the corrections listed in CORRECTIONS below.
+
+`--responses` writes, for every operation the client calls, the body schema of each success
+(200/201/204; `null` where Zoom documents no body) and the Zoom error codes each error status
+lists, with the corrections in RESPONSE_CORRECTIONS, plus the error body schema, which is ours
+(Zoom's OpenAPI gives none). The simulator's tests check its answers against them.
+
+Either mode stops on anything it does not know how to carry over ($ref, oneOf, anyOf, and
+allOf in a request), so a newer spec forces a decision instead of a silent gap.
 """
 
 import json
@@ -41,11 +50,48 @@ OPERATIONS = {
     "webinarRegistrantStatus": (MEETINGS, "/webinars/{webinarId}/registrants/status", "put"),
 }
 
-KEPT = ["type", "required", "enum", "minLength", "maxLength", "minimum", "maximum",
-        "maxItems", "format", "properties", "items"]
-# Formats the validator checks; others (password, int64, …) say nothing it can test.
-FORMATS = {"email", "date-time"}
-UNSUPPORTED = ["$ref", "allOf", "oneOf", "anyOf", "not", "additionalProperties"]
+# The reads the client makes; with OPERATIONS, every operation `Endpoint::operation` names.
+READS = {
+    "users": (USERS, "/users", "get"),
+    "user": (USERS, "/users/{userId}", "get"),
+    "meetings": (MEETINGS, "/users/{userId}/meetings", "get"),
+    "meeting": (MEETINGS, "/meetings/{meetingId}", "get"),
+    "pastMeetingDetails": (MEETINGS, "/past_meetings/{meetingId}", "get"),
+    "meetingRegistrants": (MEETINGS, "/meetings/{meetingId}/registrants", "get"),
+    "meetingRegistrantGet": (MEETINGS, "/meetings/{meetingId}/registrants/{registrantId}", "get"),
+    "webinars": (MEETINGS, "/users/{userId}/webinars", "get"),
+    "webinar": (MEETINGS, "/webinars/{webinarId}", "get"),
+    "webinarRegistrants": (MEETINGS, "/webinars/{webinarId}/registrants", "get"),
+    "webinarRegistrantGet": (MEETINGS, "/webinars/{webinarId}/registrants/{registrantId}", "get"),
+    "recordingsList": (MEETINGS, "/users/{userId}/recordings", "get"),
+}
+
+# `GET /accounts/{accountId}/recordings` is in neither file (it belongs to Zoom's master-account
+# reference); Zoom documents its answer with the same shape as List all recordings, so it gets
+# that operation's schemas.
+ACCOUNT_RECORDINGS = ("ListRecordingsOfAnAccount", "recordingsList")
+
+
+class Rules:
+    """What `trim` carries over: the keywords kept, the formats kept (others, such as int64 or
+    password, say nothing a validator can test) and the keywords it refuses."""
+
+    def __init__(self, kept, formats, unsupported):
+        self.kept, self.formats, self.unsupported = kept, formats, unsupported
+
+
+REQUESTS = Rules(
+    ["type", "required", "enum", "minLength", "maxLength", "minimum", "maximum", "maxItems",
+     "format", "properties", "items"],
+    {"email", "date-time"},
+    ["$ref", "allOf", "oneOf", "anyOf", "not", "additionalProperties"],
+)
+# Response schemas go to a JSON Schema validator, which reads allOf itself.
+RESPONSES = Rules(
+    REQUESTS.kept + ["allOf"],
+    {"email", "date-time", "date"},
+    ["$ref", "oneOf", "anyOf", "not", "additionalProperties"],
+)
 EXACT_DOUBLE = 2 ** 53
 
 # Where Zoom's schema contradicts its own description, the description wins (it is what Zoom's
@@ -58,6 +104,52 @@ CORRECTIONS = [
      "typed email, but the description takes an email address or a display name"),
 ]
 
+# The same for answers: ([(operation, success status)], path, keyword, new value or None to
+# delete it, why); `[]` steps into an array's items. The simulator answers as the description
+# says, and says so where it builds the answer.
+RESPONSE_CORRECTIONS = [
+    ([("meeting", "200")], "type", "enum", [1, 2, 3, 4, 8],
+     "the description lists `4` - PMI Meeting, which the enum leaves out"),
+    ([("meeting", "200"), ("meetingCreate", "201")], "recurrence.weekly_days", "enum", None,
+     "the enum lists single days, the description allows a comma-separated list such as \"1,3\""),
+    ([("recordingsList", "200")], "meetings[].recording_files[].file_type", "enum", None,
+     "a file still being processed is listed with an empty file_type"),
+    ([("recordingsList", "200")], "meetings[].recording_files[].status", "enum", None,
+     "a file still being processed is not `completed` yet"),
+]
+
+ERROR_CODE = re.compile(r"\*\*Error Code:\*\*\s*`(\d+)`")
+
+# Zoom's OpenAPI files describe errors in prose only; this is the body Zoom's error reference
+# documents. 401 and 429 can answer any call: an invalid or expired token (code 124) and the
+# rate limits (code 429, https://developers.zoom.us/docs/api/rate-limits/).
+ERROR = {
+    "source": "ours, not Zoom's OpenAPI: the error body of "
+              "https://developers.zoom.us/docs/api/errors/ (a validation failure adds `errors`), "
+              "and the statuses every call can answer",
+    "schema": {
+        "type": "object",
+        "required": ["code", "message"],
+        "additionalProperties": False,
+        "properties": {
+            "code": {"type": "integer"},
+            "message": {"type": "string", "minLength": 1},
+            "errors": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["field", "message"],
+                    "additionalProperties": False,
+                    "properties": {"field": {"type": "string", "minLength": 1},
+                                   "message": {"type": "string", "minLength": 1}},
+                },
+            },
+        },
+    },
+    "every_call": {"401": [124], "429": [429]},
+}
+
 
 def fail(message):
     sys.exit(f"extract-zoom-schemas: {message}")
@@ -67,15 +159,15 @@ def exact_integers(description):
     return {int(n) for n in re.findall(r"`(-?\d+)`", description or "")}
 
 
-def trim(schema, where):
-    """The schema with only the keywords in KEPT, with Zoom's systematic slips repaired."""
-    for keyword in UNSUPPORTED:
+def trim(schema, where, rules):
+    """The schema with only the keywords `rules` keeps, with Zoom's systematic slips repaired."""
+    for keyword in rules.unsupported:
         if keyword in schema:
             fail(f"{where}: `{keyword}` is not carried over; decide how to resolve it")
-    if "type" not in schema:
+    if "type" not in schema and "allOf" not in schema:
         fail(f"{where}: no type")
-    out = {k: schema[k] for k in KEPT if k in schema}
-    kind = out["type"]
+    out = {k: schema[k] for k in rules.kept if k in schema}
+    kind = out.get("type")
     if kind == "array" and "maximum" in out:
         # Zoom writes an item count as `maximum` on arrays ("registrants": up to 30).
         out["maxItems"] = out.pop("maximum")
@@ -85,14 +177,17 @@ def trim(schema, where):
         out.pop("maxLength", None)
         if "enum" in out:
             out["enum"] = [restore(v, schema, where) for v in out["enum"]]
-    if "format" in out and out["format"] not in FORMATS:
+    if "format" in out and out["format"] not in rules.formats:
         del out["format"]
     if "required" in out and not out["required"]:
         del out["required"]
     if "properties" in out:
-        out["properties"] = {k: trim(v, f"{where}.{k}") for k, v in out["properties"].items()}
+        out["properties"] = {k: trim(v, f"{where}.{k}", rules)
+                             for k, v in out["properties"].items()}
     if "items" in out:
-        out["items"] = trim(out["items"], f"{where}[]")
+        out["items"] = trim(out["items"], f"{where}[]", rules)
+    if "allOf" in out:
+        out["allOf"] = [trim(part, f"{where}&{i}", rules) for i, part in enumerate(out["allOf"])]
     return out
 
 
@@ -107,23 +202,48 @@ def restore(value, schema, where):
     return exact[0]
 
 
+def amend(node, name, path, keyword, value, why):
+    """Sets `keyword` at `path` (dotted property names; `[]` steps into items) to `value`, or
+    deletes it when `value` is None."""
+    for step in path.split("."):
+        key, items = (step[:-2], True) if step.endswith("[]") else (step, False)
+        node = node["properties"][key]
+        if items:
+            node = node["items"]
+    if keyword not in node:
+        fail(f"{name}.{path}: the correction of `{keyword}` no longer applies ({why})")
+    if value is None:
+        del node[keyword]
+    else:
+        node[keyword] = value
+
+
 def correct(operations):
     for names, path, keyword, why in CORRECTIONS:
         for name in names:
-            node = operations[name]["body"]
-            for key in path.split("."):
-                node = node["properties"][key]
-            if keyword not in node:
-                fail(f"{name}.{path}: the correction of `{keyword}` no longer applies ({why})")
-            del node[keyword]
+            amend(operations[name]["body"], name, path, keyword, None, why)
 
 
-def operation(spec, name, path, method):
+def correct_responses(operations):
+    for answers, path, keyword, value, why in RESPONSE_CORRECTIONS:
+        for name, status in answers:
+            schema = operations[name]["responses"].get(status)
+            if schema is None:
+                fail(f"{name}: no {status} body to correct ({why})")
+            amend(schema, name, path, keyword, value, why)
+
+
+def lookup(spec, name, path, method):
     op = spec["paths"][path][method]
     if op.get("operationId") != name:
         fail(f"{method.upper()} {path} is {op.get('operationId')}, expected {name}")
+    return op
+
+
+def operation(spec, name, path, method):
+    op = lookup(spec, name, path, method)
     out = {}
-    query = {p["name"]: trim(p["schema"], f"{name}?{p['name']}")
+    query = {p["name"]: trim(p["schema"], f"{name}?{p['name']}", REQUESTS)
              for p in op.get("parameters", []) if p["in"] == "query"}
     if any(p.get("required") for p in op.get("parameters", []) if p["in"] == "query"):
         fail(f"{name}: a required query parameter is not supported")
@@ -131,27 +251,71 @@ def operation(spec, name, path, method):
         out["query"] = query
     body = op.get("requestBody")
     if body:
-        out["body"] = trim(body["content"]["application/json"]["schema"], name)
+        out["body"] = trim(body["content"]["application/json"]["schema"], name, REQUESTS)
         clash = set(query) & set(out["body"].get("properties", {}))
         if clash:
             fail(f"{name}: {sorted(clash)} are both query parameters and body keys")
     return out
 
 
-def main():
-    if len(sys.argv) != 2:
-        fail("usage: extract-zoom-schemas.py <directory of Zoom's OpenAPI files>")
-    directory = Path(sys.argv[1])
-    specs = {f: json.loads((directory / f).read_text()) for f in (USERS, MEETINGS)}
+def answers(spec, name, path, method):
+    """The success bodies by status (`None`: no body), and the Zoom error codes each error
+    status's description lists (empty when it lists none)."""
+    op = lookup(spec, name, path, method)
+    responses, errors = {}, {}
+    for status, response in op["responses"].items():
+        if not status.isdigit():
+            fail(f"{name}: response `{status}` is not a status code")
+        if 200 <= int(status) < 300:
+            content = response.get("content", {}).get("application/json")
+            responses[status] = (trim(content["schema"], f"{name} {status}", RESPONSES)
+                                 if content else None)
+        else:
+            codes = ERROR_CODE.findall(response.get("description", ""))
+            errors[status] = sorted({int(c) for c in codes})
+    if not responses:
+        fail(f"{name}: no success documented")
+    return {"method": method.upper(), "path": path, "responses": responses, "errors": errors}
+
+
+def requests(specs):
     operations = {name: operation(specs[f], name, path, method)
                   for name, (f, path, method) in OPERATIONS.items()}
     correct(operations)
-    out = {
+    return {
         "source": f"generated by tools/extract-zoom-schemas.py from {USERS} (users) and "
                   f"{MEETINGS} (meetings, webinars, registrants); do not edit by hand",
         "operations": operations,
     }
-    json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
+
+
+def responses(specs):
+    called = {**READS, **OPERATIONS}
+    operations = {name: answers(specs[f], name, path, method)
+                  for name, (f, path, method) in sorted(called.items())}
+    correct_responses(operations)
+    alias, model = ACCOUNT_RECORDINGS
+    operations[alias] = {**operations[model], "path": "/accounts/{accountId}/recordings",
+                         "note": f"not in Zoom's files; documented with the answer of {model}"}
+    return {
+        "source": f"generated by tools/extract-zoom-schemas.py --responses from {USERS} (users) "
+                  f"and {MEETINGS} (meetings, webinars, registrants, recordings); "
+                  "do not edit by hand",
+        "error": ERROR,
+        "operations": operations,
+    }
+
+
+def main():
+    args = sys.argv[1:]
+    mode = requests
+    if args[:1] == ["--responses"]:
+        mode, args = responses, args[1:]
+    if len(args) != 1:
+        fail("usage: extract-zoom-schemas.py [--responses] <directory of Zoom's OpenAPI files>")
+    directory = Path(args[0])
+    specs = {f: json.loads((directory / f).read_text()) for f in (USERS, MEETINGS)}
+    json.dump(mode(specs), sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")
 
 

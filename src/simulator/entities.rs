@@ -172,8 +172,8 @@ pub(crate) struct Entities {
 }
 
 impl Entities {
-    /// The meetings `GET /users/{userId}/meetings?type=…` lists, in order: scheduled ones only,
-    /// never instant meetings (type 1), as the listing's description says (ZOOM-API.md §3.3).
+    /// The meetings `GET /users/{userId}/meetings?type=…` lists, in order: scheduled ones only
+    /// (see [`SimMeeting::is_listed_kind`]).
     pub fn listed_meetings(
         &self,
         host_id: &str,
@@ -182,7 +182,7 @@ impl Entities {
     ) -> Vec<&SimMeeting> {
         self.meetings
             .hosted_by(host_id)
-            .filter(|m| m.meeting_type != 1 && m.exists_at(now) && m.matches(list_type, now))
+            .filter(|m| m.is_listed_kind() && m.exists_at(now) && m.matches(list_type, now))
             .collect()
     }
 
@@ -317,7 +317,11 @@ impl Entities {
 
     pub fn summary(&self, now: DateTime<Utc>) -> AccountSummary {
         let mut s = AccountSummary::default();
-        for m in self.meetings.values().filter(|m| m.exists_at(now)) {
+        for m in self
+            .meetings
+            .values()
+            .filter(|m| m.is_listed_kind() && m.exists_at(now))
+        {
             s.meetings += 1;
             if m.has_registration() {
                 s.meetings_with_registration += 1;
@@ -349,7 +353,7 @@ pub(crate) struct Transfer {
 /// What the listings show right now, for tests and benchmarks to size their expectations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountSummary {
-    /// Meetings that exist (not deleted, not expired).
+    /// Meetings that exist (not deleted, not expired) of the kinds the listings show.
     pub meetings: usize,
     pub meetings_with_registration: usize,
     /// Registrants of existing meetings with registration on.

@@ -113,8 +113,9 @@ pub struct SimMeeting {
     pub uuid: String,
     pub host_id: String,
     pub topic: String,
-    /// 1 instant, 2 one-off, 3 recurring without fixed time, 4 PMI, 8 recurring with fixed
-    /// time. Instant ones come only from the API, and listings leave them out.
+    /// 1 instant, 2 one-off, 3 recurring without fixed time, 4 PMI (which the description of
+    /// `type` lists and its enum in Zoom's schema leaves out), 8 recurring with fixed time.
+    /// Instant ones come only from the API; listings leave out instant and PMI ones.
     pub meeting_type: u8,
     /// `None` for type 3. For type 8, the first occurrence.
     pub start_time: Option<DateTime<Utc>>,
@@ -188,6 +189,14 @@ pub(crate) enum PastRefusal {
 impl SimMeeting {
     pub fn has_registration(&self) -> bool {
         self.approval_type != 2
+    }
+
+    /// Whether listings show it: scheduled meetings only, never instant meetings (type 1), as
+    /// the listing's description says, nor the host's PMI itself (type 4), which is no
+    /// scheduled meeting: the listing's `type` documents 1, 2, 3 and 8 only (a meeting scheduled
+    /// on the PMI shows its own type and a `pmi`). `GET` still answers for it.
+    pub(crate) fn is_listed_kind(&self) -> bool {
+        !matches!(self.meeting_type, 1 | 4)
     }
 
     fn is_one_off(&self) -> bool {

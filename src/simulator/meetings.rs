@@ -154,6 +154,8 @@ fn list_page(
         .map(|m| m.listing_json())
         .collect();
     Json(json!({
+        "page_count": page.count,
+        "page_number": page.number,
         "page_size": cursor.query.page_size,
         "total_records": listed.len(),
         "next_page_token": next,

@@ -31,7 +31,8 @@ pub struct SimRecordingFile {
     pub recording_start: DateTime<Utc>,
     /// `None` while recording: Zoom shows `""`.
     pub recording_end: Option<DateTime<Utc>>,
-    /// MP4, M4A, TRANSCRIPT, CHAT…; empty while recording.
+    /// MP4, M4A, TRANSCRIPT, CHAT…; empty while recording, with a `status` other than
+    /// `completed`: Zoom's schema lists neither, but a file still being processed looks so.
     pub file_type: String,
     pub file_extension: String,
     /// Bytes; 0 while recording.

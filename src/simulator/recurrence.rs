@@ -166,6 +166,8 @@ impl Recurrence {
                     .iter()
                     .map(|d| d.number_from_sunday().to_string())
                     .collect();
+                // A comma-separated list, as the field's description allows; its enum in Zoom's
+                // schema lists single days only.
                 o["weekly_days"] = json!(days.join(","));
             }
             Every::MonthDay(n) => {

@@ -1,7 +1,9 @@
 //! `GET /v2/meetings/{meetingId}/registrants` and `GET /v2/webinars/{webinarId}/registrants`
-//! (ZOOM-API.md §3.4, §3.5): one status at a time, paged by `next_page_token`, no `page_count`.
-//! A meeting without registration answers with a literal HTTP 300 (M23); its code, 300, is the
-//! one an expired page token gets too, so clients tell the two apart by the message.
+//! (ZOOM-API.md §3.4, §3.5): one status at a time, paged by `next_page_token`, with the
+//! envelope Zoom's schema documents (`page_count` and `page_number` too, though some clients
+//! report Zoom leaving them out, so the client relies on neither). A meeting without
+//! registration answers with a literal HTTP 300 (M23); its code, 300, is the one an expired page
+//! token gets too, so clients tell the two apart by the message.
 
 use std::sync::Arc;
 
@@ -235,10 +237,11 @@ fn page(
         .iter()
         .map(|r| r.listing_json())
         .collect();
-    let total = matching.len();
     Json(json!({
+        "page_count": page.count,
+        "page_number": page.number,
         "page_size": query.page_size,
-        "total_records": total,
+        "total_records": matching.len(),
         "next_page_token": next,
         "registrants": items,
     }))

@@ -78,6 +78,11 @@ pub(crate) fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// A success without a body where Zoom documents a 200 rather than a 204 (`userStatus`).
+pub(crate) fn ok_without_body() -> Response {
+    StatusCode::OK.into_response()
+}
+
 /// A `next_page_token` that is unknown or has expired (ZOOM-API.md §4).
 pub(crate) fn page_token_invalid() -> Response {
     zoom_error(

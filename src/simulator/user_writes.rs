@@ -380,5 +380,5 @@ fn set_status(state: &SimState, user_id: &str, body: &Bytes) -> Result<Response,
     if let Some(status) = status {
         user.status = status;
     }
-    Ok(respond::no_content())
+    Ok(respond::ok_without_body())
 }

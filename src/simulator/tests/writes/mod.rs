@@ -56,6 +56,12 @@ pub(super) fn no_content(response: &reqwest::Response) {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
 
+/// A 200 with an empty body, as `userStatus` answers.
+pub(super) async fn ok_without_body(response: reqwest::Response) {
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.bytes().await.unwrap().is_empty());
+}
+
 /// The field a 400/300 validation answer names.
 pub(super) async fn invalid_field(response: reqwest::Response) -> String {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);

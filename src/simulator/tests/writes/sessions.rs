@@ -223,15 +223,19 @@ async fn patched_and_deleted_meetings_show_the_change() {
         3000
     );
 
-    // A PMI meeting cannot be deleted.
+    // A PMI meeting cannot be deleted. Listings leave it out; its id is its host's `pmi`.
     let pmi = handle
         .listed_users("active")
         .iter()
-        .flat_map(|u| handle.listed_meetings(u["id"].as_str().unwrap(), "scheduled"))
-        .find(|m| m["type"] == 4)
+        .filter_map(|u| u["pmi"].as_u64())
+        .find(|pmi| {
+            handle
+                .meeting(&pmi.to_string())
+                .is_some_and(|m| m.meeting_type == 4)
+        })
         .unwrap();
     assert_eq!(
-        zoom_error(f.delete(&format!("/meetings/{}", pmi["id"]), &token).await)
+        zoom_error(f.delete(&format!("/meetings/{pmi}"), &token).await)
             .await
             .1,
         3018

@@ -288,7 +288,7 @@ async fn status_changes_move_users_between_listings() {
     let handle = f.sim.handle();
     let user = member(&handle);
     let path = format!("/users/{}/status", user.id);
-    no_content(&f.put(&path, &token, json!({"action": "deactivate"})).await);
+    ok_without_body(f.put(&path, &token, json!({"action": "deactivate"})).await).await;
     assert!(
         handle
             .listed_users("inactive")
@@ -299,7 +299,7 @@ async fn status_changes_move_users_between_listings() {
         json_of(f.get(&format!("/users/{}", user.id), &token).await).await["status"],
         "inactive"
     );
-    no_content(&f.put(&path, &token, json!({"action": "activate"})).await);
+    ok_without_body(f.put(&path, &token, json!({"action": "activate"})).await).await;
     assert_eq!(handle.user(&user.id).unwrap().status, UserStatus::Active);
 
     assert_eq!(
