@@ -127,8 +127,14 @@ impl Answer {
         };
         let secs = expires_in.unwrap_or(USUAL_LIFETIME_SECS);
         let lifetime = secs.clamp(*LIFETIME_SECS.start(), *LIFETIME_SECS.end());
+        // Whole, for the client to read (often longer than a quote), but with no word that
+        // carries a secret.
         let scope = match fields.get("scope") {
-            Some(Value::String(scope)) => self.shown(scope),
+            Some(Value::String(scope)) => scope
+                .split_whitespace()
+                .filter(|word| !self.secrets.iter().any(|s| word.contains(s.as_str())))
+                .collect::<Vec<_>>()
+                .join(" "),
             _ => String::new(),
         };
         Ok(Grant {
@@ -285,6 +291,13 @@ mod tests {
         let without = granted(json!({"access_token": LIVE, "scope": "user:read:admin"}));
         assert_eq!(without.lifetime, Duration::from_secs(3600));
         assert_eq!(without.scope, "user:read:admin");
+        // Every granted scope is kept, however long the list; a word carrying the token is not.
+        let many: Vec<String> = (0..60)
+            .map(|i| format!("meeting:read:scope_{i}:admin"))
+            .collect();
+        let scope = format!("{} leak:{LIVE}", many.join(" "));
+        let long = granted(json!({"access_token": LIVE, "scope": scope}));
+        assert_eq!(long.scope, many.join(" "));
     }
 
     #[test]
