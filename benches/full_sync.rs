@@ -1,8 +1,9 @@
 //! `cargo bench --bench full_sync [-- --users N …]`: mirrors a simulated account with the real
 //! `zoom-mirror sync` binary, twice, and prints what the issue's targets are about: API calls,
 //! the rate-limit floor (the least time those calls need at plan limit × share), wall time and
-//! their ratio, rows written, the sync process's peak RSS and 429s; then the same for an
-//! unchanged second pass, which should rewrite nothing.
+//! their ratio, rows written, the sync process's peak RSS and 429s, the calls per endpoint and
+//! the pages per listing; then the same for an unchanged second pass, which should rewrite
+//! nothing. `--big` makes an account where every listing runs to three pages or more.
 //!
 //! The simulator runs in this process and the sync in a child, so the RSS measured is the
 //! daemon's alone: the child's `VmHWM`, sampled every 20 ms while it runs. (`getrusage` would
@@ -22,15 +23,22 @@ use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use support::{BenchDatabase, server_url, tempfile};
-use zoom_mirror::simulator::{AccountSpec, SimStats, Simulator, SimulatorConfig};
+use zoom_mirror::simulator::{AccountSpec, BusyHosts, SimStats, Simulator, SimulatorConfig};
 use zoom_mirror::zoom::limiter::RateLimits;
-use zoom_mirror::zoom::{Label, Plan};
+use zoom_mirror::zoom::{Endpoint, Label, Plan};
 
 #[derive(Debug, Parser)]
 #[command(about = "Benchmark a full sync of a simulated account")]
 struct Args {
-    #[arg(long, default_value_t = 2000)]
-    users: usize,
+    /// An account where every listing runs to three pages or more: 5,000 users (4,250 active)
+    /// and 3 busy hosts, each with 700 more meetings, 700 more webinars, 700 recordings in the
+    /// last month, and a meeting and a webinar of 1,000 registrants. Sizes given as well
+    /// replace its own.
+    #[arg(long)]
+    big: bool,
+    /// Users in the account [default: 2000; with --big: 5000].
+    #[arg(long)]
+    users: Option<usize>,
     #[arg(long, default_value_t = 5)]
     meetings_per_user: usize,
     #[arg(long, default_value_t = 10)]
@@ -39,6 +47,23 @@ struct Args {
     recordings_per_user: usize,
     #[arg(long, default_value_t = 1)]
     webinars_per_user: usize,
+    /// Busy hosts: the first active users, with what the other --busy options say on top of
+    /// the per-user counts [default: 0; with --big: 3].
+    #[arg(long)]
+    busy_hosts: Option<usize>,
+    /// More meetings of each busy host [default: 0; with --big: 700].
+    #[arg(long)]
+    busy_meetings: Option<usize>,
+    /// More webinars of each busy host [default: 0; with --big: 700].
+    #[arg(long)]
+    busy_webinars: Option<usize>,
+    /// Registrants of the first of those meetings and of those webinars [default: 0; with
+    /// --big: 1000].
+    #[arg(long)]
+    busy_registrants: Option<usize>,
+    /// More recordings of each busy host, all in the last month [default: 0; with --big: 700].
+    #[arg(long)]
+    busy_recordings: Option<usize>,
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// The share of the plan's limits the daemon may use.
@@ -49,6 +74,30 @@ struct Args {
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     bench: bool,
+}
+
+impl Args {
+    fn account(&self) -> AccountSpec {
+        let size = |given: Option<usize>, normal: usize, big: usize| {
+            given.unwrap_or(if self.big { big } else { normal })
+        };
+        AccountSpec {
+            users: size(self.users, 2000, 5000),
+            seed: self.seed,
+            meetings_per_user: self.meetings_per_user,
+            registrants_per_meeting: self.registrants_per_meeting,
+            webinars_per_user: self.webinars_per_user,
+            recordings_per_user: self.recordings_per_user,
+            busy: BusyHosts {
+                hosts: size(self.busy_hosts, 0, 3),
+                meetings: size(self.busy_meetings, 0, 700),
+                webinars: size(self.busy_webinars, 0, 700),
+                registrants: size(self.busy_registrants, 0, 1000),
+                recordings: size(self.busy_recordings, 0, 700),
+            },
+            ..AccountSpec::default()
+        }
+    }
 }
 
 const PLAN: Plan = Plan::BusinessPlus;
@@ -64,27 +113,30 @@ async fn main() -> anyhow::Result<ExitCode> {
 
 async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let account = args.account();
     let simulator = Simulator::start(SimulatorConfig {
-        account: AccountSpec {
-            users: args.users,
-            seed: args.seed,
-            meetings_per_user: args.meetings_per_user,
-            registrants_per_meeting: args.registrants_per_meeting,
-            webinars_per_user: args.webinars_per_user,
-            recordings_per_user: args.recordings_per_user,
-            ..AccountSpec::default()
-        },
+        account,
         plan: PLAN,
         ..SimulatorConfig::default()
     })
     .await?;
+    let busy = account.busy;
+    let busy = if busy.hosts == 0 {
+        String::new()
+    } else {
+        format!(
+            "; {} busy hosts with {} more meetings, {} more webinars, {} recordings in the last \
+             month and {} registrants on one meeting and one webinar each",
+            busy.hosts, busy.meetings, busy.webinars, busy.recordings, busy.registrants
+        )
+    };
     println!(
-        "account: {} users, {} meetings and {} registrants per meeting, {} recordings per user \
+        "account: {} users, {} meetings and {} registrants per meeting, {} recordings per user{busy} \
          (generated in {:.1}s); plan {}, share {}, concurrency {}",
-        args.users,
-        args.meetings_per_user,
-        args.registrants_per_meeting,
-        args.recordings_per_user,
+        account.users,
+        account.meetings_per_user,
+        account.registrants_per_meeting,
+        account.recordings_per_user,
         started.elapsed().as_secs_f64(),
         PLAN.as_str(),
         args.share,
@@ -148,7 +200,16 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
         ("first pass", &first, first_rows),
         ("second pass (unchanged)", &second, second_rows),
     ] {
-        all_met &= report(name, pass, rows, &limits, name.starts_with("second"));
+        let unchanged = name.starts_with("second");
+        all_met &= report(name, pass, rows, &limits, unchanged);
+        listings(pass);
+        if !unchanged {
+            let calls = pass.stats.per_endpoint.values().sum::<u64>();
+            println!(
+                "  calls per mirrored row {:.3} ({calls} calls / {rows} rows written)",
+                calls as f64 / rows as f64
+            );
+        }
     }
     Ok(if all_met {
         ExitCode::SUCCESS
@@ -220,6 +281,29 @@ fn report(name: &str, pass: &Pass, rows: i64, limits: &RateLimits, unchanged: bo
         verdict(no_429)
     );
     ratio_met && rss_met && no_429 && rows_met
+}
+
+/// Calls per endpoint and, for listings, how many ran and how many pages each took: the
+/// pages answered over the listings started, and the longest listing's pages.
+fn listings(pass: &Pass) {
+    println!("  calls per endpoint, pages per listing");
+    for endpoint in Endpoint::ALL {
+        let calls = pass.stats.calls(endpoint);
+        if calls == 0 {
+            continue;
+        }
+        let listings = pass.stats.listings(endpoint);
+        let pages = if listings == 0 {
+            String::new()
+        } else {
+            format!(
+                "   {listings:>6} listings, {:.3} pages each, longest {}",
+                pass.stats.pages(endpoint) as f64 / listings as f64,
+                pass.stats.longest_listing(endpoint)
+            )
+        };
+        println!("    {:<26} {calls:>6} calls{pages}", endpoint.to_string());
+    }
 }
 
 /// A running process's peak resident set (`VmHWM`), in KiB; 0 once it is gone.

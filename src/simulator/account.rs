@@ -36,6 +36,28 @@ pub struct AccountSpec {
     /// The day meeting and recording dates hang off; `None` for today (UTC) when the
     /// simulator starts. Pin it for data that does not change with the day.
     pub today: Option<chrono::NaiveDate>,
+    /// A few hosts with far more than the counts above; none by default.
+    pub busy: BusyHosts,
+}
+
+/// Hosts whose listings run to many pages, as a training team's or a webinar team's do.
+///
+/// The first `hosts` active users in listing order (the owner first) each have, on top of the
+/// per-user counts, `meetings` more meetings, `webinars` more webinars (and a webinar plan) and
+/// `recordings` more cloud recordings. Those recordings all started in the 27 days before the
+/// anchor day, so the month-long window of a listing that ends on that day holds them all,
+/// whatever the month. With `registrants`, the first of those meetings and the first of those
+/// webinars take registration and have that many registrants (at least one of each status,
+/// about three quarters approved); the others have `registrants_per_meeting` where registration
+/// is on. They are drawn after everything else, so they change nothing in the rest of the
+/// account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BusyHosts {
+    pub hosts: usize,
+    pub meetings: usize,
+    pub webinars: usize,
+    pub registrants: usize,
+    pub recordings: usize,
 }
 
 impl Default for AccountSpec {
@@ -49,6 +71,7 @@ impl Default for AccountSpec {
             webinar_host_percent: 25,
             recordings_per_user: 1,
             today: None,
+            busy: BusyHosts::default(),
         }
     }
 }

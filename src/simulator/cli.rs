@@ -107,6 +107,7 @@ impl SimulateArgs {
                 webinar_host_percent: self.webinar_host_percent,
                 recordings_per_user: self.recordings_per_user,
                 today: self.today,
+                ..AccountSpec::default()
             },
             account_recordings: !self.no_account_recordings,
             plan: self.plan,

@@ -26,6 +26,8 @@ use super::registrant::{RegistrantStatus, SimRegistrant};
 use super::user::{SimUser, UserStatus};
 use super::webinar::SimWebinar;
 
+mod busy;
+
 /// A meeting-level oddity, each forced on the first meeting of its own active user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Quirk {
@@ -114,12 +116,32 @@ pub(crate) fn generate(spec: &AccountSpec, users: &[SimUser]) -> Entities {
         for k in 0..spec.recordings_per_user {
             // Two hosts' first recordings: one still being recorded, one over 180 days old.
             let first = k == 0;
-            let in_progress = first && order.first() == Some(&i);
-            let old = first && order.get(1) == Some(&i);
-            entities.insert_recording(g.recording(host, in_progress, old));
+            let age = if first && order.first() == Some(&i) {
+                RecordingAge::InProgress
+            } else if first && order.get(1) == Some(&i) {
+                RecordingAge::Old
+            } else {
+                RecordingAge::Within(RECORDING_DAYS)
+            };
+            entities.insert_recording(g.recording(host, age));
         }
     }
+    busy::add(&mut g, spec, &active, &mut entities);
     entities
+}
+
+/// Recordings are spread over this many days back from the anchor.
+const RECORDING_DAYS: i64 = 200;
+
+/// When a generated recording started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RecordingAge {
+    /// An hour ago, and still being recorded.
+    InProgress,
+    /// 190 days ago: older than the default backfill.
+    Old,
+    /// At some minute between an hour and this many days before the anchor.
+    Within(i64),
 }
 
 struct Generator {
@@ -469,13 +491,14 @@ impl Generator {
             .collect()
     }
 
-    fn recording(&mut self, host: &SimUser, in_progress: bool, old: bool) -> SimRecording {
-        let start_time = if in_progress {
-            self.anchor - TimeDelta::hours(1)
-        } else if old {
-            self.anchor - TimeDelta::days(190) + TimeDelta::hours(10)
-        } else {
-            self.anchor - TimeDelta::minutes(self.rng.random_range(60..200 * 24 * 60))
+    fn recording(&mut self, host: &SimUser, age: RecordingAge) -> SimRecording {
+        let in_progress = age == RecordingAge::InProgress;
+        let start_time = match age {
+            RecordingAge::InProgress => self.anchor - TimeDelta::hours(1),
+            RecordingAge::Old => self.anchor - TimeDelta::days(190) + TimeDelta::hours(10),
+            RecordingAge::Within(days) => {
+                self.anchor - TimeDelta::minutes(self.rng.random_range(60..days * 24 * 60))
+            }
         };
         let duration: u32 = self.rng.random_range(5..120);
         let end = start_time + TimeDelta::minutes(i64::from(duration));

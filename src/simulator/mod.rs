@@ -16,6 +16,7 @@ mod generate;
 mod handle;
 mod ids;
 mod limits;
+mod listing_pages;
 mod meeting;
 mod meetings;
 mod oauth;
@@ -51,7 +52,7 @@ use std::time::Duration;
 use crate::zoom::plan::Plan;
 
 pub use crate::zoom::SessionKind;
-pub use account::AccountSpec;
+pub use account::{AccountSpec, BusyHosts};
 pub use entities::{AccountSummary, RegistrantCounts};
 pub use faults::{Fault, FaultKind, TokenAnswer};
 pub use handle::SimHandle;

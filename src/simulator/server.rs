@@ -14,11 +14,13 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 use url::Url;
 
 use super::handle::SimHandle;
+use super::listing_pages::counted;
 use super::state::SimState;
 use super::{
     SimCredentials, SimulatorConfig, SimulatorError, meetings, oauth, recordings,
     registrant_writes, registrants, respond, session_writes, user_writes, users, webinars,
 };
+use crate::zoom::endpoint::Endpoint;
 
 /// A simulator that is set up but not yet serving; [`Simulator::start`] does both at once.
 pub struct Simulator {
@@ -84,7 +86,8 @@ fn router(state: Arc<SimState>) -> Router {
         .route("/oauth/token", post(oauth::token))
         .route(
             "/v2/users",
-            get(users::list_users).post(user_writes::create_user),
+            counted(&state, Endpoint::ListUsers, get(users::list_users))
+                .post(user_writes::create_user),
         )
         .route(
             "/v2/users/{user_id}",
@@ -98,15 +101,21 @@ fn router(state: Arc<SimState>) -> Router {
         )
         .route(
             "/v2/users/{user_id}/meetings",
-            get(meetings::list_meetings).post(session_writes::create_meeting),
+            counted(&state, Endpoint::ListMeetings, get(meetings::list_meetings))
+                .post(session_writes::create_meeting),
         )
         .route(
             "/v2/users/{user_id}/webinars",
-            get(webinars::list_webinars).post(session_writes::create_webinar),
+            counted(&state, Endpoint::ListWebinars, get(webinars::list_webinars))
+                .post(session_writes::create_webinar),
         )
         .route(
             "/v2/users/{user_id}/recordings",
-            get(recordings::list_user_recordings),
+            counted(
+                &state,
+                Endpoint::ListUserRecordings,
+                get(recordings::list_user_recordings),
+            ),
         )
         .route(
             "/v2/meetings/{meeting_id}",
@@ -116,8 +125,12 @@ fn router(state: Arc<SimState>) -> Router {
         )
         .route(
             "/v2/meetings/{meeting_id}/registrants",
-            get(registrants::list_meeting_registrants)
-                .post(registrant_writes::add_meeting_registrant),
+            counted(
+                &state,
+                Endpoint::ListMeetingRegistrants,
+                get(registrants::list_meeting_registrants),
+            )
+            .post(registrant_writes::add_meeting_registrant),
         )
         .route(
             "/v2/meetings/{meeting_id}/registrants/status",
@@ -139,8 +152,12 @@ fn router(state: Arc<SimState>) -> Router {
         )
         .route(
             "/v2/webinars/{webinar_id}/registrants",
-            get(registrants::list_webinar_registrants)
-                .post(registrant_writes::add_webinar_registrant),
+            counted(
+                &state,
+                Endpoint::ListWebinarRegistrants,
+                get(registrants::list_webinar_registrants),
+            )
+            .post(registrant_writes::add_webinar_registrant),
         )
         .route(
             "/v2/webinars/{webinar_id}/registrants/status",
@@ -152,7 +169,11 @@ fn router(state: Arc<SimState>) -> Router {
         )
         .route(
             "/v2/accounts/{account_id}/recordings",
-            get(recordings::list_account_recordings),
+            counted(
+                &state,
+                Endpoint::ListAccountRecordings,
+                get(recordings::list_account_recordings),
+            ),
         )
         .fallback(respond::not_recognized)
         .method_not_allowed_fallback(respond::not_recognized)

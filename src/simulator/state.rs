@@ -61,7 +61,7 @@ impl SimState {
                 limiter: RateLimiter::new(config.plan),
                 user_limits: UserLimits::new(config.plan, config.session_writes_per_host),
                 faults: Faults::default(),
-                stats: StatsRecorder::new(config.plan),
+                stats: StatsRecorder::new(config.plan, ttl),
             }),
             credentials: config.credentials,
             scopes: config.scopes,

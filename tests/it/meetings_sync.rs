@@ -7,12 +7,13 @@ use serde_json::Value;
 
 use zoom_mirror::db::sync_runs::{self, RunStatus};
 use zoom_mirror::simulator::{
-    AccountSpec, Fault, FaultKind, SimHandle, SimInstance, SimWebinar, SimulatorConfig,
+    AccountSpec, BusyHosts, Fault, FaultKind, SimHandle, SimInstance, SimulatorConfig,
 };
 use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::{Endpoint, SessionKind};
 
 use crate::support::TestApp;
+use crate::support::app::{one_busy_host, pages_of, within_two_minutes};
 use crate::support::mirror::{MEETINGS, WEBINARS};
 
 pub fn account(users: usize) -> SimulatorConfig {
@@ -290,30 +291,68 @@ async fn users_without_a_webinar_plan_have_none_and_the_pass_succeeds() {
     assert_eq!(app.live_rows(WEBINARS).await.len(), listed.len());
 }
 
+/// One host's listing of `kind` at three pages: read in exactly three calls, and mirrored
+/// whole. Meetings go by token, and their pages may also carry `page_number` and `page_count`,
+/// which must not start the listing over; webinars go by page number.
+async fn three_pages_of(kind: SessionKind) {
+    let (busy, entity, endpoint, table) = match kind {
+        SessionKind::Meeting => (
+            BusyHosts {
+                meetings: 700,
+                ..BusyHosts::default()
+            },
+            Entity::Meetings,
+            Endpoint::ListMeetings,
+            MEETINGS,
+        ),
+        SessionKind::Webinar => (
+            BusyHosts {
+                webinars: 700,
+                ..BusyHosts::default()
+            },
+            Entity::Webinars,
+            Endpoint::ListWebinars,
+            WEBINARS,
+        ),
+    };
+    let app = TestApp::with(one_busy_host(busy), |_| {}).await;
+    app.sync_users().await;
+    app.handle().reset_stats();
+    let report = within_two_minutes(entity.as_str(), app.sync(entity)).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+
+    let listed = listed(&app, kind);
+    assert!(
+        listed.len() > 600,
+        "{} listed: three pages of 300",
+        listed.len()
+    );
+    let rows = app.rows(table).await;
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        listed.keys().collect::<Vec<_>>()
+    );
+    for (id, (_, zoom)) in &listed {
+        assert_eq!(&rows[id]["raw"], zoom, "{id}");
+    }
+    let stats = app.handle().stats();
+    assert_eq!(stats.calls(endpoint), 3);
+    assert_eq!(stats.calls(endpoint), pages_of(endpoint, listed.len()));
+    assert_eq!(
+        (stats.listings(endpoint), stats.longest_listing(endpoint)),
+        (1, 3)
+    );
+    assert_eq!(report.api_calls, 3, "nothing but the listing");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_with_three_pages_of_meetings_is_read_in_three_calls() {
+    three_pages_of(SessionKind::Meeting).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn webinar_listings_are_followed_by_page_number() {
-    let app = TestApp::with(account(20), |_| {}).await;
-    app.sync_users().await;
-    let handle = app.handle();
-    let template = listed(&app, SessionKind::Webinar)
-        .into_values()
-        .next()
-        .map(|(_, w)| handle.webinar(&w["id"].to_string()).unwrap())
-        .expect("a webinar to copy");
-    for n in 0..320 {
-        handle.insert_webinar(SimWebinar {
-            id: 90_000_000_000 + n,
-            uuid: format!("pagedWebinar{n:012}=="),
-            topic: format!("Paged {n}"),
-            registrants: Vec::new(),
-            ..template.clone()
-        });
-    }
-    let report = app.sync(Entity::Webinars).await;
-    assert!(report.error.is_none(), "{:?}", report.error);
-    let rows = app.rows(WEBINARS).await;
-    assert!(rows.contains_key("90000000000") && rows.contains_key("90000000319"));
-    assert_eq!(rows.len(), listed(&app, SessionKind::Webinar).len());
+    three_pages_of(SessionKind::Webinar).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

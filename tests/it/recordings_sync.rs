@@ -8,12 +8,13 @@ use serde_json::Value;
 
 use zoom_mirror::config::RecordingsSource;
 use zoom_mirror::db::sync_runs::RunStatus;
-use zoom_mirror::simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig};
+use zoom_mirror::simulator::{AccountSpec, BusyHosts, Fault, FaultKind, SimulatorConfig};
 use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::{DayRange, Endpoint};
 
 use crate::meetings_sync::host_ids;
 use crate::support::TestApp;
+use crate::support::app::{one_busy_host, pages_of, within_two_minutes};
 use crate::support::mirror::{RECORDING_FILES, RECORDINGS};
 
 fn account() -> SimulatorConfig {
@@ -320,4 +321,69 @@ async fn auto_takes_the_account_listing_where_scope_and_plan_allow_it() {
             "{case}"
         );
     }
+}
+
+/// A host with three pages of recordings in the latest month window, listed per user or for
+/// the whole account: each window read in as many calls as it has pages, and every recording
+/// mirrored.
+async fn three_pages_of_recordings(source: RecordingsSource) {
+    let mut app = TestApp::with(
+        one_busy_host(BusyHosts {
+            recordings: 700,
+            ..BusyHosts::default()
+        }),
+        |_| {},
+    )
+    .await;
+    app.ctx.settings.recordings_source = source;
+    app.sync_users().await;
+    app.handle().reset_stats();
+    let report = within_two_minutes("recordings", app.sync(Entity::Recordings)).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+
+    let (host, endpoint) = match source {
+        RecordingsSource::Users => (host_ids(&app).pop(), Endpoint::ListUserRecordings),
+        // With every scope granted, auto reads the account listing.
+        RecordingsSource::Account | RecordingsSource::Auto => {
+            (None, Endpoint::ListAccountRecordings)
+        }
+    };
+    let windows = backfill().windows();
+    let sizes: Vec<usize> = windows
+        .iter()
+        .map(|w| listed(&app, host.as_deref(), *w).len())
+        .collect();
+    assert!(sizes[0] > 600, "{} in the latest window", sizes[0]);
+    let expected = listed(&app, None, backfill());
+    let rows = app.rows(RECORDINGS).await;
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (uuid, zoom) in &expected {
+        assert_eq!(&rows[uuid]["raw"], zoom, "{uuid}");
+    }
+    let calls: u64 = sizes.iter().map(|n| pages_of(endpoint, *n)).sum();
+    let stats = app.handle().stats();
+    assert_eq!(stats.calls(endpoint), calls);
+    assert_eq!(
+        calls,
+        3 + windows.len() as u64 - 1,
+        "three pages in the latest window, one in each other"
+    );
+    assert_eq!(
+        (stats.listings(endpoint), stats.longest_listing(endpoint)),
+        (windows.len() as u64, 3)
+    );
+    assert_eq!(report.api_calls, calls);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_window_of_three_pages_is_read_page_by_page() {
+    three_pages_of_recordings(RecordingsSource::Users).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_account_listing_reads_a_window_of_three_pages_page_by_page() {
+    three_pages_of_recordings(RecordingsSource::Account).await;
 }

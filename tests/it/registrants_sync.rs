@@ -4,23 +4,21 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use zoom_mirror::simulator::SessionKind;
+use zoom_mirror::simulator::{BusyHosts, SessionKind};
 use zoom_mirror::sync::Entity;
+use zoom_mirror::zoom::Endpoint;
 
 use crate::meetings_sync::{account, host_ids, near_end_of_life};
 use crate::support::TestApp;
-use crate::support::mirror::{MEETING_REGISTRANTS, MEETINGS, WEBINAR_REGISTRANTS};
+use crate::support::app::{one_busy_host, pages_of, within_two_minutes};
+use crate::support::mirror::{MEETING_REGISTRANTS, MEETINGS, Table, WEBINAR_REGISTRANTS, WEBINARS};
 
 const STATUSES: [&str; 3] = ["approved", "pending", "denied"];
 
 /// What the simulator lists for every mirrored live meeting or webinar, keyed as the table is.
 async fn expected(app: &TestApp, kind: SessionKind) -> BTreeMap<String, Value> {
-    let table = match kind {
-        SessionKind::Meeting => MEETINGS,
-        SessionKind::Webinar => crate::support::mirror::WEBINARS,
-    };
     let mut all = BTreeMap::new();
-    for id in app.live_rows(table).await.into_keys() {
+    for id in app.live_rows(session_table(kind)).await.into_keys() {
         for status in STATUSES {
             for r in app.handle().listed_registrants(kind, &id, status) {
                 all.insert(format!("{id}/{}", r["id"].as_str().unwrap()), r);
@@ -28,6 +26,13 @@ async fn expected(app: &TestApp, kind: SessionKind) -> BTreeMap<String, Value> {
         }
     }
     all
+}
+
+fn session_table(kind: SessionKind) -> Table {
+    match kind {
+        SessionKind::Meeting => MEETINGS,
+        SessionKind::Webinar => WEBINARS,
+    }
 }
 
 async fn mirror_meetings(app: &TestApp) {
@@ -206,4 +211,86 @@ async fn webinar_registrants_are_mirrored_too() {
         expected.keys().collect::<Vec<_>>()
     );
     assert!(host_ids(&app).len() > 1);
+}
+
+/// A session with three pages of approved registrants: each of its three listings (approved,
+/// pending, denied) read in as many calls as it has pages, and every registrant mirrored. The
+/// pages may also carry `page_number` and `page_count`, which must not start a listing over.
+async fn three_pages_of_registrants(kind: SessionKind) {
+    let (sessions, entity, endpoint) = match kind {
+        SessionKind::Meeting => (
+            Entity::Meetings,
+            Entity::MeetingRegistrants,
+            Endpoint::ListMeetingRegistrants,
+        ),
+        SessionKind::Webinar => (
+            Entity::Webinars,
+            Entity::WebinarRegistrants,
+            Endpoint::ListWebinarRegistrants,
+        ),
+    };
+    let app = TestApp::with(
+        one_busy_host(BusyHosts {
+            meetings: 1,
+            webinars: 1,
+            registrants: 1_000,
+            ..BusyHosts::default()
+        }),
+        |_| {},
+    )
+    .await;
+    app.sync_users().await;
+    app.sync(sessions).await;
+    app.handle().reset_stats();
+    let report = within_two_minutes(entity.as_str(), app.sync(entity)).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+
+    let expected = expected(&app, kind).await;
+    let table = match kind {
+        SessionKind::Meeting => MEETING_REGISTRANTS,
+        SessionKind::Webinar => WEBINAR_REGISTRANTS,
+    };
+    let rows = app.rows(table).await;
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (key, zoom) in &expected {
+        assert_eq!(&rows[key]["raw"], zoom, "{key}");
+    }
+    let session = app
+        .live_rows(session_table(kind))
+        .await
+        .into_keys()
+        .next()
+        .expect("the busy host's session");
+    let listed = |status| {
+        app.handle()
+            .listed_registrants(kind, &session, status)
+            .len()
+    };
+    assert!(listed("approved") > 600, "{} approved", listed("approved"));
+    let calls: u64 = STATUSES.iter().map(|s| pages_of(endpoint, listed(s))).sum();
+    let stats = app.handle().stats();
+    assert_eq!(stats.calls(endpoint), calls);
+    assert_eq!(
+        calls,
+        3 + 1 + 1,
+        "approved in three pages, the others in one"
+    );
+    assert_eq!(
+        (stats.listings(endpoint), stats.longest_listing(endpoint)),
+        (3, 3)
+    );
+    assert_eq!(report.api_calls, calls);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_meeting_with_three_pages_of_registrants_is_read_page_by_page() {
+    three_pages_of_registrants(SessionKind::Meeting).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_webinar_with_three_pages_of_registrants_is_read_page_by_page() {
+    three_pages_of_registrants(SessionKind::Webinar).await;
 }

@@ -180,6 +180,17 @@ async fn paging_through_each_status_yields_exactly_the_handles_listing() {
         }
     }
     assert_eq!(handle.all_listed_users().len(), 95);
+    // 80 active users take three pages of 30; the inactive and the pending fit in one each.
+    let stats = handle.stats();
+    assert_eq!(handle.listed_users("active").len(), 80);
+    assert_eq!(
+        stats.listing_pages[&Endpoint::ListUsers],
+        std::collections::BTreeMap::from([(1, 3), (2, 1), (3, 1)])
+    );
+    assert_eq!(
+        stats.pages(Endpoint::ListUsers),
+        stats.calls(Endpoint::ListUsers)
+    );
 }
 
 #[tokio::test]
@@ -195,6 +206,13 @@ async fn page_numbers_are_still_honoured() {
     assert_eq!(page["page_number"], 3);
     let expected: Vec<Value> = f.sim.handle().listed_users("active")[20..30].to_vec();
     assert_eq!(page["users"].as_array().unwrap(), &expected);
+    let stats = f.sim.handle().stats();
+    assert_eq!(stats.longest_listing(Endpoint::ListUsers), 3);
+    assert_eq!(
+        stats.listings(Endpoint::ListUsers),
+        0,
+        "no first page was asked for"
+    );
 }
 
 #[tokio::test]

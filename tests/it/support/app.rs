@@ -12,12 +12,12 @@ use url::Url;
 use zoom_mirror::config::{RecordingsSource, ZoomConfig, ZoomCredentials};
 use zoom_mirror::db::schema::users;
 use zoom_mirror::simulator::{
-    AccountSpec, RunningSimulator, SimHandle, Simulator, SimulatorConfig,
+    AccountSpec, BusyHosts, RunningSimulator, SimHandle, Simulator, SimulatorConfig,
 };
 use zoom_mirror::sync::{
     Entity, PassOutcome, PassReport, SyncContext, SyncSettings, Trigger, run_pass,
 };
-use zoom_mirror::zoom::{Plan, ZoomClient};
+use zoom_mirror::zoom::{Endpoint, Plan, ZoomClient};
 
 use super::TestDb;
 
@@ -132,6 +132,38 @@ pub struct MirroredUser {
     pub timezone: Option<String>,
     pub raw: serde_json::Value,
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// An account of one user, the owner, who hosts nothing but what `busy` gives one host: a few
+/// listings of many pages, cheap to build and to mirror.
+pub fn one_busy_host(busy: BusyHosts) -> SimulatorConfig {
+    SimulatorConfig {
+        account: AccountSpec {
+            users: 1,
+            seed: 13,
+            meetings_per_user: 0,
+            registrants_per_meeting: 0,
+            webinars_per_user: 0,
+            recordings_per_user: 0,
+            busy: BusyHosts { hosts: 1, ..busy },
+            ..AccountSpec::default()
+        },
+        ..SimulatorConfig::default()
+    }
+}
+
+/// The calls a listing of `items` takes at the client's page size (an empty one takes one).
+pub fn pages_of(endpoint: Endpoint, items: usize) -> u64 {
+    let size = endpoint.max_page_size().expect("a listing endpoint") as usize;
+    items.div_ceil(size).max(1) as u64
+}
+
+/// Runs `pass`, failing the test if it has not ended after two minutes: a listing that never
+/// ends must fail the test, not hang it.
+pub async fn within_two_minutes<T>(what: &str, pass: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(120), pass)
+        .await
+        .unwrap_or_else(|_| panic!("the {what} pass did not end within two minutes"))
 }
 
 /// Client settings for the simulator: the product defaults, with quicker retries.

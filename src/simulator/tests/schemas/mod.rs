@@ -289,7 +289,7 @@ fn account() -> SimulatorConfig {
             webinars_per_user: 3,
             webinar_host_percent: 50,
             recordings_per_user: 3,
-            today: None,
+            ..AccountSpec::default()
         },
         plan: Plan::BusinessPlus,
         ..SimulatorConfig::default()
