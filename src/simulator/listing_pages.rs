@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, HttpBody, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn_with_state};
@@ -36,7 +36,8 @@ pub(crate) fn counted(
 async fn count(state: Arc<SimState>, endpoint: Endpoint, request: Request, next: Next) -> Response {
     let asked = asked(request.uri().query().unwrap_or(""));
     let response = next.run(request).await;
-    if !response.status().is_success() {
+    // A streamed answer (an injected oversized one) is not a page: passed on as it is.
+    if !response.status().is_success() || response.body().size_hint().exact().is_none() {
         return response;
     }
     let (parts, body) = response.into_parts();
