@@ -7,7 +7,7 @@ use std::path::Path;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use super::error::ConfigError;
+use super::error::{ConfigError, ConfigErrors};
 use super::secrets;
 
 #[derive(Debug, Default, Deserialize)]
@@ -305,7 +305,7 @@ impl Default for LogFile {
 
 impl FileConfig {
     /// Reads and parses `path`; `what` says who named it, for the error.
-    pub fn read(path: &Path, what: &str) -> Result<FileConfig, ConfigError> {
+    pub fn read(path: &Path, what: &str) -> Result<FileConfig, ConfigErrors> {
         let text = fs::read_to_string(path).map_err(|source| ConfigError::Read {
             what: what.to_owned(),
             path: path.to_owned(),
@@ -314,8 +314,10 @@ impl FileConfig {
         FileConfig::parse(&text, path)
     }
 
-    fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
-        let deserializer = toml::Deserializer::parse(text).map_err(|error| {
+    /// Every unknown key is named, not only the first: serde stops at the first, so each one
+    /// it names is taken out of the document and the rest read again.
+    fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigErrors> {
+        let mut document: toml::Table = text.parse().map_err(|error: toml::de::Error| {
             let (line, column) = position(text, error.span().map_or(0, |span| span.start));
             // Only the message: toml's Display quotes the offending line, which may hold a secret.
             ConfigError::Syntax {
@@ -325,17 +327,27 @@ impl FileConfig {
                 reason: error.message().to_owned(),
             }
         })?;
-        serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let mut errors = Vec::new();
+        loop {
+            let error = match serde_path_to_error::deserialize(toml::Value::Table(document.clone()))
+            {
+                Ok(file) if errors.is_empty() => return Ok(file),
+                Ok(_) => return Err(ConfigErrors(errors)),
+                Err(error) => error,
+            };
             let key = error.path().to_string();
             let reason = error.into_inner().message().to_owned();
             // serde words every refused key this way (`de::Error::unknown_field`).
-            if let Some(expected) = reason.strip_prefix("unknown field ") {
+            if let Some(expected) = reason.strip_prefix("unknown field ")
+                && remove(&mut document, &key)
+            {
                 let expected = expected.split_once(", ").map_or("", |(_, rest)| rest);
-                return ConfigError::Unknown {
+                errors.push(ConfigError::Unknown {
                     key,
                     file: path.to_owned(),
                     expected: expected.to_owned(),
-                };
+                });
+                continue;
             }
             // serde quotes the offending value, and a mistyped secret is still a secret.
             let reason = if secrets::is_secret_key(&key) {
@@ -343,13 +355,30 @@ impl FileConfig {
             } else {
                 reason
             };
-            ConfigError::Malformed {
+            errors.push(ConfigError::Malformed {
                 key,
                 file: path.to_owned(),
                 reason,
-            }
-        })
+            });
+            return Err(ConfigErrors(errors));
+        }
     }
+}
+
+/// Takes the dotted `key` out of `document`; whether it was there.
+fn remove(document: &mut toml::Table, key: &str) -> bool {
+    let mut table = document;
+    let mut parts = key.split('.').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            return table.remove(part).is_some();
+        }
+        match table.get_mut(part) {
+            Some(toml::Value::Table(inner)) => table = inner,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// 1-based line and column of byte `offset` in `text`.
@@ -371,8 +400,12 @@ mod tests {
     use super::FileConfig;
     use crate::config::ConfigError;
 
+    /// The file, or its one error.
     fn parse(text: &str) -> Result<FileConfig, ConfigError> {
-        FileConfig::parse(text, Path::new("test.toml"))
+        FileConfig::parse(text, Path::new("test.toml")).map_err(|mut errors| {
+            assert_eq!(errors.0.len(), 1, "{errors}");
+            errors.0.remove(0)
+        })
     }
 
     #[test]
@@ -397,6 +430,37 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("`schedule`"), "{message}");
+    }
+
+    #[test]
+    fn every_unknown_key_is_named() {
+        let text = "[databse]\nurl = \"x\"\n[sync.users]\nschedul = \"0 0 * * * *\"\n\
+                    [write_back]\nlease = 5\nconcurrency = 2\n";
+        let errors = FileConfig::parse(text, Path::new("test.toml")).unwrap_err();
+        let keys: Vec<&str> = errors
+            .0
+            .iter()
+            .map(|e| match e {
+                ConfigError::Unknown { key, .. } => key.as_str(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(keys, ["databse", "sync.users.schedul", "write_back.lease"]);
+        assert!(
+            errors
+                .to_string()
+                .starts_with("the configuration has 3 problems:")
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_a_mistyped_value_are_all_named() {
+        let text = "[database]\nmax_conections = 3\nmax_connections = \"ten\"\n";
+        let errors = FileConfig::parse(text, Path::new("test.toml")).unwrap_err();
+        assert_eq!(errors.0.len(), 2, "{errors}");
+        assert!(
+            matches!(&errors.0[1], ConfigError::Malformed { key, .. } if key == "database.max_connections")
+        );
     }
 
     #[test]

@@ -36,7 +36,11 @@ pub(super) fn validate(
     let write_back = write_back(&mut check, file.write_back);
     let shutdown_timeout = check.value(
         "service.shutdown_timeout_secs",
-        at_least_one(file.service.shutdown_timeout_secs),
+        within(
+            file.service.shutdown_timeout_secs,
+            1..=3600,
+            "1 second to an hour",
+        ),
     );
     let format = check.value("log.format", log_format(&file.log.format));
     match (
@@ -76,12 +80,39 @@ pub(super) fn validate(
 }
 
 fn write_back(check: &mut Check, file: WriteBackFile) -> Option<WriteBackConfig> {
-    let concurrency = check.value("write_back.concurrency", at_least_one(file.concurrency));
-    let mut secs = |key, n| check.value(key, at_least_one(n)).map(Duration::from_secs);
-    let lease = secs("write_back.lease_secs", file.lease_secs);
-    let poll_interval = secs("write_back.poll_interval_secs", file.poll_interval_secs);
-    let retry_base = secs("write_back.retry_base_secs", file.retry_base_secs);
-    let retry_max = secs("write_back.retry_max_secs", file.retry_max_secs);
+    let concurrency = check.value(
+        "write_back.concurrency",
+        within(file.concurrency, CONCURRENCY, CONCURRENCY_WORDS),
+    );
+    let mut secs = |key, n, range, words| {
+        check
+            .value(key, within(n, range, words))
+            .map(Duration::from_secs)
+    };
+    let lease = secs(
+        "write_back.lease_secs",
+        file.lease_secs,
+        1..=DAY,
+        "1 second to a day",
+    );
+    let poll_interval = secs(
+        "write_back.poll_interval_secs",
+        file.poll_interval_secs,
+        1..=3600,
+        "1 second to an hour",
+    );
+    let retry_base = secs(
+        "write_back.retry_base_secs",
+        file.retry_base_secs,
+        1..=DAY,
+        "1 second to a day",
+    );
+    let retry_max = secs(
+        "write_back.retry_max_secs",
+        file.retry_max_secs,
+        1..=7 * DAY,
+        "1 second to a week",
+    );
     let max_payload_bytes = check.value(
         "write_back.max_payload_bytes",
         // At most 16 MiB: it fits any usize.
@@ -104,13 +135,22 @@ fn write_back(check: &mut Check, file: WriteBackFile) -> Option<WriteBackConfig>
     })
 }
 
+const DAY: u64 = 24 * 3600;
+/// Tasks at once: beyond a few hundred they only wait on the rate limiter and the pool.
+const CONCURRENCY: std::ops::RangeInclusive<usize> = 1..=256;
+const CONCURRENCY_WORDS: &str = "1 to 256 at once";
+
 /// A Zoom request body is a few KiB (a registrant status change naming 30 people is the
 /// largest); past 16 MiB a row is a mistake or an attack, and each worker holds one payload.
 const MAX_PAYLOAD_BYTES: std::ops::RangeInclusive<u64> = 1024..=16 * 1024 * 1024;
 /// A row waiting longer than a year, holding up its target all the while, is a mistake.
 const MAX_DELAY_SECS: std::ops::RangeInclusive<u64> = 1..=366 * 24 * 3600;
 
-fn within(n: u64, range: std::ops::RangeInclusive<u64>, words: &str) -> Result<u64, String> {
+fn within<T: PartialOrd + std::fmt::Display>(
+    n: T,
+    range: std::ops::RangeInclusive<T>,
+    words: &str,
+) -> Result<T, String> {
     if range.contains(&n) {
         Ok(n)
     } else {
@@ -164,10 +204,17 @@ fn sync(check: &mut Check, file: SyncFile) -> Option<SyncConfig> {
         file.recordings.enabled,
         file.recordings.schedule,
     );
-    let concurrency = check.value("sync.concurrency", at_least_one(file.concurrency));
+    let concurrency = check.value(
+        "sync.concurrency",
+        within(file.concurrency, CONCURRENCY, CONCURRENCY_WORDS),
+    );
     let backfill_days = check.value(
         "sync.recordings.backfill_days",
-        at_least_one(file.recordings.backfill_days),
+        within(
+            file.recordings.backfill_days,
+            1..=3660,
+            "1 day to ten years",
+        ),
     );
     let source = check.value(
         "sync.recordings.source",
@@ -210,7 +257,7 @@ fn database(check: &mut Check, file: DatabaseFile) -> Option<DatabaseConfig> {
     let url = check.optional("database.url", file.url, postgres_url);
     let max_connections = check.value(
         "database.max_connections",
-        at_least_one(file.max_connections),
+        within(file.max_connections, 1..=1000, "1 to 1000"),
     );
     Some(DatabaseConfig {
         url: url?,
@@ -249,9 +296,16 @@ fn zoom(check: &mut Check, file: ZoomFile) -> Option<ZoomConfig> {
     .collect::<Vec<_>>();
     let request_timeout = check.value(
         "zoom.request_timeout_secs",
-        at_least_one(file.request_timeout_secs),
+        within(file.request_timeout_secs, 1..=600, "1 second to 10 minutes"),
     );
-    let max_attempts = check.value("zoom.max_attempts", at_least_one(file.max_attempts));
+    let max_attempts = check.value(
+        "zoom.max_attempts",
+        within(file.max_attempts, 1..=100, "1 to 100"),
+    );
+    let max_retry = check.value(
+        "zoom.max_retry_secs",
+        within(file.max_retry_secs, 0..=DAY, "0 to a day"),
+    );
     Some(ZoomConfig {
         account_id: account_id?,
         client_id: client_id?,
@@ -263,7 +317,7 @@ fn zoom(check: &mut Check, file: ZoomFile) -> Option<ZoomConfig> {
         rate_limit_overrides: overrides.into_iter().collect::<Option<_>>()?,
         request_timeout: Duration::from_secs(request_timeout?),
         max_attempts: max_attempts?,
-        max_retry_time: Duration::from_secs(file.max_retry_secs),
+        max_retry_time: Duration::from_secs(max_retry?),
     })
 }
 
@@ -297,14 +351,6 @@ impl Check<'_> {
         };
         let checked = rule(&value).map(|()| Some(value));
         self.value(key, checked)
-    }
-}
-
-fn at_least_one<T: PartialOrd + From<u8> + std::fmt::Display>(n: T) -> Result<T, String> {
-    if n >= T::from(1) {
-        Ok(n)
-    } else {
-        Err(format!("must be at least 1, got {n}"))
     }
 }
 
@@ -354,11 +400,13 @@ fn fraction(share: f64) -> Result<f64, String> {
 }
 
 fn per_second(rate: f64) -> Result<f64, String> {
-    if rate > 0.0 && rate.is_finite() {
+    // Zoom's highest documented limit is 80/s; a thousand is a typo.
+    if rate > 0.0 && rate <= 1000.0 {
         Ok(rate)
     } else {
         Err(format!(
-            "must be > 0 requests per second, got {rate}; remove the key to use the plan's limit"
+            "must be > 0 and at most 1000 requests per second, got {rate}; remove the key to use \
+             the plan's limit"
         ))
     }
 }
@@ -380,18 +428,22 @@ fn cron(value: &str) -> Result<String, String> {
             "{value:?} has five fields; zoom-mirror uses six (seconds first), {EXAMPLE}"
         ));
     }
-    CronParser::builder()
+    let schedule = CronParser::builder()
         .seconds(Seconds::Required)
         .dom_and_dow(true)
         .build()
         .parse(value)
-        .map(|_| value.to_owned())
         .map_err(|error| {
             format!(
                 "{value:?} is not a cron expression ({error}); use six fields, seconds first, \
                  evaluated in UTC, {EXAMPLE}"
             )
-        })
+        })?;
+    // A date that does not exist (31 February) parses, and the job would never run.
+    schedule
+        .find_next_occurrence(&chrono::Utc::now(), false)
+        .map(|_| value.to_owned())
+        .map_err(|error| format!("{value:?} never fires ({error}); {EXAMPLE}"))
 }
 
 fn log_format(value: &str) -> Result<LogFormat, String> {
@@ -648,11 +700,59 @@ mod tests {
         assert_eq!(
             found,
             [
-                "database.max_connections: must be at least 1, got 0",
-                "zoom.request_timeout_secs: must be at least 1, got 0",
-                "zoom.max_attempts: must be at least 1, got 0",
+                "database.max_connections: must be 1..=1000 (1 to 1000), got 0",
+                "zoom.request_timeout_secs: must be 1..=600 (1 second to 10 minutes), got 0",
+                "zoom.max_attempts: must be 1..=100 (1 to 100), got 0",
             ]
         );
+    }
+
+    #[test]
+    fn every_number_has_an_upper_bound() {
+        let toml = format!(
+            "[database]\nmax_connections = 1000000\n\
+             [zoom]\nmax_attempts = 1000000\nrequest_timeout_secs = {i}\nmax_retry_secs = {i}\n\
+             [zoom.rate_limits]\nlight = 1e300\n\
+             [sync]\nconcurrency = 100000\n[sync.recordings]\nbackfill_days = 4000000\n\
+             [write_back]\nconcurrency = 100000\nlease_secs = {i}\npoll_interval_secs = {i}\n\
+             retry_base_secs = {i}\nretry_max_secs = {i}\n\
+             [service]\nshutdown_timeout_secs = {i}\n",
+            // TOML integers are i64: the largest a file can hold.
+            i = i64::MAX,
+        );
+        let found = errors(&toml, &[]);
+        let keys: Vec<&str> = found.iter().map(|e| e.split(':').next().unwrap()).collect();
+        assert_eq!(
+            keys,
+            [
+                "database.max_connections",
+                "zoom.rate_limits.light",
+                "zoom.request_timeout_secs",
+                "zoom.max_attempts",
+                "zoom.max_retry_secs",
+                "sync.concurrency",
+                "sync.recordings.backfill_days",
+                "write_back.concurrency",
+                "write_back.lease_secs",
+                "write_back.poll_interval_secs",
+                "write_back.retry_base_secs",
+                "write_back.retry_max_secs",
+                "service.shutdown_timeout_secs",
+            ],
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn a_schedule_that_never_fires_is_refused() {
+        let found = errors("[sync.recordings]\nschedule = \"0 0 0 31 2 *\"\n", &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("sync.recordings.schedule: \"0 0 0 31 2 *\" never fires"),
+            "{found:?}"
+        );
+        // Leap days come round.
+        assert!(load("[sync.recordings]\nschedule = \"0 0 0 29 2 *\"\n", &[]).is_ok());
     }
 
     #[test]
