@@ -29,6 +29,18 @@ pub(crate) fn timestamp(v: &Value, key: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// "an array", "a string": a JSON value's type, for "must be …, got …".
+pub(crate) fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// Replaces U+0000, which PostgreSQL's `text` and `jsonb` refuse, with U+FFFD in every string
 /// and key of `value`, and says how many strings it changed.
 pub(crate) fn replace_nul(value: &mut Value) -> usize {

@@ -6,7 +6,7 @@ pub mod classify;
 mod client;
 pub mod endpoint;
 mod error;
-mod json;
+pub(crate) mod json;
 pub mod lifetime;
 pub mod limiter;
 pub mod paginate;

@@ -11,6 +11,7 @@ use secrecy::SecretString;
 use serde_json::{Map, Value};
 
 use super::error::ZoomError;
+use super::json::json_type;
 use super::retry::AttemptError;
 
 /// Zoom's tokens live an hour; an answer that does not say how long is taken to mean that.
@@ -101,14 +102,19 @@ impl Answer {
             return Err(self.not_json());
         };
         let Value::Object(fields) = json else {
-            return Err(format!("JSON {}, not an object", kind(json)));
+            return Err(format!("JSON {}, not an object", json_type(json)));
         };
         let access_token = match fields.get("access_token") {
             Some(Value::String(token)) if !token.trim().is_empty() => {
                 SecretString::from(token.clone())
             }
             Some(Value::String(_)) => return Err("an empty access_token".into()),
-            Some(other) => return Err(format!("access_token as {}, not a string", kind(other))),
+            Some(other) => {
+                return Err(format!(
+                    "access_token as {}, not a string",
+                    json_type(other)
+                ));
+            }
             None => {
                 return Err(format!(
                     "no access_token among its fields ({})",
@@ -226,17 +232,6 @@ fn seconds(value: &Value) -> Option<u64> {
 fn json_escaped(text: &str) -> String {
     let quoted = Value::from(text).to_string();
     quoted[1..quoted.len() - 1].to_owned()
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn field_names(fields: &Map<String, Value>) -> String {

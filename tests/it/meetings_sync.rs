@@ -355,6 +355,18 @@ async fn webinar_listings_are_followed_by_page_number() {
     three_pages_of(SessionKind::Webinar).await;
 }
 
+/// Zoom's answer to a host's listing when the account forbids hosting.
+fn hosting_not_allowed() -> Fault {
+    Fault::new(FaultKind::ZoomError {
+        status: 400,
+        code: 3161,
+        message:
+            "Meeting hosting and scheduling capabilities are not allowed for your user account."
+                .into(),
+    })
+    .on(Endpoint::ListMeetings)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_listing_marks_nothing_and_the_next_pass_does() {
     let app = TestApp::with(account(20), |_| {}).await;
@@ -362,17 +374,7 @@ async fn a_failed_listing_marks_nothing_and_the_next_pass_does() {
     app.sync(Entity::Meetings).await;
     let gone = meeting_of_type(&app, &[2], &[]);
     app.handle().remove_meeting(&gone).unwrap();
-    app.handle().inject(
-        Fault::new(FaultKind::ZoomError {
-            status: 400,
-            code: 3161,
-            message:
-                "Meeting hosting and scheduling capabilities are not allowed for your user account."
-                    .into(),
-        })
-        .on(Endpoint::ListMeetings)
-        .times(1000),
-    );
+    app.handle().inject(hosting_not_allowed().times(1000));
 
     let failed = app.sync(Entity::Meetings).await;
     assert_eq!(failed.status, RunStatus::Failed);
@@ -446,17 +448,10 @@ async fn without_past_meetings_an_old_meeting_that_vanished_counts_as_expired() 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_listing_short_of_its_announced_total_decides_no_deletion() {
     let app = TestApp::with(
-        SimulatorConfig {
-            account: AccountSpec {
-                users: 1,
-                seed: 11,
-                meetings_per_user: 700,
-                webinars_per_user: 0,
-                recordings_per_user: 0,
-                ..AccountSpec::default()
-            },
-            ..SimulatorConfig::default()
-        },
+        one_busy_host(BusyHosts {
+            meetings: 700,
+            ..BusyHosts::default()
+        }),
         |_| {},
     )
     .await;
@@ -509,17 +504,7 @@ async fn a_listing_short_of_its_announced_total_decides_no_deletion() {
 async fn a_pass_that_fails_midway_reports_the_rows_it_wrote() {
     let app = TestApp::with(account(30), |_| {}).await;
     app.sync_users().await;
-    app.handle().inject(
-        Fault::new(FaultKind::ZoomError {
-            status: 400,
-            code: 3161,
-            message:
-                "Meeting hosting and scheduling capabilities are not allowed for your user account."
-                    .into(),
-        })
-        .on(Endpoint::ListMeetings)
-        .after(10),
-    );
+    app.handle().inject(hosting_not_allowed().after(10));
     let failed = app.sync(Entity::Meetings).await;
     assert_eq!(failed.status, RunStatus::Failed);
     let written = app.rows(MEETINGS).await.len() as i64;

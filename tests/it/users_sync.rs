@@ -7,10 +7,11 @@ use diesel::sql_types::{BigInt, Text};
 use diesel_async::RunQueryDsl;
 
 use zoom_mirror::db::sync_runs::{self, RunStatus};
-use zoom_mirror::simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig, UserStatus};
+use zoom_mirror::simulator::{Fault, FaultKind, UserStatus};
 use zoom_mirror::zoom::Endpoint;
 
 use crate::support::TestApp;
+use crate::support::app::users_only;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn mirrors_every_user_exactly_with_awkward_data() {
@@ -372,21 +373,7 @@ fn active_user_id(app: &TestApp) -> String {
 /// `page_count`, which must not restart the listing after its last token page.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_listing_of_three_pages_reads_each_page_once() {
-    let app = TestApp::with(
-        SimulatorConfig {
-            account: AccountSpec {
-                users: 5_000,
-                seed: 7,
-                meetings_per_user: 0,
-                webinars_per_user: 0,
-                recordings_per_user: 0,
-                ..AccountSpec::default()
-            },
-            ..SimulatorConfig::default()
-        },
-        |_| {},
-    )
-    .await;
+    let app = TestApp::with(users_only(5_000), |_| {}).await;
     let active = app.handle().listed_users("active").len();
     assert!(
         active > 4_000,

@@ -8,27 +8,17 @@ use std::time::{Duration, Instant};
 use tokio::net::UnixDatagram;
 
 use zoom_mirror::db::sync_runs::{self, RunStatus};
-use zoom_mirror::simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig, TokenAnswer};
+use zoom_mirror::simulator::{Fault, FaultKind, TokenAnswer};
 use zoom_mirror::sync::{Entity, PassReport};
 use zoom_mirror::zoom::retry::MAX_RETRY_AFTER;
 use zoom_mirror::zoom::{Endpoint, Label};
 
 use crate::daemon::command;
 use crate::support::TestApp;
+use crate::support::app::account;
 
 /// A hundred years, in seconds: what one 429 asked for.
 const CENTURY: u64 = 3_153_600_000;
-
-fn account(users: usize) -> SimulatorConfig {
-    SimulatorConfig {
-        account: AccountSpec {
-            users,
-            seed: 7,
-            ..AccountSpec::default()
-        },
-        ..SimulatorConfig::default()
-    }
-}
 
 fn burst(retry_after: u64) -> Fault {
     Fault::new(FaultKind::RateLimitBurst {

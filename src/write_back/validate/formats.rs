@@ -4,17 +4,7 @@
 use chrono::NaiveDateTime;
 use serde_json::Value;
 
-/// "an array", "a string": for "must be …, got …".
-pub(super) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+pub(super) use crate::zoom::json::json_type;
 
 /// A value as JSON for a reason, cut short: reasons land in `last_error`, not a dump.
 pub(super) fn shown(value: &Value) -> String {

@@ -30,18 +30,7 @@ pub struct TestApp {
 impl TestApp {
     /// An account of `users` users from seed 7, on the Pro plan.
     pub async fn new(users: usize) -> TestApp {
-        Self::with(
-            SimulatorConfig {
-                account: AccountSpec {
-                    users,
-                    seed: 7,
-                    ..AccountSpec::default()
-                },
-                ..SimulatorConfig::default()
-            },
-            |_| {},
-        )
-        .await
+        Self::with(account(users), |_| {}).await
     }
 
     /// A custom simulator, and a hook to adjust the client's settings.
@@ -136,6 +125,31 @@ pub struct MirroredUser {
 
 /// An account of one user, the owner, who hosts nothing but what `busy` gives one host: a few
 /// listings of many pages, cheap to build and to mirror.
+/// `users` users from seed 7, with the default meetings, webinars and recordings, on Pro.
+pub fn account(users: usize) -> SimulatorConfig {
+    SimulatorConfig {
+        account: AccountSpec {
+            users,
+            seed: 7,
+            ..AccountSpec::default()
+        },
+        ..SimulatorConfig::default()
+    }
+}
+
+/// `users` users from seed 7 who host nothing.
+pub fn users_only(users: usize) -> SimulatorConfig {
+    SimulatorConfig {
+        account: AccountSpec {
+            meetings_per_user: 0,
+            webinars_per_user: 0,
+            recordings_per_user: 0,
+            ..account(users).account
+        },
+        ..SimulatorConfig::default()
+    }
+}
+
 pub fn one_busy_host(busy: BusyHosts) -> SimulatorConfig {
     SimulatorConfig {
         account: AccountSpec {
