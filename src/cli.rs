@@ -1,4 +1,4 @@
-//! The command line: one clap enum of roles (DESIGN.md "Command line").
+//! The command line: one clap enum of roles (README.md "Commands").
 
 use std::path::PathBuf;
 

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Extracts what the project needs of Zoom's own OpenAPI descriptions, in two modes.
 
-Run from the repository root, with the shared copies of Zoom's files one level up:
+Input: Zoom's published OpenAPI descriptions, in a directory given on the command line. Zoom
+publishes them at https://developers.zoom.us/api-hub/users/methods/endpoints.json (the users
+reference, https://developers.zoom.us/docs/api/users/) and
+https://developers.zoom.us/api-hub/meetings/methods/endpoints.json (meetings, webinars,
+registrants, recordings: https://developers.zoom.us/docs/api/meetings/). Save them in one
+directory as zoom-users-api.2026-02.json and zoom-meeting-api.2023-10.json (the dates are those
+of the versions the checked-in output was made from: users February 2026, meetings October 2023),
+then run from the repository root:
 
-    python3 tools/extract-zoom-schemas.py ../shared/zoom-openapi \
-        > src/write_back/validate/zoom_schemas.json
-    python3 tools/extract-zoom-schemas.py --responses ../shared/zoom-openapi \
+    python3 tools/extract-zoom-schemas.py DIR > src/write_back/validate/zoom_schemas.json
+    python3 tools/extract-zoom-schemas.py --responses DIR \
         > src/simulator/tests/zoom_response_schemas.json
-
-Reads zoom-users-api.2026-02.json (user operations: the newest users reference) and
-zoom-meeting-api.2023-10.json (meetings, webinars, registrants, recordings).
 
 The first mode writes the request schemas of the calls a write-back row can make: for each
 operation the request body schema and the query parameters, trimmed to the keywords the

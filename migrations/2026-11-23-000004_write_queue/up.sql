@@ -1,6 +1,6 @@
 -- The write-back queue: other systems INSERT (action, target, payload); the daemon claims each
--- row, validates it, calls Zoom and records the outcome on the row. QUEUE-DESIGN.md §B4 is
--- the design: short claim transactions, a lease renewed by heartbeat, fenced outcomes.
+-- row, validates it, calls Zoom and records the outcome on the row. The design: short claim
+-- transactions, a lease renewed by heartbeat, fenced outcomes.
 CREATE TABLE zoom.write_queue (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     -- No CHECK on action or payload: a bad row must be accepted and then failed with a reason.

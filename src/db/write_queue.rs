@@ -1,7 +1,7 @@
 //! `zoom.write_queue`: claiming rows, the lease, recording outcomes, rescuing rows whose
 //! daemon died, and the operator's retry and cancel. Every change a worker makes is fenced on
 //! (id, locked_by, attempts), so a worker that lost its lease cannot overwrite the next one's
-//! work (QUEUE-DESIGN.md §B4).
+//! work.
 
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
 //! Request bodies as Zoom reads them: a JSON object (else 400/300), whose fields must have the
-//! right type (else Zoom's validation answer naming the field by its path, ER26:
-//! `{"field":"user_info.email","message":"Invalid field."}`). `null` counts as absent.
+//! right type (else Zoom's validation answer naming the field by its path,
+//! `{"field":"user_info.email","message":"Invalid field."}`, as
+//! <https://developers.zoom.us/docs/api/errors/> shows). `null` counts as absent.
 
 use axum::body::Bytes;
 use chrono::{DateTime, NaiveDateTime, Utc};

@@ -1,7 +1,7 @@
-//! Zoom's account-level limits (ZOOM-API.md §5) as the simulator enforces them: per label, at
-//! most `window_limit` calls in any window of its length (a sliding log, so no burst at a
-//! window edge gets through), and per daily pool a count per UTC day. Pure: callers pass the
-//! time, so tests need no sleeping.
+//! Zoom's account-level limits (<https://developers.zoom.us/docs/api/rate-limits/>) as the
+//! simulator enforces them: per label, at most `window_limit` calls in any window of its length (a
+//! sliding log, so no burst at a window edge gets through), and per daily pool a count per UTC day.
+//! Pure: callers pass the time, so tests need no sleeping.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;

@@ -1,10 +1,11 @@
 //! One simulated meeting, the instances it was held as, and the shapes Zoom gives it: the
 //! `GET /users/{userId}/meetings` item, the `GET /meetings/{meetingId}` object and the
-//! `GET /past_meetings/{meetingId}` object (M23 schemas, ZOOM-API.md §3.3, §3.6).
+//! `GET /past_meetings/{meetingId}` object (<https://developers.zoom.us/docs/api/meetings/>).
 //!
-//! Whether a meeting still exists is not stored but computed from its dates against the clock
-//! of the request (§3.3 "Meeting ID lifetime"), so a running simulator sees meetings expire as
-//! real days pass, and a test can expire one by moving its dates.
+//! Whether a meeting still exists is not stored but computed from its dates against the clock of
+//! the request (Zoom's meeting ID lifetime, <https://support.zoom.us/hc/en-us/articles/201362373>),
+//! so a running simulator sees meetings expire as real days pass, and a test can expire one by
+//! moving its dates.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value, json};
@@ -13,7 +14,7 @@ use super::recurrence::Recurrence;
 use super::registrant::SimRegistrant;
 use super::user::{SimUser, timestamp};
 
-/// Listings cut `agenda` to this many characters; the single object has it all (M23).
+/// Listings cut `agenda` to this many characters; the single object has it all (as on Zoom).
 pub const LISTED_AGENDA_CHARS: usize = 250;
 
 /// What meeting and webinar objects share, listed and single alike.

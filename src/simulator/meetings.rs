@@ -1,6 +1,6 @@
 //! `GET /v2/users/{userId}/meetings`, `GET /v2/meetings/{meetingId}` and
-//! `GET /v2/past_meetings/{meetingId}` (ZOOM-API.md §3.3, §3.6). Listings are cut by offset at
-//! the time each page is asked for, like the users listing.
+//! `GET /v2/past_meetings/{meetingId}` (<https://developers.zoom.us/docs/api/meetings/>). Listings
+//! are cut by offset at the time each page is asked for, like the users listing.
 
 use std::sync::Arc;
 

@@ -1,5 +1,6 @@
 //! The Zoom simulator: an HTTP server that behaves like Zoom for everything the client uses
-//! (ZOOM-API.md §2–§8), for tests, benchmarks and the demo. The production path never calls it.
+//! (`docs/zoom-behaviour.md` lists those behaviours and where each is reproduced), for tests,
+//! benchmarks and the demo. The production path never calls it.
 //!
 //! One request to the API goes through `api::gate` (faults, token, scope, rate limits) and
 //! then its handler; everything it knows lives in `state::SimState`, which tests drive and

@@ -1,7 +1,8 @@
-//! `POST /oauth/token` for Server-to-Server OAuth (ZOOM-API.md §6.1): Basic client
-//! authentication, `grant_type=account_credentials` and `account_id` in the form body or the
-//! query string. Errors use the token endpoint's own shape, `{"reason","error"}`, not the API's
-//! `{"code","message"}`. A [`TokenAnswer`] fault makes the answer odd, with a live token in it.
+//! `POST /oauth/token` for Server-to-Server OAuth
+//! (<https://developers.zoom.us/docs/rooms/s2s-oauth/>): Basic client authentication,
+//! `grant_type=account_credentials` and `account_id` in the form body or the query string. Errors
+//! use the token endpoint's own shape, `{"reason","error"}`, not the API's `{"code","message"}`. A
+//! [`TokenAnswer`] fault makes the answer odd, with a live token in it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -71,7 +72,7 @@ pub(crate) async fn token(
     body: Bytes,
 ) -> Response {
     let now = Instant::now();
-    // Body values win over the query string; both are allowed (§6.1).
+    // Body values win over the query string; Zoom's docs show both forms.
     let params: HashMap<String, String> =
         url::form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes())
             .chain(url::form_urlencoded::parse(&body))

@@ -1,6 +1,6 @@
 //! `next_page_token`s: opaque strings that remember the query and where the next page starts,
-//! valid for a fixed time (Zoom: 15 minutes, ZOOM-API.md §4). A token may be presented again
-//! while it lives, because a client retrying a failed page must get the same page.
+//! valid for a fixed time (Zoom: 15 minutes). A token may be presented again while it lives,
+//! because a client retrying a failed page must get the same page.
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -2,10 +2,11 @@
 //! by hand: axum's router matches the raw path, so an encoded `%2F` stays inside its segment,
 //! and axum's `Path` would answer bad UTF-8 with its own plain-text 400.
 //!
-//! Meeting and webinar UUIDs follow Zoom's double-encoding rule (ZOOM-API.md §2): a segment
-//! that still holds `%` after one decoding is decoded again. A UUID that begins with `/` or
-//! contains `//` and arrives encoded only once is never found, whatever exists: Zoom's gateway
-//! has already turned it into path separators (ZoomNet#471).
+//! Meeting and webinar UUIDs follow Zoom's double-encoding rule
+//! (<https://developers.zoom.us/docs/api/using-zoom-apis/>): a segment that still holds `%` after
+//! one decoding is decoded again. A UUID that begins with `/` or contains `//` and arrives encoded
+//! only once is never found, whatever exists: Zoom's gateway has already turned it into path
+//! separators (<https://github.com/Jericho/ZoomNet/issues/471>).
 
 use axum::http::Uri;
 use percent_encoding::percent_decode_str;

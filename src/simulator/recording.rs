@@ -1,6 +1,6 @@
-//! One cloud recording (one held meeting instance, keyed by its UUID) with its files, the item
-//! the recording listings show for it (M23, ZOOM-API.md §3.7), and the `from`/`to` window those
-//! listings take.
+//! One cloud recording (one held meeting instance, keyed by its UUID) with its files, the item the
+//! recording listings show for it (<https://developers.zoom.us/docs/api/meetings/>), and the
+//! `from`/`to` window those listings take.
 
 use chrono::{DateTime, Months, NaiveDate, NaiveTime, Utc};
 use serde_json::{Value, json};
@@ -94,8 +94,8 @@ pub(crate) struct DateRange {
 }
 
 impl DateRange {
-    /// What Zoom uses for the given `from`/`to`: today and tomorrow when absent (§3.7), and a
-    /// range longer than a month silently cut to the month before `to`.
+    /// What Zoom uses for the given `from`/`to`: today and tomorrow when absent, and a range
+    /// longer than a month silently cut to the month before `to` (`docs/zoom-behaviour.md`).
     pub fn resolve(from: Option<NaiveDate>, to: Option<NaiveDate>, today: NaiveDate) -> Self {
         let to = to.unwrap_or_else(|| today.succ_opt().unwrap_or(today));
         let from = from.unwrap_or(today);

@@ -1,7 +1,7 @@
 //! `GET /v2/users/{userId}/recordings` and `GET /v2/accounts/{accountId}/recordings`
-//! (ZOOM-API.md §3.7): recordings whose start falls in a window of whole UTC days, newest first,
-//! paged by `next_page_token`. The window is at most a month; a longer one is silently cut to
-//! its last month and the response echoes the dates actually used.
+//! (<https://developers.zoom.us/docs/api/meetings/>): recordings whose start falls in a window of
+//! whole UTC days, newest first, paged by `next_page_token`. The window is at most a month; a
+//! longer one is silently cut to its last month and the response echoes the dates actually used.
 
 use std::sync::Arc;
 

@@ -1,6 +1,6 @@
-//! The `recurrence` object of a meeting or webinar with fixed times (types 8 and 9, ZOOM-API.md
-//! §3.3), and the occurrences it schedules. Times of day are kept in UTC: the simulator has
-//! no zone database, so a series does not follow daylight-saving changes as Zoom's do.
+//! The `recurrence` object of a meeting or webinar with fixed times (types 8 and 9), and the
+//! occurrences it schedules. Times of day are kept in UTC: the simulator has no zone database,
+//! so a series does not follow daylight-saving changes as Zoom's do.
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeDelta, Utc, Weekday};
 use serde_json::{Value, json};

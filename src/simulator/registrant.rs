@@ -1,6 +1,6 @@
 //! One registrant of a meeting or webinar and the item `GET …/registrants` lists for it
-//! (M23 schema, ZOOM-API.md §3.4). Zoom answers unset text fields with empty strings, so they
-//! are plain `String`s here, not options.
+//! (<https://developers.zoom.us/docs/api/meetings/>). Zoom answers unset text fields with empty
+//! strings, so they are plain `String`s here, not options.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};

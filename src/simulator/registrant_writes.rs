@@ -1,5 +1,6 @@
 //! `POST /v2/{meetings|webinars}/{id}/registrants` and
-//! `PUT /v2/{meetings|webinars}/{id}/registrants/status` (ZOOM-API.md §3.4, §3.5).
+//! `PUT /v2/{meetings|webinars}/{id}/registrants/status`
+//! (<https://developers.zoom.us/docs/api/meetings/>).
 //!
 //! Registering an email that is already registered answers the existing registrant, as Zoom
 //! does, so a retried registration never makes a twin. Each registration and each status change
@@ -84,10 +85,10 @@ pub(crate) async fn update_webinar_registrant_status(
     .await
 }
 
-/// A session whose registration is off (`approval_type` 2). Zoom documents no answer for this
-/// on the meeting endpoints; M23 gives HTTP 404 with code 404 "Registration has not been
-/// enabled for this meeting" on the other meeting registrant writes (ZOOM-API.md §8), and 400
-/// with code 3000 on `webinarRegistrantCreate` for webinars. Each kind answers its own.
+/// A session whose registration is off (`approval_type` 2). Zoom documents no answer for this on
+/// the meeting endpoints; Zoom's meetings reference gives HTTP 404 with code 404 "Registration has
+/// not been enabled for this meeting" on the other meeting registrant writes, and 400 with code
+/// 3000 on `webinarRegistrantCreate` for webinars. Each kind answers its own.
 fn registration_closed(kind: SessionKind, key: &str) -> Response {
     match kind {
         SessionKind::Meeting => respond::zoom_error(
@@ -152,7 +153,7 @@ fn add<T: SessionRow>(
     Ok(respond::created(added))
 }
 
-/// A new registrant from the body: `email` and `first_name` are required (M23).
+/// A new registrant from the body: `email` and `first_name` are required (Zoom's schema).
 fn read_registrant(
     f: &Fields<'_>,
     session_id: u64,
@@ -210,7 +211,7 @@ fn read_registrant(
     })
 }
 
-/// The 201 body (M23): the session's id, the registrant's, and when and what it is.
+/// The 201 body Zoom documents: the session's id, the registrant's, and when and what it is.
 fn added_json(session_id: u64, registrant: &SimRegistrant, s: &SessionMut<'_>) -> Value {
     let mut o = Map::new();
     o.insert("id".into(), json!(session_id));
@@ -242,8 +243,8 @@ fn set_status<T: SessionRow>(
     let status = match f.string("action")? {
         Some("approve") => RegistrantStatus::Approved,
         // `cancel` revokes a registration. The API lists no `cancelled` status (only pending,
-        // approved and denied, ZOOM-API.md §3.4) and Zoom's portal shows a cancelled
-        // registrant under "Denied/Blocked", so it is listed as denied.
+        // approved and denied) and Zoom's portal shows a cancelled registrant under
+        // "Denied/Blocked", so it is listed as denied.
         Some("deny" | "cancel") => RegistrantStatus::Denied,
         _ => return Err(f.invalid("action")),
     };

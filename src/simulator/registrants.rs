@@ -1,9 +1,9 @@
 //! `GET /v2/meetings/{meetingId}/registrants` and `GET /v2/webinars/{webinarId}/registrants`
-//! (ZOOM-API.md §3.4, §3.5): one status at a time, paged by `next_page_token`, with the
-//! envelope Zoom's schema documents (`page_count` and `page_number` too, though some clients
-//! report Zoom leaving them out, so the client relies on neither). A meeting without
-//! registration answers with a literal HTTP 300 (M23); its code, 300, is the one an expired page
-//! token gets too, so clients tell the two apart by the message.
+//! (<https://developers.zoom.us/docs/api/meetings/>): one status at a time, paged by
+//! `next_page_token`, with the envelope Zoom's schema documents (`page_count` and `page_number`
+//! too, though some clients report Zoom leaving them out, so the client relies on neither). A
+//! meeting without registration answers with a literal HTTP 300, as Zoom documents; its code, 300,
+//! is the one an expired page token gets too, so clients tell the two apart by the message.
 
 use std::sync::Arc;
 

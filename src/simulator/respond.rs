@@ -1,5 +1,6 @@
-//! Responses shaped like Zoom's: `{"code","message"}` errors (ZOOM-API.md §8), 429s with the
-//! rate-limit headers (§5), the proxy's HTML error page, and a tracking id on everything (§2).
+//! Responses shaped like Zoom's: `{"code","message"}` errors, 429s with the rate-limit headers,
+//! the proxy's HTML error page, and a tracking id on everything (`docs/zoom-behaviour.md` gives
+//! the sources).
 
 use std::time::Duration;
 
@@ -50,7 +51,7 @@ pub(crate) fn zoom_error(status: StatusCode, code: i64, message: impl Into<Strin
     (status, Json(json!({ "code": code, "message": message }))).into_response()
 }
 
-/// Zoom's answer to a malformed query parameter (ER26 shape).
+/// Zoom's answer to a malformed query parameter (<https://developers.zoom.us/docs/api/errors/>).
 pub(crate) fn validation_failed(field: &str) -> Response {
     let body = json!({
         "code": 300,
@@ -83,7 +84,7 @@ pub(crate) fn ok_without_body() -> Response {
     StatusCode::OK.into_response()
 }
 
-/// A `next_page_token` that is unknown or has expired (ZOOM-API.md §4).
+/// A `next_page_token` that is unknown or has expired (Zoom's tokens live 15 minutes).
 pub(crate) fn page_token_invalid() -> Response {
     zoom_error(
         StatusCode::BAD_REQUEST,
@@ -156,7 +157,8 @@ pub(crate) fn limited(limited: &Limited) -> Response {
 }
 
 /// A daily-limit 429: the account's pool of a label (with its `limit`), or one of the per-user
-/// limits, which say theirs in `message` (ZOOM-API.md §5). `Retry-After` names the reset.
+/// limits, which say theirs in `message` (<https://developers.zoom.us/docs/api/rate-limits/>).
+/// `Retry-After` names the reset.
 pub(crate) fn daily_limited(
     label: Label,
     limit: Option<u32>,

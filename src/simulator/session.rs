@@ -168,7 +168,7 @@ impl SessionRow for SimMeeting {
         meeting_not_found(key)
     }
 
-    /// 3002 while it runs, 3018 for a PMI (M23 `meetingDelete`).
+    /// 3002 while it runs, 3018 for a PMI (Zoom's `meetingDelete`).
     fn undeletable(&self) -> Option<Response> {
         let (code, message) = if self.is_live() {
             (

@@ -1,6 +1,6 @@
-//! A meeting or webinar body (ZOOM-API.md §3.3, §3.5) applied to a row. A `POST` applies it
-//! to a blank row, a `PATCH` to a copy of the existing one, so both read every field the same
-//! way, and a body refused halfway changes nothing that is kept.
+//! A meeting or webinar body (<https://developers.zoom.us/docs/api/meetings/>) applied to a row. A
+//! `POST` applies it to a blank row, a `PATCH` to a copy of the existing one, so both read every
+//! field the same way, and a body refused halfway changes nothing that is kept.
 
 use chrono::{DateTime, Utc};
 
@@ -37,7 +37,8 @@ pub(crate) fn apply<T: SessionRow>(
         *s.timezone = timezone.to_owned();
     }
     if let Some(password) = f.text("password", 10)? {
-        // Zoom's passcode characters (M23): letters, digits and `@ - _ * !`.
+        // Zoom's passcode characters (the `password` description): letters, digits and
+        // `@ - _ * !`.
         if !password
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "@-_*!".contains(c))

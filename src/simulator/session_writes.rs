@@ -1,9 +1,10 @@
-//! `POST /v2/users/{userId}/meetings`, `PATCH` and `DELETE /v2/meetings/{meetingId}`, and the
-//! same three for webinars (ZOOM-API.md §3.3, §3.5). A created session is built like a
-//! generated one, so the listings and `GET` show it the same way.
+//! `POST /v2/users/{userId}/meetings`, `PATCH` and `DELETE /v2/meetings/{meetingId}`, and the same
+//! three for webinars (<https://developers.zoom.us/docs/api/meetings/>). A created session is built
+//! like a generated one, so the listings and `GET` show it the same way.
 //!
 //! Creates and updates spend the host's daily allowance (100 on Zoom, across meetings and
-//! webinars, counted against the host whoever calls); deletes do not (RL26).
+//! webinars, counted against the host whoever calls); deletes do not
+//! (<https://developers.zoom.us/docs/api/rate-limits/#daily-rate-limits>).
 
 use std::sync::Arc;
 
@@ -219,7 +220,7 @@ fn delete<T: SessionRow>(
         }
     });
     if !found {
-        // M23 meetingDelete: 3000 "Invalid occurrence_id." (nothing was changed).
+        // Zoom's `meetingDelete`: 3000 "Invalid occurrence_id." (nothing was changed).
         return Err(
             respond::zoom_error(StatusCode::BAD_REQUEST, 3000, "Invalid occurrence_id.").into(),
         );

@@ -1,4 +1,4 @@
-//! Access tokens and the scopes an API call needs (ZOOM-API.md §6.1, §6.3). Several tokens may
+//! Access tokens and the scopes an API call needs (`docs/zoom-behaviour.md`). Several tokens may
 //! be valid at once, as Zoom now allows; expired ones are remembered so the 401 can say
 //! "expired" rather than "invalid", which is what clients key their refresh on.
 
@@ -88,9 +88,9 @@ impl TokenStore {
 }
 
 /// The scope to name in the 400/4711 error when none of the scopes that open `endpoint` were
-/// granted. Classic admin scopes open it too, as on Zoom (U26 `x-macro-scopes`): the read or
-/// write scope of the endpoint's family. A raw call needs whatever its path needs, which the
-/// simulator does not model.
+/// granted. Classic admin scopes open it too, as on Zoom (each operation's `x-macro-scopes` in
+/// its OpenAPI description): the read or write scope of the endpoint's family. A raw call needs
+/// whatever its path needs, which the simulator does not model.
 pub(crate) fn missing_scope(endpoint: Endpoint, granted: &[String]) -> Option<&'static str> {
     let granular = endpoint.scope()?;
     (!granted.iter().any(|s| endpoint.opened_by(s))).then_some(granular)

@@ -1,5 +1,5 @@
 //! One simulated Zoom user and the two shapes Zoom gives it: the `GET /users` list item and the
-//! `GET /users/{userId}` object (U26 schemas in `zoom-openapi/zoom-users-api.2026-02.json`).
+//! `GET /users/{userId}` object (<https://developers.zoom.us/docs/api/users/>).
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -119,7 +119,7 @@ impl SimUser {
     }
 
     /// The object `GET /users/{userId}` returns. `now` matters for pending users, whose
-    /// `created_at` Zoom reports as the time of the call (U26).
+    /// `created_at` Zoom reports as the time of the call.
     pub(crate) fn detail_json(&self, account: &AccountInfo, now: DateTime<Utc>) -> Value {
         let mut o = self.listing_fields();
         o.insert("id".into(), json!(self.id));
@@ -175,7 +175,8 @@ fn put_opt(o: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     }
 }
 
-/// Zoom's UTC form, `yyyy-MM-ddTHH:mm:ssZ` (UZ26).
+/// Zoom's UTC form, `yyyy-MM-ddTHH:mm:ssZ`
+/// (<https://developers.zoom.us/docs/api/using-zoom-apis/>).
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

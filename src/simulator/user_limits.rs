@@ -1,7 +1,8 @@
-//! Zoom's per-user daily limits (ZOOM-API.md §5), beside the account's per-label ones in
-//! `limits`: meeting and webinar creates and updates per host, registrations and status changes
-//! per registrant of one meeting or webinar, and user invites per account. Each counts requests
-//! per UTC day and answers a daily-limit 429 with its own message once spent.
+//! Zoom's per-user daily limits
+//! (<https://developers.zoom.us/docs/api/rate-limits/#daily-rate-limits>), beside the account's
+//! per-label ones in `limits`: meeting and webinar creates and updates per host, registrations and
+//! status changes per registrant of one meeting or webinar, and user invites per account. Each
+//! counts requests per UTC day and answers a daily-limit 429 with its own message once spent.
 
 use std::collections::HashMap;
 
@@ -55,8 +56,9 @@ impl Counter {
         }
     }
 
-    /// Zoom's 429 message for this limit (DF-18928 for meetings; the others as developers
-    /// quote them on Zoom's forum, with the registrant's email in parentheses).
+    /// Zoom's 429 message for this limit (for meetings as Zoom staff quote it on Zoom's forum,
+    /// linked in `docs/zoom-behaviour.md`; the others as developers quote them there, with the
+    /// registrant's email in parentheses).
     fn message(&self, cap: u32) -> String {
         match self {
             Counter::SessionWrites { .. } => format!(

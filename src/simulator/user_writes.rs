@@ -1,5 +1,5 @@
-//! `POST /v2/users`, `PATCH` and `DELETE /v2/users/{userId}`, and
-//! `PUT /v2/users/{userId}/status` (ZOOM-API.md §3.2). `{userId}` is an id or an email.
+//! `POST /v2/users`, `PATCH` and `DELETE /v2/users/{userId}`, and `PUT /v2/users/{userId}/status`
+//! (<https://developers.zoom.us/docs/api/users/>). `{userId}` is an id or an email.
 
 use std::sync::Arc;
 
@@ -174,12 +174,12 @@ fn create(state: &SimState, body: &Bytes, now: DateTime<Utc>) -> Result<Response
     Ok(respond::created(created))
 }
 
-/// Zoom's display name when none is given: the first and last names (U26).
+/// Zoom's display name when none is given: the first and last names.
 fn derived_display_name(first: &str, last: &str) -> String {
     format!("{first} {last}").trim().to_owned()
 }
 
-/// The profile fields a simulated user holds; the rest of U26's body is accepted and dropped.
+/// The profile fields a simulated user holds; the rest of Zoom's body is accepted and dropped.
 #[derive(Debug, Default)]
 struct UserPatch {
     first_name: Option<String>,
@@ -360,7 +360,7 @@ fn set_status(state: &SimState, user_id: &str, body: &Bytes) -> Result<Response,
     if user.status == UserStatus::Pending {
         // A pending user is an invitation, not an account. Zoom documents no answer for
         // (de)activating one; 1120 is the code its user endpoints give for a user whose
-        // invitation stands in for the account (ZOOM-API.md §3.2, §8).
+        // invitation stands in for the account (`GET /users/{userId}`).
         return Err(respond::zoom_error(
             StatusCode::BAD_REQUEST,
             1120,
@@ -369,7 +369,7 @@ fn set_status(state: &SimState, user_id: &str, body: &Bytes) -> Result<Response,
         .into());
     }
     if matches!(user.role_id.as_str(), "0" | "1") {
-        // U26 userStatus: the owner and admins cannot be (de)activated.
+        // Zoom's `userStatus`: the owner and admins cannot be (de)activated.
         return Err(respond::zoom_error(
             StatusCode::BAD_REQUEST,
             200,

@@ -1,4 +1,4 @@
-//! `GET /v2/users` and `GET /v2/users/{userId}` (ZOOM-API.md §3.2, §4).
+//! `GET /v2/users` and `GET /v2/users/{userId}` (<https://developers.zoom.us/docs/api/users/>).
 //!
 //! Pages are cut by offset at the time each page is asked for, so a user added or removed in
 //! the middle of a listing shifts the rest, as with any offset pager: a client must only trust

@@ -1,6 +1,6 @@
 //! One simulated webinar and the shapes Zoom gives it: the `GET /users/{userId}/webinars` item
-//! and the `GET /webinars/{webinarId}` object (M23, ZOOM-API.md §3.5). Like meetings, whether it
-//! still exists is computed against the clock of the request.
+//! and the `GET /webinars/{webinarId}` object (<https://developers.zoom.us/docs/api/meetings/>).
+//! Like meetings, whether it still exists is computed against the clock of the request.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value, json};

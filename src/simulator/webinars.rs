@@ -1,4 +1,5 @@
-//! `GET /v2/users/{userId}/webinars` and `GET /v2/webinars/{webinarId}` (ZOOM-API.md §3.5).
+//! `GET /v2/users/{userId}/webinars` and `GET /v2/webinars/{webinarId}`
+//! (<https://developers.zoom.us/docs/api/meetings/>).
 //! The listing is the one still paged by `page_number`: its spec lists no `next_page_token`
 //! parameter, so one sent is ignored and the response's token is always empty.
 

@@ -1,5 +1,6 @@
-//! The per-user daily limits a request spends (ZOOM-API.md §5). The worker takes them from
-//! `zoom.daily_quota` before the call, so a spent limit waits for 00:00 UTC instead of costing
+//! The per-user daily limits a request spends
+//! (<https://developers.zoom.us/docs/api/rate-limits/#daily-rate-limits>). The worker takes them
+//! from `zoom.daily_quota` before the call, so a spent limit waits for 00:00 UTC instead of costing
 //! a 429; Zoom's own daily 429 still wins, since other apps spend the same limits.
 
 use super::request::{Subject, ZoomRequest};
@@ -62,8 +63,8 @@ pub fn quotas(request: &ZoomRequest, host: Option<&str>, plan: Plan) -> Vec<Quot
     }
 }
 
-/// Zoom counts creates and updates against the host's 100 a day; deletes are documented
-/// (RL26) as not counting.
+/// Zoom counts creates and updates against the host's 100 a day; its rate-limit page leaves
+/// deletes out.
 fn counts_as_session_write(request: &ZoomRequest) -> bool {
     matches!(
         request.action,

@@ -1,6 +1,6 @@
 //! Before repeating a create whose earlier attempt may have reached Zoom, look for what that
-//! attempt made (QUEUE-DESIGN.md §B3). Zoom takes no idempotency key, so this is the only
-//! guard against duplicates after a crash, a timeout or a 5xx.
+//! attempt made. Zoom takes no idempotency key, so this is the only guard against duplicates
+//! after a crash, a timeout or a 5xx.
 
 use std::pin::pin;
 

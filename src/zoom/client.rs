@@ -417,7 +417,8 @@ pub fn path_segment(raw: &str) -> String {
 
 /// Percent-encodes a meeting or webinar id or UUID for a path. Zoom decodes such a segment
 /// twice when the UUID begins with `/` or contains `//`, so those are encoded twice; encoding
-/// any other UUID twice would be harmless, but once is what Zoom documents (ZOOM-API.md §2).
+/// any other UUID twice would be harmless, but once is what Zoom documents
+/// (<https://developers.zoom.us/docs/api/using-zoom-apis/>).
 pub fn meeting_path_segment(id_or_uuid: &str) -> String {
     let once = path_segment(id_or_uuid);
     if id_or_uuid.starts_with('/') || id_or_uuid.contains("//") {
@@ -452,7 +453,8 @@ mod tests {
 
     #[test]
     fn uuids_zoom_decodes_twice_are_encoded_twice() {
-        // ZOOM-API.md §2's example.
+        // The example in Zoom's `meetingId` descriptions
+        // (https://developers.zoom.us/docs/api/meetings/).
         assert_eq!(
             meeting_path_segment("/ajXp112QmuoKj4854875=="),
             "%252FajXp112QmuoKj4854875%253D%253D"

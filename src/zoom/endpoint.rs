@@ -1,5 +1,7 @@
-//! Every Zoom endpoint the mirror calls, tagged with its documented rate-limit label and page
-//! size (ZOOM-API.md §3.1). Adding an endpoint here is what makes it callable.
+//! Every Zoom endpoint the mirror calls, tagged with its documented rate-limit label and page size
+//! (from each operation's description in <https://developers.zoom.us/docs/api/meetings/> and
+//! <https://developers.zoom.us/docs/api/users/>). Adding an endpoint here is what makes it
+//! callable.
 
 use std::fmt;
 
@@ -131,8 +133,8 @@ impl Endpoint {
         }
     }
 
-    /// The largest page size Zoom documents for a listing; `None` for single objects.
-    /// `GET /users` allows 2000 since 2026 (U26), up from 300.
+    /// The largest page size Zoom documents for a listing; `None` for single objects. `GET /users`
+    /// allows 2000 since 2026 (<https://developers.zoom.us/docs/api/users/>), up from 300.
     pub fn max_page_size(self) -> Option<u32> {
         match self {
             Endpoint::ListUsers => Some(2000),
@@ -180,9 +182,10 @@ impl Endpoint {
         }
     }
 
-    /// The granular scope Zoom requires (U26 and Zoom's scope reference); classic admin scopes
-    /// (`user:write:admin`, `meeting:write:admin` …) open the same endpoints. `None` for `Raw`,
-    /// whose scope depends on the call.
+    /// The granular scope Zoom requires (<https://developers.zoom.us/docs/api/users/> per
+    /// operation, and <https://developers.zoom.us/docs/integrations/oauth-scopes-granular/>);
+    /// classic admin scopes (`user:write:admin`, `meeting:write:admin` …) open the same endpoints.
+    /// `None` for `Raw`, whose scope depends on the call.
     pub fn scope(self) -> Option<&'static str> {
         Some(match self {
             Endpoint::ListUsers => "user:read:list_users:admin",

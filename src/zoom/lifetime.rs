@@ -1,8 +1,8 @@
-//! Why a meeting or webinar left its host's listing: deleted by someone, or expired. Zoom drops
-//! a meeting ID after its lifetime (ZOOM-API.md §3.3, support article 201362373): a one-off
-//! meeting 30 days after its date or its last use, whichever is later; a recurring or PMI
-//! meeting 365 days after an occurrence last started (or after creation, if none did); a
-//! webinar 90 days after it ends. An expiry is history the mirror keeps; a deletion is not.
+//! Why a meeting or webinar left its host's listing: deleted by someone, or expired. Zoom drops a
+//! meeting ID after its lifetime (<https://support.zoom.us/hc/en-us/articles/201362373>): a one-off
+//! meeting 30 days after its date or its last use, whichever is later; a recurring or PMI meeting
+//! 365 days after an occurrence last started (or after creation, if none did); a webinar 90 days
+//! after it ends. An expiry is history the mirror keeps; a deletion is not.
 
 use chrono::{DateTime, Duration, Utc};
 

@@ -1,5 +1,6 @@
-//! Zoom's published account-level rate limits (ZOOM-API.md §5): one table, used by the client to
-//! pace itself and by the simulator to answer 429s exactly where Zoom would.
+//! Zoom's published account-level rate limits (<https://developers.zoom.us/docs/api/rate-limits/>):
+//! one table, used by the client to pace itself and by the simulator to answer 429s exactly where
+//! Zoom would.
 
 use std::fmt;
 use std::str::FromStr;
@@ -118,7 +119,7 @@ impl Rate {
     }
 }
 
-/// The short-window limit of `label` on `plan` (ZOOM-API.md §5).
+/// The short-window limit of `label` on `plan`.
 pub fn window_limit(plan: Plan, label: Label) -> Rate {
     match (plan, label) {
         (Plan::Free, Label::Light) => Rate::per_second(4),
@@ -155,14 +156,15 @@ pub fn daily_limit(plan: Plan, label: Label) -> Option<(DailyPool, u32)> {
 }
 
 /// Meeting and webinar creates and updates per host user and UTC day, across all the host's
-/// meetings and webinars (ZOOM-API.md §5).
+/// meetings and webinars (<https://developers.zoom.us/docs/api/rate-limits/#daily-rate-limits>).
 pub const SESSION_WRITES_PER_HOST: u32 = 100;
 /// Registrations of one registrant in one meeting or webinar per UTC day.
 pub const REGISTRATIONS_PER_REGISTRANT: u32 = 3;
 /// Status changes of one registrant in one meeting or webinar per UTC day.
 pub const STATUS_CHANGES_PER_REGISTRANT: u32 = 10;
 
-/// `POST /users` with `action=create` per account and UTC day (U26).
+/// `POST /users` with `action=create` per account and UTC day (Create users in
+/// <https://developers.zoom.us/docs/api/users/>).
 pub fn daily_user_invites(plan: Plan) -> u32 {
     match plan {
         Plan::Free => 50,

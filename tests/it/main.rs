@@ -1,4 +1,5 @@
-//! One integration-test binary (see STYLE.md): real PostgreSQL, the simulator over real HTTP.
+//! One integration-test binary (one link for all tests): real PostgreSQL, the simulator over
+//! real HTTP.
 
 mod config;
 mod daemon;

@@ -72,8 +72,8 @@ pub(super) fn is_email(text: &str) -> bool {
         && !text.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// The two forms Zoom takes for a time (ZOOM-API.md §2): `yyyy-MM-ddTHH:mm:ssZ` in UTC, or
-/// `yyyy-MM-ddTHH:mm:ss` in the `timezone` given beside it.
+/// The two forms Zoom takes for a time (<https://developers.zoom.us/docs/api/using-zoom-apis/>):
+/// `yyyy-MM-ddTHH:mm:ssZ` in UTC, or `yyyy-MM-ddTHH:mm:ss` in the `timezone` given beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ZoomTime {
     Utc,

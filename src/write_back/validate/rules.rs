@@ -1,10 +1,12 @@
 //! Zoom's documented rules that its request schemas do not express, all in one place. They run
 //! after the schema walk, so every value here already has the type Zoom's schema gives it.
 //!
-//! Sources: the field descriptions in Zoom's OpenAPI files (`zoom-users-api.2026-02.json`,
-//! `zoom-meeting-api.2023-10.json`), ZOOM-API.md §2–3.5, and for the PMI Zoom's support article
-//! "Personal meeting ID (PMI) and personal link" (support.zoom.us/hc/en-us/articles/201362843).
-//! `docs/write-back-actions.md` lists them for the people writing rows.
+//! Sources: the field descriptions in Zoom's OpenAPI descriptions of users and meetings (the
+//! references <https://developers.zoom.us/docs/api/users/> and
+//! <https://developers.zoom.us/docs/api/meetings/>), and for the PMI Zoom's support article
+//! "Personal meeting ID (PMI) and personal link"
+//! (<https://support.zoom.us/hc/en-us/articles/201362843>). `docs/write-back-actions.md` lists them
+//! for the people writing rows.
 
 use serde_json::{Map, Value};
 
@@ -187,8 +189,8 @@ const WEBINAR_PASSCODE: &str = "@-_*!";
 
 /// Meetings and webinars, created or updated.
 fn session(payload: &Obj, passcode_symbols: &str) -> Result<(), Invalid> {
-    // Meeting limits (ZOOM-API.md §3.3); webinar bodies are "like meetings" (§3.5), though
-    // the webinar schema states no lengths.
+    // The meeting body's lengths; webinar bodies get the same, though the webinar schema
+    // states no lengths.
     for (key, max) in [("topic", 200), ("agenda", 2000), ("password", 10)] {
         if let Some(length) = payload.str(key).map(chars)
             && length > max
