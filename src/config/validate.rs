@@ -214,11 +214,19 @@ fn database(check: &mut Check, file: DatabaseFile) -> Option<DatabaseConfig> {
     );
     let connect_timeout = check.value(
         "database.connect_timeout_secs",
-        within(file.connect_timeout_secs, CONNECT_TIMEOUT_SECS, "1 second to 5 minutes"),
+        within(
+            file.connect_timeout_secs,
+            CONNECT_TIMEOUT_SECS,
+            "1 second to 5 minutes",
+        ),
     );
     let pool_timeout = check.value(
         "database.pool_timeout_secs",
-        within(file.pool_timeout_secs, POOL_TIMEOUT_SECS, "1 second to 10 minutes"),
+        within(
+            file.pool_timeout_secs,
+            POOL_TIMEOUT_SECS,
+            "1 second to 10 minutes",
+        ),
     );
     Some(DatabaseConfig {
         url: url?,

@@ -17,8 +17,8 @@ pub enum DbError {
     Url(String),
 
     #[error(
-        "all {size} PostgreSQL connections of a pool stayed busy for {} s \
-         (database.pool_timeout_secs): is the server overloaded?",
+        "waited {} s (database.pool_timeout_secs) for one of a pool's {size} PostgreSQL \
+         connections to come free: are queries slow, or the server overloaded?",
         .waited.as_secs()
     )]
     PoolBusy { size: usize, waited: Duration },

@@ -57,12 +57,7 @@ pub async fn connection(pool: &DbPool) -> Result<Object<AsyncPgConnection>, DbEr
             size: pool.pool.status().max_size,
             waited: target.timeouts.pool_wait,
         },
-        PoolError::Timeout(TimeoutType::Create | TimeoutType::Recycle) => target.connect_error(
-            format!(
-                "no answer within {} s (database.connect_timeout_secs)",
-                target.timeouts.connect.as_secs()
-            ),
-        ),
+        PoolError::Timeout(TimeoutType::Create | TimeoutType::Recycle) => target.no_answer(),
         PoolError::Backend(Backend::ConnectionError(diesel::ConnectionError::BadConnection(
             reason,
         ))) => target.connect_error(reason),

@@ -12,9 +12,10 @@ use tokio_postgres::{Config, NoTls};
 
 use super::error::DbError;
 
-/// A connection whose peer vanished without a word (a dead network, a powered-off host) is
-/// declared dead after about this long: TCP keepalives start after it, and data left
-/// unacknowledged for it closes the connection. Without it, a query could wait for hours.
+/// TCP keepalives start after this much silence, and data (a keepalive probe included) left
+/// unacknowledged this long closes the connection: a peer that vanished without a word (a dead
+/// network, a powered-off host) is noticed within about a minute, where a query would otherwise
+/// wait for hours.
 const DEAD_PEER: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,11 +61,7 @@ impl DbTarget {
     /// A connection for diesel, within the connect timeout.
     pub async fn connect(&self) -> Result<AsyncPgConnection, DbError> {
         self.bounded(async {
-            let (client, connection) = self
-                .config
-                .connect(NoTls)
-                .await
-                .map_err(|e| cause(&e))?;
+            let (client, connection) = self.config.connect(NoTls).await.map_err(|e| cause(&e))?;
             AsyncPgConnection::try_from_client_and_connection(client, connection)
                 .await
                 .map_err(|e| e.to_string())
@@ -80,17 +77,21 @@ impl DbTarget {
         }
     }
 
+    /// The error for a connection not opened within the connect timeout.
+    pub(super) fn no_answer(&self) -> DbError {
+        self.connect_error(format!(
+            "no answer within {} s (database.connect_timeout_secs)",
+            self.timeouts.connect.as_secs()
+        ))
+    }
+
     async fn bounded<T>(
         &self,
         connect: impl Future<Output = Result<T, String>>,
     ) -> Result<T, DbError> {
-        let limit = self.timeouts.connect;
-        match tokio::time::timeout(limit, connect).await {
+        match tokio::time::timeout(self.timeouts.connect, connect).await {
             Ok(connected) => connected.map_err(|reason| self.connect_error(reason)),
-            Err(_) => Err(self.connect_error(format!(
-                "no answer within {} s (database.connect_timeout_secs)",
-                limit.as_secs()
-            ))),
+            Err(_) => Err(self.no_answer()),
         }
     }
 }
@@ -158,7 +159,10 @@ mod tests {
             "db.example:6543"
         );
         assert_eq!(target("postgresql://u@db/zoom").server(), "db:5432");
-        assert_eq!(target("postgres://u@[::1]:5433/zoom").server(), "[::1]:5433");
+        assert_eq!(
+            target("postgres://u@[::1]:5433/zoom").server(),
+            "[::1]:5433"
+        );
     }
 
     #[test]
@@ -171,6 +175,32 @@ mod tests {
         let message = DbTarget::new(&url, timeouts).err().unwrap().to_string();
         assert!(message.contains("unknown option `sslmod`"), "{message}");
         assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_answers_is_given_up_after_the_connect_timeout() {
+        // The kernel completes the handshake; nobody ever answers the startup message.
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = silent.local_addr().unwrap().port();
+        let started = std::time::Instant::now();
+        let message = target(&format!("postgres://u@127.0.0.1:{port}/zoom"))
+            .connect()
+            .await
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            message,
+            format!(
+                "cannot connect to PostgreSQL at 127.0.0.1:{port}: no answer within 1 s \
+                 (database.connect_timeout_secs); check DATABASE_URL and that the server is up"
+            )
+        );
     }
 
     #[tokio::test]

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use diesel_async::RunQueryDsl;
 use tokio::net::UnixDatagram;
 use zoom_mirror::db::sync_runs::{self, RunStatus, SyncRun};
+use zoom_mirror::db::{self, DbTarget, DbTimeouts};
 use zoom_mirror::simulator::{Fault, FaultKind};
 use zoom_mirror::sync::{Entity, SyncError};
 use zoom_mirror::zoom::Endpoint;
@@ -48,7 +49,9 @@ fn users_every_second(scratch: &Scratch) -> PathBuf {
     let path = scratch.path("config.toml");
     std::fs::write(
         &path,
-        format!("[sync.users]\nschedule = \"*/1 * * * * *\"\n[write_back]\nenabled = false\n{others}"),
+        format!(
+            "[sync.users]\nschedule = \"*/1 * * * * *\"\n[write_back]\nenabled = false\n{others}"
+        ),
     )
     .unwrap();
     path
@@ -142,7 +145,10 @@ async fn run_waits_for_postgresql_then_reports_ready_and_syncs() {
             .any(|n| n.starts_with("STATUS=waiting for PostgreSQL: cannot connect")),
         "{waiting:?}"
     );
-    let refused = format!("cannot connect to PostgreSQL at 127.0.0.1:{}: ", proxy.port());
+    let refused = format!(
+        "cannot connect to PostgreSQL at 127.0.0.1:{}: ",
+        proxy.port()
+    );
     let stderr = log_text();
     assert!(
         stderr.contains("PostgreSQL is unavailable; trying again") && stderr.contains(&refused),
@@ -163,7 +169,12 @@ async fn run_waits_for_postgresql_then_reports_ready_and_syncs() {
 
     sigterm(&child);
     let exited = exit_within(child, Duration::from_secs(15)).await;
-    assert!(exited.status.success(), "{:?}: {}", exited.status, log_text());
+    assert!(
+        exited.status.success(),
+        "{:?}: {}",
+        exited.status,
+        log_text()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -215,7 +226,10 @@ async fn a_sync_cut_by_an_outage_records_its_pass_failed_once_postgresql_is_back
     assert_eq!(row.status, "failed", "{row:?}\n{stderr}");
     assert!(row.finished_at.is_some(), "{row:?}");
     let error = row.error.unwrap_or_default();
-    assert!(error.contains("PostgreSQL"), "the outage is the error: {error}");
+    assert!(
+        error.contains("PostgreSQL"),
+        "the outage is the error: {error}"
+    );
     assert!(!exited.status.success(), "{stderr}");
     assert!(
         stderr.contains(&format!("users: {error}")),
@@ -255,7 +269,10 @@ async fn run_records_a_pass_cut_by_an_outage_as_failed_not_abandoned() {
 
     assert_eq!(ended.status, "failed", "{ended:?}\n{stderr}");
     let error = ended.error.unwrap_or_default();
-    assert!(error.contains("PostgreSQL"), "the outage is the error: {error}");
+    assert!(
+        error.contains("PostgreSQL"),
+        "the outage is the error: {error}"
+    );
     assert!(exited.status.success(), "{stderr}");
 }
 
@@ -300,6 +317,31 @@ async fn losing_the_lock_session_stops_the_pass() {
         row.error
             .unwrap_or_default()
             .starts_with("lost the PostgreSQL session holding this pass's cluster-wide lock")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pool_whose_connections_stay_busy_fails_after_the_pool_timeout() {
+    let db = crate::support::TestDb::new().await;
+    let timeouts = DbTimeouts {
+        connect: Duration::from_secs(5),
+        pool_wait: Duration::from_secs(1),
+    };
+    let pool = db::pool(&DbTarget::new(db.url(), timeouts).unwrap(), 1).unwrap();
+    let _held = db::connection(&pool).await.unwrap();
+    let started = Instant::now();
+    let waited = tokio::time::timeout(Duration::from_secs(10), db::connection(&pool))
+        .await
+        .expect("the wait for a pooled connection is bounded");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        waited.err().unwrap().to_string(),
+        "waited 1 s (database.pool_timeout_secs) for one of a pool's 1 PostgreSQL connections to \
+         come free: are queries slow, or the server overloaded?"
     );
 }
 

@@ -43,7 +43,8 @@ impl DbProxy {
     /// The test database's URL, through the proxy.
     pub fn url(&self) -> String {
         let mut url = self.upstream.clone();
-        url.set_port(Some(self.addr.port())).expect("a URL with a port");
+        url.set_port(Some(self.addr.port()))
+            .expect("a URL with a port");
         url.set_host(Some("127.0.0.1")).expect("a URL with a host");
         url.to_string()
     }
