@@ -43,7 +43,11 @@ where
         .sleep(sleep)
         .when(|e| e.is_unavailable() && !stop.is_cancelled())
         .notify(|error, wait| {
-            tracing::warn!(%error, retry_in = ?wait, "{what}: PostgreSQL is unavailable; trying again");
+            tracing::warn!(
+                %error,
+                retry_in = ?wait,
+                "{what}: PostgreSQL is unavailable; trying again"
+            );
         })
         .await
 }

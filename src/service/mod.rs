@@ -47,7 +47,10 @@ pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> 
     let mut stop = std::pin::pin!(stop);
     tokio::select! {
         signal = &mut stop => {
-            tracing::info!(signal, "stopping before PostgreSQL could be reached");
+            tracing::info!(
+                signal,
+                "stopping during start-up, before PostgreSQL was reached and migrated"
+            );
             return Ok(());
         }
         migrated = migrate_when_reachable(&ctx.db) => migrated?,

@@ -189,10 +189,10 @@ async fn run_stops_at_once_on_sigterm_while_waiting_for_postgresql() {
     assert!(child.try_wait().unwrap().is_none(), "{}", stderr());
 
     sigterm(&child);
-    let exited = exit_within(child, Duration::from_secs(3)).await;
+    let exited = exit_within(child, Duration::from_secs(5)).await;
     assert!(exited.status.success(), "{:?}: {}", exited.status, stderr());
     assert!(
-        stderr().contains("stopping before PostgreSQL could be reached"),
+        stderr().contains("stopping during start-up"),
         "{}",
         stderr()
     );
@@ -280,7 +280,7 @@ async fn run_records_a_pass_cut_by_an_outage_as_failed_not_abandoned() {
 async fn losing_the_lock_session_stops_the_pass() {
     let app = TestApp::new(5).await;
     app.handle().inject(
-        Fault::new(FaultKind::Latency(Duration::from_secs(10)))
+        Fault::new(FaultKind::Latency(Duration::from_secs(20)))
             .on(Endpoint::ListUsers)
             .times(1),
     );
@@ -300,7 +300,7 @@ async fn losing_the_lock_session_stops_the_pass() {
     let (report, ()) = tokio::join!(app.sync_users(), kill_the_lock_session);
 
     assert!(
-        started.elapsed() < Duration::from_secs(6),
+        started.elapsed() < Duration::from_secs(10),
         "the pass ran on for {:?} without its lock",
         started.elapsed()
     );
