@@ -204,3 +204,48 @@ pub(crate) fn snippet(body: &[u8]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_transport_error_names_its_cause_once_however_it_is_printed() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let client = super::super::client::http_client(Duration::from_secs(5)).unwrap();
+        let error = client
+            .get(format!("http://127.0.0.1:{port}/v2/users"))
+            .send()
+            .await
+            .unwrap_err();
+        let transport = ZoomError::Transport {
+            what: "GET /users".into(),
+            error,
+        };
+        let message = transport.to_string();
+        assert!(
+            message.starts_with("could not reach Zoom for GET /users: error sending request"),
+            "{message}"
+        );
+        assert_eq!(
+            message.matches("Connection refused").count(),
+            1,
+            "{message}"
+        );
+
+        let exhausted = ZoomError::Exhausted {
+            attempts: 2,
+            last: Box::new(transport),
+        };
+        let chain = format!("{:#}", anyhow::Error::new(exhausted));
+        assert!(
+            chain.starts_with("gave up on Zoom after 2 attempts: could not reach"),
+            "{chain}"
+        );
+        assert_eq!(chain.matches("Connection refused").count(), 1, "{chain}");
+    }
+}
