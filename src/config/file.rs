@@ -38,6 +38,10 @@ pub(super) struct DatabaseFile {
     pub url: Option<SecretString>,
     /// Size of the connection pool.
     pub max_connections: usize,
+    /// Longest wait to open one connection, in seconds.
+    pub connect_timeout_secs: u64,
+    /// Longest wait for a pooled connection to come free, in seconds.
+    pub pool_timeout_secs: u64,
 }
 
 impl Default for DatabaseFile {
@@ -45,6 +49,8 @@ impl Default for DatabaseFile {
         DatabaseFile {
             url: None,
             max_connections: 10,
+            connect_timeout_secs: 10,
+            pool_timeout_secs: 30,
         }
     }
 }

@@ -30,6 +30,10 @@ pub struct DatabaseConfig {
     /// without one; commands that need it call [`Config::database_url`].
     pub url: Option<SecretString>,
     pub max_connections: usize,
+    /// `connect_timeout_secs`: opening one connection, authentication included.
+    pub connect_timeout: Duration,
+    /// `pool_timeout_secs`: waiting for a pooled connection to come free.
+    pub pool_timeout: Duration,
 }
 
 #[derive(Debug, Clone)]

@@ -28,6 +28,14 @@ impl Config {
             [
                 ("url", secret(&database.url)),
                 ("max_connections", database.max_connections.to_string()),
+                (
+                    "connect_timeout_secs",
+                    database.connect_timeout.as_secs().to_string(),
+                ),
+                (
+                    "pool_timeout_secs",
+                    database.pool_timeout.as_secs().to_string(),
+                ),
             ],
         );
         let zoom = &self.zoom;

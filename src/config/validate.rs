@@ -259,11 +259,34 @@ fn database(check: &mut Check, file: DatabaseFile) -> Option<DatabaseConfig> {
         "database.max_connections",
         within(file.max_connections, 1..=1000, "1 to 1000"),
     );
+    let connect_timeout = check.value(
+        "database.connect_timeout_secs",
+        within(
+            file.connect_timeout_secs,
+            CONNECT_TIMEOUT_SECS,
+            "1 second to 5 minutes",
+        ),
+    );
+    let pool_timeout = check.value(
+        "database.pool_timeout_secs",
+        within(
+            file.pool_timeout_secs,
+            POOL_TIMEOUT_SECS,
+            "1 second to 10 minutes",
+        ),
+    );
     Some(DatabaseConfig {
         url: url?,
         max_connections: max_connections?,
+        connect_timeout: Duration::from_secs(connect_timeout?),
+        pool_timeout: Duration::from_secs(pool_timeout?),
     })
 }
+
+/// Past these a dead network holds a pass, a write-back attempt or the start-up for minutes
+/// on end before anything is logged.
+const CONNECT_TIMEOUT_SECS: std::ops::RangeInclusive<u64> = 1..=300;
+const POOL_TIMEOUT_SECS: std::ops::RangeInclusive<u64> = 1..=600;
 
 fn zoom(check: &mut Check, file: ZoomFile) -> Option<ZoomConfig> {
     let account_id = check.optional("zoom.account_id", file.account_id, |id| identifier(id));
@@ -661,6 +684,35 @@ mod tests {
             ),
         ] {
             assert_eq!(errors(&format!("[write_back]\n{toml}\n"), &[]), [error]);
+        }
+    }
+
+    #[test]
+    fn the_database_timeouts_default_to_10_and_30_seconds_and_are_bounded() {
+        let database = load("", &[]).unwrap().database;
+        assert_eq!(
+            (database.connect_timeout, database.pool_timeout),
+            (Duration::from_secs(10), Duration::from_secs(30))
+        );
+        for (toml, error) in [
+            (
+                "connect_timeout_secs = 0",
+                "database.connect_timeout_secs: must be 1..=300 (1 second to 5 minutes), got 0",
+            ),
+            (
+                "connect_timeout_secs = 301",
+                "database.connect_timeout_secs: must be 1..=300 (1 second to 5 minutes), got 301",
+            ),
+            (
+                "pool_timeout_secs = 0",
+                "database.pool_timeout_secs: must be 1..=600 (1 second to 10 minutes), got 0",
+            ),
+            (
+                "pool_timeout_secs = 601",
+                "database.pool_timeout_secs: must be 1..=600 (1 second to 10 minutes), got 601",
+            ),
+        ] {
+            assert_eq!(errors(&format!("[database]\n{toml}\n"), &[]), [error]);
         }
     }
 

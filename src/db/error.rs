@@ -1,21 +1,33 @@
-//! Database errors, each saying what failed.
+//! Database errors, each saying what failed. Each message carries its cause, and no variant
+//! links a source as well, so that a caller printing the chain names the cause once.
+
+use std::time::Duration;
+
+use diesel::result::{DatabaseErrorKind as Kind, Error};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("cannot connect to PostgreSQL: {0}; check DATABASE_URL and that the server is up")]
-    Connect(#[from] diesel::ConnectionError),
+    #[error(
+        "cannot connect to PostgreSQL at {server}: {reason}; check DATABASE_URL and that the \
+         server is up"
+    )]
+    Connect { server: String, reason: String },
+
+    #[error("DATABASE_URL cannot be used: {0}; use postgres://USER:PASSWORD@HOST:5432/DATABASE")]
+    Url(String),
 
     #[error(
-        "no PostgreSQL connection available: {0}; check DATABASE_URL and that the server is up"
+        "waited {} s (database.pool_timeout_secs) for one of a pool's {size} PostgreSQL \
+         connections to come free: are queries slow, or the server overloaded?",
+        .waited.as_secs()
     )]
+    PoolBusy { size: usize, waited: Duration },
+
+    #[error("the PostgreSQL connection pool failed: {0}")]
     Pool(String),
 
-    #[error("database query failed ({what}): {source}")]
-    Query {
-        what: &'static str,
-        #[source]
-        source: diesel::result::Error,
-    },
+    #[error("database query failed ({what}): {cause}")]
+    Query { what: &'static str, cause: Error },
 
     #[error("applying migrations failed: {0}")]
     Migration(String),
@@ -26,10 +38,9 @@ impl DbError {
     /// limit), as opposed to the connection failing: the same rows one at a time may store all
     /// but the one at fault.
     pub fn is_refused_statement(&self) -> bool {
-        use diesel::result::{DatabaseErrorKind as Kind, Error};
         matches!(
             self,
-            DbError::Query { source: Error::DatabaseError(kind, _), .. }
+            DbError::Query { cause: Error::DatabaseError(kind, _), .. }
                 if !matches!(
                     kind,
                     Kind::UnableToSendCommand
@@ -39,20 +50,37 @@ impl DbError {
                 )
         )
     }
+
+    /// The server could not be reached or the connection broke: trying again later may work,
+    /// unlike a refused statement or a failed migration.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            DbError::Connect { .. }
+                | DbError::PoolBusy { .. }
+                | DbError::Query {
+                    cause: Error::DatabaseError(
+                        Kind::UnableToSendCommand | Kind::ClosedConnection,
+                        _
+                    ),
+                    ..
+                }
+        )
+    }
 }
 
 /// Names the statement in a query error: `.map_err(query("upserting users"))`.
-pub fn query(what: &'static str) -> impl FnOnce(diesel::result::Error) -> DbError {
-    move |source| DbError::Query { what, source }
+pub fn query(what: &'static str) -> impl FnOnce(Error) -> DbError {
+    move |cause| DbError::Query { what, cause }
 }
 
 /// Only a transaction's own statements (begin, commit, rollback) come through here; every
 /// query inside names itself with [`query`].
-impl From<diesel::result::Error> for DbError {
-    fn from(source: diesel::result::Error) -> Self {
+impl From<Error> for DbError {
+    fn from(cause: Error) -> Self {
         DbError::Query {
             what: "opening or committing a transaction",
-            source,
+            cause,
         }
     }
 }

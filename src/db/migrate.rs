@@ -1,11 +1,11 @@
 //! Migrations embedded in the binary, applied by `migrate`, `sync`, `run` and `demo`.
 
 use diesel::sql_types::BigInt;
-use diesel_async::{AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncMigrationHarness, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use secrecy::{ExposeSecret, SecretString};
 
 use super::error::{DbError, query};
+use super::target::DbTarget;
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -14,8 +14,8 @@ const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 const MIGRATION_LOCK: i64 = 0x7a6d_6d69_6772; // "zmmigr"
 
 /// Applies pending migrations; returns the versions applied.
-pub async fn run_migrations(url: &SecretString) -> Result<Vec<String>, DbError> {
-    let mut conn = AsyncPgConnection::establish(url.expose_secret()).await?;
+pub async fn run_migrations(db: &DbTarget) -> Result<Vec<String>, DbError> {
+    let mut conn = db.connect().await?;
     diesel::sql_query("SELECT pg_advisory_lock($1)")
         .bind::<BigInt, _>(MIGRATION_LOCK)
         .execute(&mut conn)

@@ -6,39 +6,23 @@ mod error;
 mod lock;
 mod migrate;
 pub mod overview;
+mod pooled;
 pub mod queue_limits;
 pub mod recordings;
 pub mod registrants;
+mod retry;
 pub mod schema;
 pub mod sessions;
 pub mod sync_runs;
+mod target;
 mod upserted;
 pub mod users;
 pub mod write_queue;
 
-use diesel_async::AsyncPgConnection;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
-use diesel_async::pooled_connection::deadpool::Pool;
-use secrecy::{ExposeSecret, SecretString};
-
 pub use error::DbError;
+pub(crate) use error::query;
 pub use lock::ClusterLock;
 pub use migrate::run_migrations;
-
-pub type DbPool = Pool<AsyncPgConnection>;
-
-/// Connects lazily: the first query opens the first connection.
-pub fn pool(url: &SecretString, max_connections: usize) -> Result<DbPool, DbError> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url.expose_secret());
-    Pool::builder(manager)
-        .max_size(max_connections)
-        .build()
-        .map_err(|e| DbError::Pool(e.to_string()))
-}
-
-/// A pooled connection, with an error that says what to check.
-pub async fn connection(
-    pool: &DbPool,
-) -> Result<diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>, DbError> {
-    pool.get().await.map_err(|e| DbError::Pool(e.to_string()))
-}
+pub use pooled::{DbPool, connection, pool};
+pub use retry::retry_while_unavailable;
+pub use target::{DbTarget, DbTimeouts};

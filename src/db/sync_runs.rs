@@ -75,7 +75,11 @@ impl RunStatus {
 }
 
 /// Records a pass as running. The caller holds the entity's cluster lock, so any other
-/// `running` row of the entity belongs to a process that died: it is marked abandoned.
+/// `running` row of the entity belongs to a process that no longer holds it. A live process
+/// records its pass's end before it releases the lock, or, when an outage took the lock, retries
+/// until PostgreSQL answers: such a row belongs to a process that ended without recording it
+/// (or, in the moments after an outage, one about to). It is marked abandoned; a late record of
+/// the pass's end overwrites the mark.
 pub async fn start(
     conn: &mut AsyncPgConnection,
     entity: &str,
@@ -89,7 +93,10 @@ pub async fn start(
     )
     .set((
         sync_runs::status.eq("abandoned"),
-        sync_runs::error.eq("the process running this pass stopped before it finished"),
+        sync_runs::error.eq(
+            "the process that ran this pass (see host) ended without recording its outcome: it \
+             crashed, was killed, or gave up while PostgreSQL was unreachable",
+        ),
     ))
     .execute(conn)
     .await

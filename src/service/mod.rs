@@ -1,5 +1,5 @@
-//! The daemon (`zoom-mirror run`): scheduled sync jobs, the write-back worker, systemd
-//! readiness and watchdog, and a graceful stop on SIGTERM/SIGINT.
+//! The daemon (`zoom-mirror run`): a wait for PostgreSQL, scheduled sync jobs, the write-back
+//! worker, systemd readiness and watchdog, and a graceful stop on SIGTERM/SIGINT.
 
 mod scheduler;
 mod signals;
@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
+use crate::db::{self, DbError, DbTarget};
 use crate::sync::SyncContext;
 use crate::write_back::WriteBack;
 
@@ -19,27 +20,47 @@ pub use scheduler::enabled_jobs;
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     #[error("the job scheduler failed: {0}")]
-    Scheduler(#[from] tokio_cron_scheduler::JobSchedulerError),
+    Scheduler(tokio_cron_scheduler::JobSchedulerError),
 
     #[error("cannot listen for shutdown signals: {0}")]
-    Signals(#[source] std::io::Error),
+    Signals(std::io::Error),
 
     #[error(transparent)]
-    Db(#[from] crate::db::DbError),
+    Db(#[from] DbError),
 }
 
-/// Runs until SIGTERM or SIGINT, then lets running passes commit their current page and
-/// write-back attempts record their outcome, waiting at most `service.shutdown_timeout`.
+/// By hand rather than `#[from]`, which would make the error the source too, and a caller
+/// printing the chain would name it twice.
+impl From<tokio_cron_scheduler::JobSchedulerError> for ServiceError {
+    fn from(error: tokio_cron_scheduler::JobSchedulerError) -> Self {
+        ServiceError::Scheduler(error)
+    }
+}
+
+/// Waits for PostgreSQL and applies the migrations, then runs until SIGTERM or SIGINT, then
+/// lets running passes commit their current page and write-back attempts record their outcome,
+/// waiting at most `service.shutdown_timeout`.
 pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> {
     let cancel = CancellationToken::new();
     let tracker = TaskTracker::new();
     let stop = signals::shutdown_signal().map_err(ServiceError::Signals)?;
+    let mut stop = std::pin::pin!(stop);
+    tokio::select! {
+        signal = &mut stop => {
+            tracing::info!(
+                signal,
+                "stopping during start-up, before PostgreSQL was reached and migrated"
+            );
+            return Ok(());
+        }
+        migrated = migrate_when_reachable(&ctx.db) => migrated?,
+    }
 
     if config.write_back.enabled {
         let worker = WriteBack::new(
             ctx.pool.clone(),
             ctx.client.clone(),
-            ctx.database_url.clone(),
+            ctx.db.clone(),
             &ctx.host,
             config.write_back.clone(),
             config.zoom.plan,
@@ -64,6 +85,25 @@ pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> 
     if let Some(watchdog) = watchdog {
         watchdog.abort();
     }
+    Ok(())
+}
+
+/// PostgreSQL may be down when the daemon starts (a restart, a failover, a boot that brings it
+/// up later): try again with backoff, each failure in the log and in systemd's status, for as
+/// long as it takes. Under systemd, `TimeoutStartSec=` bounds the wait.
+async fn migrate_when_reachable(db: &DbTarget) -> Result<(), DbError> {
+    let attempt = || async {
+        let migrated = db::run_migrations(db).await;
+        if let Err(error) = &migrated
+            && error.is_unavailable()
+        {
+            systemd::status(&format!("waiting for PostgreSQL: {error}"));
+        }
+        migrated
+    };
+    let what = "applying migrations before start";
+    db::retry_while_unavailable(what, None, &CancellationToken::new(), attempt).await?;
+    systemd::status("PostgreSQL reached; migrations applied");
     Ok(())
 }
 

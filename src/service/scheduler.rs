@@ -79,7 +79,7 @@ async fn scheduled_pass(ctx: &SyncContext, entity: Entity, cancel: &Cancellation
             report.counts,
         )),
         Ok(PassOutcome::Skipped) => {}
-        // The pass could not be recorded (database down): the next tick tries again.
-        Err(e) => tracing::error!(%entity, error = %e, "sync pass could not run"),
+        // No database to start the pass, or to record its end: the next tick tries again.
+        Err(e) => tracing::error!(%entity, error = %e, "sync pass could not run or be recorded"),
     }
 }

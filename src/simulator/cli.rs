@@ -177,9 +177,9 @@ pub async fn run(args: SimulateArgs) -> Result<(), SimulatorError> {
     if let Some(secs) = args.revoke_tokens_every_secs {
         revoke_tokens_periodically(handle.clone(), Duration::from_secs(secs));
     }
-    let bind_error = |source| SimulatorError::Bind {
+    let bind_error = |error| SimulatorError::Bind {
         addr: args.listen.to_string(),
-        source,
+        error,
     };
     let listener = TcpListener::bind(args.listen).await.map_err(bind_error)?;
     let addr = listener.local_addr().map_err(bind_error)?;

@@ -128,14 +128,12 @@ impl Default for SimCredentials {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimulatorError {
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: String,
-        #[source]
-        source: std::io::Error,
-    },
+    // Each message carries its cause and links no source, so that a caller printing the chain
+    // names it once.
+    #[error("cannot listen on {addr}: {error}")]
+    Bind { addr: String, error: std::io::Error },
     #[error("the simulator's HTTP server failed: {0}")]
-    Serve(#[source] std::io::Error),
+    Serve(std::io::Error),
     #[error("cannot install the shutdown signal handler: {0}")]
-    Signal(#[source] std::io::Error),
+    Signal(std::io::Error),
 }

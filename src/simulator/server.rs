@@ -49,9 +49,9 @@ impl Simulator {
     pub async fn start(config: SimulatorConfig) -> Result<RunningSimulator, SimulatorError> {
         let simulator = Simulator::new(config);
         let bind = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        let bind_error = |source| SimulatorError::Bind {
+        let bind_error = |error| SimulatorError::Bind {
             addr: bind.to_string(),
-            source,
+            error,
         };
         let listener = TcpListener::bind(bind).await.map_err(bind_error)?;
         let addr = listener.local_addr().map_err(bind_error)?;

@@ -14,10 +14,8 @@ mod store;
 pub(crate) mod users;
 mod walk;
 
-use secrecy::SecretString;
-
 use crate::config::{RecordingsSource, SyncConfig, ZoomConfig, ZoomCredentials};
-use crate::db::{self, DbPool};
+use crate::db::{self, DbPool, DbTarget};
 use crate::zoom::ZoomClient;
 
 pub use counts::PassCounts;
@@ -31,7 +29,7 @@ pub struct SyncContext {
     pub pool: DbPool,
     pub client: ZoomClient,
     /// For the cluster-wide lock, which holds a connection of its own for the whole pass.
-    pub database_url: SecretString,
+    pub db: DbTarget,
     /// Recorded in `zoom.sync_runs.host`, to tell replicas apart.
     pub host: String,
     pub settings: SyncSettings,
@@ -60,18 +58,18 @@ impl From<&SyncConfig> for SyncSettings {
 }
 
 impl SyncContext {
-    /// A pool on `database_url` and a Zoom client; connects lazily.
+    /// A pool on `db` and a Zoom client; connects lazily.
     pub fn new(
-        database_url: &SecretString,
+        db: &DbTarget,
         max_connections: usize,
         zoom: &ZoomConfig,
         credentials: ZoomCredentials,
         settings: SyncSettings,
     ) -> Result<Self, SyncError> {
         Ok(SyncContext {
-            pool: db::pool(database_url, max_connections)?,
+            pool: db::pool(db, max_connections)?,
             client: ZoomClient::new(zoom, credentials)?,
-            database_url: database_url.clone(),
+            db: db.clone(),
             host: host_name(),
             settings,
         })

@@ -1,5 +1,5 @@
 //! One pass of one entity: take the entity's cluster-wide lock, record the run, sync, record the
-//! outcome, and log one line with the counts.
+//! outcome (again and again while PostgreSQL is unreachable), and log one line with the counts.
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +33,15 @@ impl Trigger {
             Trigger::Demo => "demo",
         }
     }
+
+    /// How long a pass's end is recorded again while PostgreSQL is unreachable: the daemon
+    /// keeps trying until it stops, a command for a minute, so that it ends.
+    fn record_retry_limit(self) -> Option<Duration> {
+        match self {
+            Trigger::Schedule => None,
+            Trigger::Command | Trigger::Demo => Some(Duration::from_secs(60)),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -54,7 +63,7 @@ pub struct PassReport {
 }
 
 /// Runs one pass. A failed pass is recorded and reported in [`PassReport::error`]; `Err` means
-/// the pass could not even be recorded (no database).
+/// the pass could not run (no database) or its end could not be recorded.
 pub async fn run_pass(
     ctx: &SyncContext,
     entity: Entity,
@@ -62,7 +71,9 @@ pub async fn run_pass(
     cancel: &CancellationToken,
 ) -> Result<PassOutcome, SyncError> {
     let lock_name = format!("zoom-mirror/sync/{entity}");
-    let Some(_lock) = ClusterLock::try_acquire(&ctx.database_url, &lock_name).await? else {
+    // Shutdown stops the pass, and so does losing the lock: another replica may take it.
+    let stop = cancel.child_token();
+    let Some(lock) = ClusterLock::try_acquire(&ctx.db, &lock_name, stop.clone()).await? else {
         tracing::info!(%entity, "another process is running this sync; skipping");
         return Ok(PassOutcome::Skipped);
     };
@@ -75,27 +86,18 @@ pub async fn run_pass(
     let started = Instant::now();
     let counts = PassCounts::default();
     let result = match entity {
-        Entity::Users => sync_users(&ctx.pool, &client, cancel, &counts).await,
-        Entity::Meetings => {
-            sync_sessions(ctx, &client, SessionKind::Meeting, cancel, &counts).await
-        }
-        Entity::Webinars => {
-            sync_sessions(ctx, &client, SessionKind::Webinar, cancel, &counts).await
-        }
+        Entity::Users => sync_users(&ctx.pool, &client, &stop, &counts).await,
+        Entity::Meetings => sync_sessions(ctx, &client, SessionKind::Meeting, &stop, &counts).await,
+        Entity::Webinars => sync_sessions(ctx, &client, SessionKind::Webinar, &stop, &counts).await,
         Entity::MeetingRegistrants => {
-            sync_registrants(ctx, &client, SessionKind::Meeting, cancel, &counts).await
+            sync_registrants(ctx, &client, SessionKind::Meeting, &stop, &counts).await
         }
         Entity::WebinarRegistrants => {
-            sync_registrants(ctx, &client, SessionKind::Webinar, cancel, &counts).await
+            sync_registrants(ctx, &client, SessionKind::Webinar, &stop, &counts).await
         }
-        Entity::Recordings => sync_recordings(ctx, &client, cancel, &counts).await,
+        Entity::Recordings => sync_recordings(ctx, &client, &stop, &counts).await,
     };
-    let status = match &result {
-        Ok(()) => RunStatus::Succeeded,
-        Err(SyncError::Cancelled) => RunStatus::Cancelled,
-        Err(_) => RunStatus::Failed,
-    };
-    let error = result.err();
+    let (status, error) = outcome(result, lock.lost());
     let counts = RowCounts {
         repaired: i64::try_from(client.repaired()).unwrap_or(i64::MAX),
         ..counts.get()
@@ -110,18 +112,50 @@ pub async fn run_pass(
         error,
     };
 
-    let mut conn = db::connection(&ctx.pool).await?;
-    sync_runs::finish(
-        &mut conn,
-        run_id,
-        status,
-        i64::try_from(report.api_calls).unwrap_or(i64::MAX),
-        counts,
-        report.error.as_ref().map(ToString::to_string).as_deref(),
-    )
-    .await?;
+    // Recorded before the lock is released, so that the next holder finds the pass ended.
+    let recorded = record_end(ctx, &report, trigger, cancel).await;
+    lock.release().await;
     log_pass(&report);
+    recorded?;
     Ok(PassOutcome::Ran(report))
+}
+
+/// A pass that lost its lock failed, whatever it got done: another process may have run it at
+/// the same time.
+fn outcome(result: Result<(), SyncError>, lost: Option<&str>) -> (RunStatus, Option<SyncError>) {
+    match (result, lost) {
+        (Ok(()), None) => (RunStatus::Succeeded, None),
+        (Err(SyncError::Cancelled), None) => (RunStatus::Cancelled, Some(SyncError::Cancelled)),
+        (Ok(()) | Err(SyncError::Cancelled), Some(reason)) => (
+            RunStatus::Failed,
+            Some(SyncError::LockLost(reason.to_owned())),
+        ),
+        (Err(error), _) => (RunStatus::Failed, Some(error)),
+    }
+}
+
+/// Records the pass's end, trying again while PostgreSQL is unreachable, so that a pass cut
+/// by an outage ends `failed` with the outage as its error once the database is back.
+async fn record_end(
+    ctx: &SyncContext,
+    report: &PassReport,
+    trigger: Trigger,
+    cancel: &CancellationToken,
+) -> Result<(), SyncError> {
+    let error = report.error.as_ref().map(ToString::to_string);
+    let api_calls = i64::try_from(report.api_calls).unwrap_or(i64::MAX);
+    let attempt = || async {
+        let mut conn = db::connection(&ctx.pool).await?;
+        let (id, status, counts) = (report.run_id, report.status, report.counts);
+        sync_runs::finish(&mut conn, id, status, api_calls, counts, error.as_deref()).await
+    };
+    let what = "recording the end of a sync pass";
+    db::retry_while_unavailable(what, trigger.record_retry_limit(), cancel, attempt)
+        .await
+        .map_err(|error| SyncError::Unrecorded {
+            run_id: report.run_id,
+            error,
+        })
 }
 
 fn log_pass(report: &PassReport) {

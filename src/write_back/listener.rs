@@ -6,18 +6,19 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures::StreamExt;
-use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::db::{DbError, DbTarget};
+
 pub const CHANNEL: &str = "zoom_write_queue";
 
-pub async fn listen(url: SecretString, wake: Arc<Notify>, cancel: CancellationToken) {
+pub async fn listen(db: DbTarget, wake: Arc<Notify>, cancel: CancellationToken) {
     let mut delay = Duration::from_secs(1);
     loop {
-        match subscribe(&url).await {
+        match subscribe(&db).await {
             Ok(mut conn) => {
                 delay = Duration::from_secs(1);
                 tracing::debug!("listening for new write-back rows");
@@ -55,12 +56,11 @@ pub async fn listen(url: SecretString, wake: Arc<Notify>, cancel: CancellationTo
     }
 }
 
-async fn subscribe(url: &SecretString) -> Result<AsyncPgConnection, diesel::result::Error> {
-    let mut conn = AsyncPgConnection::establish(url.expose_secret())
-        .await
-        .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+async fn subscribe(db: &DbTarget) -> Result<AsyncPgConnection, DbError> {
+    let mut conn = db.connect().await?;
     diesel::sql_query(format!("LISTEN {CHANNEL}"))
         .execute(&mut conn)
-        .await?;
+        .await
+        .map_err(crate::db::query("listening for new write-back rows"))?;
     Ok(conn)
 }

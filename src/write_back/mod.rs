@@ -17,14 +17,13 @@ mod worker;
 
 use std::sync::Arc;
 
-use secrecy::SecretString;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::WriteBackConfig;
 use crate::db::queue_limits::{self, QueueLimits};
-use crate::db::{self, DbError, DbPool, write_queue};
+use crate::db::{self, DbError, DbPool, DbTarget, write_queue};
 use crate::sync::SyncError;
 use crate::zoom::{Plan, ZoomClient};
 
@@ -50,7 +49,7 @@ pub struct WriteBack {
     /// hold up a heartbeat until the lease runs out.
     queue: DbPool,
     client: ZoomClient,
-    database_url: SecretString,
+    db: DbTarget,
     settings: WriteBackConfig,
     /// Sets the account's daily user-invite limit.
     plan: Plan,
@@ -63,7 +62,7 @@ impl WriteBack {
     pub fn new(
         pool: DbPool,
         client: ZoomClient,
-        database_url: SecretString,
+        db: DbTarget,
         host: &str,
         settings: WriteBackConfig,
         plan: Plan,
@@ -74,12 +73,12 @@ impl WriteBack {
             rand::random::<u32>()
         );
         // Each worker's attempt and its heartbeat hold one each, plus the rescuer's.
-        let queue = db::pool(&database_url, 2 * settings.concurrency + 1)?;
+        let queue = db::pool(&db, 2 * settings.concurrency + 1)?;
         Ok(WriteBack {
             pool,
             queue,
             client,
-            database_url,
+            db,
             settings,
             plan,
             worker_id,
@@ -98,7 +97,7 @@ impl WriteBack {
         let wake = Arc::new(Notify::new());
         let mut tasks = JoinSet::new();
         tasks.spawn(listener::listen(
-            self.database_url.clone(),
+            self.db.clone(),
             wake.clone(),
             cancel.clone(),
         ));

@@ -130,11 +130,11 @@ impl TokenSource {
 
     async fn request(&self) -> Result<Grant, AttemptError> {
         let what = "the OAuth token endpoint".to_string();
-        let transport = |source| AttemptError::Retry {
+        let transport = |error| AttemptError::Retry {
             after: None,
             error: ZoomError::Transport {
                 what: what.clone(),
-                source,
+                error,
             },
         };
         self.progress.sending();

@@ -227,11 +227,11 @@ impl ZoomClient {
         if let Some(body) = call.body {
             request = request.json(body);
         }
-        let transport = |source| AttemptError::Retry {
+        let transport = |error| AttemptError::Retry {
             after: None,
             error: ZoomError::Transport {
                 what: call.endpoint.to_string(),
-                source,
+                error,
             },
         };
         let progress = &self.shared.progress;
@@ -441,9 +441,9 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client, ZoomError> {
         .connect_timeout(Duration::from_secs(10).min(timeout))
         .gzip(true)
         .build()
-        .map_err(|source| ZoomError::Transport {
+        .map_err(|error| ZoomError::Transport {
             what: "building the HTTP client".into(),
-            source,
+            error,
         })
 }
 

@@ -1,4 +1,6 @@
-//! What can go wrong talking to Zoom, each variant saying what failed and what to do.
+//! What can go wrong talking to Zoom, each variant saying what failed and what to do. Each
+//! message carries its cause and links no source, so that a caller printing the chain names
+//! it once.
 
 use chrono::{DateTime, Utc};
 
@@ -57,12 +59,8 @@ pub enum ZoomError {
     )]
     InvalidBaseUrl { key: &'static str, reason: String },
 
-    #[error("could not reach Zoom for {what}: {source}")]
-    Transport {
-        what: String,
-        #[source]
-        source: reqwest::Error,
-    },
+    #[error("could not reach Zoom for {what}: {}", with_causes(.error))]
+    Transport { what: String, error: reqwest::Error },
 
     #[error(
         "Zoom {what} answered with a body that is not the JSON expected ({reason}); it starts: {snippet:?}"
@@ -74,11 +72,7 @@ pub enum ZoomError {
     },
 
     #[error("gave up on Zoom after {attempts} attempts: {last}")]
-    Exhausted {
-        attempts: u32,
-        #[source]
-        last: Box<ZoomError>,
-    },
+    Exhausted { attempts: u32, last: Box<ZoomError> },
 
     #[error(
         "Zoom {endpoint} answered for {from}..{to} when asked for {asked_from}..{asked_to}; \
@@ -158,7 +152,7 @@ impl ZoomError {
     pub fn may_have_taken_effect(&self) -> bool {
         match self {
             ZoomError::Api { status, .. } => *status >= 500 || *status == 408,
-            ZoomError::Transport { source, .. } => !source.is_connect(),
+            ZoomError::Transport { error, .. } => !error.is_connect(),
             ZoomError::Decode { .. } => true,
             ZoomError::Exhausted { last, .. } => last.may_have_taken_effect(),
             _ => false,
@@ -172,6 +166,21 @@ impl ZoomError {
             _ => false,
         }
     }
+}
+
+/// reqwest names the URL and keeps what went wrong (a refused connection, a timeout) in its
+/// sources: each of them once.
+fn with_causes(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut next = std::error::Error::source(error);
+    while let Some(cause) = next {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text = format!("{text}: {cause_text}");
+        }
+        next = cause.source();
+    }
+    text
 }
 
 fn code_suffix(code: Option<i64>) -> String {
@@ -194,4 +203,49 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_transport_error_names_its_cause_once_however_it_is_printed() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let client = super::super::client::http_client(Duration::from_secs(5)).unwrap();
+        let error = client
+            .get(format!("http://127.0.0.1:{port}/v2/users"))
+            .send()
+            .await
+            .unwrap_err();
+        let transport = ZoomError::Transport {
+            what: "GET /users".into(),
+            error,
+        };
+        let message = transport.to_string();
+        assert!(
+            message.starts_with("could not reach Zoom for GET /users: error sending request"),
+            "{message}"
+        );
+        assert_eq!(
+            message.matches("Connection refused").count(),
+            1,
+            "{message}"
+        );
+
+        let exhausted = ZoomError::Exhausted {
+            attempts: 2,
+            last: Box::new(transport),
+        };
+        let chain = format!("{:#}", anyhow::Error::new(exhausted));
+        assert!(
+            chain.starts_with("gave up on Zoom after 2 attempts: could not reach"),
+            "{chain}"
+        );
+        assert_eq!(chain.matches("Connection refused").count(), 1, "{chain}");
+    }
 }

@@ -3,6 +3,7 @@
 
 mod config;
 mod daemon;
+mod db_outage;
 mod meetings_sync;
 mod recordings_sync;
 mod registrants_sync;

@@ -46,7 +46,7 @@ impl TestApp {
             recordings_backfill_days: 180,
             recordings_source: RecordingsSource::Users,
         };
-        let ctx = SyncContext::new(db.url(), 4, &zoom, credentials(&sim), settings)
+        let ctx = SyncContext::new(&db.target(), 4, &zoom, credentials(&sim), settings)
             .expect("a sync context");
         TestApp { db, sim, ctx }
     }

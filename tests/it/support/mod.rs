@@ -1,6 +1,7 @@
 //! The test harness: real PostgreSQL, the simulator over real HTTP, the real client and jobs.
 
 pub mod app;
+pub mod db_proxy;
 pub mod mirror;
 pub mod queue;
 mod test_db;

@@ -107,7 +107,7 @@ impl TestApp {
         let worker = WriteBack::new(
             self.ctx.pool.clone(),
             self.ctx.client.clone(),
-            self.db.url().clone(),
+            self.ctx.db.clone(),
             "test",
             settings,
             Plan::Pro,

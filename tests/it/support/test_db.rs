@@ -14,6 +14,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use secrecy::SecretString;
 use tokio::sync::OnceCell;
 use url::Url;
+use zoom_mirror::db::{DbTarget, DbTimeouts};
 
 pub struct TestDb {
     name: String,
@@ -46,6 +47,11 @@ impl TestDb {
 
     pub fn url(&self) -> &SecretString {
         &self.url
+    }
+
+    /// The database as the daemon connects to it, with short timeouts.
+    pub fn target(&self) -> DbTarget {
+        target(&self.url)
     }
 
     pub async fn connect(&self) -> AsyncPgConnection {
@@ -148,7 +154,7 @@ async fn template(server: &Url) -> &'static str {
                 )
                 .await;
                 let url = SecretString::from(database_url(server, &name).to_string());
-                zoom_mirror::db::run_migrations(&url)
+                zoom_mirror::db::run_migrations(&target(&url))
                     .await
                     .expect("migrating the template database");
             }
@@ -243,6 +249,14 @@ async fn database_exists(admin: &mut AsyncPgConnection, name: &str) -> bool {
             .await
             .expect("looking up a database");
     count.n > 0
+}
+
+pub fn target(url: &SecretString) -> DbTarget {
+    let timeouts = DbTimeouts {
+        connect: std::time::Duration::from_secs(10),
+        pool_wait: std::time::Duration::from_secs(30),
+    };
+    DbTarget::new(url, timeouts).expect("a usable database URL")
 }
 
 fn database_url(server: &Url, name: &str) -> Url {

@@ -13,7 +13,7 @@ use zoom_mirror::simulator::{AccountSpec, Simulator, SimulatorConfig};
 use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, SyncSettings, Trigger, run_pass};
 
 pub async fn demo(config: &Config, users: usize, seed: u64) -> anyhow::Result<ExitCode> {
-    let database_url = config.database_url()?;
+    let database = super::database(config)?;
     let simulator = Simulator::start(SimulatorConfig {
         account: AccountSpec {
             users,
@@ -39,9 +39,9 @@ pub async fn demo(config: &Config, users: usize, seed: u64) -> anyhow::Result<Ex
         client_secret: SecretString::from(sim.client_secret.clone()),
     };
 
-    db::run_migrations(database_url).await?;
+    db::run_migrations(&database).await?;
     let ctx = SyncContext::new(
-        database_url,
+        &database,
         2,
         &zoom,
         credentials,

@@ -10,7 +10,7 @@ use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
 use zoom_mirror::config::Config;
-use zoom_mirror::db;
+use zoom_mirror::db::{self, DbTarget, DbTimeouts};
 use zoom_mirror::service;
 use zoom_mirror::sync::{
     Entity, PassOutcome, PassReport, SyncContext, SyncSettings, Trigger, run_pass,
@@ -27,7 +27,7 @@ pub fn check_config(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
-    let applied = db::run_migrations(config.database_url()?).await?;
+    let applied = db::run_migrations(&database(config)?).await?;
     if applied.is_empty() {
         println!("the database schema is up to date");
     } else {
@@ -40,13 +40,20 @@ pub async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The context for `run` and `sync`: both need the database and Zoom, and migrate first.
-async fn context(config: &Config) -> anyhow::Result<SyncContext> {
+/// Where the database is, with the configured timeouts.
+fn database(config: &Config) -> anyhow::Result<DbTarget> {
+    let timeouts = DbTimeouts {
+        connect: config.database.connect_timeout,
+        pool_wait: config.database.pool_timeout,
+    };
+    Ok(DbTarget::new(config.database_url()?, timeouts)?)
+}
+
+/// The context for `run` and `sync`: both need the database and Zoom. Nothing connects yet.
+fn context(config: &Config) -> anyhow::Result<SyncContext> {
     config.validate_for_run()?;
-    let database_url = config.database_url()?;
-    db::run_migrations(database_url).await?;
     Ok(SyncContext::new(
-        database_url,
+        &database(config)?,
         config.database.max_connections,
         &config.zoom,
         config.zoom_credentials()?,
@@ -54,15 +61,17 @@ async fn context(config: &Config) -> anyhow::Result<SyncContext> {
     )?)
 }
 
+/// Waits for PostgreSQL and migrates before it reports ready.
 pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
-    let ctx = context(config).await?;
+    let ctx = context(config)?;
     service::run(config, ctx).await?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// One pass per entity, in order; Ctrl-C stops after the current page.
 pub async fn sync(config: &Config, entities: &[Entity]) -> anyhow::Result<ExitCode> {
-    let ctx = context(config).await?;
+    let ctx = context(config)?;
+    db::run_migrations(&ctx.db).await?;
     let entities: Vec<Entity> = if entities.is_empty() {
         service::enabled_jobs(config)
             .into_iter()

@@ -7,7 +7,7 @@ use zoom_mirror::config::Config;
 use zoom_mirror::db::{self, write_queue, write_queue::Operated};
 
 pub async fn queue(config: &Config, command: QueueCommand) -> anyhow::Result<ExitCode> {
-    let pool = db::pool(config.database_url()?, 1)?;
+    let pool = db::pool(&super::database(config)?, 1)?;
     let mut conn = db::connection(&pool).await?;
     let (id, done, doubt, allowed, operated) = match command {
         QueueCommand::Retry { id } => (

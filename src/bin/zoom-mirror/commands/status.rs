@@ -6,7 +6,7 @@ use zoom_mirror::config::Config;
 use zoom_mirror::db::{self, overview, sync_runs, users, write_queue};
 
 pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
-    let pool = db::pool(config.database_url()?, 1)?;
+    let pool = db::pool(&super::database(config)?, 1)?;
     let mut conn = db::connection(&pool).await?;
     let runs = sync_runs::latest_per_entity(&mut conn).await?;
     println!("last sync pass per entity:");
