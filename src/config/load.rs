@@ -65,7 +65,7 @@ mod tests {
 
     use super::*;
     use crate::config::testing::{NO_DEFAULT, TempDir, env_of, load as load_toml};
-    use crate::zoom::plan::Plan;
+    use zoom_api::plan::Plan;
 
     const EXAMPLE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
-use crate::zoom::plan::{Label, Plan};
+use zoom_api::plan::{Label, Plan};
 
 #[derive(Debug, Clone)]
 pub struct Config {

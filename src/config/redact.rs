@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use secrecy::SecretString;
 
 use super::model::{Config, JobConfig, LogFormat};
-use crate::zoom::plan::Label;
+use zoom_api::plan::Label;
 
 const UNSET: &str = "<unset>";
 

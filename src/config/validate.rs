@@ -16,7 +16,7 @@ use super::model::{
     Config, DatabaseConfig, HttpConfig, JobConfig, LogConfig, LogFormat, RecordingsSource,
     ServiceConfig, SyncConfig, WebhooksConfig, WriteBackConfig, ZoomConfig,
 };
-use crate::zoom::plan::{Label, Plan};
+use zoom_api::plan::{Label, Plan};
 
 /// Builds the effective configuration, or returns `errors` plus every problem found here.
 pub(super) fn validate(
@@ -483,7 +483,7 @@ mod tests {
 
     use crate::config::testing::{load, messages};
     use crate::config::{LogFormat, RecordingsSource};
-    use crate::zoom::plan::{Label, Plan};
+    use zoom_api::plan::{Label, Plan};
 
     fn errors(toml: &str, vars: &[(&str, &str)]) -> Vec<String> {
         messages(load(toml, vars).unwrap_err())

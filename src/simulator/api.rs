@@ -16,7 +16,7 @@ use super::limits::{Limited, Quota, next_utc_midnight};
 use super::respond::{self, Refusal};
 use super::state::SimState;
 use super::tokens::{TokenError, missing_scope};
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 /// `Ok` with what the success response reports about the rate limit, or the refusal to send.
 pub(crate) async fn gate(

@@ -11,7 +11,7 @@ use super::{
     AccountSpec, Fault, FaultKind, SimCredentials, SimHandle, Simulator, SimulatorConfig,
     SimulatorError, TokenAnswer,
 };
-use crate::zoom::plan::Plan;
+use zoom_api::plan::Plan;
 
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {

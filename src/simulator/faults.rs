@@ -8,7 +8,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FaultKind {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use tokio::time::Instant;
 
-use crate::zoom::plan::{DailyPool, Label, Plan, daily_limit, window_limit};
+use zoom_api::plan::{DailyPool, Label, Plan, daily_limit, window_limit};
 
 /// Arrival times within the last `per`.
 #[derive(Debug)]

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use super::state::SimState;
 use super::stats::PageAsked;
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 /// `route` (a listing's GET), with its pages counted under `endpoint`.
 pub(crate) fn counted(

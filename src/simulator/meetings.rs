@@ -18,7 +18,7 @@ use super::pages::{Cursor, parse_page_size};
 use super::path::{session_param, user_param};
 use super::respond;
 use super::state::SimState;
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
 

@@ -50,7 +50,7 @@ mod tests;
 
 use std::time::Duration;
 
-use crate::zoom::plan::Plan;
+use zoom_api::plan::Plan;
 
 pub use crate::zoom::SessionKind;
 pub use account::{AccountSpec, BusyHosts};

@@ -9,7 +9,7 @@ use rand::RngExt;
 use rand::distr::Alphanumeric;
 use tokio::time::Instant;
 
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 /// One page of `total` records: `start..end`, its 1-based number, and how many pages there are.
 #[derive(Debug, PartialEq, Eq)]

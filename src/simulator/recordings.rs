@@ -20,7 +20,7 @@ use super::path::user_param;
 use super::recording::DateRange;
 use super::respond;
 use super::state::SimState;
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
 

@@ -28,7 +28,7 @@ use super::user::timestamp;
 use super::user_limits::Counter;
 use super::webinar::SimWebinar;
 use crate::zoom::SessionKind;
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 /// Zoom takes at most this many registrants in one status change.
 const MAX_PER_STATUS_CHANGE: usize = 30;

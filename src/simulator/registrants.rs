@@ -25,7 +25,7 @@ use super::respond;
 use super::state::SimState;
 use super::webinars::webinar_not_found;
 use crate::zoom::SessionKind;
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
 

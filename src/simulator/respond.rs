@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::limits::{Limited, Quota};
 use super::user::timestamp;
-use crate::zoom::plan::Label;
+use zoom_api::plan::Label;
 
 const CATEGORY: HeaderName = HeaderName::from_static("x-ratelimit-category");
 const TYPE: HeaderName = HeaderName::from_static("x-ratelimit-type");

@@ -20,7 +20,7 @@ use super::{
     SimCredentials, SimulatorConfig, SimulatorError, meetings, oauth, recordings,
     registrant_writes, registrants, respond, session_writes, user_writes, users, webinars,
 };
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 /// A simulator that is set up but not yet serving; [`Simulator::start`] does both at once.
 pub struct Simulator {

@@ -29,7 +29,7 @@ use super::user_limits::Counter;
 use super::webinar::SimWebinar;
 use super::webinars::webinar_plan_missing;
 use crate::zoom::SessionKind;
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 pub(crate) async fn create_meeting(
     State(state): State<Arc<SimState>>,

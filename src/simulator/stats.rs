@@ -8,8 +8,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::limits::SlidingWindow;
-use crate::zoom::endpoint::Endpoint;
-use crate::zoom::plan::{Label, Plan, window_limit};
+use zoom_api::endpoint::Endpoint;
+use zoom_api::plan::{Label, Plan, window_limit};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SimStats {

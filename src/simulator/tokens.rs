@@ -9,7 +9,7 @@ use rand::RngExt;
 use rand::distr::Alphanumeric;
 use tokio::time::Instant;
 
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 /// The granular scopes of every endpoint the simulator serves: the default grant.
 pub(crate) fn all_scopes() -> Vec<String> {

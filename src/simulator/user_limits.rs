@@ -11,8 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::limits::next_utc_midnight;
 use super::respond::{self, Refusal};
 use crate::zoom::SessionKind;
-pub(crate) use crate::zoom::plan::SESSION_WRITES_PER_HOST;
-use crate::zoom::plan::{
+pub(crate) use zoom_api::plan::SESSION_WRITES_PER_HOST;
+use zoom_api::plan::{
     Label, Plan, REGISTRATIONS_PER_REGISTRANT, STATUS_CHANGES_PER_REGISTRANT, daily_user_invites,
 };
 

@@ -20,7 +20,7 @@ use super::respond::{self, Refusal};
 use super::state::SimState;
 use super::user::{SimUser, UserStatus};
 use super::user_limits::Counter;
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 /// The `action`s of `POST /users`: `create` invites (the user is pending until they accept);
 /// the others make an active user at once.

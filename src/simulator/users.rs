@@ -20,7 +20,7 @@ use super::pages::{Cursor, Page};
 use super::respond;
 use super::state::SimState;
 use super::user::{SimUser, UserStatus};
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
 

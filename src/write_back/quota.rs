@@ -6,7 +6,7 @@
 use super::request::{Subject, ZoomRequest};
 use crate::db::daily_quota::Quota;
 use crate::write_back::Action;
-use crate::zoom::plan::{
+use zoom_api::plan::{
     Plan, REGISTRATIONS_PER_REGISTRANT, SESSION_WRITES_PER_HOST, STATUS_CHANGES_PER_REGISTRANT,
     daily_user_invites,
 };

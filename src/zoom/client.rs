@@ -13,14 +13,14 @@ use serde_json::Value;
 
 use super::auth::TokenSource;
 use super::classify::{ErrorBody, Verdict, classify};
-use super::endpoint::Endpoint;
 use super::error::{ZoomError, snippet};
 use super::json::replace_nul;
 use super::limiter::RateLimits;
-use super::plan::Label;
 use super::progress::Progress;
 use super::retry::{AttemptError, RetryPolicy, bounded_retry_after, retry};
 use crate::config::{ZoomConfig, ZoomCredentials};
+use zoom_api::endpoint::Endpoint;
+use zoom_api::plan::Label;
 
 /// The most of one answer the client reads: far above any page Zoom sends, far below what
 /// would strain the daemon's memory.
@@ -403,31 +403,6 @@ fn about_a_second() -> Duration {
     Duration::from_millis(1000 + rand::random_range(0..500))
 }
 
-/// Everything but RFC 3986's unreserved characters.
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// Percent-encodes one path segment (an email's `+` or `@`, an id).
-pub fn path_segment(raw: &str) -> String {
-    percent_encoding::utf8_percent_encode(raw, SEGMENT).to_string()
-}
-
-/// Percent-encodes a meeting or webinar id or UUID for a path. Zoom decodes such a segment
-/// twice when the UUID begins with `/` or contains `//`, so those are encoded twice; encoding
-/// any other UUID twice would be harmless, but once is what Zoom documents
-/// (<https://developers.zoom.us/docs/api/using-zoom-apis/>).
-pub fn meeting_path_segment(id_or_uuid: &str) -> String {
-    let once = path_segment(id_or_uuid);
-    if id_or_uuid.starts_with('/') || id_or_uuid.contains("//") {
-        path_segment(&once)
-    } else {
-        once
-    }
-}
-
 /// The one HTTP client: rustls with the ring provider, timeouts, gzip.
 pub fn http_client(timeout: Duration) -> Result<reqwest::Client, ZoomError> {
     static PROVIDER: Once = Once::new();
@@ -445,22 +420,4 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client, ZoomError> {
             what: "building the HTTP client".into(),
             error,
         })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uuids_zoom_decodes_twice_are_encoded_twice() {
-        // The example in Zoom's `meetingId` descriptions
-        // (https://developers.zoom.us/docs/api/meetings/).
-        assert_eq!(
-            meeting_path_segment("/ajXp112QmuoKj4854875=="),
-            "%252FajXp112QmuoKj4854875%253D%253D"
-        );
-        assert_eq!(meeting_path_segment("ab//cd=="), "ab%252F%252Fcd%253D%253D");
-        assert_eq!(meeting_path_segment("ab/cd+=="), "ab%2Fcd%2B%3D%3D");
-        assert_eq!(meeting_path_segment("85746065432"), "85746065432");
-    }
 }

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::endpoint::Endpoint;
-use super::plan::Label;
+use zoom_api::endpoint::Endpoint;
+use zoom_api::plan::Label;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ZoomError {

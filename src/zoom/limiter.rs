@@ -12,8 +12,8 @@ use governor::clock::Clock;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::time::Instant;
 
-use super::plan::{Label, Plan, window_limit};
 use super::progress::{Progress, Stopped, later};
+use zoom_api::plan::{Label, Plan, window_limit};
 
 pub struct RateLimits {
     labels: HashMap<Label, LabelLimiter>,

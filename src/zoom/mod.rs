@@ -4,13 +4,11 @@
 mod auth;
 pub mod classify;
 mod client;
-pub mod endpoint;
 mod error;
 pub(crate) mod json;
 pub mod lifetime;
 pub mod limiter;
 pub mod paginate;
-pub mod plan;
 pub mod progress;
 mod recordings;
 mod registrants;
@@ -19,13 +17,10 @@ mod sessions;
 mod token_answer;
 mod users;
 
-pub use client::{
-    Call, MAX_BODY_BYTES, ZoomClient, http_client, meeting_path_segment, path_segment,
-};
-pub use endpoint::Endpoint;
+pub use client::{Call, MAX_BODY_BYTES, ZoomClient, http_client};
 pub use error::ZoomError;
-pub use plan::{Label, Plan};
 pub use recordings::{DayRange, Recording, RecordingFile, RecordingPage, RecordingSource};
 pub use registrants::{Registrant, RegistrantPage, RegistrantStatus};
 pub use sessions::{PastInstance, Session, SessionKind, SessionPage, registration_on};
 pub use users::{User, UserPage, UserStatus};
+pub use zoom_api::{Endpoint, Label, Plan, meeting_path_segment, path_segment};

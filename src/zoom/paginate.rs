@@ -11,8 +11,8 @@ use futures::Stream;
 use serde_json::Value;
 
 use super::client::ZoomClient;
-use super::endpoint::Endpoint;
 use super::error::{ZoomError, snippet};
+use zoom_api::endpoint::Endpoint;
 
 /// Restarts allowed before the listing is declared impossible to finish.
 const MAX_RESTARTS: u32 = 3;

@@ -6,11 +6,12 @@ use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use futures::{Stream, StreamExt};
 use serde_json::Value;
 
-use super::client::{ZoomClient, path_segment};
-use super::endpoint::Endpoint;
+use super::client::ZoomClient;
 use super::error::ZoomError;
 use super::json::{integer, small_integer, text, timestamp};
 use super::paginate::{ListedPage, Listing, pages};
+use zoom_api::endpoint::Endpoint;
+use zoom_api::path_segment;
 
 /// Whose recordings a listing covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,12 +5,13 @@ use chrono::{DateTime, Utc};
 use futures::{Stream, TryStreamExt};
 use serde_json::Value;
 
-use super::client::{ZoomClient, path_segment};
-use super::endpoint::Endpoint;
+use super::client::ZoomClient;
 use super::error::ZoomError;
 use super::json::{text, timestamp};
 use super::paginate::{ListedPage, Listing, Page, pages};
 use super::sessions::SessionKind;
+use zoom_api::endpoint::Endpoint;
+use zoom_api::path_segment;
 
 /// A registrant's `status`, which is also the `status` filter of the listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

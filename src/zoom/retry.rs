@@ -138,7 +138,7 @@ mod tests {
     use std::cell::Cell;
 
     use super::*;
-    use crate::zoom::endpoint::Endpoint;
+    use zoom_api::endpoint::Endpoint;
 
     fn transient() -> ZoomError {
         ZoomError::Api {

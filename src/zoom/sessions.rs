@@ -5,11 +5,12 @@ use chrono::{DateTime, Utc};
 use futures::{Stream, TryStreamExt};
 use serde_json::Value;
 
-use super::client::{ZoomClient, meeting_path_segment, path_segment};
-use super::endpoint::Endpoint;
+use super::client::ZoomClient;
 use super::error::ZoomError;
 use super::json::{integer, small_integer, text, timestamp};
 use super::paginate::{ListedPage, Listing, Page, pages};
+use zoom_api::endpoint::Endpoint;
+use zoom_api::{meeting_path_segment, path_segment};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SessionKind {

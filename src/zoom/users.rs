@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use futures::{Stream, TryStreamExt};
 use serde_json::Value;
 
-use super::client::{ZoomClient, path_segment};
-use super::endpoint::Endpoint;
+use super::client::ZoomClient;
 use super::error::ZoomError;
 use super::json::{integer, text, timestamp};
 use super::paginate::{ListedPage, Listing, Page, pages};
+use zoom_api::endpoint::Endpoint;
+use zoom_api::path_segment;
 
 /// A user's `status`, which is also the `status` filter of `GET /users`: listings take one at a
 /// time, so mirroring every user takes all three.

@@ -11,8 +11,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::*;
-use crate::zoom::endpoint::Endpoint;
-use crate::zoom::plan::Label;
+use zoom_api::endpoint::Endpoint;
+use zoom_api::plan::Label;
 
 struct Fixture {
     sim: RunningSimulator,

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::zoom::endpoint::Endpoint;
+use zoom_api::endpoint::Endpoint;
 
 /// Zoom's schemas mark almost nothing required, so a listing that left out its paging fields
 /// would pass. These are the envelope's fields: where a listing's schema documents one, the

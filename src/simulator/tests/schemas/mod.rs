@@ -25,8 +25,8 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::*;
-use crate::zoom::plan::Plan;
 use contract::{CONTRACT, Extra};
+use zoom_api::plan::Plan;
 
 const EXTRAS: &[Extra] = &[
     Extra {

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::plan::Label;
+use crate::plan::Label;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Endpoint {

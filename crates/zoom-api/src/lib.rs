@@ -1,0 +1,11 @@
+//! Zoom's published facts that the zoom-mirror client and its Zoom simulator share: the
+//! endpoints with their rate-limit labels, page sizes and scopes, the plans' limits, and how ids
+//! go into a path. No I/O: a fact changes here once, and both sides follow.
+
+pub mod endpoint;
+pub mod path;
+pub mod plan;
+
+pub use endpoint::Endpoint;
+pub use path::{meeting_path_segment, path_segment};
+pub use plan::{Label, Plan};
