@@ -8,6 +8,8 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::zoom::ClientSettings;
+pub use crate::zoom::ZoomCredentials;
 use zoom_api::plan::{Label, Plan};
 
 #[derive(Debug, Clone)]
@@ -55,12 +57,20 @@ pub struct ZoomConfig {
     pub max_retry_time: Duration,
 }
 
-/// The three values of a Server-to-Server OAuth app, all present.
-#[derive(Debug, Clone)]
-pub struct ZoomCredentials {
-    pub account_id: String,
-    pub client_id: String,
-    pub client_secret: SecretString,
+impl ZoomConfig {
+    /// What the Zoom client needs of this section.
+    pub fn client_settings(&self) -> ClientSettings {
+        ClientSettings {
+            api_base_url: self.api_base_url.clone(),
+            oauth_base_url: self.oauth_base_url.clone(),
+            plan: self.plan,
+            rate_limit_share: self.rate_limit_share,
+            rate_limit_overrides: self.rate_limit_overrides.clone(),
+            request_timeout: self.request_timeout,
+            max_attempts: self.max_attempts,
+            max_retry_time: self.max_retry_time,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

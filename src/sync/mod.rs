@@ -68,7 +68,7 @@ impl SyncContext {
     ) -> Result<Self, SyncError> {
         Ok(SyncContext {
             pool: db::pool(db, max_connections)?,
-            client: ZoomClient::new(zoom, credentials)?,
+            client: ZoomClient::new(&zoom.client_settings(), credentials)?,
             db: db.clone(),
             host: host_name(),
             settings,

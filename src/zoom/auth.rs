@@ -15,10 +15,17 @@ use super::error::ZoomError;
 use super::progress::{Progress, later};
 use super::retry::{AttemptError, RetryPolicy, retry};
 use super::token_answer::{self, Grant, LIFETIME_SECS};
-use crate::config::ZoomCredentials;
 
 /// A token answer is a few hundred bytes; anything much longer is not one.
 const MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// The three values of a Server-to-Server OAuth app, all present.
+#[derive(Debug, Clone)]
+pub struct ZoomCredentials {
+    pub account_id: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+}
 
 pub struct TokenSource {
     http: reqwest::Client,

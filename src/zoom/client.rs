@@ -11,16 +11,16 @@ use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::auth::TokenSource;
+use super::auth::{TokenSource, ZoomCredentials};
 use super::classify::{ErrorBody, Verdict, classify};
 use super::error::{ZoomError, snippet};
 use super::json::replace_nul;
 use super::limiter::RateLimits;
 use super::progress::Progress;
 use super::retry::{AttemptError, RetryPolicy, bounded_retry_after, retry};
-use crate::config::{ZoomConfig, ZoomCredentials};
+use url::Url;
 use zoom_api::endpoint::Endpoint;
-use zoom_api::plan::Label;
+use zoom_api::plan::{Label, Plan};
 
 /// The most of one answer the client reads: far above any page Zoom sends, far below what
 /// would strain the daemon's memory.
@@ -44,6 +44,23 @@ struct Shared {
     progress: Arc<Progress>,
 }
 
+/// How the client talks to Zoom: where, how fast, and how patiently.
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    pub api_base_url: Url,
+    pub oauth_base_url: Url,
+    pub plan: Plan,
+    /// Fraction of the plan's limits this client may use, in (0, 1].
+    pub rate_limit_share: f64,
+    /// Per-label rates in requests per second, replacing plan × share for that label.
+    pub rate_limit_overrides: Vec<(Label, f64)>,
+    pub request_timeout: Duration,
+    /// Attempts per call for retryable failures, the first included.
+    pub max_attempts: u32,
+    /// Upper bound on the time one call may spend waiting between retries.
+    pub max_retry_time: Duration,
+}
+
 /// One request, before pacing and authentication.
 pub struct Call<'a> {
     pub method: Method,
@@ -55,7 +72,7 @@ pub struct Call<'a> {
 }
 
 impl ZoomClient {
-    pub fn new(config: &ZoomConfig, credentials: ZoomCredentials) -> Result<Self, ZoomError> {
+    pub fn new(config: &ClientSettings, credentials: ZoomCredentials) -> Result<Self, ZoomError> {
         let http = http_client(config.request_timeout)?;
         let retry = RetryPolicy::new(config.max_attempts, config.max_retry_time);
         let progress = Arc::new(Progress::new(config.request_timeout));

@@ -17,7 +17,8 @@ mod sessions;
 mod token_answer;
 mod users;
 
-pub use client::{Call, MAX_BODY_BYTES, ZoomClient, http_client};
+pub use auth::ZoomCredentials;
+pub use client::{Call, ClientSettings, MAX_BODY_BYTES, ZoomClient, http_client};
 pub use error::ZoomError;
 pub use recordings::{DayRange, Recording, RecordingFile, RecordingPage, RecordingSource};
 pub use registrants::{Registrant, RegistrantPage, RegistrantStatus};

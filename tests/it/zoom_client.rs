@@ -214,7 +214,7 @@ async fn wrong_credentials_say_which_settings_to_check() {
     zoom.max_attempts = 1;
     let mut credentials = crate::support::app::credentials(&app.sim);
     credentials.client_id = "not-the-client".into();
-    let client = zoom_mirror::zoom::ZoomClient::new(&zoom, credentials).unwrap();
+    let client = zoom_mirror::zoom::ZoomClient::new(&zoom.client_settings(), credentials).unwrap();
     let error = client
         .get_user("nobody@example.com")
         .await
