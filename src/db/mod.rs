@@ -7,6 +7,7 @@ mod lock;
 mod migrate;
 pub mod overview;
 mod pooled;
+pub mod queue_inserts;
 pub mod queue_limits;
 pub mod recordings;
 pub mod registrants;
@@ -20,7 +21,6 @@ pub mod users;
 pub mod write_queue;
 
 pub use error::DbError;
-pub(crate) use error::query;
 pub use lock::ClusterLock;
 pub use migrate::run_migrations;
 pub use pooled::{DbPool, connection, pool};

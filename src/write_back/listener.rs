@@ -1,24 +1,21 @@
-//! LISTEN on `zoom_write_queue` (the insert trigger's channel) on a connection of its own, and
-//! wake the workers on each notification. Reconnects with backoff; while it is down the
+//! Wake the workers on each insert into the queue, heard on a LISTEN connection of its own
+//! (`db::queue_inserts`). Reconnects with backoff; while it is down the
 //! workers' polling still finds every row, only later.
 
 use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures::StreamExt;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::db::{DbError, DbTarget};
-
-pub const CHANNEL: &str = "zoom_write_queue";
+use crate::db::{DbTarget, queue_inserts};
 
 pub async fn listen(db: DbTarget, wake: Arc<Notify>, cancel: CancellationToken) {
     let mut delay = Duration::from_secs(1);
     loop {
-        match subscribe(&db).await {
+        match queue_inserts::listen(&db).await {
             Ok(mut conn) => {
                 delay = Duration::from_secs(1);
                 tracing::debug!("listening for new write-back rows");
@@ -54,13 +51,4 @@ pub async fn listen(db: DbTarget, wake: Arc<Notify>, cancel: CancellationToken) 
         }
         delay = (delay * 2).min(Duration::from_secs(60));
     }
-}
-
-async fn subscribe(db: &DbTarget) -> Result<AsyncPgConnection, DbError> {
-    let mut conn = db.connect().await?;
-    diesel::sql_query(format!("LISTEN {CHANNEL}"))
-        .execute(&mut conn)
-        .await
-        .map_err(crate::db::query("listening for new write-back rows"))?;
-    Ok(conn)
 }

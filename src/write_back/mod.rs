@@ -28,7 +28,6 @@ use crate::sync::SyncError;
 use crate::zoom::{Plan, ZoomClient};
 
 pub use action::Action;
-pub use listener::CHANNEL;
 pub use request::{Subject, ZoomRequest};
 pub use validate::{Invalid, validate};
 
