@@ -1,4 +1,4 @@
-//! The command line: one clap enum of roles (README.md "Commands").
+//! The command line: one clap enum of roles (docs/operating.md "Commands").
 
 use std::path::PathBuf;
 

@@ -16,3 +16,5 @@ ALTER TABLE zoom.write_queue ADD CONSTRAINT write_queue_idempotency_key_key UNIQ
 COMMENT ON COLUMN zoom.write_queue.idempotency_key IS 'Optional; a second INSERT with the same key is refused (unique violation).';
 ALTER TABLE zoom.write_queue DROP COLUMN created_by;
 DROP TABLE zoom.write_queue_limits;
+
+COMMENT ON TABLE zoom.write_queue IS 'Changes to make in Zoom. INSERT (action, target, payload); the daemon sets everything else. See the README, "Changing Zoom".';

@@ -132,3 +132,5 @@ SELECT id, created_by, action, target, status, attempts, max_attempts, run_after
 FROM zoom.write_queue
 WHERE action <> 'raw';
 COMMENT ON VIEW zoom.write_queue_status IS 'zoom.write_queue without payloads, results and raw rows: what zoom_reader may read.';
+
+COMMENT ON TABLE zoom.write_queue IS 'Changes to make in Zoom. INSERT (action, target, payload); the daemon sets everything else. See docs/write-back.md in the zoom-mirror repository.';

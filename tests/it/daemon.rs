@@ -286,7 +286,7 @@ async fn queue_commands_cancel_and_retry_rows_and_status_shows_the_queue() {
 }
 
 /// A `run` daemon with only the write-back worker and a 2-second lease, using 0.4 of the plan's
-/// limits, so that two of them stay within the account's (as the README advises for replicas).
+/// limits, so that two of them stay within the account's (as docs/operating.md advises for replicas).
 fn write_back_daemon(app: &TestApp, config: &std::path::Path) -> std::process::Child {
     let disabled: String = zoom_mirror::sync::Entity::ALL
         .iter()

@@ -426,7 +426,7 @@ async fn a_new_users_password_is_masked_once_the_row_finishes() {
     }
 }
 
-/// A login role per system, as the README says to make them, all dropped at the end.
+/// A login role per system, as docs/write-back.md says to make them, all dropped at the end.
 struct Logins {
     names: Vec<String>,
 }

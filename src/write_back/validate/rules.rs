@@ -5,7 +5,7 @@
 //! references <https://developers.zoom.us/docs/api/users/> and
 //! <https://developers.zoom.us/docs/api/meetings/>), and for the PMI Zoom's support article
 //! "Personal meeting ID (PMI) and personal link"
-//! (<https://support.zoom.us/hc/en-us/articles/201362843>). `docs/write-back-actions.md` lists them
+//! (<https://support.zoom.us/hc/en-us/articles/201362843>). `docs/write-back.md` lists them
 //! for the people writing rows.
 
 use serde_json::{Map, Value};

@@ -125,10 +125,10 @@ fn quoted(text: &str) -> Option<(&str, &str)> {
     text.strip_prefix('\'')?.split_once('\'')
 }
 
-/// The (action, target, payload) of every `INSERT` in docs/write-back-actions.md.
+/// The (action, target, payload) of every `INSERT` in docs/write-back.md.
 fn documented_examples() -> Vec<(&'static str, Option<&'static str>, Value)> {
     const INSERT: &str = "INSERT INTO zoom.write_queue (action, target, payload) VALUES (";
-    let doc = include_str!("../../../../docs/write-back-actions.md");
+    let doc = include_str!("../../../../docs/write-back.md");
     let examples: Vec<&str> = doc.split(INSERT).skip(1).collect();
     assert_eq!(examples.len(), 10, "one example per section");
     examples
@@ -149,7 +149,7 @@ fn documented_examples() -> Vec<(&'static str, Option<&'static str>, Value)> {
         .collect()
 }
 
-/// Every `INSERT` in docs/write-back-actions.md passes.
+/// Every `INSERT` in docs/write-back.md passes.
 #[test]
 fn documented_examples_are_valid() {
     for (action, target, payload) in documented_examples() {
