@@ -121,7 +121,7 @@ impl DefaultValue {
 }
 
 /// The key named `name`. Every name the model reads is in the table (a test reads them all), so
-/// a miss is a typo in `build.rs`.
+/// a miss is a typo in `validate.rs`.
 pub(super) fn find(name: &str) -> &'static Key {
     KEYS.iter()
         .find(|key| key.name == name)
@@ -130,7 +130,11 @@ pub(super) fn find(name: &str) -> &'static Key {
 
 const DAY: i64 = 24 * 3600;
 /// Tasks at once: beyond a few hundred they only wait on the rate limiter and the pool.
-const CONCURRENCY: (i64, i64, &str) = (1, 256, "1 to 256 at once");
+const CONCURRENCY: Check = Range {
+    min: 1,
+    max: 256,
+    words: "1 to 256 at once",
+};
 
 /// In the file's order: `check-config` prints them so, and each section's keys stay together.
 pub(super) const KEYS: &[Key] = &[
@@ -259,7 +263,7 @@ pub(super) const KEYS: &[Key] = &[
         Int(16),
         "Zoom calls a pass keeps in flight",
     )
-    .range(CONCURRENCY.0, CONCURRENCY.1, CONCURRENCY.2),
+    .check(CONCURRENCY),
     // Each entity's default schedule is hourly, spread over the hour so that passes rarely
     // compete for the same rate limit, registrants after meetings and webinars.
     Key::new("sync.users.enabled", Bool(true), "sync users"),
@@ -328,7 +332,7 @@ pub(super) const KEYS: &[Key] = &[
         Int(4),
         "rows carried out at once by this daemon",
     )
-    .range(CONCURRENCY.0, CONCURRENCY.1, CONCURRENCY.2),
+    .check(CONCURRENCY),
     Key::new(
         "write_back.allow_raw",
         Bool(false),

@@ -143,11 +143,10 @@ impl<'a> Reader<'a> {
             let text = secret.expose_secret();
             // An empty secret is a placeholder left behind; Zoom or Postgres would only refuse
             // it later, with an error that does not say where it came from.
-            let checked = match text.is_empty() {
-                true => Err(
-                    "is empty; provide the secret, or remove the setting to leave it unset".into(),
-                ),
-                false => checks::check_text(key, text),
+            let checked = if text.is_empty() {
+                Err("is empty; provide the secret, or remove the setting to leave it unset".into())
+            } else {
+                checks::check_text(key, text)
             };
             checked
                 .map_err(|reason| self.report(key, Problem::Value(reason)))
