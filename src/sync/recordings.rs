@@ -7,10 +7,8 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use futures::{Stream, stream};
-use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
-use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
 use super::sessions::hosts;
@@ -26,11 +24,10 @@ use crate::zoom::{
 pub async fn sync_recordings(
     ctx: &SyncContext,
     client: &ZoomClient,
-    cancel: &CancellationToken,
-    counts: &PassCounts,
+    sink: &Sink<'_>,
 ) -> Result<(), SyncError> {
     let last_success = {
-        let mut conn = db::connection(&ctx.pool).await?;
+        let mut conn = db::connection(sink.pool).await?;
         db::sync_runs::last_success_started(&mut conn, "recordings").await?
     };
     let today = Utc::now().date_naive();
@@ -42,18 +39,11 @@ pub async fn sync_recordings(
         from: (last.date_naive() - Duration::days(1)).max(backfill.from),
         to: today,
     };
-    let pool = &ctx.pool;
-    let sink = Sink {
-        pool,
-        counts,
-        cancel,
-    };
-    let sink = &sink;
     let per_user = || {
         for_each(
-            hosts(pool),
+            hosts(sink.pool),
             ctx.settings.concurrency,
-            cancel,
+            sink.cancel,
             |host| async move {
                 let range = match last_success {
                     Some(last) if host.first_seen_at <= last => since(last),
@@ -65,9 +55,12 @@ pub async fn sync_recordings(
     };
     let account = || {
         let range = last_success.map_or(backfill, since);
-        for_each(stream::once(async move { Ok(range) }), 1, cancel, |range| {
-            sync_range(sink, client, RecordingSource::Account, range)
-        })
+        for_each(
+            stream::once(async move { Ok(range) }),
+            1,
+            sink.cancel,
+            |range| sync_range(sink, client, RecordingSource::Account, range),
+        )
     };
     match ctx.settings.recordings_source {
         RecordingsSource::Users => per_user().await?,

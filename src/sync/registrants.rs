@@ -9,10 +9,8 @@
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use futures::Stream;
-use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
-use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, End, Listable, Sink, deletions, list};
 use super::sessions::table;
@@ -27,23 +25,16 @@ pub async fn sync_registrants(
     ctx: &SyncContext,
     client: &ZoomClient,
     kind: SessionKind,
-    cancel: &CancellationToken,
-    counts: &PassCounts,
+    sink: &Sink<'_>,
 ) -> Result<(), SyncError> {
     let registrants = registrant_table(kind);
     {
-        let mut conn = db::connection(&ctx.pool).await?;
-        counts.deleted(
+        let mut conn = db::connection(sink.pool).await?;
+        sink.counts.deleted(
             db::registrants::mark_orphans_deleted(&mut conn, registrants, Utc::now()).await?,
         );
     }
-    let pool = &ctx.pool;
-    let sink = Sink {
-        pool,
-        counts,
-        cancel,
-    };
-    let sink = &sink;
+    let pool = sink.pool;
     let sessions = in_batches(
         |s: &Listed| s.id,
         move |after: Option<i64>| async move {
@@ -52,7 +43,7 @@ pub async fn sync_registrants(
             Ok(db::sessions::live_after(&mut conn, table(kind), after, BATCH).await?)
         },
     );
-    for_each(sessions, ctx.settings.concurrency, cancel, |session| {
+    for_each(sessions, ctx.settings.concurrency, sink.cancel, |session| {
         sync_session(sink, client, kind, session)
     })
     .await

@@ -5,10 +5,8 @@
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use futures::Stream;
-use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
-use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
 use super::walk::{BATCH, for_each, in_batches};
@@ -25,8 +23,7 @@ pub async fn sync_sessions(
     ctx: &SyncContext,
     client: &ZoomClient,
     kind: SessionKind,
-    cancel: &CancellationToken,
-    counts: &PassCounts,
+    sink: &Sink<'_>,
 ) -> Result<(), SyncError> {
     let table = table(kind);
     let details = match kind {
@@ -35,18 +32,16 @@ pub async fn sync_sessions(
     };
     {
         // Decided by the users pass's complete listing.
-        let mut conn = db::connection(&ctx.pool).await?;
-        counts.deleted(db::sessions::mark_hosts_gone(&mut conn, table, Utc::now()).await?);
+        let mut conn = db::connection(sink.pool).await?;
+        sink.counts
+            .deleted(db::sessions::mark_hosts_gone(&mut conn, table, Utc::now()).await?);
     }
-    let sink = Sink {
-        pool: &ctx.pool,
-        counts,
-        cancel,
-    };
-    let sink = &sink;
-    for_each(hosts(&ctx.pool), ctx.settings.concurrency, cancel, |host| {
-        sync_host(sink, client, kind, host, details)
-    })
+    for_each(
+        hosts(sink.pool),
+        ctx.settings.concurrency,
+        sink.cancel,
+        |host| sync_host(sink, client, kind, host, details),
+    )
     .await
 }
 

@@ -4,31 +4,19 @@
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use futures::Stream;
-use tokio_util::sync::CancellationToken;
 
-use super::counts::PassCounts;
 use super::error::SyncError;
 use super::listing::{Decision, Empty, Listable, Sink, deletions, list};
 use crate::db::sync_runs::RowCounts;
-use crate::db::{self, DbError, DbPool, users::UserRow};
+use crate::db::{self, DbError, users::UserRow};
 use crate::zoom::{ListedPage, User, UserStatus, ZoomClient, ZoomError};
 
-pub async fn sync_users(
-    pool: &DbPool,
-    client: &ZoomClient,
-    cancel: &CancellationToken,
-    counts: &PassCounts,
-) -> Result<(), SyncError> {
-    let sink = Sink {
-        pool,
-        counts,
-        cancel,
-    };
-    let listings = list(&Users { client }, UserStatus::ALL, &sink).await;
+pub async fn sync_users(client: &ZoomClient, sink: &Sink<'_>) -> Result<(), SyncError> {
+    let listings = list(&Users { client }, UserStatus::ALL, sink).await;
     let (keep, fence) = match deletions(listings, Empty::Refused("users"))? {
         Decision::Mark { keep, fence } => (keep, fence),
         Decision::Wait(doubt) => {
-            doubt.report(counts, &"the account's users");
+            doubt.report(sink.counts, &"the account's users");
             return Ok(());
         }
         Decision::Skip => return Ok(()),
@@ -41,8 +29,8 @@ pub async fn sync_users(
         .into_iter()
         .map(UserKey::into_inner)
         .collect();
-    let mut conn = db::connection(pool).await?;
-    counts.deleted(
+    let mut conn = db::connection(sink.pool).await?;
+    sink.counts.deleted(
         db::users::mark_unlisted_deleted(&mut conn, &ids, &pending_emails, fence, Utc::now())
             .await?,
     );

@@ -123,11 +123,11 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 29, 18, 0, 0).unwrap()
     }
 
-    /// Listings of `(keys, unreadable, announced)` pages, one slice per listing.
-    fn listings(
-        pages: &[&[(&[&'static str], usize, Option<u64>)]],
-        end: End,
-    ) -> Listings<&'static str> {
+    /// A page: its keys, its unreadable objects, the total it announced.
+    type Page = (&'static [&'static str], usize, Option<u64>);
+
+    /// Listings of pages, one slice per listing.
+    fn listings(pages: &[&[Page]], end: End) -> Listings<&'static str> {
         let mut tally = Tally::default();
         for listing in pages {
             let mut one = tally.listing();
@@ -172,11 +172,10 @@ mod tests {
     #[test]
     fn deletions_table() {
         use Empty::{Allowed, Refused};
-        let whole: &[(&[&str], usize, Option<u64>)] =
-            &[(&["a", "b"], 0, Some(3)), (&["c"], 0, None)];
-        let short: &[(&[&str], usize, Option<u64>)] = &[(&["a"], 0, Some(2))];
-        let unreadable: &[(&[&str], usize, Option<u64>)] = &[(&["a"], 1, Some(2))];
-        let nothing: &[(&[&str], usize, Option<u64>)] = &[(&[], 0, Some(0))];
+        let whole: &[Page] = &[(&["a", "b"], 0, Some(3)), (&["c"], 0, None)];
+        let short: &[Page] = &[(&["a"], 0, Some(2))];
+        let unreadable: &[Page] = &[(&["a"], 1, Some(2))];
+        let nothing: &[Page] = &[(&[], 0, Some(0))];
         let abc = || Is::Mark(vec!["a", "b", "c"], started());
         let cases: Vec<(&str, Listings<&str>, Empty, Is)> = vec![
             (
