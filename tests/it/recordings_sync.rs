@@ -12,6 +12,7 @@ use zoom_mirror::simulator::{AccountSpec, BusyHosts, Fault, FaultKind, Simulator
 use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::{DayRange, Endpoint};
 
+use crate::fence::judged_only_when_older;
 use crate::meetings_sync::host_ids;
 use crate::support::TestApp;
 use crate::support::app::{one_busy_host, pages_of, within_two_minutes};
@@ -220,19 +221,6 @@ async fn a_deleted_recording_and_a_removed_file_are_marked_deleted() {
     );
 }
 
-/// Sets when the mirror last wrote `uuid`, `hours` from now.
-async fn synced(app: &TestApp, uuid: &str, hours: i32) {
-    use diesel_async::RunQueryDsl;
-    diesel::sql_query(
-        "UPDATE zoom.recordings SET synced_at = now() + make_interval(hours => $2) WHERE uuid = $1",
-    )
-    .bind::<diesel::sql_types::Text, _>(uuid)
-    .bind::<diesel::sql_types::Integer, _>(hours)
-    .execute(&mut app.conn().await)
-    .await
-    .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_listing_judges_only_recordings_written_before_it_began() {
     let app = TestApp::with(account(), |_| {}).await;
@@ -241,17 +229,7 @@ async fn a_listing_judges_only_recordings_written_before_it_began() {
     make_recent(&app, uuid, "fence");
     app.sync(Entity::Recordings).await;
     app.handle().remove_recording(uuid).unwrap();
-
-    // As the write-back worker would, had it written the row while the listing ran.
-    synced(&app, uuid, 1).await;
-    let report = app.sync(Entity::Recordings).await;
-    assert!(report.error.is_none(), "{:?}", report.error);
-    assert!(app.rows(RECORDINGS).await[uuid]["deleted_at"].is_null());
-
-    synced(&app, uuid, -1).await;
-    let report = app.sync(Entity::Recordings).await;
-    assert!(report.error.is_none(), "{:?}", report.error);
-    assert!(app.rows(RECORDINGS).await[uuid]["deleted_at"].is_string());
+    judged_only_when_older(&app, Entity::Recordings, RECORDINGS, uuid).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
