@@ -5,12 +5,11 @@
 mod counts;
 mod entity;
 mod error;
-mod listing;
+pub(crate) mod listing;
 mod pass;
 mod recordings;
 pub(crate) mod registrants;
 pub(crate) mod sessions;
-mod store;
 pub(crate) mod users;
 mod walk;
 
