@@ -5,7 +5,7 @@
 use diesel::sql_types::{Integer, Text};
 use diesel_async::RunQueryDsl;
 
-use zoom_mirror::simulator::SessionKind;
+use zoom_simulator::SessionKind;
 use zoom_mirror::sync::Entity;
 
 use crate::meetings_sync::account;
