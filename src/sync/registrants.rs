@@ -71,7 +71,9 @@ pub(crate) fn listings(
     }
 }
 
-async fn sync_session(
+/// One session's registrants into the mirror, and what they no longer hold marked deleted: a
+/// pass does it for every session, a write-back refresh for the one it changed.
+pub(crate) async fn sync_session(
     sink: &Sink<'_>,
     client: &ZoomClient,
     kind: SessionKind,

@@ -220,6 +220,23 @@ async fn session_round_trip(kind: SessionKind) {
         "pending"
     );
 
+    // A registrant Zoom drops meanwhile: the status change's read-back marks it deleted, as a
+    // pass would, without waiting for one.
+    let id = app
+        .enqueue(
+            &registrant_action("create"),
+            Some(&key),
+            json!({"email": "leaver@example.org", "first_name": "Lee"}),
+        )
+        .await;
+    let leaver_id = succeeded(&app.finished_row(id).await)["registrant_id"]
+        .as_str()
+        .expect("the registrant id")
+        .to_owned();
+    handle
+        .remove_registrant(kind, &key, &leaver_id)
+        .expect("the simulator holds the new registrant");
+
     let id = app
         .enqueue(
             &registrant_action("status"),
@@ -233,6 +250,8 @@ async fn session_round_trip(kind: SessionKind) {
         mirrored(&app, registrants, &registrant_key).await["status"],
         "approved"
     );
+    let leaver = mirrored(&app, registrants, &format!("{key}/{leaver_id}")).await;
+    assert!(!leaver["deleted_at"].is_null(), "{leaver}");
 
     let id = app.enqueue(&action("delete"), Some(&key), json!({})).await;
     succeeded(&app.finished_row(id).await);
