@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use secrecy::ExposeSecret;
 use zoom_mirror::db::sync_runs;
 
-use crate::support::TestApp;
+use crate::support::{Process, TestApp};
 
 const BIN: &str = env!("CARGO_BIN_EXE_zoom-mirror");
 
@@ -51,11 +51,11 @@ async fn run_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
     let app = TestApp::new(25).await;
     let config = std::env::temp_dir().join(format!("zm-run-{}.toml", std::process::id()));
     std::fs::write(&config, "[sync.users]\nschedule = \"*/1 * * * * *\"\n").unwrap();
-    let child = command(&app, &["--config", config.to_str().unwrap(), "run"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = Process::spawn(
+        command(&app, &["--config", config.to_str().unwrap(), "run"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    );
 
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut conn = app.conn().await;
@@ -74,15 +74,8 @@ async fn run_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exited = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
+    child.sigterm();
+    let exited = child.exit_within(Duration::from_secs(30)).await;
     std::fs::remove_file(&config).ok();
     let stderr = String::from_utf8_lossy(&exited.stderr);
     assert!(
@@ -303,7 +296,7 @@ async fn queue_commands_cancel_and_retry_rows_and_status_shows_the_queue() {
 
 /// A `run` daemon with only the write-back worker and a 2-second lease, using 0.4 of the plan's
 /// limits, so that two of them stay within the account's (as docs/operating.md advises for replicas).
-fn write_back_daemon(app: &TestApp, config: &std::path::Path) -> std::process::Child {
+fn write_back_daemon(app: &TestApp, config: &std::path::Path) -> Process {
     let disabled: String = zoom_mirror::sync::Entity::ALL
         .iter()
         .map(|e| format!("[sync.{e}]\nenabled = false\n"))
@@ -316,11 +309,11 @@ fn write_back_daemon(app: &TestApp, config: &std::path::Path) -> std::process::C
         ),
     )
     .unwrap();
-    command(app, &["--config", config.to_str().unwrap(), "run"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+    Process::spawn(
+        command(app, &["--config", config.to_str().unwrap(), "run"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -358,8 +351,7 @@ async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    first.kill().unwrap();
-    first.wait().unwrap();
+    first.kill();
     let row = app.queue_row(id).await;
     assert_eq!(row.status, "running", "killed mid-call: {row:?}");
 
@@ -367,8 +359,7 @@ async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
     let row = app
         .wait_row(id, Duration::from_secs(30), |r| r.finished())
         .await;
-    second.kill().unwrap();
-    second.wait().unwrap();
+    second.kill();
     std::fs::remove_file(&config).ok();
     assert_eq!(row.status, "succeeded", "{row:?}");
     assert_eq!(row.attempts, 2, "{row:?}");
@@ -416,8 +407,7 @@ async fn two_daemons_on_one_database_carry_out_each_row_once() {
         );
     }
     for daemon in &mut daemons {
-        daemon.kill().unwrap();
-        daemon.wait().unwrap();
+        daemon.kill();
     }
     for config in configs {
         std::fs::remove_file(config).ok();

@@ -3,7 +3,7 @@
 //! error, a pass that loses its lock stops, and connection errors name the server and the cause.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use diesel_async::RunQueryDsl;
@@ -15,8 +15,8 @@ use zoom_mirror::zoom::Endpoint;
 use zoom_simulator::{Fault, FaultKind};
 
 use crate::daemon::command;
-use crate::support::TestApp;
 use crate::support::db_proxy::DbProxy;
+use crate::support::{Process, TestApp};
 
 /// A directory of its own per test, removed when dropped.
 struct Scratch(PathBuf);
@@ -66,23 +66,6 @@ fn daemon(app: &TestApp, proxy: &DbProxy, config: &Path, log: &Path) -> Command 
     run
 }
 
-fn sigterm(child: &Child) {
-    let sent = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-}
-
-async fn exit_within(child: Child, limit: Duration) -> Output {
-    let waited = tokio::task::spawn_blocking(move || child.wait_with_output());
-    tokio::time::timeout(limit, waited)
-        .await
-        .unwrap_or_else(|_| panic!("the process did not exit within {limit:?}"))
-        .unwrap()
-        .unwrap()
-}
-
 /// Polls the pass rows of users, read past the proxy, until one satisfies `found`.
 async fn wait_for_run(app: &TestApp, limit: Duration, found: impl Fn(&SyncRun) -> bool) -> SyncRun {
     use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
@@ -122,15 +105,14 @@ async fn run_waits_for_postgresql_then_reports_ready_and_syncs() {
     let scratch = Scratch::new("wait-for-db");
     let (config, log) = (users_every_second(&scratch), scratch.path("stderr.log"));
     let notify = UnixDatagram::bind(scratch.path("notify.sock")).unwrap();
-    let mut child = daemon(&app, &proxy, &config, &log)
-        .env("NOTIFY_SOCKET", scratch.path("notify.sock"))
-        .spawn()
-        .unwrap();
+    let mut child = Process::spawn(
+        daemon(&app, &proxy, &config, &log).env("NOTIFY_SOCKET", scratch.path("notify.sock")),
+    );
 
     tokio::time::sleep(Duration::from_secs(3)).await;
     let log_text = || std::fs::read_to_string(&log).unwrap();
     assert!(
-        child.try_wait().unwrap().is_none(),
+        child.is_running(),
         "`run` gave up while PostgreSQL was down: {}",
         log_text()
     );
@@ -167,8 +149,8 @@ async fn run_waits_for_postgresql_then_reports_ready_and_syncs() {
     }
     wait_for_run(&app, Duration::from_secs(10), |r| r.status == "succeeded").await;
 
-    sigterm(&child);
-    let exited = exit_within(child, Duration::from_secs(15)).await;
+    child.sigterm();
+    let exited = child.exit_within(Duration::from_secs(15)).await;
     assert!(
         exited.status.success(),
         "{:?}: {}",
@@ -183,13 +165,13 @@ async fn run_stops_at_once_on_sigterm_while_waiting_for_postgresql() {
     let proxy = DbProxy::start(&app.db, false).await;
     let scratch = Scratch::new("stop-while-waiting");
     let (config, log) = (users_every_second(&scratch), scratch.path("stderr.log"));
-    let mut child = daemon(&app, &proxy, &config, &log).spawn().unwrap();
+    let mut child = Process::spawn(&mut daemon(&app, &proxy, &config, &log));
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let stderr = || std::fs::read_to_string(&log).unwrap();
-    assert!(child.try_wait().unwrap().is_none(), "{}", stderr());
+    assert!(child.is_running(), "{}", stderr());
 
-    sigterm(&child);
-    let exited = exit_within(child, Duration::from_secs(5)).await;
+    child.sigterm();
+    let exited = child.exit_within(Duration::from_secs(5)).await;
     assert!(exited.status.success(), "{:?}: {}", exited.status, stderr());
     assert!(
         stderr().contains("stopping during start-up"),
@@ -208,18 +190,18 @@ async fn a_sync_cut_by_an_outage_records_its_pass_failed_once_postgresql_is_back
             .times(1),
     );
     let proxy = DbProxy::start(&app.db, true).await;
-    let child = command(&app, &["sync", "users"])
-        .env("DATABASE_URL", proxy.url())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = Process::spawn(
+        command(&app, &["sync", "users"])
+            .env("DATABASE_URL", proxy.url())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
 
     let run = wait_for_run(&app, Duration::from_secs(15), |r| r.status == "running").await;
     proxy.cut();
     tokio::time::sleep(Duration::from_secs(4)).await;
     proxy.restore();
-    let exited = exit_within(child, Duration::from_secs(20)).await;
+    let exited = child.exit_within(Duration::from_secs(20)).await;
     let stderr = String::from_utf8_lossy(&exited.stderr);
 
     let row = sync_runs::get(&mut app.conn().await, run.id).await.unwrap();
@@ -248,7 +230,7 @@ async fn run_records_a_pass_cut_by_an_outage_as_failed_not_abandoned() {
     let proxy = DbProxy::start(&app.db, true).await;
     let scratch = Scratch::new("outage-mid-pass");
     let (config, log) = (users_every_second(&scratch), scratch.path("stderr.log"));
-    let child = daemon(&app, &proxy, &config, &log).spawn().unwrap();
+    let child = Process::spawn(&mut daemon(&app, &proxy, &config, &log));
 
     let cut = wait_for_run(&app, Duration::from_secs(15), |r| r.status == "running").await;
     proxy.cut();
@@ -263,8 +245,8 @@ async fn run_records_a_pass_cut_by_an_outage_as_failed_not_abandoned() {
         r.id > cut.id && r.status == "succeeded"
     })
     .await;
-    sigterm(&child);
-    let exited = exit_within(child, Duration::from_secs(15)).await;
+    child.sigterm();
+    let exited = child.exit_within(Duration::from_secs(15)).await;
     let stderr = std::fs::read_to_string(&log).unwrap();
 
     assert_eq!(ended.status, "failed", "{ended:?}\n{stderr}");

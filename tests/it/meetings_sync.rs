@@ -405,8 +405,11 @@ async fn a_pass_stopped_midway_deletes_nothing_and_the_next_one_completes() {
             .on(Endpoint::ListMeetings)
             .times(1000),
     );
+    let handle = app.handle();
     let stopped = app
-        .sync_stopped_after(Entity::Meetings, std::time::Duration::from_millis(600))
+        .sync_stopped_when(Entity::Meetings, || {
+            handle.stats().calls(Endpoint::ListMeetings) >= 1
+        })
         .await;
     assert_eq!(stopped.status, RunStatus::Cancelled);
     assert_eq!(stopped.counts.deleted, 0);

@@ -315,7 +315,11 @@ async fn two_passes_of_one_entity_never_run_at_once() {
     let (a, b) = tokio::join!(
         run_pass(&app.ctx, Entity::Users, Trigger::Command, &cancel),
         async {
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            // The first pass holds the lock once it calls Zoom.
+            let handle = app.handle();
+            while handle.stats().calls(Endpoint::ListUsers) == 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
             run_pass(&app.ctx, Entity::Users, Trigger::Schedule, &cancel).await
         }
     );
@@ -347,8 +351,12 @@ async fn cancelling_a_pass_commits_what_it_has_and_deletes_nothing() {
             .after(1),
     );
     let started = std::time::Instant::now();
+    let handle = app.handle();
+    // Stopped once the slow second page is asked for.
     let report = app
-        .sync_stopped_after(Entity::Users, std::time::Duration::from_millis(800))
+        .sync_stopped_when(Entity::Users, || {
+            handle.stats().calls(Endpoint::ListUsers) >= 2
+        })
         .await;
     assert!(
         started.elapsed() < std::time::Duration::from_secs(4),

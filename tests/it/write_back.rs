@@ -589,8 +589,8 @@ async fn a_notification_wakes_an_idle_worker_at_once() {
         poll_interval: Duration::from_secs(600),
         ..settings()
     });
-    // Let the worker go idle on an empty queue first.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The worker is idle on an empty queue once its connection LISTENs.
+    app.wait_for_listener().await;
     let started = std::time::Instant::now();
     let id = app
         .enqueue("user.update", Some(&user_id), json!({"dept": "Listen"}))

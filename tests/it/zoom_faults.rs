@@ -14,8 +14,8 @@ use zoom_mirror::zoom::{Endpoint, Label};
 use zoom_simulator::{Fault, FaultKind, TokenAnswer};
 
 use crate::daemon::command;
-use crate::support::TestApp;
 use crate::support::app::account;
+use crate::support::{Process, TestApp};
 
 /// A hundred years, in seconds: what one 429 asked for.
 const CENTURY: u64 = 3_153_600_000;
@@ -50,8 +50,11 @@ async fn a_century_long_retry_after_holds_the_label_back_a_minute_at_most() {
     .await;
     app.handle().inject(burst(CENTURY));
     let started = Instant::now();
+    // Stopped once the client has paused the label for the 429.
     let report = app
-        .sync_stopped_after(Entity::Users, Duration::from_secs(1))
+        .sync_stopped_when(Entity::Users, || {
+            app.client().limits().paused_for(Label::Medium).is_some()
+        })
         .await;
     assert_eq!(report.status, RunStatus::Cancelled, "{:?}", report.error);
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -275,13 +278,13 @@ async fn sigterm_ends_a_wait_on_a_century_long_retry_after_at_once() {
     )
     .unwrap();
     let notify = NotifySocket::bind("century");
-    let child = command(&app, &["--config", config.to_str().unwrap(), "run"])
-        .env("NOTIFY_SOCKET", &notify.path)
-        .env("WATCHDOG_USEC", "1000000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = Process::spawn(
+        command(&app, &["--config", config.to_str().unwrap(), "run"])
+            .env("NOTIFY_SOCKET", &notify.path)
+            .env("WATCHDOG_USEC", "1000000")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    );
 
     let deadline = Instant::now() + Duration::from_secs(30);
     while handle.stats().per_label[&Label::Medium].injected_429 == 0 {
@@ -309,15 +312,8 @@ async fn sigterm_ends_a_wait_on_a_century_long_retry_after_at_once() {
     assert!(pings >= 2, "{pings} watchdog pings in 2 s of waiting");
 
     let stopping = Instant::now();
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exited = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
+    child.sigterm();
+    let exited = child.exit_within(Duration::from_secs(30)).await;
     let took = stopping.elapsed();
     std::fs::remove_file(&config).ok();
     let stderr = String::from_utf8_lossy(&exited.stderr);

@@ -66,15 +66,27 @@ impl TestApp {
         self.pass(entity, &CancellationToken::new()).await
     }
 
-    /// One pass of `entity`, told to stop (as by SIGTERM) `after` it starts.
-    pub async fn sync_stopped_after(&self, entity: Entity, after: Duration) -> PassReport {
+    /// One pass of `entity`, told to stop (as by SIGTERM) as soon as `stop_when` holds: an event
+    /// the test can see (a call the simulator received, a label the client paused), never a
+    /// guess at how long the pass takes to get there.
+    pub async fn sync_stopped_when(
+        &self,
+        entity: Entity,
+        stop_when: impl Fn() -> bool,
+    ) -> PassReport {
         let cancel = CancellationToken::new();
-        let stop = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(after).await;
-            stop.cancel();
-        });
-        self.pass(entity, &cancel).await
+        let pass = self.pass(entity, &cancel);
+        tokio::pin!(pass);
+        loop {
+            tokio::select! {
+                report = &mut pass => return report,
+                () = tokio::time::sleep(Duration::from_millis(5)), if !cancel.is_cancelled() => {
+                    if stop_when() {
+                        cancel.cancel();
+                    }
+                }
+            }
+        }
     }
 
     async fn pass(&self, entity: Entity, cancel: &CancellationToken) -> PassReport {

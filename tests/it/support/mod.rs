@@ -3,8 +3,10 @@
 pub mod app;
 pub mod db_proxy;
 pub mod mirror;
+mod process;
 pub mod queue;
 mod test_db;
 
 pub use app::TestApp;
+pub use process::Process;
 pub use test_db::TestDb;

@@ -178,6 +178,34 @@ impl TestApp {
         }
     }
 
+    /// Waits until a connection of this database LISTENs for queue inserts: a worker that has
+    /// found the queue empty and sleeps until a NOTIFY or its poll interval.
+    pub async fn wait_for_listener(&self) {
+        #[derive(QueryableByName)]
+        struct Listening {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let sql = format!(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND query = 'LISTEN {}'",
+            zoom_mirror::db::queue_inserts::CHANNEL
+        );
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut conn = self.conn().await;
+        loop {
+            let found: Listening = diesel::sql_query(&sql)
+                .get_result(&mut conn)
+                .await
+                .expect("reading pg_stat_activity");
+            if found.n > 0 {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no worker LISTENs within 15 s");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
     /// Waits until row `id` succeeded, failed or was cancelled.
     pub async fn finished_row(&self, id: i64) -> QueueRow {
         self.wait_row(id, Duration::from_secs(30), QueueRow::finished)

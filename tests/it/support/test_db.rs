@@ -68,9 +68,13 @@ impl TestDb {
     }
 }
 
+/// Every test ends with nothing `running`: a pass or queue row left so would mean a task still
+/// at work after the test, or an end that was never recorded.
 impl Drop for TestDb {
     fn drop(&mut self) {
         let (server, name) = (self.server.clone(), self.name.clone());
+        let check = !std::thread::panicking();
+        let url = database_url(&self.server, &self.name);
         // Drop runs inside a test's runtime, which cannot block on itself: use a thread.
         let dropped = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -78,19 +82,55 @@ impl Drop for TestDb {
                 .build()
                 .expect("a runtime to drop the test database");
             runtime.block_on(async {
+                let left = if check {
+                    left_running(&mut connect(&url).await).await
+                } else {
+                    Vec::new()
+                };
                 let mut admin = connect(&server).await;
                 execute(
                     &mut admin,
                     &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
                 )
                 .await;
-            });
+                left
+            })
         })
         .join();
-        if dropped.is_err() && !std::thread::panicking() {
-            panic!("could not drop test database {}", self.name);
+        match dropped {
+            Ok(left) => assert!(
+                left.is_empty(),
+                "the test ended with work still running: {}",
+                left.join(", ")
+            ),
+            Err(_) if !std::thread::panicking() => {
+                panic!("could not drop test database {}", self.name)
+            }
+            Err(_) => {}
         }
     }
+}
+
+/// The sync passes and queue rows still `running`, named.
+async fn left_running(conn: &mut AsyncPgConnection) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Left {
+        #[diesel(sql_type = Text)]
+        what: String,
+    }
+    diesel::sql_query(
+        "SELECT format('zoom.sync_runs %s (%s)', id, entity) AS what \
+           FROM zoom.sync_runs WHERE status = 'running' \
+         UNION ALL \
+         SELECT format('zoom.write_queue %s (%s)', id, action) \
+           FROM zoom.write_queue WHERE status = 'running'",
+    )
+    .load::<Left>(conn)
+    .await
+    .expect("reading what is still running")
+    .into_iter()
+    .map(|left| left.what)
+    .collect()
 }
 
 /// The server's admin URL (database `postgres`).
