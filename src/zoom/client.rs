@@ -86,7 +86,7 @@ pub struct Call<'a> {
 ///
 /// A call that has not waited for its turn does not compile:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0308
 /// # use zoom_mirror::zoom::{Call, ZoomClient, ZoomError};
 /// # async fn unpaced(client: &ZoomClient, call: Call<'_>) -> Result<(), ZoomError> {
 /// let _answer = client.send_once(call).await;
@@ -94,7 +94,7 @@ pub struct Call<'a> {
 /// # }
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0451
 /// # use zoom_mirror::zoom::{Call, Permit, ZoomClient, ZoomError};
 /// # async fn forged(client: &ZoomClient, call: Call<'_>) -> Result<(), ZoomError> {
 /// let _answer = client.send_once(Permit { call }).await;
