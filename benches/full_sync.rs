@@ -23,9 +23,9 @@ use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use support::{BenchDatabase, server_url, tempfile};
-use zoom_mirror::simulator::{AccountSpec, BusyHosts, SimStats, Simulator, SimulatorConfig};
 use zoom_mirror::zoom::limiter::RateLimits;
 use zoom_mirror::zoom::{Endpoint, Label, Plan};
+use zoom_simulator::{AccountSpec, BusyHosts, SimStats, Simulator, SimulatorConfig};
 
 #[derive(Debug, Parser)]
 #[command(about = "Benchmark a full sync of a simulated account")]

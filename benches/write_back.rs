@@ -24,9 +24,9 @@ use diesel::sql_types::{BigInt, Double, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use support::{BenchDatabase, server_url, tempfile};
-use zoom_mirror::simulator::{AccountSpec, Simulator, SimulatorConfig};
 use zoom_mirror::zoom::limiter::RateLimits;
 use zoom_mirror::zoom::{Label, Plan};
+use zoom_simulator::{AccountSpec, Simulator, SimulatorConfig};
 
 #[derive(Debug, Parser)]
 #[command(about = "Benchmark the write-back queue: pickup latency and backlog throughput")]
@@ -118,7 +118,7 @@ async fn measure(
     args: &Args,
     database_url: &str,
     users: &[String],
-    simulator: &zoom_mirror::simulator::RunningSimulator,
+    simulator: &zoom_simulator::RunningSimulator,
 ) -> anyhow::Result<ExitCode> {
     let mut conn = AsyncPgConnection::establish(database_url).await?;
     // The daemon migrates at start; the first row it finishes says it is up.

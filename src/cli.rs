@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::simulator::cli::SimulateArgs;
 use crate::sync::Entity;
 
 #[derive(Debug, Parser)]
@@ -41,17 +40,6 @@ pub enum Command {
     /// Operate on rows of the write-back queue (zoom.write_queue).
     #[command(subcommand)]
     Queue(QueueCommand),
-    /// Serve the Zoom simulator with a generated account.
-    Simulate(SimulateArgs),
-    /// Start the simulator in-process and mirror its account into DATABASE_URL.
-    Demo {
-        /// Users in the simulated account.
-        #[arg(long, default_value_t = 25)]
-        users: usize,
-        /// Seed of the generated account.
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,7 +4,6 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod service;
-pub mod simulator;
 pub mod sync;
 pub mod telemetry;
 pub mod write_back;

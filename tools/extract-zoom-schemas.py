@@ -12,7 +12,7 @@ then run from the repository root:
 
     python3 tools/extract-zoom-schemas.py DIR > src/write_back/validate/zoom_schemas.json
     python3 tools/extract-zoom-schemas.py --responses DIR \
-        > src/simulator/tests/zoom_response_schemas.json
+        > crates/zoom-simulator/src/tests/zoom_response_schemas.json
 
 The first mode writes the request schemas of the calls a write-back row can make: for each
 operation the request body schema and the query parameters, trimmed to the keywords the

@@ -11,6 +11,7 @@ use tokio_postgres::config::Host;
 use tokio_postgres::{Config, NoTls};
 
 use super::error::DbError;
+use crate::config::DatabaseConfig;
 
 /// TCP keepalives start after this much silence, and data (a keepalive probe included) left
 /// unacknowledged this long closes the connection: a peer that vanished without a word (a dead
@@ -24,6 +25,15 @@ pub struct DbTimeouts {
     pub connect: Duration,
     /// Waiting for a pooled connection to come free.
     pub pool_wait: Duration,
+}
+
+impl From<&DatabaseConfig> for DbTimeouts {
+    fn from(config: &DatabaseConfig) -> Self {
+        DbTimeouts {
+            connect: config.connect_timeout,
+            pool_wait: config.pool_timeout,
+        }
+    }
 }
 
 /// The database to connect to, parsed once.

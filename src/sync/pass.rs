@@ -62,6 +62,21 @@ pub struct PassReport {
     pub error: Option<SyncError>,
 }
 
+/// One line for a person: what `sync` and the demo print.
+impl std::fmt::Display for PassReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} in {:.1}s, {} API calls, {}",
+            self.entity,
+            self.status.as_str(),
+            self.elapsed.as_secs_f64(),
+            self.api_calls,
+            self.counts,
+        )
+    }
+}
+
 /// Runs one pass. A failed pass is recorded and reported in [`PassReport::error`]; `Err` means
 /// the pass could not run (no database) or its end could not be recorded.
 pub async fn run_pass(

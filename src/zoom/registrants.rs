@@ -9,40 +9,9 @@ use super::client::ZoomClient;
 use super::error::ZoomError;
 use super::json::{text, timestamp};
 use super::paginate::{ListedPage, Listing, Page, pages};
-use super::sessions::SessionKind;
+pub use zoom_api::RegistrantStatus;
 use zoom_api::endpoint::Endpoint;
-use zoom_api::path_segment;
-
-/// A registrant's `status`, which is also the `status` filter of the listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RegistrantStatus {
-    Approved,
-    Pending,
-    Denied,
-}
-
-impl RegistrantStatus {
-    /// Approved first: it is Zoom's default, and the listing that reveals whether the meeting
-    /// takes registrations at all.
-    pub const ALL: [RegistrantStatus; 3] = [
-        RegistrantStatus::Approved,
-        RegistrantStatus::Pending,
-        RegistrantStatus::Denied,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegistrantStatus::Approved => "approved",
-            RegistrantStatus::Pending => "pending",
-            RegistrantStatus::Denied => "denied",
-        }
-    }
-
-    /// Zoom's spelling only.
-    pub fn parse(s: &str) -> Option<Self> {
-        RegistrantStatus::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
+use zoom_api::{SessionKind, path_segment};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Registrant {

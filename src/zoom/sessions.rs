@@ -9,45 +9,9 @@ use super::client::ZoomClient;
 use super::error::ZoomError;
 use super::json::{integer, small_integer, text, timestamp};
 use super::paginate::{ListedPage, Listing, Page, pages};
+pub use zoom_api::SessionKind;
 use zoom_api::endpoint::Endpoint;
 use zoom_api::{meeting_path_segment, path_segment};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SessionKind {
-    Meeting,
-    Webinar,
-}
-
-impl SessionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Meeting => "meeting",
-            SessionKind::Webinar => "webinar",
-        }
-    }
-
-    /// The path prefix and the listing's array key: `meetings` or `webinars`.
-    pub(crate) fn plural(self) -> &'static str {
-        match self {
-            SessionKind::Meeting => "meetings",
-            SessionKind::Webinar => "webinars",
-        }
-    }
-
-    fn list_endpoint(self) -> Endpoint {
-        match self {
-            SessionKind::Meeting => Endpoint::ListMeetings,
-            SessionKind::Webinar => Endpoint::ListWebinars,
-        }
-    }
-
-    fn get_endpoint(self) -> Endpoint {
-        match self {
-            SessionKind::Meeting => Endpoint::GetMeeting,
-            SessionKind::Webinar => Endpoint::GetWebinar,
-        }
-    }
-}
 
 /// The listed fields of a meeting or webinar that the mirror keeps in typed columns, with the
 /// whole listed object in `raw`.

@@ -8,46 +8,9 @@ use super::client::ZoomClient;
 use super::error::ZoomError;
 use super::json::{integer, text, timestamp};
 use super::paginate::{ListedPage, Listing, Page, pages};
+pub use zoom_api::UserStatus;
 use zoom_api::endpoint::Endpoint;
 use zoom_api::path_segment;
-
-/// A user's `status`, which is also the `status` filter of `GET /users`: listings take one at a
-/// time, so mirroring every user takes all three.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UserStatus {
-    Active,
-    /// Deactivated.
-    Inactive,
-    /// Invited, not yet activated: Zoom lists these without an `id`.
-    Pending,
-}
-
-impl UserStatus {
-    pub const ALL: [UserStatus; 3] = [
-        UserStatus::Active,
-        UserStatus::Inactive,
-        UserStatus::Pending,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserStatus::Active => "active",
-            UserStatus::Inactive => "inactive",
-            UserStatus::Pending => "pending",
-        }
-    }
-
-    /// Zoom's spelling only.
-    pub fn parse(s: &str) -> Option<Self> {
-        UserStatus::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-}
-
-impl std::fmt::Display for UserStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// The fields of a Zoom user that the mirror keeps in typed columns, with the whole object in
 /// `raw`. Every field but `email` is optional: Zoom omits many (pending users carry few, and no

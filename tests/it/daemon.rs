@@ -11,6 +11,23 @@ use crate::support::TestApp;
 
 const BIN: &str = env!("CARGO_BIN_EXE_zoom-mirror");
 
+/// An example's executable. `cargo test` builds the examples before it runs the tests and puts
+/// them beside the test binary's folder: `target/<profile>/examples/`.
+fn example(name: &str) -> std::path::PathBuf {
+    let test_binary = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = test_binary
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("test binaries live in target/<profile>/deps");
+    let path = profile_dir.join("examples").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run the tests with `cargo test`, which builds the examples first",
+        path.display()
+    );
+    path
+}
+
 /// The binary with an environment pointing at `app`'s database and simulator, and nothing else.
 pub(crate) fn command(app: &TestApp, args: &[&str]) -> Command {
     let c = app.sim.credentials();
@@ -100,8 +117,8 @@ async fn sync_command_exits_zero_only_when_every_pass_succeeded() {
     );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("users: succeeded"));
 
-    app.handle().inject(zoom_mirror::simulator::Fault::new(
-        zoom_mirror::simulator::FaultKind::DailyLimit,
+    app.handle().inject(zoom_simulator::Fault::new(
+        zoom_simulator::FaultKind::DailyLimit,
     ));
     let failed = command(&app, &["sync"]).output().unwrap();
     assert!(!failed.status.success());
@@ -111,8 +128,8 @@ async fn sync_command_exits_zero_only_when_every_pass_succeeded() {
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_mirrors_a_simulated_account_into_database_url() {
     let db = crate::support::TestDb::new().await;
-    let out = Command::new(BIN)
-        .args(["demo", "--users", "30"])
+    let out = Command::new(example("demo"))
+        .args(["--users", "30"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("DATABASE_URL", db.url().expose_secret())
@@ -196,8 +213,7 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         .flat_map(|w| handle.recordings_in(None, Some(w.from), Some(w.to)))
         .map(|r| r["uuid"].as_str().unwrap().to_owned())
         .collect();
-    let registrants =
-        |c: zoom_mirror::simulator::RegistrantCounts| c.approved + c.pending + c.denied;
+    let registrants = |c: zoom_simulator::RegistrantCounts| c.approved + c.pending + c.denied;
 
     let mut conn = app.conn().await;
     let live: std::collections::BTreeMap<String, i64> =
@@ -309,8 +325,8 @@ fn write_back_daemon(app: &TestApp, config: &std::path::Path) -> std::process::C
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
-    use zoom_mirror::simulator::{Fault, FaultKind};
     use zoom_mirror::zoom::{Endpoint, SessionKind};
+    use zoom_simulator::{Fault, FaultKind};
     let app = TestApp::new(3).await;
     let handle = app.handle();
     let host = handle.listed_users("active")[0]["id"]

@@ -10,9 +10,9 @@ use diesel_async::RunQueryDsl;
 use tokio::net::UnixDatagram;
 use zoom_mirror::db::sync_runs::{self, RunStatus, SyncRun};
 use zoom_mirror::db::{self, DbTarget, DbTimeouts};
-use zoom_mirror::simulator::{Fault, FaultKind};
 use zoom_mirror::sync::{Entity, SyncError};
 use zoom_mirror::zoom::Endpoint;
+use zoom_simulator::{Fault, FaultKind};
 
 use crate::daemon::command;
 use crate::support::TestApp;

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use zoom_mirror::db::sync_runs::{self, RunStatus};
-use zoom_mirror::simulator::{
-    AccountSpec, BusyHosts, Fault, FaultKind, SimHandle, SimInstance, SimulatorConfig,
-};
 use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::{Endpoint, SessionKind};
+use zoom_simulator::{
+    AccountSpec, BusyHosts, Fault, FaultKind, SimHandle, SimInstance, SimulatorConfig,
+};
 
 use crate::support::TestApp;
 use crate::support::app::{one_busy_host, pages_of, within_two_minutes};

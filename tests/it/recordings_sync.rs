@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use zoom_mirror::config::RecordingsSource;
 use zoom_mirror::db::sync_runs::RunStatus;
-use zoom_mirror::simulator::{AccountSpec, BusyHosts, Fault, FaultKind, SimulatorConfig};
 use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::{DayRange, Endpoint};
+use zoom_simulator::{AccountSpec, BusyHosts, Fault, FaultKind, SimulatorConfig};
 
 use crate::meetings_sync::host_ids;
 use crate::support::TestApp;

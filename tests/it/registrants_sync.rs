@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use zoom_mirror::simulator::{BusyHosts, SessionKind};
 use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::Endpoint;
+use zoom_simulator::{BusyHosts, SessionKind};
 
 use crate::meetings_sync::{account, host_ids, near_end_of_life};
 use crate::support::TestApp;
@@ -129,7 +129,7 @@ async fn registration_turned_on_later_is_noticed_even_with_details() {
     handle.insert_registrant(
         SessionKind::Meeting,
         &off,
-        zoom_mirror::simulator::SimRegistrant {
+        zoom_simulator::SimRegistrant {
             id: "lateRegistrant00000001".into(),
             email: "late.registrant@example.com".into(),
             ..template

@@ -7,8 +7,8 @@ use diesel::sql_types::{BigInt, Text};
 use diesel_async::RunQueryDsl;
 
 use zoom_mirror::db::sync_runs::{self, RunStatus};
-use zoom_mirror::simulator::{Fault, FaultKind, UserStatus};
 use zoom_mirror::zoom::Endpoint;
+use zoom_simulator::{Fault, FaultKind, UserStatus};
 
 use crate::support::TestApp;
 use crate::support::app::users_only;

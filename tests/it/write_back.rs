@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use zoom_mirror::simulator::{AccountSpec, SimHandle, SimulatorConfig};
 use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::{Endpoint, SessionKind};
+use zoom_simulator::{AccountSpec, SimHandle, SimulatorConfig};
 
 use crate::support::TestApp;
 use crate::support::mirror::{
@@ -405,8 +405,8 @@ const RETRIES: Duration = Duration::from_secs(20);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_429_or_5xx_goes_back_to_pending_and_then_succeeds_without_a_duplicate() {
-    use zoom_mirror::simulator::{Fault, FaultKind};
     use zoom_mirror::zoom::Endpoint;
+    use zoom_simulator::{Fault, FaultKind};
     let app = app().await;
     let handle = app.handle();
     let (host_id, _) = active_user(&handle, 2);
@@ -449,8 +449,8 @@ async fn a_429_or_5xx_goes_back_to_pending_and_then_succeeds_without_a_duplicate
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_row_that_keeps_failing_ends_failed_after_max_attempts() {
-    use zoom_mirror::simulator::{Fault, FaultKind};
     use zoom_mirror::zoom::Endpoint;
+    use zoom_simulator::{Fault, FaultKind};
     let app = app().await;
     let handle = app.handle();
     let (user_id, _) = active_user(&handle, 0);
@@ -487,8 +487,8 @@ async fn a_row_that_keeps_failing_ends_failed_after_max_attempts() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_spent_daily_limit_snoozes_the_row_to_midnight_without_a_call() {
-    use zoom_mirror::simulator::{Fault, FaultKind};
     use zoom_mirror::zoom::Endpoint;
+    use zoom_simulator::{Fault, FaultKind};
     let app = app().await;
     let handle = app.handle();
     let (host_a, _) = active_user(&handle, 0);
@@ -846,8 +846,8 @@ async fn the_writer_role_may_queue_changes_and_read_the_mirror_but_not_change_it
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_worker_killed_mid_registration_adopts_the_registrant_on_the_next_attempt() {
-    use zoom_mirror::simulator::{Fault, FaultKind};
     use zoom_mirror::zoom::Endpoint;
+    use zoom_simulator::{Fault, FaultKind};
     let app = app().await;
     let handle = app.handle();
     let host = active_user(&handle, 0).1;
@@ -909,8 +909,8 @@ async fn a_worker_killed_mid_registration_adopts_the_registrant_on_the_next_atte
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_create_cut_off_after_zoom_made_it_adopts_its_own_meeting_not_a_twin() {
-    use zoom_mirror::simulator::{Fault, FaultKind};
     use zoom_mirror::zoom::Endpoint;
+    use zoom_simulator::{Fault, FaultKind};
     let app = TestApp::with(
         SimulatorConfig {
             account: AccountSpec {

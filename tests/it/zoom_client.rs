@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use futures::future::join_all;
 
 use zoom_mirror::db::sync_runs::RunStatus;
-use zoom_mirror::simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig};
 use zoom_mirror::zoom::{Endpoint, Label, ZoomError};
+use zoom_simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig};
 
 use crate::support::TestApp;
 

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use tokio::net::UnixDatagram;
 
 use zoom_mirror::db::sync_runs::{self, RunStatus};
-use zoom_mirror::simulator::{Fault, FaultKind, TokenAnswer};
 use zoom_mirror::sync::{Entity, PassReport};
 use zoom_mirror::zoom::retry::MAX_RETRY_AFTER;
 use zoom_mirror::zoom::{Endpoint, Label};
+use zoom_simulator::{Fault, FaultKind, TokenAnswer};
 
 use crate::daemon::command;
 use crate::support::TestApp;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use zoom_mirror::cli::{Cli, Command};
-use zoom_mirror::config::{Config, LogFormat};
+use zoom_mirror::config::Config;
 use zoom_mirror::telemetry;
 
 fn main() -> ExitCode {
@@ -30,11 +30,6 @@ fn main() -> ExitCode {
 }
 
 async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    if let Command::Simulate(args) = cli.command {
-        telemetry::init(LogFormat::Text);
-        zoom_mirror::simulator::cli::run(args).await?;
-        return Ok(ExitCode::SUCCESS);
-    }
     let config = Config::load(cli.config.as_deref())?;
     telemetry::init(config.log.format);
     match cli.command {
@@ -44,7 +39,5 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Queue(command) => commands::queue(&config, command).await,
         Command::Sync { entities } => commands::sync(&config, &entities).await,
         Command::Run => commands::run(&config).await,
-        Command::Demo { users, seed } => commands::demo(&config, users, seed).await,
-        Command::Simulate(_) => unreachable!("handled above: it needs no configuration"),
     }
 }

@@ -11,13 +11,13 @@ use url::Url;
 
 use zoom_mirror::config::{RecordingsSource, ZoomConfig, ZoomCredentials};
 use zoom_mirror::db::schema::users;
-use zoom_mirror::simulator::{
-    AccountSpec, BusyHosts, RunningSimulator, SimHandle, Simulator, SimulatorConfig,
-};
 use zoom_mirror::sync::{
     Entity, PassOutcome, PassReport, SyncContext, SyncSettings, Trigger, run_pass,
 };
 use zoom_mirror::zoom::{Endpoint, Plan, ZoomClient};
+use zoom_simulator::{
+    AccountSpec, BusyHosts, RunningSimulator, SimHandle, Simulator, SimulatorConfig,
+};
 
 use super::TestDb;
 

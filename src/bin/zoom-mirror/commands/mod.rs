@@ -1,6 +1,5 @@
 //! One function per subcommand.
 
-mod demo;
 mod queue;
 mod status;
 
@@ -12,11 +11,8 @@ use tokio_util::sync::CancellationToken;
 use zoom_mirror::config::Config;
 use zoom_mirror::db::{self, DbTarget, DbTimeouts};
 use zoom_mirror::service;
-use zoom_mirror::sync::{
-    Entity, PassOutcome, PassReport, SyncContext, SyncSettings, Trigger, run_pass,
-};
+use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, SyncSettings, Trigger, run_pass};
 
-pub use demo::demo;
 pub use queue::queue;
 pub use status::status;
 
@@ -42,11 +38,10 @@ pub async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
 
 /// Where the database is, with the configured timeouts.
 fn database(config: &Config) -> anyhow::Result<DbTarget> {
-    let timeouts = DbTimeouts {
-        connect: config.database.connect_timeout,
-        pool_wait: config.database.pool_timeout,
-    };
-    Ok(DbTarget::new(config.database_url()?, timeouts)?)
+    Ok(DbTarget::new(
+        config.database_url()?,
+        DbTimeouts::from(&config.database),
+    )?)
 }
 
 /// The context for `run` and `sync`: both need the database and Zoom. Nothing connects yet.
@@ -94,7 +89,7 @@ pub async fn sync(config: &Config, entities: &[Entity]) -> anyhow::Result<ExitCo
             .with_context(|| format!("syncing {entity}"))?;
         match outcome {
             PassOutcome::Ran(report) => {
-                println!("{}", summary(&report));
+                println!("{report}");
                 if let Some(error) = report.error {
                     eprintln!("{entity}: {error}");
                     all_succeeded = false;
@@ -111,16 +106,4 @@ pub async fn sync(config: &Config, entities: &[Entity]) -> anyhow::Result<ExitCo
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// One line per pass: what `sync` and `demo` print.
-fn summary(report: &PassReport) -> String {
-    format!(
-        "{}: {} in {:.1}s, {} API calls, {}",
-        report.entity,
-        report.status.as_str(),
-        report.elapsed.as_secs_f64(),
-        report.api_calls,
-        report.counts,
-    )
 }

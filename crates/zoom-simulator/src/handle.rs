@@ -16,7 +16,7 @@ use super::state::SimState;
 use super::stats::SimStats;
 use super::user::{SimUser, UserStatus};
 use super::webinar::SimWebinar;
-use crate::zoom::SessionKind;
+use zoom_api::SessionKind;
 
 #[derive(Clone)]
 pub struct SimHandle {

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::limits::next_utc_midnight;
 use super::respond::{self, Refusal};
-use crate::zoom::SessionKind;
+use zoom_api::SessionKind;
 pub(crate) use zoom_api::plan::SESSION_WRITES_PER_HOST;
 use zoom_api::plan::{
     Label, Plan, REGISTRATIONS_PER_REGISTRANT, STATUS_CHANGES_PER_REGISTRANT, daily_user_invites,

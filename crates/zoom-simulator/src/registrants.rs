@@ -24,7 +24,7 @@ use super::registrant::{RegistrantStatus, SimRegistrant};
 use super::respond;
 use super::state::SimState;
 use super::webinars::webinar_not_found;
-use crate::zoom::SessionKind;
+use zoom_api::SessionKind;
 use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;

@@ -1,12 +1,12 @@
 //! [`BusyHosts`]: drawn from the same generator after everything else, so an account without
 //! them is byte for byte the account it was before they existed.
 //!
-//! [`BusyHosts`]: crate::simulator::BusyHosts
+//! [`BusyHosts`]: crate::BusyHosts
 
 use super::{Generator, Quirk, RecordingAge};
-use crate::simulator::AccountSpec;
-use crate::simulator::entities::Entities;
-use crate::simulator::user::SimUser;
+use crate::AccountSpec;
+use crate::entities::Entities;
+use crate::user::SimUser;
 
 /// The 28-day month-long window (ending on 1 March) reaches back 27 days; every other reaches
 /// further.
@@ -48,12 +48,12 @@ mod tests {
     use chrono::{Months, NaiveDate, NaiveTime, TimeDelta};
 
     use super::*;
-    use crate::simulator::BusyHosts;
-    use crate::simulator::account;
-    use crate::simulator::meeting::MeetingListType;
-    use crate::simulator::recording::DateRange;
-    use crate::simulator::registrant::RegistrantStatus;
-    use crate::simulator::user::UserStatus;
+    use crate::BusyHosts;
+    use crate::account;
+    use crate::meeting::MeetingListType;
+    use crate::recording::DateRange;
+    use crate::registrant::RegistrantStatus;
+    use crate::user::UserStatus;
 
     fn spec(busy: BusyHosts, today: NaiveDate) -> AccountSpec {
         AccountSpec {
@@ -111,7 +111,7 @@ mod tests {
 
         let now = today.and_time(NaiveTime::MIN).and_utc() + TimeDelta::hours(1);
         let owner = &active[0].id;
-        let approved = |registrants: &[crate::simulator::SimRegistrant]| {
+        let approved = |registrants: &[crate::SimRegistrant]| {
             registrants
                 .iter()
                 .filter(|r| r.status == RegistrantStatus::Approved)

@@ -1,4 +1,5 @@
-//! `zoom-mirror simulate`: serve the simulator on a fixed address, for demos and manual runs.
+//! The `zoom-simulator` command line: serve the simulator on a fixed address, for demos and
+//! manual runs.
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -13,7 +14,12 @@ use super::{
 };
 use zoom_api::plan::Plan;
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "zoom-simulator",
+    version,
+    about = "Serve a fake Zoom API (OAuth, listings, writes, rate limits, faults) with a generated account"
+)]
 pub struct SimulateArgs {
     /// Address to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9090")]
@@ -253,15 +259,9 @@ mod tests {
 
     use super::*;
 
-    #[derive(Debug, Parser)]
-    struct Cli {
-        #[command(flatten)]
-        args: SimulateArgs,
-    }
-
     #[test]
     fn defaults_match_the_documented_ones() {
-        let args = Cli::parse_from(["simulate"]).args;
+        let args = SimulateArgs::parse_from(["zoom-simulator"]);
         assert_eq!(args.listen, "127.0.0.1:9090".parse().unwrap());
         let config = args.config();
         assert_eq!(config.account, AccountSpec::default());
@@ -274,16 +274,15 @@ mod tests {
 
     #[test]
     fn fault_options_become_faults_on_every_call() {
-        let args = Cli::parse_from([
-            "simulate",
+        let args = SimulateArgs::parse_from([
+            "zoom-simulator",
             "--plan",
             "business_plus",
             "--latency-ms",
             "25",
             "--fail-every",
             "4",
-        ])
-        .args;
+        ]);
         assert_eq!(args.config().plan, Plan::BusinessPlus);
         assert_eq!(
             args.faults(),
@@ -292,17 +291,20 @@ mod tests {
                 Fault::new(FaultKind::Html5xx { status: 502 }).every(4),
             ]
         );
-        assert!(Cli::try_parse_from(["simulate", "--fail-every", "0"]).is_err());
-        assert!(Cli::try_parse_from(["simulate", "--retry-after", "5"]).is_err());
-        assert!(Cli::try_parse_from(["simulate", "--token-answer", "odd"]).is_err());
-        assert!(Cli::try_parse_from(["simulate", "--webinar-host-percent", "101"]).is_err());
-        assert!(Cli::try_parse_from(["simulate", "--plan", "enterprise"]).is_err());
+        assert!(SimulateArgs::try_parse_from(["zoom-simulator", "--fail-every", "0"]).is_err());
+        assert!(SimulateArgs::try_parse_from(["zoom-simulator", "--retry-after", "5"]).is_err());
+        assert!(SimulateArgs::try_parse_from(["zoom-simulator", "--token-answer", "odd"]).is_err());
+        assert!(
+            SimulateArgs::try_parse_from(["zoom-simulator", "--webinar-host-percent", "101"])
+                .is_err()
+        );
+        assert!(SimulateArgs::try_parse_from(["zoom-simulator", "--plan", "enterprise"]).is_err());
     }
 
     #[test]
     fn hostile_options_become_their_faults() {
-        let args = Cli::parse_from([
-            "simulate",
+        let args = SimulateArgs::parse_from([
+            "zoom-simulator",
             "--throttle-every",
             "3",
             "--throttle-count",
@@ -319,8 +321,7 @@ mod tests {
             "error-with-token:503",
             "--nul-in-text-every",
             "2",
-        ])
-        .args;
+        ]);
         assert_eq!(
             args.faults(),
             [
@@ -338,7 +339,7 @@ mod tests {
             ]
         );
         assert_eq!(args.revoke_tokens_every_secs, Some(30));
-        let absent = Cli::parse_from(["simulate", "--throttle-every", "1"]).args;
+        let absent = SimulateArgs::parse_from(["zoom-simulator", "--throttle-every", "1"]);
         assert_eq!(
             absent.faults(),
             [Fault::new(FaultKind::RateLimitBurst { retry_after: None })]
@@ -347,8 +348,8 @@ mod tests {
 
     #[test]
     fn account_options_shape_the_generated_account() {
-        let args = Cli::parse_from([
-            "simulate",
+        let args = SimulateArgs::parse_from([
+            "zoom-simulator",
             "--meetings-per-user",
             "5",
             "--registrants-per-meeting",
@@ -362,8 +363,7 @@ mod tests {
             "--today",
             "2026-03-01",
             "--no-account-recordings",
-        ])
-        .args;
+        ]);
         let config = args.config();
         assert_eq!(config.account.meetings_per_user, 5);
         assert_eq!(config.account.registrants_per_meeting, 10);
@@ -379,7 +379,7 @@ mod tests {
 
     #[test]
     fn the_banner_names_a_dialable_address_and_every_variable() {
-        let args = Cli::parse_from(["simulate", "--listen", "0.0.0.0:9191"]).args;
+        let args = SimulateArgs::parse_from(["zoom-simulator", "--listen", "0.0.0.0:9191"]);
         let text = banner(args.listen, &args, &SimCredentials::default());
         assert!(text.contains("export ZOOM_API_BASE_URL=http://127.0.0.1:9191/v2\n"));
         assert!(text.contains("export ZOOM_OAUTH_BASE_URL=http://127.0.0.1:9191\n"));

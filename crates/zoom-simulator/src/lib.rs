@@ -1,6 +1,7 @@
 //! The Zoom simulator: an HTTP server that behaves like Zoom for everything the client uses
 //! (`docs/zoom-behaviour.md` lists those behaviours and where each is reproduced), for tests,
-//! benchmarks and the demo. The production path never calls it.
+//! benchmarks and the demo. It is its own crate so that the daemon cannot call it: zoom-mirror
+//! takes it only as a dev-dependency.
 //!
 //! One request to the API goes through `api::gate` (faults, token, scope, rate limits) and
 //! then its handler; everything it knows lives in `state::SimState`, which tests drive and
@@ -52,7 +53,6 @@ use std::time::Duration;
 
 use zoom_api::plan::Plan;
 
-pub use crate::zoom::SessionKind;
 pub use account::{AccountSpec, BusyHosts};
 pub use entities::{AccountSummary, RegistrantCounts};
 pub use faults::{Fault, FaultKind, TokenAnswer};
@@ -64,6 +64,7 @@ pub use server::{RunningSimulator, Simulator};
 pub use stats::{LabelStats, SimStats};
 pub use user::{SimUser, UserStatus};
 pub use webinar::SimWebinar;
+pub use zoom_api::SessionKind;
 
 /// Everything a simulator is started with. Later changes go through [`SimHandle`].
 #[derive(Debug, Clone)]

@@ -50,7 +50,7 @@ fn decode(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zoom::meeting_path_segment;
+    use zoom_api::meeting_path_segment;
 
     #[test]
     fn double_encoded_uuids_decode_twice_and_single_ones_with_slashes_fail() {

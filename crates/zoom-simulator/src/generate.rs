@@ -656,9 +656,9 @@ impl Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulator::account;
-    use crate::simulator::meeting::MeetingListType;
-    use crate::simulator::recording::DateRange;
+    use crate::account;
+    use crate::meeting::MeetingListType;
+    use crate::recording::DateRange;
 
     fn spec(users: usize, seed: u64) -> AccountSpec {
         AccountSpec {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::user::timestamp;
 
-pub use crate::zoom::RegistrantStatus;
+pub use zoom_api::RegistrantStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimRegistrant {

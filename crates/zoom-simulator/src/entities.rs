@@ -393,8 +393,8 @@ impl RegistrantCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulator::meeting::SimInstance;
-    use crate::simulator::meeting::tests::{at, meeting};
+    use crate::meeting::SimInstance;
+    use crate::meeting::tests::{at, meeting};
 
     #[test]
     fn rows_are_found_by_id_uuid_and_instance_uuid_after_changes() {

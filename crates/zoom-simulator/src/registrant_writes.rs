@@ -27,7 +27,7 @@ use super::state::SimState;
 use super::user::timestamp;
 use super::user_limits::Counter;
 use super::webinar::SimWebinar;
-use crate::zoom::SessionKind;
+use zoom_api::SessionKind;
 use zoom_api::endpoint::Endpoint;
 
 /// Zoom takes at most this many registrants in one status change.

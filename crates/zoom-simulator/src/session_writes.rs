@@ -28,7 +28,7 @@ use super::state::SimState;
 use super::user_limits::Counter;
 use super::webinar::SimWebinar;
 use super::webinars::webinar_plan_missing;
-use crate::zoom::SessionKind;
+use zoom_api::SessionKind;
 use zoom_api::endpoint::Endpoint;
 
 pub(crate) async fn create_meeting(

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::reads::open_and_closed;
 use super::*;
-use crate::simulator::tests::writes::member;
-use crate::simulator::user_limits::SESSION_WRITES_PER_HOST;
+use crate::tests::writes::member;
+use crate::user_limits::SESSION_WRITES_PER_HOST;
 
 const NOBODY: &str = "nobody@example.com";
 const NO_SESSION: &str = "12345678901";

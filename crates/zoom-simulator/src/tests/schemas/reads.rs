@@ -115,10 +115,10 @@ pub(super) async fn meetings(p: &mut Probe<'_>) {
         .into_iter()
         .find(|m| m.uuid.starts_with('/'))
         .expect("a UUID beginning with /");
-    let double = crate::zoom::meeting_path_segment(&slashed.uuid);
+    let double = zoom_api::meeting_path_segment(&slashed.uuid);
     p.get(Endpoint::GetMeeting, &format!("/meetings/{double}"), 200)
         .await;
-    let single = crate::zoom::path_segment(&slashed.uuid);
+    let single = zoom_api::path_segment(&slashed.uuid);
     p.get(Endpoint::GetMeeting, &format!("/meetings/{single}"), 404)
         .await;
     p.get(
@@ -144,7 +144,7 @@ pub(super) async fn past_meetings(p: &mut Probe<'_>) {
     handle.insert_meeting(m.clone());
     let by_id = "/past_meetings/10000000002";
     p.get(Endpoint::GetPastMeeting, by_id, 200).await;
-    let by_uuid = crate::zoom::meeting_path_segment(&m.uuid);
+    let by_uuid = zoom_api::meeting_path_segment(&m.uuid);
     p.get(
         Endpoint::GetPastMeeting,
         &format!("/past_meetings/{by_uuid}"),

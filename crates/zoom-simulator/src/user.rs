@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-pub use crate::zoom::UserStatus;
+pub use zoom_api::UserStatus;
 
 /// A user of the simulated account. `None` fields are left out of the JSON, as Zoom leaves out
 /// what a user never set.

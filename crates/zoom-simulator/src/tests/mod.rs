@@ -673,11 +673,11 @@ async fn slash_uuids_need_double_encoding_and_expiry_hides_meetings() {
         .find(|m| m["uuid"].as_str().unwrap().starts_with('/'))
         .expect("a UUID beginning with /");
     let uuid = slashed["uuid"].as_str().unwrap();
-    let double = crate::zoom::meeting_path_segment(uuid);
+    let double = zoom_api::meeting_path_segment(uuid);
     let found = json_of(f.get(&format!("/meetings/{double}"), &token).await).await;
     assert_eq!(found["uuid"], uuid);
     assert!(found["settings"]["approval_type"].is_number());
-    let single = crate::zoom::path_segment(uuid);
+    let single = zoom_api::path_segment(uuid);
     assert_eq!(
         zoom_error(f.get(&format!("/meetings/{single}"), &token).await).await,
         (
@@ -843,7 +843,7 @@ async fn past_meetings_outlive_their_meeting_but_not_a_year() {
     let past = json_of(f.get("/past_meetings/10000000002", &token).await).await;
     assert_eq!(past["uuid"], m.uuid);
     assert_eq!(past["total_minutes"], 120);
-    let by_uuid = crate::zoom::meeting_path_segment(&m.uuid);
+    let by_uuid = zoom_api::meeting_path_segment(&m.uuid);
     assert_eq!(
         json_of(f.get(&format!("/past_meetings/{by_uuid}"), &token).await).await,
         past

@@ -1,19 +1,58 @@
-//! `zoom-mirror demo`: the simulator in-process, its whole account (users, meetings, webinars,
-//! registrants, recordings) mirrored into DATABASE_URL, and a summary of what landed. The first thing a newcomer runs; it needs only PostgreSQL.
+//! The demo: the Zoom simulator in-process, its whole account (users, meetings, webinars,
+//! registrants, recordings) mirrored into DATABASE_URL, and a summary of what landed. The first
+//! thing a newcomer runs (`cargo run --release --example demo`); it needs only PostgreSQL.
+//!
+//! It is an example rather than a `zoom-mirror` subcommand so that the daemon's binary carries
+//! no simulator: the simulator is a dev-dependency, which examples may use and the daemon cannot.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
+use clap::Parser;
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 
 use zoom_mirror::config::{Config, ZoomCredentials};
-use zoom_mirror::db::{self, overview, users};
-use zoom_mirror::simulator::{AccountSpec, Simulator, SimulatorConfig};
+use zoom_mirror::db::{self, DbTarget, DbTimeouts, overview, users};
 use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, SyncSettings, Trigger, run_pass};
+use zoom_mirror::telemetry;
+use zoom_simulator::{AccountSpec, Simulator, SimulatorConfig};
 
-pub async fn demo(config: &Config, users: usize, seed: u64) -> anyhow::Result<ExitCode> {
-    let database = super::database(config)?;
+#[derive(Debug, Parser)]
+#[command(
+    name = "demo",
+    about = "Mirror a simulated Zoom account into DATABASE_URL and show what landed"
+)]
+struct Args {
+    /// Configuration file (default: $ZOOM_MIRROR_CONFIG, else /etc/zoom-mirror/zoom-mirror.toml if
+    /// it exists). Only the database, sync and log settings are used; Zoom is the simulator.
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    /// Users in the simulated account.
+    #[arg(long, default_value_t = 25)]
+    users: usize,
+    /// Seed of the generated account.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match demo(&args).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn demo(args: &Args) -> anyhow::Result<ExitCode> {
+    let config = Config::load(args.config.as_deref())?;
+    telemetry::init(config.log.format);
+    let (users, seed) = (args.users, args.seed);
+    let database = DbTarget::new(config.database_url()?, DbTimeouts::from(&config.database))?;
     let simulator = Simulator::start(SimulatorConfig {
         account: AccountSpec {
             users,
@@ -57,7 +96,7 @@ pub async fn demo(config: &Config, users: usize, seed: u64) -> anyhow::Result<Ex
         if let Some(error) = report.error {
             return Err(error).with_context(|| format!("mirroring the simulated {entity}"));
         }
-        println!("Mirrored {}", super::summary(&report));
+        println!("Mirrored {report}");
     }
 
     let mut conn = db::connection(&ctx.pool).await?;

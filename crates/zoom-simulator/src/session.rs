@@ -15,7 +15,7 @@ use super::respond;
 use super::user::SimUser;
 use super::webinar::SimWebinar;
 use super::webinars::webinar_not_found;
-use crate::zoom::SessionKind;
+use zoom_api::SessionKind;
 
 /// How a session type is scheduled, which decides what a write may set on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use super::tokens::TokenStore;
 use super::user::{AccountInfo, SimUser};
 use super::user_limits::UserLimits;
 use super::users::UserQuery;
-use crate::simulator::SimCredentials;
+use crate::SimCredentials;
 
 pub(crate) struct SimState {
     pub credentials: SimCredentials,
