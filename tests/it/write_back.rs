@@ -1042,7 +1042,7 @@ async fn in_doubt_rows_are_settled_by_a_lookup_or_left_to_a_person_never_sent_bl
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lookup_that_fails_at_the_last_attempt_still_leaves_the_lookup_only_attempt() {
-    use zoom_mirror::simulator::{Fault, FaultKind};
+    use zoom_simulator::{Fault, FaultKind};
     let app = app().await;
     let handle = app.handle();
     let (host_id, _) = active_user(&handle, 0);
