@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use zoom_mirror::config::{Config, ZoomCredentials};
 use zoom_mirror::db::{self, DbTarget, DbTimeouts, overview, users};
-use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, SyncSettings, Trigger, run_pass};
+use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, Trigger, run_pass};
 use zoom_mirror::telemetry;
 use zoom_simulator::{AccountSpec, Simulator, SimulatorConfig};
 
@@ -68,7 +68,7 @@ async fn demo(args: &Args) -> anyhow::Result<ExitCode> {
         simulator.api_base_url()
     );
 
-    let mut zoom = config.zoom.clone();
+    let mut zoom = config.zoom.client.clone();
     zoom.api_base_url = simulator.api_base_url();
     zoom.oauth_base_url = simulator.oauth_base_url();
     let sim = simulator.credentials();
@@ -79,13 +79,7 @@ async fn demo(args: &Args) -> anyhow::Result<ExitCode> {
     };
 
     db::run_migrations(&database).await?;
-    let ctx = SyncContext::new(
-        &database,
-        2,
-        &zoom,
-        credentials,
-        SyncSettings::from(&config.sync),
-    )?;
+    let ctx = SyncContext::new(&database, 2, &zoom, credentials, config.sync.settings)?;
     let cancel = CancellationToken::new();
     for entity in Entity::ALL {
         let PassOutcome::Ran(report) = run_pass(&ctx, entity, Trigger::Demo, &cancel).await? else {

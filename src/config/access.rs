@@ -1,29 +1,37 @@
-//! Values that only some commands need: `simulate` runs without a database, `migrate` without
+//! Values that only some commands need: `check-config` runs without a database, `migrate` without
 //! Zoom credentials. Each command asks for what it uses, and `check-config` for everything `run`
 //! uses.
 
 use secrecy::SecretString;
 
 use super::error::{ConfigError, ConfigErrors};
+use super::keys;
 use super::model::{Config, ZoomCredentials};
+
+/// `name` is unset, and how to set it.
+fn missing(name: &str) -> ConfigError {
+    let key = keys::find(name);
+    ConfigError::Missing {
+        key: key.name,
+        env: key.env.unwrap_or_default(),
+    }
+}
 
 impl Config {
     pub fn database_url(&self) -> Result<&SecretString, ConfigError> {
-        self.database.url.as_ref().ok_or(ConfigError::Missing {
-            key: "database.url",
-            env: "DATABASE_URL",
-        })
+        self.database
+            .url
+            .as_ref()
+            .ok_or_else(|| missing("database.url"))
     }
 
     /// The app's three credentials, or an error for each one missing.
     pub fn zoom_credentials(&self) -> Result<ZoomCredentials, ConfigErrors> {
         let zoom = &self.zoom;
-        let missing = |key, env| ConfigError::Missing { key, env };
-        let account_id =
-            (zoom.account_id.clone()).ok_or(missing("zoom.account_id", "ZOOM_ACCOUNT_ID"));
-        let client_id = (zoom.client_id.clone()).ok_or(missing("zoom.client_id", "ZOOM_CLIENT_ID"));
+        let account_id = (zoom.account_id.clone()).ok_or_else(|| missing("zoom.account_id"));
+        let client_id = (zoom.client_id.clone()).ok_or_else(|| missing("zoom.client_id"));
         let client_secret =
-            (zoom.client_secret.clone()).ok_or(missing("zoom.client_secret", "ZOOM_CLIENT_SECRET"));
+            (zoom.client_secret.clone()).ok_or_else(|| missing("zoom.client_secret"));
         match (account_id, client_id, client_secret) {
             (Ok(account_id), Ok(client_id), Ok(client_secret)) => Ok(ZoomCredentials {
                 account_id,

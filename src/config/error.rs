@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use super::secrets;
+use super::keys::KEYS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -56,7 +56,7 @@ pub enum ConfigError {
 }
 
 fn how_to_set(key: &str, env: &str) -> String {
-    if secrets::NAMES.contains(&env) {
+    if KEYS.iter().any(|k| k.secret && k.env == Some(env)) {
         format!(
             "load it as the systemd credential {env}, point {env}_FILE at a file holding it, \
              or set {env}"

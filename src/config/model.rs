@@ -3,14 +3,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
-
-use secrecy::SecretString;
-use url::Url;
 
 use crate::zoom::ClientSettings;
 pub use crate::zoom::ZoomCredentials;
-use zoom_api::plan::{Label, Plan};
+use secrecy::SecretString;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -24,11 +22,14 @@ pub struct Config {
     pub write_back: WriteBackConfig,
     pub service: ServiceConfig,
     pub log: LogConfig,
+    /// Each key and its value as `check-config` prints it, secrets redacted, in the order of
+    /// [`super::keys::KEYS`].
+    pub(super) printed: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone)]
 pub struct DatabaseConfig {
-    /// `database.url` / `DATABASE_URL`. Optional so that `simulate` and `check-config` can run
+    /// `database.url` / `DATABASE_URL`. Optional so that `check-config` can run
     /// without one; commands that need it call [`Config::database_url`].
     pub url: Option<SecretString>,
     pub max_connections: usize,
@@ -43,34 +44,8 @@ pub struct ZoomConfig {
     pub account_id: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<SecretString>,
-    pub api_base_url: Url,
-    pub oauth_base_url: Url,
-    pub plan: Plan,
-    /// Fraction of the plan's limits this daemon may use, in (0, 1].
-    pub rate_limit_share: f64,
-    /// Per-label overrides, in requests per second, replacing plan × share for that label.
-    pub rate_limit_overrides: Vec<(Label, f64)>,
-    pub request_timeout: Duration,
-    /// Attempts per call for retryable failures (5xx, timeouts, per-second 429), first included.
-    pub max_attempts: u32,
-    /// Upper bound on the time one call may spend waiting between retries.
-    pub max_retry_time: Duration,
-}
-
-impl ZoomConfig {
-    /// What the Zoom client needs of this section.
-    pub fn client_settings(&self) -> ClientSettings {
-        ClientSettings {
-            api_base_url: self.api_base_url.clone(),
-            oauth_base_url: self.oauth_base_url.clone(),
-            plan: self.plan,
-            rate_limit_share: self.rate_limit_share,
-            rate_limit_overrides: self.rate_limit_overrides.clone(),
-            request_timeout: self.request_timeout,
-            max_attempts: self.max_attempts,
-            max_retry_time: self.max_retry_time,
-        }
-    }
+    /// Where and how the client calls Zoom: the rest of `[zoom]` and `[zoom.rate_limits]`.
+    pub client: ClientSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -85,14 +60,20 @@ pub struct HttpConfig {
 
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
-    /// Zoom calls a pass keeps in flight (per-user and per-meeting work runs concurrently).
-    pub concurrency: usize,
+    pub settings: SyncSettings,
     pub users: JobConfig,
     pub meetings: JobConfig,
     pub webinars: JobConfig,
     pub meeting_registrants: JobConfig,
     pub webinar_registrants: JobConfig,
     pub recordings: JobConfig,
+}
+
+/// How passes run: the `[sync]` options that are not schedules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncSettings {
+    /// Zoom calls a pass keeps in flight (per-user and per-meeting work runs concurrently).
+    pub concurrency: usize,
     /// `sync.meetings.details`: fetch new or changed meetings' details.
     pub meeting_details: bool,
     /// `sync.webinars.details`.
@@ -116,12 +97,31 @@ pub enum RecordingsSource {
 }
 
 impl RecordingsSource {
+    pub const ALL: [RecordingsSource; 3] = [
+        RecordingsSource::Auto,
+        RecordingsSource::Users,
+        RecordingsSource::Account,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RecordingsSource::Auto => "auto",
             RecordingsSource::Users => "users",
             RecordingsSource::Account => "account",
         }
+    }
+}
+
+impl FromStr for RecordingsSource {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        (RecordingsSource::ALL
+            .into_iter()
+            .find(|source| source.as_str() == s))
+        .ok_or_else(|| {
+            format!("{s:?} is not a recordings source; use \"auto\", \"users\" or \"account\"")
+        })
     }
 }
 
@@ -163,4 +163,26 @@ pub struct LogConfig {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+impl LogFormat {
+    pub const ALL: [LogFormat; 2] = [LogFormat::Text, LogFormat::Json];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        }
+    }
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        (LogFormat::ALL
+            .into_iter()
+            .find(|format| format.as_str() == s))
+        .ok_or_else(|| format!("unknown format {s:?}: expected text or json"))
+    }
 }

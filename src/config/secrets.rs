@@ -6,64 +6,21 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
-use super::env::{Env, Origins};
+use super::env::Env;
 use super::error::ConfigError;
-use super::file::FileConfig;
+use super::inputs::{Inputs, Origin, Raw};
+use super::keys::KEYS;
 
-/// The variables (and credential names) that hold secrets.
-pub(super) const NAMES: [&str; 3] = [
-    "DATABASE_URL",
-    "ZOOM_CLIENT_SECRET",
-    "ZOOM_WEBHOOK_SECRET_TOKEN",
-];
-
-/// Whether the dotted `key` holds a secret, so that no message ever quotes its value.
-pub(super) fn is_secret_key(key: &str) -> bool {
-    matches!(
-        key,
-        "database.url" | "zoom.client_secret" | "webhooks.secret_token"
-    )
-}
-
-/// Replaces each secret in `file` by the first source that has it.
-pub(super) fn resolve(
-    file: &mut FileConfig,
-    env: &Env,
-    origins: &mut Origins,
-    errors: &mut Vec<ConfigError>,
-) {
-    let slots = [
-        ("DATABASE_URL", "database.url", &mut file.database.url),
-        (
-            "ZOOM_CLIENT_SECRET",
-            "zoom.client_secret",
-            &mut file.zoom.client_secret,
-        ),
-        (
-            "ZOOM_WEBHOOK_SECRET_TOKEN",
-            "webhooks.secret_token",
-            &mut file.webhooks.secret_token,
-        ),
-    ];
-    for (name, key, slot) in slots {
+/// Replaces each secret's file value by the first other source that has it.
+pub(super) fn resolve(inputs: &mut Inputs, env: &Env, errors: &mut Vec<ConfigError>) {
+    for key in KEYS.iter().filter(|key| key.secret) {
+        let Some(name) = key.env else { continue };
         match lookup(name, env) {
-            Ok(Some((secret, origin))) => {
-                *slot = Some(secret);
-                origins.set(key, origin);
-            }
+            Ok(Some((secret, origin))) => inputs.set(key, Raw::Secret(secret), Origin::Env(origin)),
             Ok(None) => {}
             Err(error) => errors.push(error),
-        }
-        // An empty secret is a placeholder left behind; Zoom or Postgres would only refuse it
-        // later, with an error that does not say where it came from.
-        if slot.as_ref().is_some_and(|s| s.expose_secret().is_empty()) {
-            errors.push(ConfigError::Invalid {
-                key: origins.name(key),
-                reason: "is empty; provide the secret, or remove the setting to leave it unset"
-                    .into(),
-            });
         }
     }
 }
@@ -119,56 +76,44 @@ fn from_file(mut text: String) -> SecretString {
 mod tests {
     use secrecy::ExposeSecret;
 
-    use super::*;
-    use crate::config::testing::{TempDir, env_of};
-
-    /// Resolves the secrets of `toml` in `vars`.
-    fn resolved(toml: &str, vars: &[(&str, &str)]) -> (FileConfig, Origins, Vec<ConfigError>) {
-        let mut file: FileConfig = toml::from_str(toml).unwrap();
-        let (mut origins, mut errors) = (Origins::default(), Vec::new());
-        let lookup = env_of(vars);
-        resolve(&mut file, &Env(&lookup), &mut origins, &mut errors);
-        (file, origins, errors)
-    }
-
-    fn client_secret(file: &FileConfig) -> &str {
-        file.zoom.client_secret.as_ref().unwrap().expose_secret()
-    }
+    use crate::config::testing::{TempDir, load, messages};
+    use crate::config::{Config, ConfigErrors};
 
     const TOML: &str = "[zoom]\nclient_secret = \"from-toml\"\n";
 
+    fn client_secret(config: &Config) -> &str {
+        config.zoom.client_secret.as_ref().unwrap().expose_secret()
+    }
+
+    /// The one message of `errors`.
+    fn message(errors: ConfigErrors) -> String {
+        let found = messages(errors);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found[0].clone()
+    }
+
     #[test]
     fn the_toml_value_is_the_last_resort() {
-        let (file, origins, errors) = resolved(TOML, &[]);
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(client_secret(&file), "from-toml");
-        assert_eq!(origins.name("zoom.client_secret"), "zoom.client_secret");
+        let config = load(TOML, &[]).unwrap();
+        assert_eq!(client_secret(&config), "from-toml");
     }
 
     #[test]
     fn the_variable_beats_the_toml_value() {
-        let (file, origins, _) = resolved(TOML, &[("ZOOM_CLIENT_SECRET", "from-env")]);
-        assert_eq!(client_secret(&file), "from-env");
-        assert_eq!(origins.name("zoom.client_secret"), "ZOOM_CLIENT_SECRET");
+        let config = load(TOML, &[("ZOOM_CLIENT_SECRET", "from-env")]).unwrap();
+        assert_eq!(client_secret(&config), "from-env");
     }
 
     #[test]
     fn the_file_variable_beats_the_variable_and_loses_one_newline() {
         let dir = TempDir::new("secret-file");
         let path = dir.write("secret", "from-file\n\n");
-        let (file, origins, errors) = resolved(
-            TOML,
-            &[
-                ("ZOOM_CLIENT_SECRET", "from-env"),
-                ("ZOOM_CLIENT_SECRET_FILE", &path),
-            ],
-        );
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(client_secret(&file), "from-file\n");
-        assert_eq!(
-            origins.name("zoom.client_secret"),
-            "ZOOM_CLIENT_SECRET_FILE"
-        );
+        let vars = [
+            ("ZOOM_CLIENT_SECRET", "from-env"),
+            ("ZOOM_CLIENT_SECRET_FILE", path.as_str()),
+        ];
+        let config = load(TOML, &vars).unwrap();
+        assert_eq!(client_secret(&config), "from-file\n");
     }
 
     #[test]
@@ -176,35 +121,40 @@ mod tests {
         let dir = TempDir::new("credentials");
         dir.write("ZOOM_CLIENT_SECRET", "from-credential\r\n");
         let other = dir.write("other", "from-file");
-        let (file, origins, _) = resolved(
-            TOML,
-            &[
-                ("CREDENTIALS_DIRECTORY", dir.path()),
-                ("ZOOM_CLIENT_SECRET_FILE", &other),
-                ("ZOOM_CLIENT_SECRET", "from-env"),
-            ],
+        let vars = [
+            ("CREDENTIALS_DIRECTORY", dir.path()),
+            ("ZOOM_CLIENT_SECRET_FILE", &other),
+            ("ZOOM_CLIENT_SECRET", "from-env"),
+        ];
+        let config = load(TOML, &vars).unwrap();
+        assert_eq!(client_secret(&config), "from-credential");
+    }
+
+    #[test]
+    fn an_error_names_the_source_that_set_the_secret() {
+        let dir = TempDir::new("credentials-bad-url");
+        dir.write("DATABASE_URL", "mysql://u:p@h/d");
+        let vars = [("CREDENTIALS_DIRECTORY", dir.path())];
+        assert!(
+            message(load("", &vars).unwrap_err()).starts_with(
+                "$CREDENTIALS_DIRECTORY/DATABASE_URL: does not start with postgres://"
+            )
         );
-        assert_eq!(client_secret(&file), "from-credential");
-        assert_eq!(
-            origins.name("zoom.client_secret"),
-            "$CREDENTIALS_DIRECTORY/ZOOM_CLIENT_SECRET"
-        );
+        let found = message(load("[database]\nurl = \"mysql://u:p@h/d\"\n", &[]).unwrap_err());
+        assert!(found.starts_with("database.url: does not start"), "{found}");
     }
 
     #[test]
     fn a_credential_directory_without_that_credential_falls_through() {
         let dir = TempDir::new("credentials-partial");
         dir.write("DATABASE_URL", "postgres://u:p@h/d");
-        let (file, _, errors) = resolved(
-            TOML,
-            &[
-                ("CREDENTIALS_DIRECTORY", dir.path()),
-                ("ZOOM_CLIENT_SECRET", "from-env"),
-            ],
-        );
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(client_secret(&file), "from-env");
-        let url = file.database.url.unwrap();
+        let vars = [
+            ("CREDENTIALS_DIRECTORY", dir.path()),
+            ("ZOOM_CLIENT_SECRET", "from-env"),
+        ];
+        let config = load(TOML, &vars).unwrap();
+        assert_eq!(client_secret(&config), "from-env");
+        let url = config.database.url.unwrap();
         assert_eq!(url.expose_secret(), "postgres://u:p@h/d");
     }
 
@@ -212,12 +162,9 @@ mod tests {
     fn an_unreadable_file_variable_names_the_variable_and_the_path() {
         let dir = TempDir::new("secret-missing");
         let missing = format!("{}/nope", dir.path());
-        let (_, _, errors) = resolved("", &[("ZOOM_WEBHOOK_SECRET_TOKEN_FILE", &missing)]);
-        let [error] = errors.as_slice() else {
-            panic!("{errors:?}");
-        };
+        let vars = [("ZOOM_WEBHOOK_SECRET_TOKEN_FILE", missing.as_str())];
         assert_eq!(
-            error.to_string(),
+            message(load("", &vars).unwrap_err()),
             format!("ZOOM_WEBHOOK_SECRET_TOKEN_FILE: cannot read {missing}")
         );
     }
@@ -226,13 +173,7 @@ mod tests {
     fn an_empty_secret_is_refused_and_named() {
         let dir = TempDir::new("secret-empty");
         let path = dir.write("secret", "\n");
-        let (_, _, errors) = resolved("", &[("DATABASE_URL_FILE", &path)]);
-        let [error] = errors.as_slice() else {
-            panic!("{errors:?}");
-        };
-        assert!(
-            error.to_string().starts_with("DATABASE_URL_FILE: is empty"),
-            "{error}"
-        );
+        let found = message(load("", &[("DATABASE_URL_FILE", &path)]).unwrap_err());
+        assert!(found.starts_with("DATABASE_URL_FILE: is empty"), "{found}");
     }
 }

@@ -10,6 +10,12 @@ use super::{Config, ConfigErrors};
 /// A default file that never exists, so that no test reads the machine's configuration.
 pub(crate) const NO_DEFAULT: &str = "/nonexistent/zoom-mirror/zoom-mirror.toml";
 
+/// The example configuration, which lists every key with its default.
+pub(crate) const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/config/zoom-mirror.example.toml"
+);
+
 /// Loads `toml` as the config file, in an environment holding exactly `vars`.
 pub(crate) fn load(toml: &str, vars: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
     let dir = TempDir::new("load");

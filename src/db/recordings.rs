@@ -146,20 +146,22 @@ async fn upsert_files(
     Ok(total)
 }
 
-/// After a complete listing of `host` (every host when `None`) over `[from, until)`: marks
-/// the recordings that started then and were not listed, and their files, deleted.
+/// After a complete listing of `host` (every host when `None`) over `[from, until)` begun at
+/// `listing_started`: marks the recordings that started then and were not listed, and their
+/// files, deleted, except rows written since.
 pub async fn mark_unlisted_deleted(
     conn: &mut AsyncPgConnection,
     host: Option<&str>,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
     listed: &[String],
+    listing_started: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
     let marked: Vec<Uuid> = sql_query(
         "UPDATE zoom.recordings SET deleted_at = $5 \
          WHERE ($1::text IS NULL OR host_id = $1) AND start_time >= $2 AND start_time < $3 \
-           AND deleted_at IS NULL AND NOT (uuid = ANY($4)) \
+           AND deleted_at IS NULL AND NOT (uuid = ANY($4)) AND synced_at < $6 \
          RETURNING uuid",
     )
     .bind::<Nullable<Text>, _>(host)
@@ -167,6 +169,7 @@ pub async fn mark_unlisted_deleted(
     .bind::<Timestamptz, _>(until)
     .bind::<Array<Text>, _>(listed)
     .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(listing_started)
     .load(conn)
     .await
     .map_err(query("marking unlisted recordings deleted"))?;

@@ -63,7 +63,7 @@ pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> 
             ctx.db.clone(),
             &ctx.host,
             config.write_back.clone(),
-            config.zoom.plan,
+            config.zoom.client.plan,
         )?;
         tracker.spawn(worker.run(cancel.clone()));
     }

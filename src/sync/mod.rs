@@ -5,18 +5,17 @@
 mod counts;
 mod entity;
 mod error;
-mod listing;
+pub(crate) mod listing;
 mod pass;
 mod recordings;
 pub(crate) mod registrants;
 pub(crate) mod sessions;
-mod store;
 pub(crate) mod users;
 mod walk;
 
-use crate::config::{RecordingsSource, SyncConfig, ZoomConfig, ZoomCredentials};
+use crate::config::{SyncSettings, ZoomCredentials};
 use crate::db::{self, DbPool, DbTarget};
-use crate::zoom::ZoomClient;
+use crate::zoom::{ClientSettings, ZoomClient};
 
 pub use counts::PassCounts;
 pub use entity::Entity;
@@ -35,40 +34,18 @@ pub struct SyncContext {
     pub settings: SyncSettings,
 }
 
-/// How passes run: the `[sync]` options that are not schedules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SyncSettings {
-    pub concurrency: usize,
-    pub meeting_details: bool,
-    pub webinar_details: bool,
-    pub recordings_backfill_days: u32,
-    pub recordings_source: RecordingsSource,
-}
-
-impl From<&SyncConfig> for SyncSettings {
-    fn from(sync: &SyncConfig) -> Self {
-        SyncSettings {
-            concurrency: sync.concurrency,
-            meeting_details: sync.meeting_details,
-            webinar_details: sync.webinar_details,
-            recordings_backfill_days: sync.recordings_backfill_days,
-            recordings_source: sync.recordings_source,
-        }
-    }
-}
-
 impl SyncContext {
     /// A pool on `db` and a Zoom client; connects lazily.
     pub fn new(
         db: &DbTarget,
         max_connections: usize,
-        zoom: &ZoomConfig,
+        zoom: &ClientSettings,
         credentials: ZoomCredentials,
         settings: SyncSettings,
     ) -> Result<Self, SyncError> {
         Ok(SyncContext {
             pool: db::pool(db, max_connections)?,
-            client: ZoomClient::new(&zoom.client_settings(), credentials)?,
+            client: ZoomClient::new(zoom, credentials)?,
             db: db.clone(),
             host: host_name(),
             settings,

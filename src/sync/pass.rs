@@ -9,6 +9,7 @@ use super::SyncContext;
 use super::counts::PassCounts;
 use super::entity::Entity;
 use super::error::SyncError;
+use super::listing::Sink;
 use super::recordings::sync_recordings;
 use super::registrants::sync_registrants;
 use super::sessions::sync_sessions;
@@ -100,17 +101,22 @@ pub async fn run_pass(
     let client = ctx.client.counted();
     let started = Instant::now();
     let counts = PassCounts::default();
+    let sink = Sink {
+        pool: &ctx.pool,
+        counts: &counts,
+        cancel: &stop,
+    };
     let result = match entity {
-        Entity::Users => sync_users(&ctx.pool, &client, &stop, &counts).await,
-        Entity::Meetings => sync_sessions(ctx, &client, SessionKind::Meeting, &stop, &counts).await,
-        Entity::Webinars => sync_sessions(ctx, &client, SessionKind::Webinar, &stop, &counts).await,
+        Entity::Users => sync_users(&client, &sink).await,
+        Entity::Meetings => sync_sessions(ctx, &client, SessionKind::Meeting, &sink).await,
+        Entity::Webinars => sync_sessions(ctx, &client, SessionKind::Webinar, &sink).await,
         Entity::MeetingRegistrants => {
-            sync_registrants(ctx, &client, SessionKind::Meeting, &stop, &counts).await
+            sync_registrants(ctx, &client, SessionKind::Meeting, &sink).await
         }
         Entity::WebinarRegistrants => {
-            sync_registrants(ctx, &client, SessionKind::Webinar, &stop, &counts).await
+            sync_registrants(ctx, &client, SessionKind::Webinar, &sink).await
         }
-        Entity::Recordings => sync_recordings(ctx, &client, &stop, &counts).await,
+        Entity::Recordings => sync_recordings(ctx, &client, &sink).await,
     };
     let (status, error) = outcome(result, lock.lost());
     let counts = RowCounts {

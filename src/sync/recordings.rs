@@ -4,32 +4,30 @@
 //! backfill). Once every window of a host (or of the account) was read whole, recordings none
 //! of them had are marked deleted, for that host and those days only.
 
-use std::pin::pin;
-
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use futures::{StreamExt, stream};
-use tokio_util::sync::CancellationToken;
+use diesel_async::AsyncPgConnection;
+use futures::{Stream, stream};
 
 use super::SyncContext;
-use super::counts::PassCounts;
 use super::error::SyncError;
-use super::listing::Tally;
+use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
 use super::sessions::hosts;
-use super::store::store;
 use super::walk::for_each;
 use crate::config::RecordingsSource;
 use crate::db::recordings::{FileRow, RecordingRow};
-use crate::db::{self, DbPool};
-use crate::zoom::{DayRange, Endpoint, Recording, RecordingSource, ZoomClient, ZoomError};
+use crate::db::sync_runs::RowCounts;
+use crate::db::{self, DbError};
+use crate::zoom::{
+    DayRange, Endpoint, ListedPage, Recording, RecordingSource, ZoomClient, ZoomError,
+};
 
 pub async fn sync_recordings(
     ctx: &SyncContext,
     client: &ZoomClient,
-    cancel: &CancellationToken,
-    counts: &PassCounts,
+    sink: &Sink<'_>,
 ) -> Result<(), SyncError> {
     let last_success = {
-        let mut conn = db::connection(&ctx.pool).await?;
+        let mut conn = db::connection(sink.pool).await?;
         db::sync_runs::last_success_started(&mut conn, "recordings").await?
     };
     let today = Utc::now().date_naive();
@@ -41,26 +39,28 @@ pub async fn sync_recordings(
         from: (last.date_naive() - Duration::days(1)).max(backfill.from),
         to: today,
     };
-    let pool = &ctx.pool;
     let per_user = || {
         for_each(
-            hosts(pool),
+            hosts(sink.pool),
             ctx.settings.concurrency,
-            cancel,
+            sink.cancel,
             |host| async move {
                 let range = match last_success {
                     Some(last) if host.first_seen_at <= last => since(last),
                     _ => backfill,
                 };
-                sync_range(pool, client, RecordingSource::User(&host.id), range, counts).await
+                sync_range(sink, client, RecordingSource::User(&host.id), range).await
             },
         )
     };
     let account = || {
         let range = last_success.map_or(backfill, since);
-        for_each(stream::once(async move { Ok(range) }), 1, cancel, |range| {
-            sync_range(pool, client, RecordingSource::Account, range, counts)
-        })
+        for_each(
+            stream::once(async move { Ok(range) }),
+            1,
+            sink.cancel,
+            |range| sync_range(sink, client, RecordingSource::Account, range),
+        )
     };
     match ctx.settings.recordings_source {
         RecordingsSource::Users => per_user().await?,
@@ -111,65 +111,82 @@ fn refuses_account_listing(error: &ZoomError) -> bool {
 /// what none of them had. Deciding over the whole range, not per window, keeps a recording that
 /// Zoom files under a neighbouring day from being marked in one window and revived in the next.
 async fn sync_range(
-    pool: &DbPool,
+    sink: &Sink<'_>,
     client: &ZoomClient,
     source: RecordingSource<'_>,
     range: DayRange,
-    counts: &PassCounts,
 ) -> Result<(), SyncError> {
-    let mut listed: Tally<String> = Tally::default();
-    for window in range.windows() {
-        let mut pages = pin!(client.list_recordings(source, window));
-        let mut listing = listed.listing();
-        while let Some(page) = pages.next().await {
-            let page = match page {
-                Ok(page) => page,
-                // Gone since the users pass: that pass decides, not this one.
-                Err(e) if e.is_user_missing() => return Ok(()),
-                Err(e) => return Err(e.into()),
-            };
-            let rows: Vec<RecordingRow<'_>> = page.items.iter().map(row).collect();
-            let skipped = store(rows.len(), counts, |at| {
-                let rows = &rows[at];
-                async move {
-                    let mut conn = db::connection(pool).await?;
-                    db::recordings::upsert(&mut conn, rows, Utc::now()).await
-                }
-            })
-            .await?;
-            listing.page(&page, |r| r.uuid.clone());
-            listing.unstored(skipped);
-        }
-        listing.end();
-    }
+    let listings = list(&Recordings { client, source }, range.windows(), sink).await;
     let host = match source {
         RecordingSource::User(id) => Some(id),
         RecordingSource::Account => None,
     };
-    let parent = match host {
-        Some(id) => format!("user {id}'s recordings from {} to {}", range.from, range.to),
-        None => format!(
-            "the account's recordings from {} to {}",
-            range.from, range.to
-        ),
+    let (keep, fence) = match deletions(listings, Empty::Allowed)? {
+        Decision::Mark { keep, fence } => (keep, fence),
+        Decision::Wait(doubt) => {
+            let parent = match host {
+                Some(id) => format!("user {id}'s recordings from {} to {}", range.from, range.to),
+                None => format!(
+                    "the account's recordings from {} to {}",
+                    range.from, range.to
+                ),
+            };
+            doubt.report(sink.counts, &parent);
+            return Ok(());
+        }
+        Decision::Skip => return Ok(()),
     };
-    if !listed.decides_deletions(counts, &parent) {
-        return Ok(());
-    }
-    let listed = listed.into_keys();
-    let mut conn = db::connection(pool).await?;
-    counts.deleted(
+    let mut conn = db::connection(sink.pool).await?;
+    sink.counts.deleted(
         db::recordings::mark_unlisted_deleted(
             &mut conn,
             host,
             start_of(range.from),
             start_of(range.to + Duration::days(1)),
-            &listed,
+            &keep,
+            fence,
             Utc::now(),
         )
         .await?,
     );
     Ok(())
+}
+
+/// A host's recordings (or the account's), one listing per window.
+struct Recordings<'a> {
+    client: &'a ZoomClient,
+    source: RecordingSource<'a>,
+}
+
+impl Listable for Recordings<'_> {
+    type Item = Recording;
+    type Key = String;
+    type Listing = DayRange;
+
+    fn pages(
+        &self,
+        window: DayRange,
+    ) -> impl Stream<Item = Result<ListedPage<Recording>, ZoomError>> + '_ {
+        self.client.list_recordings(self.source, window)
+    }
+
+    fn key(recording: &Recording) -> String {
+        recording.uuid.clone()
+    }
+
+    async fn write(
+        &self,
+        conn: &mut AsyncPgConnection,
+        recordings: &[Recording],
+    ) -> Result<RowCounts, DbError> {
+        let rows: Vec<RecordingRow<'_>> = recordings.iter().map(row).collect();
+        db::recordings::upsert(conn, &rows, Utc::now()).await
+    }
+
+    fn answer(&self, error: &ZoomError) -> Option<Answer> {
+        // Gone since the users pass: that pass decides, not this one.
+        error.is_user_missing().then_some(Answer::Skip)
+    }
 }
 
 fn start_of(day: NaiveDate) -> DateTime<Utc> {

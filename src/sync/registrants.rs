@@ -6,39 +6,35 @@
 //! none on recurring meetings with no fixed time and on PMI meetings, which cost nothing; for
 //! the others the first listing (approved) answers "registration is off" for one call.
 
-use std::pin::pin;
-
 use chrono::Utc;
-use futures::StreamExt;
-use tokio_util::sync::CancellationToken;
+use diesel_async::AsyncPgConnection;
+use futures::Stream;
 
 use super::SyncContext;
-use super::counts::PassCounts;
 use super::error::SyncError;
-use super::listing::Tally;
+use super::listing::{Answer, Decision, Empty, End, Listable, Sink, deletions, list};
 use super::sessions::table;
-use super::store::store;
 use super::walk::{BATCH, for_each, in_batches};
 use crate::db::registrants::{RegistrantRow, RegistrantTable};
 use crate::db::sessions::Listed;
-use crate::db::{self, DbPool};
-use crate::zoom::{Registrant, RegistrantStatus, SessionKind, ZoomClient};
+use crate::db::sync_runs::RowCounts;
+use crate::db::{self, DbError};
+use crate::zoom::{ListedPage, Registrant, RegistrantStatus, SessionKind, ZoomClient, ZoomError};
 
 pub async fn sync_registrants(
     ctx: &SyncContext,
     client: &ZoomClient,
     kind: SessionKind,
-    cancel: &CancellationToken,
-    counts: &PassCounts,
+    sink: &Sink<'_>,
 ) -> Result<(), SyncError> {
     let registrants = registrant_table(kind);
     {
-        let mut conn = db::connection(&ctx.pool).await?;
-        counts.deleted(
+        let mut conn = db::connection(sink.pool).await?;
+        sink.counts.deleted(
             db::registrants::mark_orphans_deleted(&mut conn, registrants, Utc::now()).await?,
         );
     }
-    let pool = &ctx.pool;
+    let pool = sink.pool;
     let sessions = in_batches(
         |s: &Listed| s.id,
         move |after: Option<i64>| async move {
@@ -47,8 +43,8 @@ pub async fn sync_registrants(
             Ok(db::sessions::live_after(&mut conn, table(kind), after, BATCH).await?)
         },
     );
-    for_each(sessions, ctx.settings.concurrency, cancel, |session| {
-        sync_session(pool, client, kind, session, counts)
+    for_each(sessions, ctx.settings.concurrency, sink.cancel, |session| {
+        sync_session(sink, client, kind, session)
     })
     .await
 }
@@ -60,82 +56,107 @@ pub(crate) fn registrant_table(kind: SessionKind) -> RegistrantTable {
     }
 }
 
-/// Whether Zoom allows the session no registrations, so that no call is needed: "the meeting
-/// cannot be a No Fixed Time recurring meeting" and "must not use your PMI". Details saying
-/// registration is off are not trusted: turning it on changes nothing in the listing, so they
-/// would never be fetched again.
-fn registration_impossible(kind: SessionKind, session: &Listed) -> bool {
-    kind == SessionKind::Meeting && matches!(session.session_type, Some(3 | 4))
+/// The session's registrant listings: one per status, or none where Zoom allows the session no
+/// registrations, so that no call is needed: "the meeting cannot be a No Fixed Time recurring
+/// meeting" and "must not use your PMI". Details saying registration is off are not trusted:
+/// turning it on changes nothing in the listing, so they would never be fetched again.
+pub(crate) fn listings(
+    kind: SessionKind,
+    session_type: Option<i32>,
+) -> &'static [RegistrantStatus] {
+    if kind == SessionKind::Meeting && matches!(session_type, Some(3 | 4)) {
+        &[]
+    } else {
+        &RegistrantStatus::ALL
+    }
 }
 
-pub(crate) async fn sync_session(
-    pool: &DbPool,
+async fn sync_session(
+    sink: &Sink<'_>,
     client: &ZoomClient,
     kind: SessionKind,
     session: Listed,
-    counts: &PassCounts,
 ) -> Result<(), SyncError> {
-    let table = registrant_table(kind);
-    let mut listed: Tally<String> = Tally::default();
-    let mut registration = registration_impossible(kind, &session).then_some(false);
-    let listing_started = Utc::now();
-    if registration != Some(false) {
-        for status in RegistrantStatus::ALL {
-            let mut pages = pin!(client.list_registrants(kind, session.id, status));
-            let mut listing = listed.listing();
-            while let Some(page) = pages.next().await {
-                let page = match page {
-                    Ok(page) => page,
-                    Err(e) if e.is_registration_off() => {
-                        registration = Some(false);
-                        break;
-                    }
-                    // Gone since the meetings pass, which settles it next time.
-                    Err(e) if e.is_session_missing() => return Ok(()),
-                    Err(e) => return Err(e.into()),
-                };
-                let rows: Vec<RegistrantRow<'_>> = page.items.iter().map(row).collect();
-                let skipped = store(rows.len(), counts, |at| {
-                    let rows = &rows[at];
-                    async move {
-                        let mut conn = db::connection(pool).await?;
-                        db::registrants::upsert(&mut conn, table, session.id, rows, Utc::now())
-                            .await
-                    }
-                })
-                .await?;
-                listing.page(&page, |r| r.id.clone());
-                listing.unstored(skipped);
-            }
-            if registration == Some(false) {
-                break;
-            }
-            listing.end();
-        }
-    }
-    let mut conn = db::connection(pool).await?;
-    let on = registration != Some(false);
-    db::sessions::set_has_registration(&mut conn, super::sessions::table(kind), session.id, on)
-        .await?;
-    let parent = format!("{} {}'s registrants", kind.as_str(), session.id);
-    if !listed.decides_deletions(counts, &parent) {
+    let registrants = SessionRegistrants {
+        client,
+        kind,
+        session_id: session.id,
+    };
+    let statuses = listings(kind, session.session_type);
+    let listings = list(&registrants, statuses.iter().copied(), sink).await;
+    let on = !statuses.is_empty() && !matches!(listings.end, End::HoldsNone);
+    let decision = deletions(listings, Empty::Allowed)?;
+    if decision == Decision::Skip {
         return Ok(());
     }
-    // With registration off, Zoom keeps no registrants: every mirrored one is gone.
-    let listed = listed.into_keys();
-    let kept: &[String] = if on { &listed } else { &[] };
-    counts.deleted(
-        db::registrants::mark_unlisted_deleted(
-            &mut conn,
-            table,
-            session.id,
-            kept,
-            listing_started,
-            Utc::now(),
-        )
-        .await?,
-    );
+    let mut conn = db::connection(sink.pool).await?;
+    db::sessions::set_has_registration(&mut conn, table(kind), session.id, on).await?;
+    match decision {
+        Decision::Mark { keep, fence } => sink.counts.deleted(
+            db::registrants::mark_unlisted_deleted(
+                &mut conn,
+                registrant_table(kind),
+                session.id,
+                &keep,
+                fence,
+                Utc::now(),
+            )
+            .await?,
+        ),
+        Decision::Wait(doubt) => doubt.report(
+            sink.counts,
+            &format!("{} {}'s registrants", kind.as_str(), session.id),
+        ),
+        Decision::Skip => {}
+    }
     Ok(())
+}
+
+/// A meeting's or webinar's registrants, one listing per status. With registration off Zoom
+/// keeps no registrants: every mirrored one is gone.
+pub(crate) struct SessionRegistrants<'a> {
+    pub client: &'a ZoomClient,
+    pub kind: SessionKind,
+    pub session_id: i64,
+}
+
+impl Listable for SessionRegistrants<'_> {
+    type Item = Registrant;
+    type Key = String;
+    type Listing = RegistrantStatus;
+
+    fn pages(
+        &self,
+        status: RegistrantStatus,
+    ) -> impl Stream<Item = Result<ListedPage<Registrant>, ZoomError>> + '_ {
+        self.client
+            .list_registrants(self.kind, self.session_id, status)
+    }
+
+    fn key(registrant: &Registrant) -> String {
+        registrant.id.clone()
+    }
+
+    async fn write(
+        &self,
+        conn: &mut AsyncPgConnection,
+        registrants: &[Registrant],
+    ) -> Result<RowCounts, DbError> {
+        let rows: Vec<RegistrantRow<'_>> = registrants.iter().map(row).collect();
+        let table = registrant_table(self.kind);
+        db::registrants::upsert(conn, table, self.session_id, &rows, Utc::now()).await
+    }
+
+    fn answer(&self, error: &ZoomError) -> Option<Answer> {
+        if error.is_registration_off() {
+            Some(Answer::HoldsNone)
+        } else if error.is_session_missing() {
+            // Gone since the meetings pass, which settles it next time.
+            Some(Answer::Skip)
+        } else {
+            None
+        }
+    }
 }
 
 pub(crate) fn row(registrant: &Registrant) -> RegistrantRow<'_> {

@@ -2,30 +2,28 @@
 //! complete, what it no longer has is marked gone, as deleted or as expired; then, if asked,
 //! the details of what is new or changed.
 
-use std::pin::pin;
-
 use chrono::Utc;
-use futures::StreamExt;
-use tokio_util::sync::CancellationToken;
+use diesel_async::AsyncPgConnection;
+use futures::Stream;
 
 use super::SyncContext;
-use super::counts::PassCounts;
 use super::error::SyncError;
-use super::listing::Tally;
-use super::store::store;
+use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
 use super::walk::{BATCH, for_each, in_batches};
 use crate::db::sessions::{SessionRow, SessionTable, Vanished};
+use crate::db::sync_runs::RowCounts;
 use crate::db::users::Host;
-use crate::db::{self, DbPool};
+use crate::db::{self, DbError, DbPool};
 use crate::zoom::lifetime::{self, LastKnown};
-use crate::zoom::{PastInstance, Session, SessionKind, ZoomClient, ZoomError, registration_on};
+use crate::zoom::{
+    ListedPage, PastInstance, Session, SessionKind, ZoomClient, ZoomError, registration_on,
+};
 
 pub async fn sync_sessions(
     ctx: &SyncContext,
     client: &ZoomClient,
     kind: SessionKind,
-    cancel: &CancellationToken,
-    counts: &PassCounts,
+    sink: &Sink<'_>,
 ) -> Result<(), SyncError> {
     let table = table(kind);
     let details = match kind {
@@ -34,13 +32,16 @@ pub async fn sync_sessions(
     };
     {
         // Decided by the users pass's complete listing.
-        let mut conn = db::connection(&ctx.pool).await?;
-        counts.deleted(db::sessions::mark_hosts_gone(&mut conn, table, Utc::now()).await?);
+        let mut conn = db::connection(sink.pool).await?;
+        sink.counts
+            .deleted(db::sessions::mark_hosts_gone(&mut conn, table, Utc::now()).await?);
     }
-    let pool = &ctx.pool;
-    for_each(hosts(pool), ctx.settings.concurrency, cancel, |host| {
-        sync_host(pool, client, kind, host, details, counts)
-    })
+    for_each(
+        hosts(sink.pool),
+        ctx.settings.concurrency,
+        sink.cancel,
+        |host| sync_host(sink, client, kind, host, details),
+    )
     .await
 }
 
@@ -63,51 +64,30 @@ pub(super) fn hosts(pool: &DbPool) -> impl futures::Stream<Item = Result<Host, S
 }
 
 async fn sync_host(
-    pool: &DbPool,
+    sink: &Sink<'_>,
     client: &ZoomClient,
     kind: SessionKind,
     host: Host,
     details: bool,
-    counts: &PassCounts,
 ) -> Result<(), SyncError> {
+    let (pool, counts) = (sink.pool, sink.counts);
     let table = table(kind);
-    let mut listed: Tally<i64> = Tally::default();
-    let mut listing = listed.listing();
-    let listing_started = Utc::now();
-    let mut pages = pin!(client.list_sessions(kind, &host.id));
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(page) => page,
-            // Gone since the users pass: that pass decides, not this one.
-            Err(e) if e.is_user_missing() => return Ok(()),
-            // No webinar plan: the user has no webinars to list. What the mirror has of theirs
-            // (a plan moved to someone else) is kept as it was, not taken for deleted.
-            Err(e) if kind == SessionKind::Webinar && e.is_webinar_plan_missing() => {
-                return Ok(());
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let rows: Vec<SessionRow<'_>> = page.items.iter().map(row).collect();
-        let skipped = store(rows.len(), counts, |at| {
-            let rows = &rows[at];
-            async move {
-                let mut conn = db::connection(pool).await?;
-                db::sessions::upsert(&mut conn, table, rows, Utc::now()).await
-            }
-        })
-        .await?;
-        listing.page(&page, |s| s.id);
-        listing.unstored(skipped);
-    }
-    listing.end();
-
-    let parent = format!("host {}'s {}", host.id, kind.plural());
-    let vanished = if listed.decides_deletions(counts, &parent) {
-        let listed = listed.into_keys();
-        let mut conn = db::connection(pool).await?;
-        db::sessions::vanished(&mut conn, table, &host.id, &listed, listing_started).await?
-    } else {
-        Vec::new()
+    let sessions = HostSessions {
+        client,
+        kind,
+        host: &host.id,
+    };
+    let listings = list(&sessions, [()], sink).await;
+    let vanished = match deletions(listings, Empty::Allowed)? {
+        Decision::Mark { keep, fence } => {
+            let mut conn = db::connection(pool).await?;
+            db::sessions::vanished(&mut conn, table, &host.id, &keep, fence).await?
+        }
+        Decision::Wait(doubt) => {
+            doubt.report(counts, &format!("host {}'s {}", host.id, kind.plural()));
+            Vec::new()
+        }
+        Decision::Skip => return Ok(()),
     };
     for gone in vanished {
         counts.deleted(i64::from(settle(pool, client, kind, gone).await?));
@@ -116,6 +96,45 @@ async fn sync_host(
         fetch_details(pool, client, kind, &host.id).await?;
     }
     Ok(())
+}
+
+/// A host's meetings or webinars: one listing.
+struct HostSessions<'a> {
+    client: &'a ZoomClient,
+    kind: SessionKind,
+    host: &'a str,
+}
+
+impl Listable for HostSessions<'_> {
+    type Item = Session;
+    type Key = i64;
+    type Listing = ();
+
+    fn pages(&self, (): ()) -> impl Stream<Item = Result<ListedPage<Session>, ZoomError>> + '_ {
+        self.client.list_sessions(self.kind, self.host)
+    }
+
+    fn key(session: &Session) -> i64 {
+        session.id
+    }
+
+    async fn write(
+        &self,
+        conn: &mut AsyncPgConnection,
+        sessions: &[Session],
+    ) -> Result<RowCounts, DbError> {
+        let rows: Vec<SessionRow<'_>> = sessions.iter().map(row).collect();
+        db::sessions::upsert(conn, table(self.kind), &rows, Utc::now()).await
+    }
+
+    fn answer(&self, error: &ZoomError) -> Option<Answer> {
+        // Gone since the users pass: that pass decides, not this one. Without a webinar plan
+        // the user has no webinars to list; what the mirror has of theirs (a plan moved to
+        // someone else) is kept as it was, not taken for deleted.
+        let skip = error.is_user_missing()
+            || (self.kind == SessionKind::Webinar && error.is_webinar_plan_missing());
+        skip.then_some(Answer::Skip)
+    }
 }
 
 /// Marks a session that left its host's listing gone, as deleted or expired.

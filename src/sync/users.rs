@@ -1,61 +1,27 @@
 //! The users pass: every status, each page upserted as it arrives, deletions decided only after
 //! all three listings completed.
 
-use std::pin::pin;
-
 use chrono::Utc;
-use futures::StreamExt;
-use tokio_util::sync::CancellationToken;
+use diesel_async::AsyncPgConnection;
+use futures::Stream;
 
-use super::counts::PassCounts;
 use super::error::SyncError;
-use super::listing::Tally;
-use super::store::store;
-use crate::db::{self, DbPool, users::UserRow};
-use crate::zoom::{User, UserStatus, ZoomClient};
+use super::listing::{Decision, Empty, Listable, Sink, deletions, list};
+use crate::db::sync_runs::RowCounts;
+use crate::db::{self, DbError, users::UserRow};
+use crate::zoom::{ListedPage, User, UserStatus, ZoomClient, ZoomError};
 
-pub async fn sync_users(
-    pool: &DbPool,
-    client: &ZoomClient,
-    cancel: &CancellationToken,
-    counts: &PassCounts,
-) -> Result<(), SyncError> {
-    let mut listed: Tally<UserKey> = Tally::default();
-    let listing_started = Utc::now();
-    for status in UserStatus::ALL {
-        let mut pages = pin!(client.list_users(status));
-        let mut listing = listed.listing();
-        loop {
-            let page = tokio::select! {
-                biased;
-                () = cancel.cancelled() => return Err(SyncError::Cancelled),
-                page = pages.next() => page,
-            };
-            let Some(page) = page else { break };
-            let page = page?;
-            let now = Utc::now();
-            let rows: Vec<UserRow<'_>> = page.items.iter().map(|u| row(u, now)).collect();
-            let skipped = store(rows.len(), counts, |at| {
-                let rows = &rows[at];
-                async move {
-                    let mut conn = db::connection(pool).await?;
-                    db::users::upsert(&mut conn, rows).await
-                }
-            })
-            .await?;
-            listing.page(&page, UserKey::of);
-            listing.unstored(skipped);
+pub async fn sync_users(client: &ZoomClient, sink: &Sink<'_>) -> Result<(), SyncError> {
+    let listings = list(&Users { client }, UserStatus::ALL, sink).await;
+    let (keep, fence) = match deletions(listings, Empty::Refused("users"))? {
+        Decision::Mark { keep, fence } => (keep, fence),
+        Decision::Wait(doubt) => {
+            doubt.report(sink.counts, &"the account's users");
+            return Ok(());
         }
-        listing.end();
-    }
-    if listed.keys().is_empty() {
-        return Err(SyncError::EmptyListing("users"));
-    }
-    if !listed.decides_deletions(counts, &"the account's users") {
-        return Ok(());
-    }
-    let (ids, pending_emails): (Vec<UserKey>, Vec<UserKey>) = listed
-        .into_keys()
+        Decision::Skip => return Ok(()),
+    };
+    let (ids, pending_emails): (Vec<UserKey>, Vec<UserKey>) = keep
         .into_iter()
         .partition(|key| matches!(key, UserKey::Id(_)));
     let ids: Vec<String> = ids.into_iter().map(UserKey::into_inner).collect();
@@ -63,18 +29,44 @@ pub async fn sync_users(
         .into_iter()
         .map(UserKey::into_inner)
         .collect();
-    let mut conn = db::connection(pool).await?;
-    counts.deleted(
-        db::users::mark_unlisted_deleted(
-            &mut conn,
-            &ids,
-            &pending_emails,
-            listing_started,
-            Utc::now(),
-        )
-        .await?,
+    let mut conn = db::connection(sink.pool).await?;
+    sink.counts.deleted(
+        db::users::mark_unlisted_deleted(&mut conn, &ids, &pending_emails, fence, Utc::now())
+            .await?,
     );
     Ok(())
+}
+
+/// The account's users: one listing per status.
+struct Users<'a> {
+    client: &'a ZoomClient,
+}
+
+impl Listable for Users<'_> {
+    type Item = User;
+    type Key = UserKey;
+    type Listing = UserStatus;
+
+    fn pages(
+        &self,
+        status: UserStatus,
+    ) -> impl Stream<Item = Result<ListedPage<User>, ZoomError>> + '_ {
+        self.client.list_users(status)
+    }
+
+    fn key(user: &User) -> UserKey {
+        UserKey::of(user)
+    }
+
+    async fn write(
+        &self,
+        conn: &mut AsyncPgConnection,
+        users: &[User],
+    ) -> Result<RowCounts, DbError> {
+        let now = Utc::now();
+        let rows: Vec<UserRow<'_>> = users.iter().map(|u| row(u, now)).collect();
+        db::users::upsert(conn, &rows).await
+    }
 }
 
 /// How a listed user is known: by id, or by email while pending (Zoom lists those without one).

@@ -3,11 +3,14 @@
 
 use chrono::Utc;
 use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
 
 use super::request::{Subject, ZoomRequest};
-use crate::db::sessions::Listed;
 use crate::db::{self, DbPool};
-use crate::sync::registrants::{registrant_table, row as registrant_row, sync_session};
+use crate::sync::listing::{Sink, list};
+use crate::sync::registrants::{
+    SessionRegistrants, listings, registrant_table, row as registrant_row,
+};
 use crate::sync::sessions::{row as session_row, table as session_table};
 use crate::sync::users::row as user_row;
 use crate::sync::{PassCounts, SyncError};
@@ -133,8 +136,9 @@ async fn registrant(
     Ok(Some(found.raw))
 }
 
-/// Re-reads the session's registrants (all three listings, as the sync does), then the named
-/// ones from the mirror: a status change may name them by email, and covers up to 30.
+/// Re-reads the session's registrants (all three listings, as the sync does) into the mirror,
+/// then the named ones from the mirror: a status change may name them by email, and covers up
+/// to 30. What the listings no longer hold is left for the sync pass to decide.
 async fn registrants(
     pool: &DbPool,
     client: &ZoomClient,
@@ -146,11 +150,23 @@ async fn registrants(
         let mut conn = db::connection(pool).await?;
         db::sessions::known(&mut conn, session_table(kind), session_id).await?
     };
-    let listed = Listed {
-        id: session_id,
-        session_type: known.and_then(|k| k.session_type),
+    let statuses = listings(kind, known.and_then(|k| k.session_type));
+    let session = SessionRegistrants {
+        client,
+        kind,
+        session_id,
     };
-    sync_session(pool, client, kind, listed, &PassCounts::default()).await?;
+    // The write's outcome is settled already: nothing stops the read-back, and its figures
+    // belong to no pass.
+    let sink = Sink {
+        pool,
+        counts: &PassCounts::default(),
+        cancel: &CancellationToken::new(),
+    };
+    list(&session, statuses.iter().copied(), &sink)
+        .await
+        .end
+        .failure()?;
     let mut conn = db::connection(pool).await?;
     let found = db::registrants::find(&mut conn, registrant_table(kind), session_id, named).await?;
     Ok((!found.is_empty()).then_some(found))

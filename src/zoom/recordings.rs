@@ -128,16 +128,14 @@ impl RecordingFile {
     }
 }
 
-/// One page of a recording listing; objects without a UUID or host are unreadable.
-pub type RecordingPage = ListedPage<Recording>;
-
 impl ZoomClient {
-    /// The recordings that started on the days of `window` (at most a month), page by page.
+    /// The recordings that started on the days of `window` (at most a month), page by page;
+    /// objects without a UUID or host are unreadable.
     pub fn list_recordings<'a>(
         &'a self,
         source: RecordingSource<'a>,
         window: DayRange,
-    ) -> impl Stream<Item = Result<RecordingPage, ZoomError>> + 'a {
+    ) -> impl Stream<Item = Result<ListedPage<Recording>, ZoomError>> + 'a {
         let (endpoint, path, host) = match source {
             RecordingSource::User(id) => (
                 Endpoint::ListUserRecordings,

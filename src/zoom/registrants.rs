@@ -42,18 +42,16 @@ impl Registrant {
     }
 }
 
-/// One page of a registrant listing; objects without an id or email are unreadable.
-pub type RegistrantPage = ListedPage<Registrant>;
-
 impl ZoomClient {
     /// The registrants of one status, page by page. A meeting without registration answers
-    /// with an error that [`ZoomError::is_registration_off`] recognises.
+    /// with an error that [`ZoomError::is_registration_off`] recognises. Objects without an id
+    /// or email are unreadable.
     pub fn list_registrants(
         &self,
         kind: SessionKind,
         session_id: i64,
         status: RegistrantStatus,
-    ) -> impl Stream<Item = Result<RegistrantPage, ZoomError>> + '_ {
+    ) -> impl Stream<Item = Result<ListedPage<Registrant>, ZoomError>> + '_ {
         let endpoint = match kind {
             SessionKind::Meeting => Endpoint::ListMeetingRegistrants,
             SessionKind::Webinar => Endpoint::ListWebinarRegistrants,

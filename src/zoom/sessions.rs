@@ -54,9 +54,6 @@ impl Session {
     }
 }
 
-/// One page of a meeting or webinar listing; objects without an id are unreadable.
-pub type SessionPage = ListedPage<Session>;
-
 /// What `GET /past_meetings/{meetingId}` says of a meeting's latest instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PastInstance {
@@ -71,12 +68,13 @@ impl ZoomClient {
     /// Every meeting or webinar `host_id` hosts that Zoom has not expired, page by page.
     /// Meetings are listed with `type=scheduled`, which Zoom documents as every unexpired
     /// previous, live and upcoming scheduled meeting, recurring ones included: one listing
-    /// where `upcoming` and `previous_meetings` would take two.
+    /// where `upcoming` and `previous_meetings` would take two. Objects without an id are
+    /// unreadable.
     pub fn list_sessions<'a>(
         &'a self,
         kind: SessionKind,
         host_id: &'a str,
-    ) -> impl Stream<Item = Result<SessionPage, ZoomError>> + 'a {
+    ) -> impl Stream<Item = Result<ListedPage<Session>, ZoomError>> + 'a {
         let listing = Listing {
             endpoint: kind.list_endpoint(),
             path: format!("users/{}/{}", path_segment(host_id), kind.plural()),

@@ -80,15 +80,12 @@ impl User {
     }
 }
 
-/// One page of a user listing; users without an email are unreadable.
-pub type UserPage = ListedPage<User>;
-
 impl ZoomClient {
-    /// Every user with `status`, page by page.
+    /// Every user with `status`, page by page; users without an email are unreadable.
     pub fn list_users(
         &self,
         status: UserStatus,
-    ) -> impl Stream<Item = Result<UserPage, ZoomError>> + '_ {
+    ) -> impl Stream<Item = Result<ListedPage<User>, ZoomError>> + '_ {
         let listing = Listing {
             endpoint: Endpoint::ListUsers,
             path: "users".into(),

@@ -4,6 +4,7 @@
 mod config;
 mod daemon;
 mod db_outage;
+mod fence;
 mod meetings_sync;
 mod recordings_sync;
 mod registrants_sync;

@@ -12,6 +12,7 @@ use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::{DayRange, Endpoint};
 use zoom_simulator::{AccountSpec, BusyHosts, Fault, FaultKind, SimulatorConfig};
 
+use crate::fence::judged_only_when_older;
 use crate::meetings_sync::host_ids;
 use crate::support::TestApp;
 use crate::support::app::{one_busy_host, pages_of, within_two_minutes};
@@ -158,27 +159,30 @@ async fn later_passes_read_only_the_days_since_the_last_one_and_find_late_arriva
     );
 }
 
+/// Copies a listed recording as `uuid`, started two hours ago, its files named `file_prefix-N`:
+/// only the re-read days can reveal deletions, and today is always among them.
+fn make_recent(app: &TestApp, uuid: &str, file_prefix: &str) {
+    let handle = app.handle();
+    let mut r = handle
+        .recording(listed(app, None, backfill()).keys().next().unwrap())
+        .unwrap();
+    r.uuid = uuid.into();
+    r.start_time = Utc::now() - Duration::hours(2);
+    for (i, f) in r.files.iter_mut().enumerate() {
+        f.id = format!("{file_prefix}-{i}");
+    }
+    handle.insert_recording(r);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_deleted_recording_and_a_removed_file_are_marked_deleted() {
     let app = TestApp::with(account(), |_| {}).await;
     app.sync_users().await;
     app.sync(Entity::Recordings).await;
     let handle = app.handle();
-    // Only the re-read days can reveal deletions, so use recordings from today and yesterday.
     let today = Utc::now().date_naive();
-    let make_recent = |uuid: &str, file_prefix: &str| {
-        let mut r = handle
-            .recording(listed(&app, None, backfill()).keys().next().unwrap())
-            .unwrap();
-        r.uuid = uuid.into();
-        r.start_time = Utc::now() - Duration::hours(2);
-        for (i, f) in r.files.iter_mut().enumerate() {
-            f.id = format!("{file_prefix}-{i}");
-        }
-        handle.insert_recording(r);
-    };
-    make_recent("recentOne000000000000A==", "one");
-    make_recent("recentTwo000000000000A==", "two");
+    make_recent(&app, "recentOne000000000000A==", "one");
+    make_recent(&app, "recentTwo000000000000A==", "two");
     app.sync(Entity::Recordings).await;
     assert!(
         listed(
@@ -215,6 +219,17 @@ async fn a_deleted_recording_and_a_removed_file_are_marked_deleted() {
             .count()
             == 1
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listing_judges_only_recordings_written_before_it_began() {
+    let app = TestApp::with(account(), |_| {}).await;
+    app.sync_users().await;
+    let uuid = "recentFence0000000000A==";
+    make_recent(&app, uuid, "fence");
+    app.sync(Entity::Recordings).await;
+    app.handle().remove_recording(uuid).unwrap();
+    judged_only_when_older(&app, Entity::Recordings, RECORDINGS, uuid).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -210,11 +210,11 @@ async fn a_missing_scope_is_reported_as_such_and_not_retried() {
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_credentials_say_which_settings_to_check() {
     let app = TestApp::new(5).await;
-    let mut zoom = crate::support::app::zoom_config(&app.sim);
+    let mut zoom = crate::support::app::client_settings(&app.sim);
     zoom.max_attempts = 1;
     let mut credentials = crate::support::app::credentials(&app.sim);
     credentials.client_id = "not-the-client".into();
-    let client = zoom_mirror::zoom::ZoomClient::new(&zoom.client_settings(), credentials).unwrap();
+    let client = zoom_mirror::zoom::ZoomClient::new(&zoom, credentials).unwrap();
     let error = client
         .get_user("nobody@example.com")
         .await

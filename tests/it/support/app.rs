@@ -9,12 +9,10 @@ use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use zoom_mirror::config::{RecordingsSource, ZoomConfig, ZoomCredentials};
+use zoom_mirror::config::{RecordingsSource, SyncSettings, ZoomCredentials};
 use zoom_mirror::db::schema::users;
-use zoom_mirror::sync::{
-    Entity, PassOutcome, PassReport, SyncContext, SyncSettings, Trigger, run_pass,
-};
-use zoom_mirror::zoom::{Endpoint, Plan, ZoomClient};
+use zoom_mirror::sync::{Entity, PassOutcome, PassReport, SyncContext, Trigger, run_pass};
+use zoom_mirror::zoom::{ClientSettings, Endpoint, Plan, ZoomClient};
 use zoom_simulator::{
     AccountSpec, BusyHosts, RunningSimulator, SimHandle, Simulator, SimulatorConfig,
 };
@@ -34,10 +32,10 @@ impl TestApp {
     }
 
     /// A custom simulator, and a hook to adjust the client's settings.
-    pub async fn with(sim: SimulatorConfig, tweak: impl FnOnce(&mut ZoomConfig)) -> TestApp {
+    pub async fn with(sim: SimulatorConfig, tweak: impl FnOnce(&mut ClientSettings)) -> TestApp {
         let db = TestDb::new().await;
         let sim = Simulator::start(sim).await.expect("starting the simulator");
-        let mut zoom = zoom_config(&sim);
+        let mut zoom = client_settings(&sim);
         tweak(&mut zoom);
         let settings = SyncSettings {
             concurrency: 4,
@@ -181,11 +179,8 @@ pub async fn within_two_minutes<T>(what: &str, pass: impl std::future::Future<Ou
 }
 
 /// Client settings for the simulator: the product defaults, with quicker retries.
-pub fn zoom_config(sim: &RunningSimulator) -> ZoomConfig {
-    ZoomConfig {
-        account_id: None,
-        client_id: None,
-        client_secret: None,
+pub fn client_settings(sim: &RunningSimulator) -> ClientSettings {
+    ClientSettings {
         api_base_url: sim.api_base_url(),
         oauth_base_url: sim.oauth_base_url(),
         plan: Plan::Pro,

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use zoom_mirror::config::Config;
 use zoom_mirror::db::{self, DbTarget, DbTimeouts};
 use zoom_mirror::service;
-use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, SyncSettings, Trigger, run_pass};
+use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, Trigger, run_pass};
 
 pub use queue::queue;
 pub use status::status;
@@ -50,9 +50,9 @@ fn context(config: &Config) -> anyhow::Result<SyncContext> {
     Ok(SyncContext::new(
         &database(config)?,
         config.database.max_connections,
-        &config.zoom,
+        &config.zoom.client,
         config.zoom_credentials()?,
-        SyncSettings::from(&config.sync),
+        config.sync.settings,
     )?)
 }
 

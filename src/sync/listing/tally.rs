@@ -11,8 +11,8 @@ use std::collections::HashSet;
 use std::fmt;
 use std::hash::Hash;
 
-use super::counts::PassCounts;
 use crate::db::sync_runs::RowCounts;
+use crate::sync::counts::PassCounts;
 use crate::zoom::paginate::ListedPage;
 
 /// Why a parent's deletions wait.
@@ -32,6 +32,40 @@ impl fmt::Display for Doubt {
                 f,
                 "a listing held {listed} objects where Zoom announced {announced}"
             ),
+        }
+    }
+}
+
+impl Doubt {
+    /// Counts the doubt on the pass (objects skipped, or one listing incomplete) and logs it,
+    /// naming `parent`.
+    pub fn report(self, counts: &PassCounts, parent: &dyn fmt::Display) {
+        match self {
+            Doubt::Unreadable(skipped) => {
+                counts.add(RowCounts {
+                    skipped: i64::try_from(skipped).unwrap_or(i64::MAX),
+                    ..RowCounts::default()
+                });
+                tracing::warn!(
+                    %parent,
+                    skipped,
+                    "Zoom listed objects the mirror cannot key or store; they are skipped, and \
+                     nothing of this parent is marked deleted"
+                );
+            }
+            Doubt::Short { listed, announced } => {
+                counts.add(RowCounts {
+                    incomplete: 1,
+                    ..RowCounts::default()
+                });
+                tracing::warn!(
+                    %parent,
+                    listed,
+                    announced,
+                    "Zoom listed fewer objects than it announced; deletions of this parent wait \
+                     for a later pass"
+                );
+            }
         }
     }
 }
@@ -79,37 +113,6 @@ impl<K: Eq + Hash + Clone> Tally<K> {
         }
         self.short
             .map(|(listed, announced)| Doubt::Short { listed, announced })
-    }
-
-    /// Counts the skipped objects and a short listing on `counts`, logs the doubt naming
-    /// `parent`, and says whether the parent's deletions may be decided.
-    pub fn decides_deletions(&self, counts: &PassCounts, parent: &dyn fmt::Display) -> bool {
-        let short = matches!(self.doubt(), Some(Doubt::Short { .. }));
-        counts.add(RowCounts {
-            skipped: i64::try_from(self.unreadable).unwrap_or(i64::MAX),
-            incomplete: i64::from(short),
-            ..RowCounts::default()
-        });
-        let Some(doubt) = self.doubt() else {
-            return true;
-        };
-        if let Doubt::Short { listed, announced } = doubt {
-            tracing::warn!(
-                %parent,
-                listed,
-                announced,
-                "Zoom listed fewer objects than it announced; deletions of this parent wait \
-                 for a later pass"
-            );
-        } else {
-            tracing::warn!(
-                %parent,
-                skipped = self.unreadable,
-                "Zoom listed objects the mirror cannot key or store; they are skipped, and \
-                 nothing of this parent is marked deleted"
-            );
-        }
-        false
     }
 }
 
@@ -249,12 +252,11 @@ mod tests {
     #[test]
     fn a_doubt_is_counted_on_the_pass() {
         let counts = PassCounts::default();
-        let short = listed(&[&[page(&["a"], 0, Some(2))]]);
-        assert!(!short.decides_deletions(&counts, &"host h"));
-        let unreadable = listed(&[&[page(&["a"], 2, Some(3))]]);
-        assert!(!unreadable.decides_deletions(&counts, &"host h"));
-        let whole = listed(&[&[page(&["a"], 0, Some(1))]]);
-        assert!(whole.decides_deletions(&counts, &"host h"));
+        for pages in [page(&["a"], 0, Some(2)), page(&["a"], 2, Some(3))] {
+            let doubt = listed(&[&[pages]]).doubt().expect("a doubt");
+            doubt.report(&counts, &"host h");
+        }
+        assert_eq!(listed(&[&[page(&["a"], 0, Some(1))]]).doubt(), None);
         let counts = counts.get();
         assert_eq!((counts.incomplete, counts.skipped), (1, 2));
     }

@@ -5,9 +5,9 @@
 use std::future::Future;
 use std::ops::Range;
 
-use super::counts::PassCounts;
 use crate::db::DbError;
 use crate::db::sync_runs::RowCounts;
+use crate::sync::counts::PassCounts;
 
 /// Writes the `len` rows of a page with `upsert(range)`, which writes the rows in `range`; adds
 /// what was written to `counts` and returns how many rows were skipped. When every row of a page
