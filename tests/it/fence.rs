@@ -5,8 +5,8 @@
 use diesel::sql_types::{Integer, Text};
 use diesel_async::RunQueryDsl;
 
-use zoom_simulator::SessionKind;
 use zoom_mirror::sync::Entity;
+use zoom_simulator::SessionKind;
 
 use crate::meetings_sync::account;
 use crate::support::TestApp;
