@@ -12,6 +12,7 @@ mod quota;
 mod reconcile;
 mod refresh;
 pub mod request;
+mod step;
 mod validate;
 mod worker;
 

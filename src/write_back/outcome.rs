@@ -1,14 +1,16 @@
-//! What a failed attempt means for its row. Pure: the error, the request and the attempt
-//! number in; the row's next state out.
+//! What an attempt means for its row. Pure: the error, the request and the attempt number
+//! in; the row's next state out.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 use super::request::ZoomRequest;
 use crate::zoom::ZoomError;
 use crate::zoom::retry::AttemptError;
 
+/// How an attempt ends for its row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Next {
     /// Back to `pending`, to run after `after`; `in_doubt` when Zoom may have acted.
@@ -26,6 +28,31 @@ pub enum Next {
     Fail { error: String },
     /// A delete whose earlier attempt may have gone through finds the object gone.
     AlreadyGone,
+    /// An earlier, interrupted attempt took effect: the row succeeds with what it made.
+    Adopt(Value),
+    /// The daemon's stop ended a wait before any call of this attempt reached Zoom: back to
+    /// `pending` at once, the attempt given back.
+    Release { reason: String },
+}
+
+impl Next {
+    /// A daily limit is reached, by our count (`zoom.daily_quota`) or by Zoom's 429: `limit`
+    /// names it, and the row waits for `until`.
+    pub fn daily_limit(limit: &str, until: DateTime<Utc>) -> Next {
+        Next::Snooze {
+            until,
+            reason: format!(
+                "Zoom's daily limit for {limit} is reached; the row runs again at {}",
+                until.format("%Y-%m-%d %H:%M:%SZ")
+            ),
+        }
+    }
+
+    pub fn released(stopped: &ZoomError) -> Next {
+        Next::Release {
+            reason: format!("{stopped}; the row runs again"),
+        }
+    }
 }
 
 /// The wait before attempt `attempt + 1`: `base` doubled per attempt up to `max`, ±20 %
@@ -38,6 +65,7 @@ pub fn backoff(attempt: i32, base: Duration, max: Duration) -> Duration {
     wait.mul_f64(rand::random_range(0.8..1.2))
 }
 
+/// What a failed call means for its row; `in_doubt`: the row was in doubt when claimed.
 pub fn after_failure(
     failure: AttemptError,
     request: &ZoomRequest,
@@ -57,14 +85,11 @@ pub fn after_failure(
     };
     match failure {
         AttemptError::Retry { after, error } => retry(after, error),
-        AttemptError::Fatal(ZoomError::DailyLimit { resumes_at, .. }) => Next::Snooze {
-            until: resumes_at,
-            reason: format!(
-                "Zoom's daily limit for {} is reached; the row runs again at {}",
-                request.endpoint,
-                resumes_at.format("%Y-%m-%d %H:%M:%SZ")
-            ),
-        },
+        // Only the wait before a retry after a refused token stops: Zoom did nothing.
+        AttemptError::Fatal(error) if error.is_stopped() => Next::released(&error),
+        AttemptError::Fatal(ZoomError::DailyLimit { resumes_at, .. }) => {
+            Next::daily_limit(request.endpoint.operation(), resumes_at)
+        }
         AttemptError::Fatal(error)
             if in_doubt
                 && request.method == reqwest::Method::DELETE
@@ -89,6 +114,7 @@ pub fn after_failure(
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
     use reqwest::Method;
 
     use super::*;
@@ -132,6 +158,20 @@ mod tests {
     }
 
     #[test]
+    fn a_daily_limit_waits_for_its_reset() {
+        let midnight = Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap();
+        assert_eq!(
+            Next::daily_limit("session_writes:host1", midnight),
+            Next::Snooze {
+                until: midnight,
+                reason: "Zoom's daily limit for session_writes:host1 is reached; the row runs \
+                         again at 2026-11-24 00:00:00Z"
+                    .into()
+            }
+        );
+    }
+
+    #[test]
     fn each_failure_leads_to_its_state() {
         let delete = request(Method::DELETE);
         let server_error = AttemptError::Retry {
@@ -171,10 +211,15 @@ mod tests {
             label: Label::Light,
             resumes_at: until,
         });
-        assert!(matches!(
+        assert_eq!(
             after_failure(daily, &delete, 1, false, POLICY),
-            Next::Snooze { until: u, .. } if u == until
-        ));
+            Next::daily_limit("meetingDelete", until)
+        );
+        let stopped = AttemptError::Fatal(ZoomError::stopped("a fresh token"));
+        match after_failure(stopped, &delete, 1, true, POLICY) {
+            Next::Release { reason } => assert!(reason.contains("shutting down"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
         let missing = || AttemptError::Fatal(api(404, Some(3001), "Meeting 1 is not found"));
         assert_eq!(
             after_failure(missing(), &delete, 2, true, POLICY),

@@ -3,25 +3,25 @@
 //! outcome, refresh the mirror. A heartbeat keeps the lease meanwhile.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::outcome::{Next, after_failure, backoff};
+use super::outcome::{Next, after_failure};
 use super::quota::quotas;
-use super::reconcile::{Lookup, look};
+use super::reconcile::look;
 use super::refresh::refresh;
 use super::request::{Subject, ZoomRequest};
+use super::step::{Step, Tries, next_step};
 use super::validate::{Invalid, decode, validate};
 use super::{WriteBack, WriteBackError};
 use crate::db::daily_quota::{self, Quota};
 use crate::db::write_queue::{self, Claimed, Fence, Retried};
 use crate::db::{self, sessions::Known};
 use crate::sync::sessions::table as session_table;
+use crate::zoom::Call;
 use crate::zoom::classify::next_utc_midnight;
-use crate::zoom::retry::AttemptError;
-use crate::zoom::{Call, ZoomError};
 
 /// How a row's attempt ended, for the log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,97 +126,84 @@ impl WriteBack {
         fence: &Fence<'_>,
         call_started: &AtomicBool,
     ) -> Result<Ended, WriteBackError> {
-        let payload = match &row.payload {
-            Some(text) => decode(text),
-            None => Err(Invalid::new(
-                "payload",
-                format!(
-                    "{} bytes of JSON text, over write_back.max_payload_bytes ({}); it was not \
-                     read (split the change into several rows)",
-                    row.payload_bytes, self.settings.max_payload_bytes
-                ),
-            )),
-        };
-        let request = match payload.and_then(|payload| {
-            validate(
-                &row.action,
-                row.target.as_deref(),
-                &payload,
-                self.settings.allow_raw,
-            )
-        }) {
+        let request = match self.request(row) {
             Ok(request) => request,
             Err(invalid) => {
                 let reason = format!("invalid row, Zoom was not called: {invalid}");
                 return self.fail(fence, &reason, Ended::Invalid).await;
             }
         };
-        let exhausted = row.attempts > row.max_attempts;
-        if row.in_doubt {
+        let looked = if row.in_doubt {
             let taken = self.taken(&request).await?;
-            let found = match look(&self.client, &request, row.created_at, &taken).await {
-                Ok(found) => found,
-                Err(error) if error.is_stopped() => return self.release(fence, &error).await,
-                Err(error) if row.attempts >= row.max_attempts => {
-                    let reason = format!(
-                        "in doubt: an earlier attempt may have reached Zoom, and looking for its \
-                         effect failed ({error}); check Zoom, then `zoom-mirror queue retry` the \
-                         row if the change did not happen"
-                    );
-                    return self.fail(fence, &reason, Ended::Failed).await;
-                }
-                Err(error) => {
-                    let next = Next::Retry {
-                        after: backoff(
-                            row.attempts,
-                            self.settings.retry_base,
-                            self.settings.retry_max,
-                        ),
-                        in_doubt: true,
-                        error: format!("looking for an interrupted attempt's effect: {error}"),
-                    };
-                    return self.record(fence, &request, next).await;
-                }
-            };
-            match found {
-                Lookup::Found(made) => return self.adopt(fence, &request, made).await,
-                Lookup::Gone => return self.record(fence, &request, Next::AlreadyGone).await,
-                Lookup::Ambiguous(reason) => return self.fail(fence, &reason, Ended::Failed).await,
-                Lookup::NotFound => {
-                    let mut conn = db::connection(&self.queue).await?;
-                    write_queue::clear_in_doubt(&mut conn, fence).await?;
-                    if exhausted {
-                        let reason = format!(
-                            "attempts exhausted ({}); the last was interrupted after its Zoom \
-                             call started, and no effect of it was found",
-                            row.max_attempts
-                        );
-                        return self.fail(fence, &reason, Ended::Failed).await;
-                    }
-                }
-                Lookup::NotNeeded if exhausted => {
-                    let reason = format!(
-                        "attempts exhausted ({}); the last was interrupted after its Zoom call \
-                         started and may have taken effect: check Zoom",
-                        row.max_attempts
-                    );
-                    return self.fail(fence, &reason, Ended::Failed).await;
-                }
-                Lookup::NotNeeded => {}
-            }
+            Some(look(&self.client, &request, row.created_at, &taken).await)
+        } else {
+            None
+        };
+        let step = next_step(Tries::of(row), looked, self.backoff());
+        if step.clears_doubt() {
+            let mut conn = db::connection(&self.queue).await?;
+            write_queue::clear_in_doubt(&mut conn, fence).await?;
         }
+        match step {
+            Step::Call { .. } => self.call(row, fence, &request, call_started).await,
+            Step::Record { next, .. } => self.record(fence, &request, next).await,
+        }
+    }
 
-        let quotas = quotas(
-            &request,
-            self.host_of(&request).await?.as_deref(),
-            self.plan,
-        );
-        if let Some(ended) = self.spend(fence, &quotas).await? {
-            return Ok(ended);
+    /// The first wait before a retry, and the longest.
+    fn backoff(&self) -> (Duration, Duration) {
+        (self.settings.retry_base, self.settings.retry_max)
+    }
+
+    /// The row's Zoom request, or why it has none.
+    fn request(&self, row: &Claimed) -> Result<ZoomRequest, Invalid> {
+        let Some(text) = &row.payload else {
+            return Err(Invalid::new(
+                "payload",
+                format!(
+                    "{} bytes of JSON text, over write_back.max_payload_bytes ({}); it was not \
+                     read (split the change into several rows)",
+                    row.payload_bytes, self.settings.max_payload_bytes
+                ),
+            ));
+        };
+        validate(
+            &row.action,
+            row.target.as_deref(),
+            &decode(text)?,
+            self.settings.allow_raw,
+        )
+    }
+
+    /// Spends the daily quotas, takes the rate limiter's permit, marks the call started and
+    /// calls Zoom once.
+    async fn call(
+        &self,
+        row: &Claimed,
+        fence: &Fence<'_>,
+        request: &ZoomRequest,
+        call_started: &AtomicBool,
+    ) -> Result<Ended, WriteBackError> {
+        let quotas = quotas(request, self.host_of(request).await?.as_deref(), self.plan);
+        if let Some(snoozed) = self.spend(&quotas).await? {
+            return self.record(fence, request, snoozed).await;
         }
-        if let Err(error) = self.client.acquire(request.endpoint.label()).await {
-            return self.release(fence, &error).await;
-        }
+        let query: Vec<(&str, &str)> = request
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let call = Call {
+            method: request.method.clone(),
+            endpoint: request.endpoint,
+            path: &request.path,
+            query: &query,
+            body: request.body.as_ref(),
+        };
+        let permit = match self.client.acquire(call).await {
+            Ok(permit) => permit,
+            Err(stopped) => return self.record(fence, request, Next::released(&stopped)).await,
+        };
         {
             let mut conn = db::connection(&self.queue).await?;
             if !write_queue::mark_call_started(&mut conn, fence).await? {
@@ -224,40 +211,19 @@ impl WriteBack {
             }
         }
         call_started.store(true, Ordering::Release);
-        let query: Vec<(&str, &str)> = request
-            .query
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let sent = self
-            .client
-            .send_once(Call {
-                method: request.method.clone(),
-                endpoint: request.endpoint,
-                path: &request.path,
-                query: &query,
-                body: request.body.as_ref(),
-            })
-            .await;
-        match sent {
-            Ok(answer) => self.succeed(fence, &request, answer, None).await,
-            // Only the wait before a retry after a refused token stops: Zoom did nothing.
-            Err(AttemptError::Fatal(error)) if error.is_stopped() => {
-                self.release(fence, &error).await
-            }
-            Err(failure) => {
-                let policy = (self.settings.retry_base, self.settings.retry_max);
-                let next = after_failure(failure, &request, row.attempts, row.in_doubt, policy);
-                if let Next::Snooze { .. } = next {
-                    // Zoom's count wins over ours (other apps spend the same limits).
-                    let mut conn = db::connection(&self.queue).await?;
-                    for quota in &quotas {
-                        daily_quota::exhaust(&mut conn, quota, Utc::now().date_naive()).await?;
-                    }
-                }
-                self.record(fence, &request, next).await
+        let failure = match self.client.send_once(permit).await {
+            Ok(answer) => return self.succeed(fence, request, answer, None).await,
+            Err(failure) => failure,
+        };
+        let next = after_failure(failure, request, row.attempts, row.in_doubt, self.backoff());
+        if let Next::Snooze { .. } = next {
+            // Zoom's count wins over ours (other apps spend the same limits).
+            let mut conn = db::connection(&self.queue).await?;
+            for quota in &quotas {
+                daily_quota::exhaust(&mut conn, quota, Utc::now().date_naive()).await?;
             }
         }
+        self.record(fence, request, next).await
     }
 
     /// The meetings or webinars other rows already created for this row's host: an in-doubt
@@ -295,31 +261,15 @@ impl WriteBack {
         })
     }
 
-    /// Takes one unit of each quota; `Some` when one is spent and the row was snoozed.
-    async fn spend(
-        &self,
-        fence: &Fence<'_>,
-        quotas: &[Quota],
-    ) -> Result<Option<Ended>, WriteBackError> {
+    /// Takes one unit of each quota; the snooze when one is spent, and then none is taken.
+    async fn spend(&self, quotas: &[Quota]) -> Result<Option<Next>, WriteBackError> {
         if quotas.is_empty() {
             return Ok(None);
         }
         let mut conn = db::connection(&self.queue).await?;
         let now = Utc::now();
-        let Some(spent) = daily_quota::take(&mut conn, quotas, now.date_naive()).await? else {
-            return Ok(None);
-        };
-        let until = next_utc_midnight(now);
-        let reason = format!(
-            "Zoom's daily limit {spent} is spent for today (UTC); the row runs again at {}",
-            until.format("%Y-%m-%d %H:%M:%SZ")
-        );
-        let snoozed = write_queue::snooze(&mut conn, fence, &reason, until).await?;
-        Ok(Some(if snoozed {
-            Ended::Snoozed
-        } else {
-            Ended::LeaseLost
-        }))
+        let spent = daily_quota::take(&mut conn, quotas, now.date_naive()).await?;
+        Ok(spent.map(|scope| Next::daily_limit(&scope, next_utc_midnight(now))))
     }
 
     async fn record(
@@ -346,20 +296,37 @@ impl WriteBack {
                 )
             }
             Next::Snooze { until, reason } => {
-                let mut conn = db::connection(&self.queue).await?;
-                let snoozed = write_queue::snooze(&mut conn, fence, &reason, until).await?;
-                Ok(if snoozed {
-                    Ended::Snoozed
-                } else {
-                    Ended::LeaseLost
-                })
+                self.give_back(fence, &reason, until, Ended::Snoozed).await
             }
             Next::Fail { error } => self.fail(fence, &error, Ended::Failed).await,
             Next::AlreadyGone => {
                 let note = "an earlier, interrupted attempt had already deleted it";
                 self.succeed(fence, request, Value::Null, Some(note)).await
             }
+            Next::Adopt(made) => self.adopt(fence, request, made).await,
+            Next::Release { reason } => {
+                self.give_back(fence, &reason, Utc::now(), Ended::Released)
+                    .await
+            }
         }
+    }
+
+    /// Back to `pending` until `until`, the attempt not counted.
+    async fn give_back(
+        &self,
+        fence: &Fence<'_>,
+        reason: &str,
+        until: DateTime<Utc>,
+        ended: Ended,
+    ) -> Result<Ended, WriteBackError> {
+        let mut conn = db::connection(&self.queue).await?;
+        Ok(
+            if write_queue::snooze(&mut conn, fence, reason, until).await? {
+                ended
+            } else {
+                Ended::LeaseLost
+            },
+        )
     }
 
     async fn adopt(
@@ -400,24 +367,6 @@ impl WriteBack {
         Ok(
             if write_queue::succeed(&mut conn, fence, &result, note).await? {
                 Ended::Succeeded
-            } else {
-                Ended::LeaseLost
-            },
-        )
-    }
-
-    /// The daemon's stop ended a wait before any call of this attempt reached Zoom: the row
-    /// is pending again at once, its attempt given back.
-    async fn release(
-        &self,
-        fence: &Fence<'_>,
-        stopped: &ZoomError,
-    ) -> Result<Ended, WriteBackError> {
-        let reason = format!("{stopped}; the row runs again");
-        let mut conn = db::connection(&self.queue).await?;
-        Ok(
-            if write_queue::snooze(&mut conn, fence, &reason, Utc::now()).await? {
-                Ended::Released
             } else {
                 Ended::LeaseLost
             },

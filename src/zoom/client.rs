@@ -62,6 +62,7 @@ pub struct ClientSettings {
 }
 
 /// One request, before pacing and authentication.
+#[derive(Clone)]
 pub struct Call<'a> {
     pub method: Method,
     pub endpoint: Endpoint,
@@ -69,6 +70,40 @@ pub struct Call<'a> {
     pub path: &'a str,
     pub query: &'a [(&'a str, &'a str)],
     pub body: Option<&'a Value>,
+}
+
+/// The rate limiter's leave to send one call: only [`ZoomClient::acquire`] makes one, and
+/// sending spends it, so no call reaches Zoom without its turn.
+///
+/// ```no_run
+/// # use zoom_mirror::zoom::{Call, ZoomClient, ZoomError};
+/// # async fn paced(client: &ZoomClient, call: Call<'_>) -> Result<(), ZoomError> {
+/// let permit = client.acquire(call).await?;
+/// let _answer = client.send_once(permit).await;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// A call that has not waited for its turn does not compile:
+///
+/// ```compile_fail,E0308
+/// # use zoom_mirror::zoom::{Call, ZoomClient, ZoomError};
+/// # async fn unpaced(client: &ZoomClient, call: Call<'_>) -> Result<(), ZoomError> {
+/// let _answer = client.send_once(call).await;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// ```compile_fail,E0451
+/// # use zoom_mirror::zoom::{Call, Permit, ZoomClient, ZoomError};
+/// # async fn forged(client: &ZoomClient, call: Call<'_>) -> Result<(), ZoomError> {
+/// let _answer = client.send_once(Permit { call }).await;
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a permit is spent by sending its call"]
+pub struct Permit<'a> {
+    call: Call<'a>,
 }
 
 impl ZoomClient {
@@ -138,15 +173,17 @@ impl ZoomClient {
         &self.shared.limits
     }
 
-    /// Waits until a call under `label` may be sent; [`ZoomError::Stopped`] when
+    /// Waits until `call` may be sent; [`ZoomError::Stopped`] when
     /// [`ZoomClient::stop_waiting`] ends the wait.
-    pub async fn acquire(&self, label: Label) -> Result<(), ZoomError> {
+    pub async fn acquire<'a>(&self, call: Call<'a>) -> Result<Permit<'a>, ZoomError> {
+        let label = call.endpoint.label();
         let _in_flight = self.shared.progress.call();
         self.shared
             .limits
             .acquire(label, &self.shared.progress)
             .await
-            .map_err(|_| ZoomError::stopped(format!("Zoom's rate limit for {label} calls")))
+            .map_err(|_| ZoomError::stopped(format!("Zoom's rate limit for {label} calls")))?;
+        Ok(Permit { call })
     }
 
     /// The daemon is stopping: every wait on a rate limit or a retry, in every handle on this
@@ -187,38 +224,38 @@ impl ZoomClient {
             call.endpoint.operation(),
             &shared.progress,
             || async {
-                self.acquire(call.endpoint.label())
+                let permit = self
+                    .acquire(call.clone())
                     .await
                     .map_err(AttemptError::Fatal)?;
-                self.attempt(&call, &refreshed).await
+                self.attempt(permit, &refreshed).await
             },
         )
         .await
     }
 
-    /// Sends `call` once, for a change that must not be repeated blindly: the caller has
-    /// already waited for the rate limiter (see [`ZoomClient::acquire`]) and recorded that the
-    /// call is starting. Only a refused token is retried here, since Zoom did nothing with the
+    /// Sends the permitted call once, for a change that must not be repeated blindly: the
+    /// caller took the permit (see [`ZoomClient::acquire`]) and recorded that the call is
+    /// starting. Only a refused token is retried here, since Zoom did nothing with the
     /// request; every other failure goes back to the caller, saying whether it is worth
     /// retrying, and [`ZoomError::may_have_taken_effect`] says whether Zoom may have done it.
-    pub async fn send_once(&self, call: Call<'_>) -> Result<Value, AttemptError> {
+    pub async fn send_once(&self, permit: Permit<'_>) -> Result<Value, AttemptError> {
         let _in_flight = self.shared.progress.call();
         let refreshed = AtomicBool::new(false);
-        match self.attempt(&call, &refreshed).await {
+        let call = permit.call.clone();
+        match self.attempt(permit, &refreshed).await {
             Err(AttemptError::Retry { .. }) if refreshed.load(Ordering::Relaxed) => {
-                self.acquire(call.endpoint.label())
-                    .await
-                    .map_err(AttemptError::Fatal)?;
-                self.attempt(&call, &refreshed).await
+                let permit = self.acquire(call).await.map_err(AttemptError::Fatal)?;
+                self.attempt(permit, &refreshed).await
             }
             outcome => outcome,
         }
     }
 
-    /// One attempt, after its rate-limit permit was taken.
+    /// One attempt: the permit is its turn at the rate limiter.
     async fn attempt(
         &self,
-        call: &Call<'_>,
+        Permit { call }: Permit<'_>,
         refreshed: &AtomicBool,
     ) -> Result<Value, AttemptError> {
         let label = call.endpoint.label();

@@ -18,7 +18,7 @@ mod token_answer;
 mod users;
 
 pub use auth::ZoomCredentials;
-pub use client::{Call, ClientSettings, MAX_BODY_BYTES, ZoomClient, http_client};
+pub use client::{Call, ClientSettings, MAX_BODY_BYTES, Permit, ZoomClient, http_client};
 pub use error::ZoomError;
 pub use paginate::ListedPage;
 pub use recordings::{DayRange, Recording, RecordingFile, RecordingSource};

@@ -982,8 +982,14 @@ async fn a_create_cut_off_after_zoom_made_it_adopts_its_own_meeting_not_a_twin()
     );
 }
 
-/// Inserts a row as a rescued one looks: pending, in doubt, its attempts spent.
-async fn in_doubt_row(app: &TestApp, action: &str, target: &str, payload: Value) -> i64 {
+/// Inserts a row as a rescued one looks: pending, in doubt, after `attempts` of its 2.
+async fn in_doubt_row(
+    app: &TestApp,
+    action: &str,
+    target: &str,
+    payload: Value,
+    attempts: i32,
+) -> i64 {
     use diesel_async::RunQueryDsl;
     #[derive(diesel::QueryableByName)]
     struct Id {
@@ -992,11 +998,12 @@ async fn in_doubt_row(app: &TestApp, action: &str, target: &str, payload: Value)
     }
     let row: Id = diesel::sql_query(
         "INSERT INTO zoom.write_queue (action, target, payload, attempts, max_attempts, in_doubt) \
-         VALUES ($1, $2, $3, 2, 2, true) RETURNING id",
+         VALUES ($1, $2, $3, $4, 2, true) RETURNING id",
     )
     .bind::<diesel::sql_types::Text, _>(action)
     .bind::<diesel::sql_types::Text, _>(target)
     .bind::<diesel::sql_types::Jsonb, _>(payload)
+    .bind::<diesel::sql_types::Integer, _>(attempts)
     .get_result(&mut app.conn().await)
     .await
     .unwrap();
@@ -1009,13 +1016,14 @@ async fn in_doubt_rows_are_settled_by_a_lookup_or_left_to_a_person_never_sent_bl
     let app = app().await;
     let handle = app.handle();
     let (user_id, _) = active_user(&handle, 0);
-    let update = in_doubt_row(&app, "user.update", &user_id, json!({"dept": "Maybe"})).await;
-    let delete = in_doubt_row(&app, "meeting.delete", "11111111111", json!({})).await;
+    let update = in_doubt_row(&app, "user.update", &user_id, json!({"dept": "Maybe"}), 2).await;
+    let delete = in_doubt_row(&app, "meeting.delete", "11111111111", json!({}), 2).await;
     let instant = in_doubt_row(
         &app,
         "meeting.create",
         &user_id,
         json!({"topic": "Now", "type": 1}),
+        2,
     )
     .await;
     let _worker = app.start_worker(settings());
@@ -1049,4 +1057,56 @@ async fn in_doubt_rows_are_settled_by_a_lookup_or_left_to_a_person_never_sent_bl
             + stats.calls(Endpoint::CreateMeeting),
         0
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lookup_that_fails_at_the_last_attempt_still_leaves_the_lookup_only_attempt() {
+    use zoom_simulator::{Fault, FaultKind};
+    let app = app().await;
+    let handle = app.handle();
+    let (host_id, _) = active_user(&handle, 0);
+    // As many 500s as the client tries the listing (support/app.rs): the lookup fails.
+    handle.inject(
+        Fault::new(FaultKind::ZoomError {
+            status: 500,
+            code: 500,
+            message: "internal error".into(),
+        })
+        .on(Endpoint::ListMeetings)
+        .times(4),
+    );
+    let before = handle.hosted_count(SessionKind::Meeting, &host_id);
+    let id = in_doubt_row(
+        &app,
+        "meeting.create",
+        &host_id,
+        json!({"topic": "Maybe made", "type": 2,
+               "start_time": crate::support::queue::days_ahead(3), "duration": 30}),
+        1,
+    )
+    .await;
+    let _worker = app.start_worker(settings());
+    let row = app.wait_row(id, RETRIES, QueueRow::finished).await;
+    assert_eq!(
+        (row.status.as_str(), row.attempts, row.in_doubt),
+        ("failed", 3, false),
+        "attempt 2 of 2 could not look, attempt 3 looked and found nothing: {row:?}"
+    );
+    assert!(
+        row.errors
+            .to_string()
+            .contains("looking for an interrupted attempt's effect"),
+        "{row:?}"
+    );
+    assert!(
+        row.error().contains("no effect of it was found"),
+        "{}",
+        row.error()
+    );
+    assert_eq!(
+        handle.stats().calls(Endpoint::CreateMeeting),
+        0,
+        "never sent blind"
+    );
+    assert_eq!(handle.hosted_count(SessionKind::Meeting, &host_id), before);
 }
