@@ -12,6 +12,7 @@ use clap::Parser;
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 
+use zoom_mirror::clock::Clock;
 use zoom_mirror::config::{Config, ZoomCredentials};
 use zoom_mirror::db::{self, DbTarget, DbTimeouts, overview, users};
 use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, Trigger, run_pass};
@@ -79,7 +80,14 @@ async fn demo(args: &Args) -> anyhow::Result<ExitCode> {
     };
 
     db::run_migrations(&database).await?;
-    let ctx = SyncContext::new(&database, 2, &zoom, credentials, config.sync.settings)?;
+    let ctx = SyncContext::new(
+        &database,
+        2,
+        &zoom,
+        credentials,
+        config.sync.settings,
+        Clock::System,
+    )?;
     let cancel = CancellationToken::new();
     for entity in Entity::ALL {
         let PassOutcome::Ran(report) = run_pass(&ctx, entity, Trigger::Demo, &cancel).await? else {

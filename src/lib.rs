@@ -1,6 +1,8 @@
 //! zoom-mirror keeps a PostgreSQL mirror of a Zoom account. See ARCHITECTURE.md for the map.
 
+pub mod backoff;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod service;

@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use croner::parser::{CronParser, Seconds};
 use url::Url;
 
+use crate::clock::Clock;
+
 use super::keys::{Check, DefaultValue, Key};
 
 pub(super) fn check(key: &Key, value: &toml::Value) -> Result<(), String> {
@@ -137,9 +139,10 @@ fn cron(value: &str) -> Result<(), String> {
                  evaluated in UTC, {EXAMPLE}"
             )
         })?;
-    // A date that does not exist (31 February) parses, and the job would never run.
+    // A date that does not exist (31 February) parses, and the job would never run. Checked
+    // from the moment the configuration is read: nothing sets the time of a configuration.
     schedule
-        .find_next_occurrence(&chrono::Utc::now(), false)
+        .find_next_occurrence(&Clock::System.now(), false)
         .map(|_| ())
         .map_err(|error| format!("{value:?} never fires ({error}); {EXAMPLE}"))
 }

@@ -4,10 +4,18 @@
 use std::future::Future;
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
+use backon::Retryable;
 use tokio_util::sync::CancellationToken;
 
 use super::error::DbError;
+use crate::backoff::{Backoff, Jitter};
+
+const OUTAGE: Backoff = Backoff {
+    first: Duration::from_millis(500),
+    max: Duration::from_secs(15),
+    factor: 2,
+    jitter: Jitter::UP_TO_DOUBLE,
+};
 
 /// Runs `attempt` until it succeeds or fails for a reason other than an unreachable server
 /// ([`DbError::is_unavailable`]), for at most `limit` of waiting between attempts (`None`: no
@@ -22,12 +30,6 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, DbError>>,
 {
-    let backoff = ExponentialBuilder::default()
-        .with_jitter()
-        .with_min_delay(Duration::from_millis(500))
-        .with_max_delay(Duration::from_secs(15))
-        .without_max_times()
-        .with_total_delay(limit);
     let stopped = stop.clone();
     let sleep = move |wait| {
         let stop = stopped.clone();
@@ -39,7 +41,7 @@ where
         }
     };
     attempt
-        .retry(backoff)
+        .retry(OUTAGE.schedule(None, limit))
         .sleep(sleep)
         .when(|e| e.is_unavailable() && !stop.is_cancelled())
         .notify(|error, wait| {

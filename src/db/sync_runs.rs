@@ -120,11 +120,12 @@ pub async fn finish(
     api_calls: i64,
     counts: RowCounts,
     error: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     diesel::update(sync_runs::table.find(id))
         .set((
             sync_runs::status.eq(status.as_str()),
-            sync_runs::finished_at.eq(Utc::now()),
+            sync_runs::finished_at.eq(now),
             sync_runs::api_calls.eq(api_calls),
             sync_runs::rows_inserted.eq(counts.inserted),
             sync_runs::rows_updated.eq(counts.updated),

@@ -75,7 +75,7 @@ async fn scheduled_pass(ctx: &SyncContext, entity: Entity, cancel: &Cancellation
         Ok(PassOutcome::Ran(report)) => systemd::status(&format!(
             "{entity}: {} at {} ({})",
             report.status.as_str(),
-            chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ"),
+            ctx.clock().now().format("%Y-%m-%d %H:%M:%SZ"),
             report.counts,
         )),
         Ok(PassOutcome::Skipped) => {}

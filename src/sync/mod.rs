@@ -13,6 +13,7 @@ pub(crate) mod sessions;
 pub(crate) mod users;
 mod walk;
 
+use crate::clock::Clock;
 use crate::config::{SyncSettings, ZoomCredentials};
 use crate::db::{self, DbPool, DbTarget};
 use crate::zoom::{ClientSettings, ZoomClient};
@@ -42,14 +43,20 @@ impl SyncContext {
         zoom: &ClientSettings,
         credentials: ZoomCredentials,
         settings: SyncSettings,
+        clock: Clock,
     ) -> Result<Self, SyncError> {
         Ok(SyncContext {
             pool: db::pool(db, max_connections)?,
-            client: ZoomClient::new(zoom, credentials)?,
+            client: ZoomClient::new(zoom, credentials, clock)?,
             db: db.clone(),
             host: host_name(),
             settings,
         })
+    }
+
+    /// The client's clock: every time a pass records or compares.
+    pub fn clock(&self) -> &Clock {
+        self.client.clock()
     }
 }
 

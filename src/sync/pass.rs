@@ -105,6 +105,7 @@ pub async fn run_pass(
         pool: &ctx.pool,
         counts: &counts,
         cancel: &stop,
+        clock: ctx.clock(),
     };
     let result = match entity {
         Entity::Users => sync_users(&client, &sink).await,
@@ -168,7 +169,17 @@ async fn record_end(
     let attempt = || async {
         let mut conn = db::connection(&ctx.pool).await?;
         let (id, status, counts) = (report.run_id, report.status, report.counts);
-        sync_runs::finish(&mut conn, id, status, api_calls, counts, error.as_deref()).await
+        let now = ctx.clock().now();
+        sync_runs::finish(
+            &mut conn,
+            id,
+            status,
+            api_calls,
+            counts,
+            error.as_deref(),
+            now,
+        )
+        .await
     };
     let what = "recording the end of a sync pass";
     db::retry_while_unavailable(what, trigger.record_retry_limit(), cancel, attempt)

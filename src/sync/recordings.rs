@@ -30,7 +30,7 @@ pub async fn sync_recordings(
         let mut conn = db::connection(sink.pool).await?;
         db::sync_runs::last_success_started(&mut conn, "recordings").await?
     };
-    let today = Utc::now().date_naive();
+    let today = sink.clock.today();
     let backfill = DayRange {
         from: today - Duration::days(i64::from(ctx.settings.recordings_backfill_days)),
         to: today,
@@ -145,7 +145,7 @@ async fn sync_range(
             start_of(range.to + Duration::days(1)),
             &keep,
             fence,
-            Utc::now(),
+            sink.clock.now(),
         )
         .await?,
     );
@@ -178,9 +178,10 @@ impl Listable for Recordings<'_> {
         &self,
         conn: &mut AsyncPgConnection,
         recordings: &[Recording],
+        now: DateTime<Utc>,
     ) -> Result<RowCounts, DbError> {
         let rows: Vec<RecordingRow<'_>> = recordings.iter().map(row).collect();
-        db::recordings::upsert(conn, &rows, Utc::now()).await
+        db::recordings::upsert(conn, &rows, now).await
     }
 
     fn answer(&self, error: &ZoomError) -> Option<Answer> {

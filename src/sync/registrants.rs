@@ -6,7 +6,7 @@
 //! none on recurring meetings with no fixed time and on PMI meetings, which cost nothing; for
 //! the others the first listing (approved) answers "registration is off" for one call.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use futures::Stream;
 
@@ -31,7 +31,7 @@ pub async fn sync_registrants(
     {
         let mut conn = db::connection(sink.pool).await?;
         sink.counts.deleted(
-            db::registrants::mark_orphans_deleted(&mut conn, registrants, Utc::now()).await?,
+            db::registrants::mark_orphans_deleted(&mut conn, registrants, sink.clock.now()).await?,
         );
     }
     let pool = sink.pool;
@@ -101,7 +101,7 @@ pub(crate) async fn sync_session(
                 session.id,
                 &keep,
                 fence,
-                Utc::now(),
+                sink.clock.now(),
             )
             .await?,
         ),
@@ -143,10 +143,11 @@ impl Listable for SessionRegistrants<'_> {
         &self,
         conn: &mut AsyncPgConnection,
         registrants: &[Registrant],
+        now: DateTime<Utc>,
     ) -> Result<RowCounts, DbError> {
         let rows: Vec<RegistrantRow<'_>> = registrants.iter().map(row).collect();
         let table = registrant_table(self.kind);
-        db::registrants::upsert(conn, table, self.session_id, &rows, Utc::now()).await
+        db::registrants::upsert(conn, table, self.session_id, &rows, now).await
     }
 
     fn answer(&self, error: &ZoomError) -> Option<Answer> {

@@ -2,7 +2,7 @@
 //! complete, what it no longer has is marked gone, as deleted or as expired; then, if asked,
 //! the details of what is new or changed.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use futures::Stream;
 
@@ -34,7 +34,7 @@ pub async fn sync_sessions(
         // Decided by the users pass's complete listing.
         let mut conn = db::connection(sink.pool).await?;
         sink.counts
-            .deleted(db::sessions::mark_hosts_gone(&mut conn, table, Utc::now()).await?);
+            .deleted(db::sessions::mark_hosts_gone(&mut conn, table, sink.clock.now()).await?);
     }
     for_each(
         hosts(sink.pool),
@@ -122,9 +122,10 @@ impl Listable for HostSessions<'_> {
         &self,
         conn: &mut AsyncPgConnection,
         sessions: &[Session],
+        now: DateTime<Utc>,
     ) -> Result<RowCounts, DbError> {
         let rows: Vec<SessionRow<'_>> = sessions.iter().map(row).collect();
-        db::sessions::upsert(conn, table(self.kind), &rows, Utc::now()).await
+        db::sessions::upsert(conn, table(self.kind), &rows, now).await
     }
 
     fn answer(&self, error: &ZoomError) -> Option<Answer> {
@@ -151,7 +152,7 @@ async fn settle(
         duration: gone.duration,
         created_at: gone.created_at,
     };
-    let now = Utc::now();
+    let now = client.clock().now();
     let why = match lifetime::gone(&last, now) {
         Some(why) => why,
         None => {
@@ -196,7 +197,7 @@ async fn fetch_details(
             id,
             &details,
             registration,
-            Utc::now(),
+            client.clock().now(),
         )
         .await?;
     }

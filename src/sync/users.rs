@@ -1,7 +1,7 @@
 //! The users pass: every status, each page upserted as it arrives, deletions decided only after
 //! all three listings completed.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use futures::Stream;
 
@@ -31,7 +31,7 @@ pub async fn sync_users(client: &ZoomClient, sink: &Sink<'_>) -> Result<(), Sync
         .collect();
     let mut conn = db::connection(sink.pool).await?;
     sink.counts.deleted(
-        db::users::mark_unlisted_deleted(&mut conn, &ids, &pending_emails, fence, Utc::now())
+        db::users::mark_unlisted_deleted(&mut conn, &ids, &pending_emails, fence, sink.clock.now())
             .await?,
     );
     Ok(())
@@ -62,8 +62,8 @@ impl Listable for Users<'_> {
         &self,
         conn: &mut AsyncPgConnection,
         users: &[User],
+        now: DateTime<Utc>,
     ) -> Result<RowCounts, DbError> {
-        let now = Utc::now();
         let rows: Vec<UserRow<'_>> = users.iter().map(|u| row(u, now)).collect();
         db::users::upsert(conn, &rows).await
     }

@@ -1,6 +1,7 @@
 //! Wake the workers on each insert into the queue, heard on a LISTEN connection of its own
-//! (`db::queue_inserts`). Reconnects with backoff; while it is down the
-//! workers' polling still finds every row, only later.
+//! (`db::queue_inserts`). Reconnects with backoff (1 s doubling to 60 s, no jitter: one
+//! connection per daemon); while it is down the workers' polling still finds every row, only
+//! later.
 
 use std::pin::pin;
 use std::sync::Arc;
@@ -10,14 +11,23 @@ use futures::StreamExt;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::backoff::{Backoff, Jitter};
 use crate::db::{DbTarget, queue_inserts};
 
+const RECONNECT: Backoff = Backoff {
+    first: Duration::from_secs(1),
+    max: Duration::from_secs(60),
+    factor: 2,
+    jitter: Jitter::NONE,
+};
+
 pub async fn listen(db: DbTarget, wake: Arc<Notify>, cancel: CancellationToken) {
-    let mut delay = Duration::from_secs(1);
+    // Since the last connection that was up.
+    let mut retries = 0;
     loop {
-        match queue_inserts::listen(&db).await {
+        let failed = match queue_inserts::listen(&db).await {
             Ok(mut conn) => {
-                delay = Duration::from_secs(1);
+                retries = 0;
                 tracing::debug!("listening for new write-back rows");
                 // Rows inserted while the listener was away.
                 wake.notify_waiters();
@@ -38,17 +48,22 @@ pub async fn listen(db: DbTarget, wake: Arc<Notify>, cancel: CancellationToken) 
                         },
                     }
                 }
+                None
             }
-            Err(error) => tracing::warn!(
+            Err(error) => Some(error),
+        };
+        retries += 1;
+        let delay = RECONNECT.delay(retries, &mut rand::rng());
+        if let Some(error) = failed {
+            tracing::warn!(
                 %error,
                 retry_in = ?delay,
                 "cannot LISTEN for new write-back rows; polling meanwhile"
-            ),
+            );
         }
         tokio::select! {
             () = cancel.cancelled() => return,
             () = tokio::time::sleep(delay) => {}
         }
-        delay = (delay * 2).min(Duration::from_secs(60));
     }
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::request::ZoomRequest;
+use crate::backoff::{Backoff, Jitter};
 use crate::zoom::ZoomError;
 use crate::zoom::retry::AttemptError;
 
@@ -55,14 +56,21 @@ impl Next {
     }
 }
 
-/// The wait before attempt `attempt + 1`: `base` doubled per attempt up to `max`, ±20 %
-/// jitter so that rows failed together do not come back together.
-pub fn backoff(attempt: i32, base: Duration, max: Duration) -> Duration {
-    let doublings = u32::try_from(attempt.saturating_sub(1))
-        .unwrap_or(0)
-        .min(30);
-    let wait = base.saturating_mul(1 << doublings).min(max);
-    wait.mul_f64(rand::random_range(0.8..1.2))
+/// The backoff of a row's retries: `first` (`write_back.retry_base_secs`) doubled per attempt
+/// up to `max` (`retry_max_secs`), ±20 % so that rows failed together do not come back
+/// together.
+pub const fn row_backoff(first: Duration, max: Duration) -> Backoff {
+    Backoff {
+        first,
+        max,
+        factor: 2,
+        jitter: Jitter::TWENTY_PERCENT,
+    }
+}
+
+/// The wait after attempt `attempt` failed, by the row's `backoff`.
+pub fn backoff(attempt: i32, backoff: &Backoff) -> Duration {
+    backoff.delay(u32::try_from(attempt).unwrap_or(0), &mut rand::rng())
 }
 
 /// What a failed call means for its row; `in_doubt`: the row was in doubt when claimed.
@@ -71,14 +79,14 @@ pub fn after_failure(
     request: &ZoomRequest,
     attempt: i32,
     in_doubt: bool,
-    (base, max): (Duration, Duration),
+    policy: &Backoff,
 ) -> Next {
     // Zoom's Retry-After is a floor; the backoff still grows, so a storm of 429s does not spend
     // every attempt within seconds.
     let retry = |after: Option<Duration>, error: ZoomError| Next::Retry {
         after: after.map_or_else(
-            || backoff(attempt, base, max),
-            |after| after.max(backoff(attempt, base, max)),
+            || backoff(attempt, policy),
+            |after| after.max(backoff(attempt, policy)),
         ),
         in_doubt: error.may_have_taken_effect(),
         error: error.to_string(),
@@ -143,19 +151,7 @@ mod tests {
         }
     }
 
-    const POLICY: (Duration, Duration) = (Duration::from_secs(5), Duration::from_secs(3600));
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap() {
-        for (attempt, nominal) in [(1, 5), (2, 10), (3, 20), (8, 640), (12, 3600), (40, 3600)] {
-            let wait = backoff(attempt, POLICY.0, POLICY.1).as_secs_f64();
-            let nominal = nominal as f64;
-            assert!(
-                (nominal * 0.8..=nominal * 1.2).contains(&wait),
-                "attempt {attempt}: {wait}"
-            );
-        }
-    }
+    const POLICY: Backoff = row_backoff(Duration::from_secs(5), Duration::from_secs(3600));
 
     #[test]
     fn a_daily_limit_waits_for_its_reset() {
@@ -178,7 +174,7 @@ mod tests {
             after: None,
             error: api(502, None, "bad gateway"),
         };
-        match after_failure(server_error, &delete, 1, false, POLICY) {
+        match after_failure(server_error, &delete, 1, false, &POLICY) {
             Next::Retry {
                 in_doubt: true,
                 error,
@@ -190,7 +186,7 @@ mod tests {
             after: Some(Duration::from_secs(after)),
             error: api(429, Some(429), "per-second"),
         };
-        match after_failure(throttled(2), &delete, 3, false, POLICY) {
+        match after_failure(throttled(2), &delete, 3, false, &POLICY) {
             Next::Retry {
                 after,
                 in_doubt: false,
@@ -201,31 +197,31 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
-        match after_failure(throttled(90), &delete, 1, false, POLICY) {
+        match after_failure(throttled(90), &delete, 1, false, &POLICY) {
             Next::Retry { after, .. } => assert_eq!(after, Duration::from_secs(90), "Retry-After"),
             other => panic!("{other:?}"),
         }
-        let until = Utc::now();
+        let until = Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap();
         let daily = AttemptError::Fatal(ZoomError::DailyLimit {
             endpoint: Endpoint::DeleteMeeting,
             label: Label::Light,
             resumes_at: until,
         });
         assert_eq!(
-            after_failure(daily, &delete, 1, false, POLICY),
+            after_failure(daily, &delete, 1, false, &POLICY),
             Next::daily_limit("meetingDelete", until)
         );
         let stopped = AttemptError::Fatal(ZoomError::stopped("a fresh token"));
-        match after_failure(stopped, &delete, 1, true, POLICY) {
+        match after_failure(stopped, &delete, 1, true, &POLICY) {
             Next::Release { reason } => assert!(reason.contains("shutting down"), "{reason}"),
             other => panic!("{other:?}"),
         }
         let missing = || AttemptError::Fatal(api(404, Some(3001), "Meeting 1 is not found"));
         assert_eq!(
-            after_failure(missing(), &delete, 2, true, POLICY),
+            after_failure(missing(), &delete, 2, true, &POLICY),
             Next::AlreadyGone
         );
-        match after_failure(missing(), &delete, 1, false, POLICY) {
+        match after_failure(missing(), &delete, 1, false, &POLICY) {
             Next::Fail { error } => {
                 assert!(
                     error.contains("HTTP 404") && error.contains("3001"),
@@ -236,7 +232,7 @@ mod tests {
         }
         let patch = request(Method::PATCH);
         assert!(matches!(
-            after_failure(missing(), &patch, 2, true, POLICY),
+            after_failure(missing(), &patch, 2, true, &POLICY),
             Next::Fail { .. }
         ));
     }

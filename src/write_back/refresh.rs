@@ -1,7 +1,6 @@
 //! After a successful call: bring the object into the mirror at once (so a report sees the
 //! change as soon as the row succeeds), and read back what Zoom answered 204 for.
 
-use chrono::Utc;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -55,7 +54,7 @@ async fn user(
 ) -> Result<Option<Value>, SyncError> {
     let found = client.get_user(id_or_email).await?;
     let mut conn = db::connection(pool).await?;
-    let now = Utc::now();
+    let now = client.clock().now();
     match found {
         Some(mut user) => {
             // The listing, which the sync keys the mirror by, gives pending users no id.
@@ -81,7 +80,7 @@ async fn session(
     let details = client.get_session(kind, &id.to_string()).await?;
     let mut conn = db::connection(pool).await?;
     let table = session_table(kind);
-    let now = Utc::now();
+    let now = client.clock().now();
     let Some(details) = details else {
         db::sessions::mark_gone(&mut conn, table, id, "deleted", now).await?;
         return Ok(None);
@@ -129,7 +128,7 @@ async fn registrant(
         table,
         session_id,
         &[registrant_row(&found)],
-        Utc::now(),
+        client.clock().now(),
     )
     .await?;
     Ok(Some(found.raw))
@@ -159,6 +158,7 @@ async fn registrants(
         pool,
         counts: &PassCounts::default(),
         cancel: &CancellationToken::new(),
+        clock: client.clock(),
     };
     sync_session(&sink, client, kind, session).await?;
     let mut conn = db::connection(pool).await?;

@@ -2,10 +2,9 @@
 //! effect settles it, and whether Zoom may be called. Pure: the row's attempts and what the
 //! lookup found in; the step out.
 
-use std::time::Duration;
-
 use super::outcome::{Next, backoff};
 use super::reconcile::Lookup;
+use crate::backoff::Backoff;
 use crate::db::write_queue::Claimed;
 use crate::zoom::ZoomError;
 
@@ -51,12 +50,12 @@ impl Step {
 }
 
 /// The step for a row at `tries`. `looked` is what looking for an interrupted attempt's effect
-/// found, `None` when the row is not in doubt (nothing to look for). `(base, max)` is the
-/// backoff when the lookup itself failed.
+/// found, `None` when the row is not in doubt (nothing to look for). `policy` spaces the retry
+/// when the lookup itself failed.
 pub fn next_step(
     tries: Tries,
     looked: Option<Result<Lookup, ZoomError>>,
-    (base, max): (Duration, Duration),
+    policy: &Backoff,
 ) -> Step {
     let record = |next| Step::Record {
         next,
@@ -76,7 +75,7 @@ pub fn next_step(
             ),
         }),
         Err(error) => record(Next::Retry {
-            after: backoff(tries.attempt, base, max),
+            after: backoff(tries.attempt, policy),
             in_doubt: true,
             error: format!("looking for an interrupted attempt's effect: {error}"),
         }),
@@ -113,7 +112,11 @@ mod tests {
     use super::*;
     use crate::zoom::Endpoint;
 
-    const POLICY: (Duration, Duration) = (Duration::from_secs(5), Duration::from_secs(3600));
+    use std::time::Duration;
+
+    use crate::write_back::outcome::row_backoff;
+
+    const POLICY: Backoff = row_backoff(Duration::from_secs(5), Duration::from_secs(3600));
 
     /// One line per step, so that a table row can say what it expects.
     fn summary(step: Step) -> String {
@@ -213,7 +216,7 @@ mod tests {
                     attempt,
                     max_attempts: 8,
                 };
-                let step = summary(next_step(tries, looked(), POLICY));
+                let step = summary(next_step(tries, looked(), &POLICY));
                 assert!(
                     step.starts_with(expected),
                     "{lookup} at attempt {attempt} of 8: {step}"
@@ -228,7 +231,7 @@ mod tests {
             attempt: 3,
             max_attempts: 8,
         };
-        match next_step(tries, Some(Err(server_error())), POLICY) {
+        match next_step(tries, Some(Err(server_error())), &POLICY) {
             Step::Record {
                 next: Next::Retry { after, .. },
                 ..

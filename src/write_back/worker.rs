@@ -3,12 +3,12 @@
 //! outcome, refresh the mirror. A heartbeat keeps the lease meanwhile.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::outcome::{Next, after_failure};
+use super::outcome::{Next, after_failure, row_backoff};
 use super::quota::quotas;
 use super::reconcile::look;
 use super::refresh::refresh;
@@ -16,6 +16,7 @@ use super::request::{Subject, ZoomRequest};
 use super::step::{Step, Tries, next_step};
 use super::validate::{Invalid, decode, validate};
 use super::{WriteBack, WriteBackError};
+use crate::backoff::Backoff;
 use crate::db::daily_quota::{self, Quota};
 use crate::db::write_queue::{self, Claimed, Fence, Retried};
 use crate::db::{self, sessions::Known};
@@ -139,7 +140,7 @@ impl WriteBack {
         } else {
             None
         };
-        let step = next_step(Tries::of(row), looked, self.backoff());
+        let step = next_step(Tries::of(row), looked, &self.backoff());
         if step.clears_doubt() {
             let mut conn = db::connection(&self.queue).await?;
             write_queue::clear_in_doubt(&mut conn, fence).await?;
@@ -150,9 +151,8 @@ impl WriteBack {
         }
     }
 
-    /// The first wait before a retry, and the longest.
-    fn backoff(&self) -> (Duration, Duration) {
-        (self.settings.retry_base, self.settings.retry_max)
+    fn backoff(&self) -> Backoff {
+        row_backoff(self.settings.retry_base, self.settings.retry_max)
     }
 
     /// The row's Zoom request, or why it has none.
@@ -215,12 +215,18 @@ impl WriteBack {
             Ok(answer) => return self.succeed(fence, request, answer, None).await,
             Err(failure) => failure,
         };
-        let next = after_failure(failure, request, row.attempts, row.in_doubt, self.backoff());
+        let next = after_failure(
+            failure,
+            request,
+            row.attempts,
+            row.in_doubt,
+            &self.backoff(),
+        );
         if let Next::Snooze { .. } = next {
             // Zoom's count wins over ours (other apps spend the same limits).
             let mut conn = db::connection(&self.queue).await?;
             for quota in &quotas {
-                daily_quota::exhaust(&mut conn, quota, Utc::now().date_naive()).await?;
+                daily_quota::exhaust(&mut conn, quota, self.client.clock().today()).await?;
             }
         }
         self.record(fence, request, next).await
@@ -267,7 +273,7 @@ impl WriteBack {
             return Ok(None);
         }
         let mut conn = db::connection(&self.queue).await?;
-        let now = Utc::now();
+        let now = self.client.clock().now();
         let spent = daily_quota::take(&mut conn, quotas, now.date_naive()).await?;
         Ok(spent.map(|scope| Next::daily_limit(&scope, next_utc_midnight(now))))
     }
@@ -305,8 +311,8 @@ impl WriteBack {
             }
             Next::Adopt(made) => self.adopt(fence, request, made).await,
             Next::Release { reason } => {
-                self.give_back(fence, &reason, Utc::now(), Ended::Released)
-                    .await
+                let now = self.client.clock().now();
+                self.give_back(fence, &reason, now, Ended::Released).await
             }
         }
     }

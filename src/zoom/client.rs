@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
-use chrono::Utc;
 use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde_json::Value;
@@ -18,6 +17,8 @@ use super::json::replace_nul;
 use super::limiter::RateLimits;
 use super::progress::Progress;
 use super::retry::{AttemptError, RetryPolicy, bounded_retry_after, retry};
+use crate::backoff::{Backoff, Jitter};
+use crate::clock::Clock;
 use url::Url;
 use zoom_api::endpoint::Endpoint;
 use zoom_api::plan::{Label, Plan};
@@ -42,6 +43,8 @@ struct Shared {
     limits: RateLimits,
     retry: RetryPolicy,
     progress: Arc<Progress>,
+    /// Dates Zoom's daily limits; the sync and the write-back read the time here too.
+    clock: Clock,
 }
 
 /// How the client talks to Zoom: where, how fast, and how patiently.
@@ -107,7 +110,11 @@ pub struct Permit<'a> {
 }
 
 impl ZoomClient {
-    pub fn new(config: &ClientSettings, credentials: ZoomCredentials) -> Result<Self, ZoomError> {
+    pub fn new(
+        config: &ClientSettings,
+        credentials: ZoomCredentials,
+        clock: Clock,
+    ) -> Result<Self, ZoomError> {
         let http = http_client(config.request_timeout)?;
         let retry = RetryPolicy::new(config.max_attempts, config.max_retry_time);
         let progress = Arc::new(Progress::new(config.request_timeout));
@@ -139,6 +146,7 @@ impl ZoomClient {
                 limits,
                 retry,
                 progress,
+                clock,
             }),
             calls: Arc::default(),
             repaired: Arc::default(),
@@ -162,6 +170,11 @@ impl ZoomClient {
     /// Strings in Zoom's answers through this handle that held U+0000, stored with U+FFFD.
     pub fn repaired(&self) -> u64 {
         self.repaired.load(Ordering::Relaxed)
+    }
+
+    /// The daemon's wall time.
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
     }
 
     /// The scopes the app was granted, as of its current token.
@@ -331,7 +344,7 @@ impl ZoomClient {
             .get("x-zm-trackingid")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let verdict = classify(status, &headers, &body, Utc::now());
+        let verdict = classify(status, &headers, &body, self.shared.clock.now());
         // A definite answer (no registration, no webinar plan, not found …) is often expected,
         // and the caller that is not expecting it fails with the tracking id in the error; the
         // rest are trouble worth a warning with the tracking id Zoom support asks for.
@@ -373,8 +386,10 @@ impl ZoomClient {
                 }
             }
             Verdict::Throttled { after } => {
-                let wait =
-                    bounded_retry_after(after.unwrap_or_else(about_a_second), &call.endpoint);
+                let wait = bounded_retry_after(
+                    after.unwrap_or_else(|| PER_SECOND_WAIT.delay(1, &mut rand::rng())),
+                    &call.endpoint,
+                );
                 self.shared.limits.pause(label, wait);
                 AttemptError::Retry {
                     after: Some(wait),
@@ -451,11 +466,15 @@ fn missing_scopes(error: &ZoomError) -> String {
     }
 }
 
-/// A per-second 429 without Retry-After: wait about a second, jittered so that concurrent
-/// requests do not come back in lockstep.
-fn about_a_second() -> Duration {
-    Duration::from_millis(1000 + rand::random_range(0..500))
-}
+/// A per-second 429 without Retry-After: wait about a second (1 to 1.5 s), jittered so that
+/// concurrent requests do not come back in lockstep. The same at every retry: the limit frees
+/// up each second.
+const PER_SECOND_WAIT: Backoff = Backoff {
+    first: Duration::from_secs(1),
+    max: Duration::from_secs(1),
+    factor: 1,
+    jitter: Jitter::UP_TO_HALF_MORE,
+};
 
 /// The one HTTP client: rustls with the ring provider, timeouts, gzip.
 pub fn http_client(timeout: Duration) -> Result<reqwest::Client, ZoomError> {

@@ -1,5 +1,5 @@
-//! The retry policy, in one place: exponential backoff with full jitter (backon), a bounded
-//! number of attempts and a bounded total wait, and Zoom's own `Retry-After` where it gave one,
+//! The retry policy of Zoom calls: the crate's [`Backoff`] (250 ms doubling to 30 s, each wait
+//! up to twice that) driven by backon, a bounded number of attempts and a bounded total wait, and Zoom's own `Retry-After` where it gave one,
 //! never more than [`MAX_RETRY_AFTER`].
 
 use std::fmt::Display;
@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
+use backon::Retryable;
 
 use super::error::ZoomError;
 use super::progress::Progress;
+use crate::backoff::{Backoff, Jitter, Schedule};
 
 /// The longest wait on Zoom's word. A per-second limit frees up within a second, so a longer
 /// `Retry-After` comes from a fault of Zoom's or of a proxy in front of it, and obeying it
@@ -38,8 +39,7 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// The most time spent sleeping between attempts of one call.
     pub max_total_wait: Duration,
-    pub min_delay: Duration,
-    pub max_delay: Duration,
+    pub backoff: Backoff,
 }
 
 impl RetryPolicy {
@@ -47,18 +47,19 @@ impl RetryPolicy {
         RetryPolicy {
             max_attempts: max_attempts.max(1),
             max_total_wait,
-            min_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(30),
+            backoff: Backoff {
+                first: Duration::from_millis(250),
+                max: Duration::from_secs(30),
+                factor: 2,
+                jitter: Jitter::UP_TO_DOUBLE,
+            },
         }
     }
 
-    fn backoff(&self) -> ExponentialBuilder {
-        ExponentialBuilder::default()
-            .with_jitter()
-            .with_min_delay(self.min_delay)
-            .with_max_delay(self.max_delay)
-            .with_max_times(self.max_attempts.saturating_sub(1) as usize)
-            .with_total_delay(Some(self.max_total_wait))
+    fn schedule(&self) -> Schedule {
+        let retries = self.max_attempts.saturating_sub(1) as usize;
+        self.backoff
+            .schedule(Some(retries), Some(self.max_total_wait))
     }
 }
 
@@ -108,7 +109,7 @@ where
             }
         }
     })
-    .retry(policy.backoff())
+    .retry(policy.schedule())
     .sleep(sleeper)
     .when(|e| matches!(e, AttemptError::Retry { .. }))
     .adjust(|e, backoff| match (e, backoff) {
@@ -155,10 +156,14 @@ mod tests {
     }
 
     fn fast(max_attempts: u32) -> RetryPolicy {
+        let policy = RetryPolicy::new(max_attempts, Duration::from_secs(5));
         RetryPolicy {
-            min_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(2),
-            ..RetryPolicy::new(max_attempts, Duration::from_secs(5))
+            backoff: Backoff {
+                first: Duration::from_millis(1),
+                max: Duration::from_millis(2),
+                ..policy.backoff
+            },
+            ..policy
         }
     }
 

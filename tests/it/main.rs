@@ -1,6 +1,11 @@
 //! One integration-test binary (one link for all tests): real PostgreSQL, the simulator over
 //! real HTTP.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the tests compare against the system clock of the daemons and the simulator"
+)]
+
 mod config;
 mod daemon;
 mod db_outage;

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use futures::future::join_all;
 
+use zoom_mirror::clock::Clock;
 use zoom_mirror::db::sync_runs::RunStatus;
 use zoom_mirror::zoom::{Endpoint, Label, ZoomError};
 use zoom_simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig};
@@ -214,7 +215,7 @@ async fn wrong_credentials_say_which_settings_to_check() {
     zoom.max_attempts = 1;
     let mut credentials = crate::support::app::credentials(&app.sim);
     credentials.client_id = "not-the-client".into();
-    let client = zoom_mirror::zoom::ZoomClient::new(&zoom, credentials).unwrap();
+    let client = zoom_mirror::zoom::ZoomClient::new(&zoom, credentials, Clock::System).unwrap();
     let error = client
         .get_user("nobody@example.com")
         .await

@@ -12,12 +12,13 @@ mod tally;
 use std::hash::Hash;
 use std::pin::pin;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use super::counts::PassCounts;
+use crate::clock::Clock;
 use crate::db::sync_runs::RowCounts;
 use crate::db::{self, DbError, DbPool};
 use crate::zoom::{ListedPage, ZoomError};
@@ -42,11 +43,12 @@ pub(crate) trait Listable {
 
     fn key(item: &Self::Item) -> Self::Key;
 
-    /// Upserts `items`, some or all of one page.
+    /// Upserts `items`, some or all of one page, as synced at `now`.
     async fn write(
         &self,
         conn: &mut AsyncPgConnection,
         items: &[Self::Item],
+        now: DateTime<Utc>,
     ) -> Result<RowCounts, DbError>;
 
     /// What an error answer means, where it is no failure of the pass.
@@ -71,6 +73,8 @@ pub(crate) struct Sink<'a> {
     pub pool: &'a DbPool,
     pub counts: &'a PassCounts,
     pub cancel: &'a CancellationToken,
+    /// Dates the rows written and the listing's start.
+    pub clock: &'a Clock,
 }
 
 /// Runs the parent's `listings` one after another, writing each page as it arrives.
@@ -80,7 +84,7 @@ pub(crate) async fn list<L: Listable>(
     sink: &Sink<'_>,
 ) -> Listings<L::Key> {
     // Taken before the first call: a row written after it is newer than the listing.
-    let started = Utc::now();
+    let started = sink.clock.now();
     let mut tally = Tally::default();
     let end = 'listings: {
         for listing in listings {
@@ -107,7 +111,7 @@ pub(crate) async fn list<L: Listable>(
                     let items = &page.items[at];
                     async move {
                         let mut conn = db::connection(sink.pool).await?;
-                        lister.write(&mut conn, items).await
+                        lister.write(&mut conn, items, sink.clock.now()).await
                     }
                 })
                 .await;

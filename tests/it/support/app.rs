@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use zoom_mirror::clock::Clock;
 use zoom_mirror::config::{RecordingsSource, SyncSettings, ZoomCredentials};
 use zoom_mirror::db::schema::users;
 use zoom_mirror::sync::{Entity, PassOutcome, PassReport, SyncContext, Trigger, run_pass};
@@ -44,8 +45,15 @@ impl TestApp {
             recordings_backfill_days: 180,
             recordings_source: RecordingsSource::Users,
         };
-        let ctx = SyncContext::new(&db.target(), 4, &zoom, credentials(&sim), settings)
-            .expect("a sync context");
+        let ctx = SyncContext::new(
+            &db.target(),
+            4,
+            &zoom,
+            credentials(&sim),
+            settings,
+            Clock::System,
+        )
+        .expect("a sync context");
         TestApp { db, sim, ctx }
     }
 

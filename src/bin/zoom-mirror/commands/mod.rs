@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
+use zoom_mirror::clock::Clock;
 use zoom_mirror::config::Config;
 use zoom_mirror::db::{self, DbTarget, DbTimeouts};
 use zoom_mirror::service;
@@ -53,6 +54,7 @@ fn context(config: &Config) -> anyhow::Result<SyncContext> {
         &config.zoom.client,
         config.zoom_credentials()?,
         config.sync.settings,
+        Clock::System,
     )?)
 }
 

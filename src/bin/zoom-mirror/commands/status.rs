@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use zoom_mirror::clock::Clock;
 use zoom_mirror::config::Config;
 use zoom_mirror::db::{self, overview, sync_runs, users, write_queue};
 
@@ -45,7 +46,7 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
         let detail = match (row.oldest_due, row.waiting) {
             (Some(oldest), waiting) => format!(
                 "; oldest due row waits {}s; {waiting} wait for a retry or a daily limit",
-                (chrono::Utc::now() - oldest).num_seconds().max(0)
+                (Clock::System.now() - oldest).num_seconds().max(0)
             ),
             (None, waiting) if waiting > 0 => {
                 format!("; all {waiting} wait for a retry or a daily limit")
