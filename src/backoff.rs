@@ -34,23 +34,15 @@ pub struct Jitter {
 }
 
 impl Jitter {
-    pub const NONE: Jitter = Jitter {
-        low: 1.0,
-        high: 1.0,
-    };
+    pub const NONE: Jitter = Jitter::between(1.0, 1.0);
     /// Up to twice the wait, as backon's jitter does.
-    pub const UP_TO_DOUBLE: Jitter = Jitter {
-        low: 1.0,
-        high: 2.0,
-    };
-    pub const UP_TO_HALF_MORE: Jitter = Jitter {
-        low: 1.0,
-        high: 1.5,
-    };
-    pub const TWENTY_PERCENT: Jitter = Jitter {
-        low: 0.8,
-        high: 1.2,
-    };
+    pub const UP_TO_DOUBLE: Jitter = Jitter::between(1.0, 2.0);
+    pub const UP_TO_HALF_MORE: Jitter = Jitter::between(1.0, 1.5);
+    pub const TWENTY_PERCENT: Jitter = Jitter::between(0.8, 1.2);
+
+    pub const fn between(low: f64, high: f64) -> Jitter {
+        Jitter { low, high }
+    }
 }
 
 impl Backoff {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use zoom_mirror::clock::{Clock, ManualTime};
 use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::{Endpoint, SessionKind};
 use zoom_simulator::{AccountSpec, SimHandle, SimulatorConfig};
@@ -17,7 +18,13 @@ use crate::support::queue::{QueueRow, settings};
 
 /// An account of 6 users whose mirror knows its users.
 async fn app() -> TestApp {
-    let app = TestApp::with(
+    app_at(Clock::System).await
+}
+
+/// The same with `clock` as the daemon's wall time.
+async fn app_at(clock: Clock) -> TestApp {
+    let app = TestApp::at(
+        clock,
         SimulatorConfig {
             account: AccountSpec {
                 users: 6,
@@ -504,33 +511,36 @@ async fn a_row_that_keeps_failing_ends_failed_after_max_attempts() {
     assert_eq!(row.errors.as_array().map(Vec::len), Some(3));
 }
 
+/// The daemon's clock, not the system's, dates the quota and the snooze: at 23:59:59 on a day
+/// two days ahead, that day's spent quota snoozes the row to the midnight after it.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_spent_daily_limit_snoozes_the_row_to_midnight_without_a_call() {
-    use zoom_mirror::zoom::Endpoint;
-    use zoom_simulator::{Fault, FaultKind};
-    let app = app().await;
+    let day = (chrono::Utc::now() + chrono::Duration::days(2)).date_naive();
+    let time = ManualTime::new(day.and_hms_opt(23, 59, 59).unwrap().and_utc());
+    let app = app_at(time.into()).await;
     let handle = app.handle();
-    let (host_a, _) = active_user(&handle, 0);
-    let (host_b, _) = active_user(&handle, 1);
+    let (host, _) = active_user(&handle, 0);
     {
         use diesel_async::RunQueryDsl;
         diesel::sql_query(
             "INSERT INTO zoom.daily_quota (scope, day, used, cap) \
-             VALUES ('session_writes:' || $1, (now() AT TIME ZONE 'UTC')::date, 100, 100)",
+             VALUES ('session_writes:' || $1, $2, 100, 100)",
         )
-        .bind::<diesel::sql_types::Text, _>(&host_a)
+        .bind::<diesel::sql_types::Text, _>(&host)
+        .bind::<diesel::sql_types::Date, _>(day)
         .execute(&mut app.conn().await)
         .await
         .unwrap();
     }
-    let meeting = |host: &str| (Some(host.to_owned()), json!({"topic": "Daily", "type": 3}));
-    let (target, payload) = meeting(&host_a);
     let spent_here = app
-        .enqueue("meeting.create", target.as_deref(), payload)
+        .enqueue(
+            "meeting.create",
+            Some(host.as_str()),
+            json!({"topic": "Daily", "type": 3}),
+        )
         .await;
     let calls = api_calls(&handle);
     let worker = app.start_worker(settings());
-    let midnight = zoom_mirror::zoom::classify::next_utc_midnight(chrono::Utc::now());
     let row = app
         .wait_row(spent_here, RETRIES, |r| r.last_error.is_some())
         .await;
@@ -539,18 +549,36 @@ async fn a_spent_daily_limit_snoozes_the_row_to_midnight_without_a_call() {
         ("pending", 0),
         "{row:?}"
     );
+    let midnight = day
+        .succ_opt()
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
     assert_eq!(row.run_after, midnight);
     assert!(row.error().contains("daily limit"), "{}", row.error());
     assert_eq!(api_calls(&handle), calls, "a spent limit costs no call");
+    worker.stop().await;
+}
 
-    // Zoom's own daily 429 (other apps spend the same limits) snoozes the same way, and
-    // records the limit as spent for the other rows of the day.
+#[tokio::test(flavor = "multi_thread")]
+async fn zoom_s_daily_429_snoozes_the_row_and_spends_the_day_s_quota() {
+    use zoom_mirror::zoom::Endpoint;
+    use zoom_simulator::{Fault, FaultKind};
+    let app = app().await;
+    let handle = app.handle();
+    let (host, _) = active_user(&handle, 1);
+    let meeting = |host: &str| (Some(host.to_owned()), json!({"topic": "Daily", "type": 3}));
+    let worker = app.start_worker(settings());
+    let midnight = zoom_mirror::zoom::classify::next_utc_midnight(chrono::Utc::now());
+    // Zoom's own daily 429 (other apps spend the same limits) snoozes the row, and records the
+    // limit as spent for the other rows of the day.
     handle.inject(
         Fault::new(FaultKind::DailyLimit)
             .on(Endpoint::CreateMeeting)
             .times(1),
     );
-    let (target, payload) = meeting(&host_b);
+    let (target, payload) = meeting(&host);
     let refused = app
         .enqueue("meeting.create", target.as_deref(), payload)
         .await;
@@ -566,7 +594,7 @@ async fn a_spent_daily_limit_snoozes_the_row_to_midnight_without_a_call() {
         row.run_after >= midnight - chrono::Duration::seconds(1),
         "{row:?}"
     );
-    let (target, payload) = meeting(&host_b);
+    let (target, payload) = meeting(&host);
     let next = app
         .enqueue("meeting.create", target.as_deref(), payload)
         .await;

@@ -34,6 +34,15 @@ impl TestApp {
 
     /// A custom simulator, and a hook to adjust the client's settings.
     pub async fn with(sim: SimulatorConfig, tweak: impl FnOnce(&mut ClientSettings)) -> TestApp {
+        Self::at(Clock::System, sim, tweak).await
+    }
+
+    /// The same with `clock` as the daemon's wall time.
+    pub async fn at(
+        clock: Clock,
+        sim: SimulatorConfig,
+        tweak: impl FnOnce(&mut ClientSettings),
+    ) -> TestApp {
         let db = TestDb::new().await;
         let sim = Simulator::start(sim).await.expect("starting the simulator");
         let mut zoom = client_settings(&sim);
@@ -45,15 +54,8 @@ impl TestApp {
             recordings_backfill_days: 180,
             recordings_source: RecordingsSource::Users,
         };
-        let ctx = SyncContext::new(
-            &db.target(),
-            4,
-            &zoom,
-            credentials(&sim),
-            settings,
-            Clock::System,
-        )
-        .expect("a sync context");
+        let ctx = SyncContext::new(&db.target(), 4, &zoom, credentials(&sim), settings, clock)
+            .expect("a sync context");
         TestApp { db, sim, ctx }
     }
 
