@@ -101,6 +101,8 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
         .env("ZOOM_API_BASE_URL", simulator.api_base_url().as_str())
         .env("ZOOM_OAUTH_BASE_URL", simulator.oauth_base_url().as_str())
         .env("RUST_LOG", "warn")
+        // Any free port: the benchmark does not use the listener.
+        .env("ZOOM_MIRROR_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::null())
         .spawn()
         .context("starting zoom-mirror run")?;

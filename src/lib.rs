@@ -8,5 +8,6 @@ pub mod db;
 pub mod service;
 pub mod sync;
 pub mod telemetry;
+pub mod webhooks;
 pub mod write_back;
 pub mod zoom;

@@ -248,13 +248,26 @@ pub(super) const KEYS: &[Key] = &[
     Key::new(
         "webhooks.secret_token",
         Unset,
-        "the Zoom app's webhook secret token (for the webhook listener, not built yet)",
+        "the Zoom app's webhook secret token; without it POST /webhooks/zoom answers 404",
     )
     .secret("ZOOM_WEBHOOK_SECRET_TOKEN"),
     Key::new(
+        "webhooks.previous_secret_token",
+        Unset,
+        "a secret token being rotated out: deliveries signed with it still pass",
+    )
+    .secret("ZOOM_WEBHOOK_PREVIOUS_SECRET_TOKEN"),
+    // Zoom's event bodies are a few KiB; a recording with many files stays far below 1 MiB.
+    Key::new(
+        "webhooks.max_body_bytes",
+        Int(1024 * 1024),
+        "largest webhook body accepted, in bytes; a larger one is answered 413",
+    )
+    .range(1024, 16 * 1024 * 1024, "1 KiB to 16 MiB"),
+    Key::new(
         "http.listen",
         Text("127.0.0.1:8080"),
-        "IP address and port of the listener (reserved for webhooks, health and metrics)",
+        "IP address and port of the listener for webhooks, /healthz, /readyz and /metrics",
     )
     .env("ZOOM_MIRROR_LISTEN")
     .check(Listen),

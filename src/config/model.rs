@@ -51,6 +51,21 @@ pub struct ZoomConfig {
 #[derive(Debug, Clone)]
 pub struct WebhooksConfig {
     pub secret_token: Option<SecretString>,
+    pub previous_secret_token: Option<SecretString>,
+    pub max_body_bytes: usize,
+}
+
+impl WebhooksConfig {
+    /// The secret tokens deliveries may be signed with, the current one first; none when
+    /// webhooks are off.
+    pub fn secrets(&self) -> Vec<SecretString> {
+        match &self.secret_token {
+            Some(current) => std::iter::once(current.clone())
+                .chain(self.previous_secret_token.clone())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -45,6 +45,8 @@ pub(super) fn validate(
     };
     let webhooks = WebhooksConfig {
         secret_token: r.secret("webhooks.secret_token"),
+        previous_secret_token: r.secret("webhooks.previous_secret_token"),
+        max_body_bytes: r.get("webhooks.max_body_bytes"),
     };
     let http = HttpConfig {
         listen: r.get("http.listen"),

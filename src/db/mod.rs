@@ -18,11 +18,12 @@ pub mod sync_runs;
 mod target;
 mod upserted;
 pub mod users;
+pub mod webhook_events;
 pub mod write_queue;
 
 pub use error::DbError;
 pub use lock::ClusterLock;
 pub use migrate::run_migrations;
-pub use pooled::{DbPool, connection, pool};
+pub use pooled::{DbPool, connection, ping, pool};
 pub use retry::retry_while_unavailable;
 pub use target::{DbTarget, DbTimeouts};

@@ -64,3 +64,14 @@ pub async fn connection(pool: &DbPool) -> Result<Object<AsyncPgConnection>, DbEr
         other => DbError::Pool(other.to_string()),
     })
 }
+
+/// Whether the database answers a query now, through the pool.
+pub async fn ping(pool: &DbPool) -> Result<(), DbError> {
+    use diesel_async::RunQueryDsl;
+    let mut conn = connection(pool).await?;
+    diesel::sql_query("SELECT 1")
+        .execute(&mut conn)
+        .await
+        .map_err(super::error::query("checking that PostgreSQL answers"))?;
+    Ok(())
+}

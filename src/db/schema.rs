@@ -50,3 +50,17 @@ diesel::table! {
         listings_incomplete -> Int8,
     }
 }
+
+diesel::table! {
+    zoom.webhook_events (id) {
+        id -> Int8,
+        event -> Text,
+        event_ts -> Timestamptz,
+        object_key -> Text,
+        payload -> Jsonb,
+        received_at -> Timestamptz,
+        applied_at -> Nullable<Timestamptz>,
+        error -> Nullable<Text>,
+        attempts -> Int4,
+    }
+}

@@ -1,10 +1,15 @@
-//! The daemon (`zoom-mirror run`): a wait for PostgreSQL, scheduled sync jobs, the write-back
-//! worker, systemd readiness and watchdog, and a graceful stop on SIGTERM/SIGINT.
+//! The daemon (`zoom-mirror run`): the HTTP listener, a wait for PostgreSQL, scheduled sync
+//! jobs, the write-back worker, systemd readiness and watchdog, and a graceful stop on
+//! SIGTERM/SIGINT.
 
+pub mod http;
 mod scheduler;
 mod signals;
 mod systemd;
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
@@ -13,6 +18,8 @@ use tokio_util::task::TaskTracker;
 use crate::config::Config;
 use crate::db::{self, DbError, DbTarget};
 use crate::sync::SyncContext;
+use crate::telemetry::metrics::Metrics;
+use crate::webhooks::{Inbox, Verifier};
 use crate::write_back::WriteBack;
 
 pub use scheduler::enabled_jobs;
@@ -24,6 +31,15 @@ pub enum ServiceError {
 
     #[error("cannot listen for shutdown signals: {0}")]
     Signals(std::io::Error),
+
+    #[error(
+        "cannot listen on {addr} (http.listen / ZOOM_MIRROR_LISTEN): {error}; choose a free \
+         address and port"
+    )]
+    Listen {
+        addr: SocketAddr,
+        error: std::io::Error,
+    },
 
     #[error(transparent)]
     Db(#[from] DbError),
@@ -45,6 +61,8 @@ pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> 
     let tracker = TaskTracker::new();
     let stop = signals::shutdown_signal().map_err(ServiceError::Signals)?;
     let mut stop = std::pin::pin!(stop);
+    let migrated = Arc::new(AtomicBool::new(false));
+    start_listener(config, &ctx, migrated.clone(), &cancel, &tracker).await?;
     tokio::select! {
         signal = &mut stop => {
             tracing::info!(
@@ -53,8 +71,9 @@ pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> 
             );
             return Ok(());
         }
-        migrated = migrate_when_reachable(&ctx.db) => migrated?,
+        reached = migrate_when_reachable(&ctx.db) => reached?,
     }
+    migrated.store(true, Ordering::Release);
 
     if config.write_back.enabled {
         let worker = WriteBack::new(
@@ -85,6 +104,45 @@ pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> 
     if let Some(watchdog) = watchdog {
         watchdog.abort();
     }
+    Ok(())
+}
+
+/// Binds `http.listen` and serves it in the background until `cancel`; the requests in flight
+/// then finish within the drain.
+async fn start_listener(
+    config: &Config,
+    ctx: &SyncContext,
+    migrated: Arc<AtomicBool>,
+    cancel: &CancellationToken,
+    tracker: &TaskTracker,
+) -> Result<(), ServiceError> {
+    let addr = config.http.listen;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|error| ServiceError::Listen { addr, error })?;
+    let metrics = Metrics::default();
+    let verifier = Verifier::new(config.webhooks.secrets());
+    let webhooks = if verifier.is_some() {
+        "on"
+    } else {
+        "off (no webhooks.secret_token)"
+    };
+    let endpoints = http::Endpoints {
+        inbox: Inbox::new(verifier, ctx.pool.clone(), metrics.clone()),
+        metrics,
+        pool: ctx.pool.clone(),
+        migrated,
+        max_body_bytes: config.webhooks.max_body_bytes,
+        clock: ctx.clock().clone(),
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    tracing::info!(%local, webhooks, "listening for /webhooks/zoom, /healthz, /readyz, /metrics");
+    let cancel = cancel.clone();
+    tracker.spawn(async move {
+        if let Err(error) = http::serve(listener, endpoints, cancel).await {
+            tracing::error!(%error, "the HTTP listener failed");
+        }
+    });
     Ok(())
 }
 

@@ -73,10 +73,8 @@ pub async fn start(
 async fn scheduled_pass(ctx: &SyncContext, entity: Entity, cancel: &CancellationToken) {
     match run_pass(ctx, entity, Trigger::Schedule, cancel).await {
         Ok(PassOutcome::Ran(report)) => systemd::status(&format!(
-            "{entity}: {} at {} ({})",
-            report.status.as_str(),
+            "{report}; ended {}",
             ctx.clock().now().format("%Y-%m-%d %H:%M:%SZ"),
-            report.counts,
         )),
         Ok(PassOutcome::Skipped) => {}
         // No database to start the pass, or to record its end: the next tick tries again.

@@ -213,3 +213,32 @@ fn a_missing_config_file_is_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn check_config_says_whether_webhooks_are_on() {
+    let dir = Scratch::new("webhooks");
+    let url = database_url();
+    let base = [
+        ("DATABASE_URL", url.as_str()),
+        ("ZOOM_CLIENT_SECRET", SECRET),
+    ];
+    let off = check_config(&dir, COMPLETE, &base);
+    assert!(off.output.status.success(), "{}", off.stderr);
+    assert!(
+        off.stdout
+            .contains("# webhooks: off (no webhooks.secret_token)"),
+        "{}",
+        off.stdout
+    );
+
+    let with_token = [&base[..], &[("ZOOM_WEBHOOK_SECRET_TOKEN", "whsec-t0ken")]].concat();
+    let on = check_config(&dir, COMPLETE, &with_token);
+    assert!(on.output.status.success(), "{}", on.stderr);
+    assert!(
+        on.stdout
+            .contains("# webhooks: on, at POST http://127.0.0.1:8080/webhooks/zoom"),
+        "{}",
+        on.stdout
+    );
+    assert!(!on.stdout.contains("whsec-t0ken"), "{}", on.stdout);
+}

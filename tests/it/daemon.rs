@@ -11,6 +11,12 @@ use crate::support::{Process, TestApp};
 
 const BIN: &str = env!("CARGO_BIN_EXE_zoom-mirror");
 
+/// A local address no one listens on now: bound by the OS, then let go for the daemon.
+fn free_local_address() -> String {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().to_string()
+}
+
 /// An example's executable. `cargo test` builds the examples before it runs the tests and puts
 /// them beside the test binary's folder: `target/<profile>/examples/`.
 fn example(name: &str) -> std::path::PathBuf {
@@ -42,7 +48,9 @@ pub(crate) fn command(app: &TestApp, args: &[&str]) -> Command {
         .env("ZOOM_ACCOUNT_ID", &c.account_id)
         .env("ZOOM_CLIENT_ID", &c.client_id)
         .env("ZOOM_CLIENT_SECRET", &c.client_secret)
-        .env("RUST_LOG", "info");
+        .env("RUST_LOG", "info")
+        // Tests run side by side: each daemon listens on a port of its own.
+        .env("ZOOM_MIRROR_LISTEN", "127.0.0.1:0");
     command
 }
 
@@ -51,8 +59,10 @@ async fn run_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
     let app = TestApp::new(25).await;
     let config = std::env::temp_dir().join(format!("zm-run-{}.toml", std::process::id()));
     std::fs::write(&config, "[sync.users]\nschedule = \"*/1 * * * * *\"\n").unwrap();
+    let listen = free_local_address();
     let child = Process::spawn(
         command(&app, &["--config", config.to_str().unwrap(), "run"])
+            .env("ZOOM_MIRROR_LISTEN", &listen)
             .stdout(Stdio::null())
             .stderr(Stdio::piped()),
     );
@@ -72,6 +82,16 @@ async fn run_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
             "no scheduled pass succeeded within 30 s"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Migrated and syncing: live and ready.
+    let http = zoom_mirror::zoom::http_client(Duration::from_secs(5)).unwrap();
+    for path in ["healthz", "readyz"] {
+        let answer = http
+            .get(format!("http://{listen}/{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), reqwest::StatusCode::OK, "/{path}");
     }
 
     child.sigterm();

@@ -66,6 +66,25 @@ fn daemon(app: &TestApp, proxy: &DbProxy, config: &Path, log: &Path) -> Command 
     run
 }
 
+/// What `run` logs each time it finds PostgreSQL away at start-up.
+const RETRYING: &str = "PostgreSQL is unavailable; trying again";
+
+/// Waits until the daemon's log at `path` holds `line` `times` times.
+async fn wait_for_log(path: &Path, line: &str, times: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if text.matches(line).count() >= times {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{line:?} not logged {times} times within 20 s: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Polls the pass rows of users, read past the proxy, until one satisfies `found`.
 async fn wait_for_run(app: &TestApp, limit: Duration, found: impl Fn(&SyncRun) -> bool) -> SyncRun {
     use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
@@ -109,7 +128,8 @@ async fn run_waits_for_postgresql_then_reports_ready_and_syncs() {
         daemon(&app, &proxy, &config, &log).env("NOTIFY_SOCKET", scratch.path("notify.sock")),
     );
 
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Two failed attempts: it waits and tries again rather than giving up.
+    wait_for_log(&log, RETRYING, 2).await;
     let log_text = || std::fs::read_to_string(&log).unwrap();
     assert!(
         child.is_running(),
@@ -133,7 +153,7 @@ async fn run_waits_for_postgresql_then_reports_ready_and_syncs() {
     );
     let stderr = log_text();
     assert!(
-        stderr.contains("PostgreSQL is unavailable; trying again") && stderr.contains(&refused),
+        stderr.contains(RETRYING) && stderr.contains(&refused),
         "each attempt is logged with its cause: {stderr}"
     );
 
@@ -166,7 +186,7 @@ async fn run_stops_at_once_on_sigterm_while_waiting_for_postgresql() {
     let scratch = Scratch::new("stop-while-waiting");
     let (config, log) = (users_every_second(&scratch), scratch.path("stderr.log"));
     let mut child = Process::spawn(&mut daemon(&app, &proxy, &config, &log));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    wait_for_log(&log, RETRYING, 1).await;
     let stderr = || std::fs::read_to_string(&log).unwrap();
     assert!(child.is_running(), "{}", stderr());
 

@@ -15,6 +15,7 @@ mod recordings_sync;
 mod registrants_sync;
 mod support;
 mod users_sync;
+mod webhooks;
 mod write_back;
 mod write_back_hardening;
 mod zoom_client;

@@ -688,7 +688,8 @@ async fn two_workers_run_each_row_once_and_in_order_per_target() {
 async fn rows_whose_lease_ran_out_are_rescued_and_an_in_doubt_one_is_never_failed_blind() {
     use diesel_async::RunQueryDsl;
     use zoom_mirror::db::write_queue;
-    let app = app().await;
+    let mut app = app().await;
+    app.db.may_leave_running();
     let mut conn = app.conn().await;
     // (call started?, attempts, max_attempts, lease in the past?) → (status, in_doubt)
     let cases = [
@@ -754,7 +755,8 @@ async fn rows_whose_lease_ran_out_are_rescued_and_an_in_doubt_one_is_never_faile
 #[tokio::test(flavor = "multi_thread")]
 async fn a_claimed_row_is_invisible_to_other_claimers_until_it_is_done() {
     use zoom_mirror::db::write_queue;
-    let app = app().await;
+    let mut app = app().await;
+    app.db.may_leave_running();
     let (user_id, _) = active_user(&app.handle(), 0);
     let first = app
         .enqueue("user.update", Some(&user_id), json!({"dept": "a"}))

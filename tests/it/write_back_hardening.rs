@@ -278,7 +278,8 @@ async fn the_daemon_sets_the_limits_the_database_enforces() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn claims_take_turns_between_writers() {
-    let app = app().await;
+    let mut app = app().await;
+    app.db.may_leave_running();
     let mut conn = app.conn().await;
     let mut rows = Vec::new();
     for (writer, target) in [("a", "1"), ("a", "2"), ("a", "3"), ("b", "4"), ("c", "5")] {

@@ -1,11 +1,13 @@
 //! Zoom's published facts that the zoom-mirror client and its Zoom simulator share: the
-//! endpoints with their rate-limit labels, page sizes and scopes, the plans' limits, and how ids
-//! go into a path, and the small vocabularies (meeting or webinar, user and registrant status). No I/O: a fact changes here once, and both sides follow.
+//! endpoints with their rate-limit labels, page sizes and scopes, the plans' limits, how ids go
+//! into a path, the small vocabularies (meeting or webinar, user and registrant status), and how
+//! webhooks are signed. No I/O: a fact changes here once, and both sides follow.
 
 pub mod endpoint;
 pub mod kinds;
 pub mod path;
 pub mod plan;
+pub mod webhook;
 
 pub use endpoint::Endpoint;
 pub use kinds::{RegistrantStatus, SessionKind, UserStatus};

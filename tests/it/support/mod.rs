@@ -5,7 +5,7 @@ pub mod db_proxy;
 pub mod mirror;
 mod process;
 pub mod queue;
-mod test_db;
+pub mod test_db;
 
 pub use app::TestApp;
 pub use process::Process;

@@ -20,6 +20,17 @@ pub use status::status;
 pub fn check_config(config: &Config) -> anyhow::Result<ExitCode> {
     config.validate_for_run()?;
     print!("{}", config.redacted());
+    // A comment, so that the output stays TOML.
+    if config.webhooks.secret_token.is_some() {
+        println!(
+            "\n# webhooks: on, at POST http://{}/webhooks/zoom",
+            config.http.listen
+        );
+    } else {
+        println!(
+            "\n# webhooks: off (no webhooks.secret_token); the mirror is as fresh as its last pass"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,5 +1,8 @@
 //! Logging: `tracing` to stderr, filtered by `RUST_LOG` (default `info`). Under systemd
-//! (`JOURNAL_STREAM` set) lines carry no timestamp, since journald stamps each one.
+//! (`JOURNAL_STREAM` set) lines carry no timestamp, since journald stamps each one. And the
+//! Prometheus metrics (`metrics`).
+
+pub mod metrics;
 
 use tracing_subscriber::EnvFilter;
 
