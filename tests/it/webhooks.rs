@@ -290,3 +290,50 @@ async fn readyz_waits_for_the_migrations() {
         (StatusCode::OK, "ready\n".to_owned())
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_show_the_queue_and_the_passes_as_the_database_has_them() {
+    let app = TestApp::new(12).await;
+    let report = app.sync_users().await;
+    let user = app.handle().listed_users("active")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.enqueue("user.update", Some(&user), json!({"dept": "Metrics"}))
+        .await;
+    let listener = Listener::start(app.ctx.pool.clone(), &[SECRET]).await;
+
+    let (status, metrics) = listener.get("/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    let sample = |name: &str| {
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no {name} in:\n{metrics}"))
+            .to_owned()
+    };
+    assert_eq!(
+        sample("zoom_mirror_write_queue_rows{status=\"pending\"}"),
+        "1"
+    );
+    assert_eq!(
+        sample("zoom_mirror_write_queue_rows{status=\"failed\"}"),
+        "0"
+    );
+    assert_eq!(
+        sample("zoom_mirror_rows_written_total{entity=\"users\",kind=\"inserted\"}"),
+        report.counts.inserted.to_string()
+    );
+    let ended: f64 = sample("zoom_mirror_pass_last_success_timestamp_seconds{entity=\"users\"}")
+        .parse()
+        .unwrap();
+    let now = chrono::Utc::now().timestamp() as f64;
+    assert!(
+        (now - 120.0..=now + 1.0).contains(&ended),
+        "{ended} vs {now}"
+    );
+    let took: f64 = sample("zoom_mirror_pass_duration_seconds{entity=\"users\"}")
+        .parse()
+        .unwrap();
+    assert!(took > 0.0 && took < 120.0, "{took}");
+}
