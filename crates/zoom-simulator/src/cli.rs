@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-use super::server::base_url;
-use super::{
+use crate::server::base_url;
+use crate::{
     AccountSpec, Fault, FaultKind, SimCredentials, SimHandle, Simulator, SimulatorConfig,
     SimulatorError, TokenAnswer,
 };

@@ -6,16 +6,16 @@ use std::sync::Arc;
 use chrono::{NaiveDate, TimeDelta, Utc};
 use serde_json::Value;
 
-use super::entities::AccountSummary;
-use super::faults::Fault;
-use super::meeting::{MeetingListType, SimMeeting, minutes};
-use super::recording::{DateRange, SimRecording, SimRecordingFile};
-use super::registrant::{RegistrantStatus, SimRegistrant};
-use super::registrants::registrants_of;
-use super::state::SimState;
-use super::stats::SimStats;
-use super::user::{SimUser, UserStatus};
-use super::webinar::SimWebinar;
+use crate::model::entities::AccountSummary;
+use crate::rules::faults::Fault;
+use crate::model::meeting::{MeetingListType, SimMeeting, minutes};
+use crate::model::recording::{DateRange, SimRecording, SimRecordingFile};
+use crate::model::registrant::{RegistrantStatus, SimRegistrant};
+use crate::routes::registrants::registrants_of;
+use crate::state::SimState;
+use crate::stats::SimStats;
+use crate::model::user::{SimUser, UserStatus};
+use crate::model::webinar::SimWebinar;
 use zoom_api::SessionKind;
 
 #[derive(Clone)]
@@ -421,7 +421,7 @@ impl SimHandle {
     /// Changes how many meeting and webinar creates and updates each host may have per UTC
     /// day ([`SimulatorConfig::session_writes_per_host`]); what was counted today stays.
     ///
-    /// [`SimulatorConfig::session_writes_per_host`]: super::SimulatorConfig::session_writes_per_host
+    /// [`SimulatorConfig::session_writes_per_host`]: crate::SimulatorConfig::session_writes_per_host
     pub fn set_session_writes_per_host(&self, cap: u32) {
         self.state.lock().user_limits.set_session_writes(cap);
     }

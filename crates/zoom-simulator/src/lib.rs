@@ -8,43 +8,15 @@
 //! inspect through a [`SimHandle`]. The write endpoints (`*_writes`) change that state as Zoom
 //! would, within Zoom's per-user daily limits (`user_limits`).
 
-mod account;
-mod api;
-mod body;
 pub mod cli;
-mod entities;
-mod faults;
 mod generate;
 mod handle;
-mod ids;
-mod limits;
-mod listing_pages;
-mod meeting;
-mod meetings;
-mod oauth;
-mod pages;
-mod path;
-mod pools;
-mod recording;
-mod recordings;
-mod recurrence;
-mod registrant;
-mod registrant_writes;
-mod registrants;
-mod respond;
+mod model;
+mod routes;
+mod rules;
 mod server;
-mod session;
-mod session_patch;
-mod session_writes;
 mod state;
 mod stats;
-mod tokens;
-mod user;
-mod user_limits;
-mod user_writes;
-mod users;
-mod webinar;
-mod webinars;
 
 #[cfg(test)]
 mod tests;
@@ -53,17 +25,17 @@ use std::time::Duration;
 
 use zoom_api::plan::Plan;
 
-pub use account::{AccountSpec, BusyHosts};
-pub use entities::{AccountSummary, RegistrantCounts};
-pub use faults::{Fault, FaultKind, TokenAnswer};
+pub use generate::account::{AccountSpec, BusyHosts};
+pub use model::entities::{AccountSummary, RegistrantCounts};
+pub use rules::faults::{Fault, FaultKind, TokenAnswer};
 pub use handle::SimHandle;
-pub use meeting::{MeetingListType, SimInstance, SimMeeting};
-pub use recording::{SimRecording, SimRecordingFile};
-pub use registrant::{RegistrantStatus, SimRegistrant};
+pub use model::meeting::{MeetingListType, SimInstance, SimMeeting};
+pub use model::recording::{SimRecording, SimRecordingFile};
+pub use model::registrant::{RegistrantStatus, SimRegistrant};
 pub use server::{RunningSimulator, Simulator};
 pub use stats::{LabelStats, SimStats};
-pub use user::{SimUser, UserStatus};
-pub use webinar::SimWebinar;
+pub use model::user::{SimUser, UserStatus};
+pub use model::webinar::SimWebinar;
 pub use zoom_api::SessionKind;
 
 /// Everything a simulator is started with. Later changes go through [`SimHandle`].
@@ -100,10 +72,10 @@ impl Default for SimulatorConfig {
             credentials: SimCredentials::default(),
             token_ttl: Duration::from_secs(3600),
             page_token_ttl: Duration::from_secs(15 * 60),
-            scopes: tokens::all_scopes(),
+            scopes: rules::tokens::all_scopes(),
             qps_retry_after: false,
             account_recordings: true,
-            session_writes_per_host: user_limits::SESSION_WRITES_PER_HOST,
+            session_writes_per_host: rules::user_limits::SESSION_WRITES_PER_HOST,
         }
     }
 }

@@ -13,13 +13,15 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use url::Url;
 
-use super::handle::SimHandle;
-use super::listing_pages::counted;
-use super::state::SimState;
-use super::{
-    SimCredentials, SimulatorConfig, SimulatorError, meetings, oauth, recordings,
-    registrant_writes, registrants, respond, session_writes, user_writes, users, webinars,
+use crate::handle::SimHandle;
+use crate::routes::listing_pages::counted;
+use crate::state::SimState;
+use crate::routes::{
+    meetings, oauth, recordings, registrant_writes, registrants, session_writes, user_writes,
+    users, webinars,
 };
+use crate::rules::respond;
+use crate::{SimCredentials, SimulatorConfig, SimulatorError};
 use zoom_api::endpoint::Endpoint;
 
 /// A simulator that is set up but not yet serving; [`Simulator::start`] does both at once.

@@ -3,21 +3,18 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::SimulatorConfig;
-use super::account::{self, account_info};
-use super::entities::Entities;
-use super::faults::Faults;
-use super::generate;
-use super::limits::RateLimiter;
-use super::meetings::MeetingQuery;
-use super::pages::PageTokens;
-use super::recordings::RecordingQuery;
-use super::registrants::RegistrantQuery;
-use super::stats::StatsRecorder;
-use super::tokens::TokenStore;
-use super::user::{AccountInfo, SimUser};
-use super::user_limits::UserLimits;
-use super::users::UserQuery;
+use crate::SimulatorConfig;
+use crate::generate::account::{self, account_info};
+use crate::model::entities::Entities;
+use crate::rules::faults::Faults;
+use crate::generate;
+use crate::rules::limits::RateLimiter;
+use crate::rules::queries::{MeetingQuery, RecordingQuery, RegistrantQuery, UserQuery};
+use crate::rules::pages::PageTokens;
+use crate::stats::StatsRecorder;
+use crate::rules::tokens::TokenStore;
+use crate::model::user::{AccountInfo, SimUser};
+use crate::rules::user_limits::UserLimits;
 use crate::SimCredentials;
 
 pub(crate) struct SimState {

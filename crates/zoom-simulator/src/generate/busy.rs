@@ -5,8 +5,8 @@
 
 use super::{Generator, Quirk, RecordingAge};
 use crate::AccountSpec;
-use crate::entities::Entities;
-use crate::user::SimUser;
+use crate::model::entities::Entities;
+use crate::model::user::SimUser;
 
 /// The 28-day month-long window (ending on 1 March) reaches back 27 days; every other reaches
 /// further.
@@ -49,11 +49,11 @@ mod tests {
 
     use super::*;
     use crate::BusyHosts;
-    use crate::account;
-    use crate::meeting::MeetingListType;
-    use crate::recording::DateRange;
-    use crate::registrant::RegistrantStatus;
-    use crate::user::UserStatus;
+    use crate::generate::account;
+    use crate::model::meeting::MeetingListType;
+    use crate::model::recording::DateRange;
+    use crate::model::registrant::RegistrantStatus;
+    use crate::model::user::UserStatus;
 
     fn spec(busy: BusyHosts, today: NaiveDate) -> AccountSpec {
         AccountSpec {
@@ -77,8 +77,8 @@ mod tests {
     fn busy_hosts_have_what_was_asked_and_everyone_else_is_unchanged() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
         let users = account::generate(&spec(BUSY, today));
-        let plain = super::super::generate(&spec(BusyHosts::default(), today), &users);
-        let busy = super::super::generate(&spec(BUSY, today), &users);
+        let plain = crate::generate::generate(&spec(BusyHosts::default(), today), &users);
+        let busy = crate::generate::generate(&spec(BUSY, today), &users);
         let active: Vec<&SimUser> = users
             .iter()
             .filter(|u| u.status == UserStatus::Active)

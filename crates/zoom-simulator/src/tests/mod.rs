@@ -11,6 +11,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::*;
+use crate::model::user;
+use crate::rules::tokens;
 use zoom_api::endpoint::Endpoint;
 use zoom_api::plan::Label;
 

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::reads::open_and_closed;
 use super::*;
 use crate::tests::writes::member;
-use crate::user_limits::SESSION_WRITES_PER_HOST;
+use crate::rules::user_limits::SESSION_WRITES_PER_HOST;
 
 const NOBODY: &str = "nobody@example.com";
 const NO_SESSION: &str = "12345678901";

@@ -10,9 +10,9 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value, json};
 
-use super::recurrence::Recurrence;
-use super::registrant::SimRegistrant;
-use super::user::{SimUser, timestamp};
+use crate::model::recurrence::Recurrence;
+use crate::model::registrant::SimRegistrant;
+use crate::model::user::{SimUser, timestamp};
 
 /// Listings cut `agenda` to this many characters; the single object has it all (as on Zoom).
 pub const LISTED_AGENDA_CHARS: usize = 250;

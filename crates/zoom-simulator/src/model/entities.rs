@@ -7,11 +7,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use rand::Rng;
 
-use super::ids;
-use super::meeting::{MeetingListType, SimMeeting};
-use super::recording::{DateRange, SimRecording};
-use super::registrant::{RegistrantStatus, SimRegistrant};
-use super::webinar::SimWebinar;
+use crate::model::ids;
+use crate::model::meeting::{MeetingListType, SimMeeting};
+use crate::model::recording::{DateRange, SimRecording};
+use crate::model::registrant::{RegistrantStatus, SimRegistrant};
+use crate::model::webinar::SimWebinar;
 
 /// What a table needs to know of its rows to index them.
 pub(crate) trait Hosted {
@@ -393,8 +393,8 @@ impl RegistrantCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meeting::SimInstance;
-    use crate::meeting::tests::{at, meeting};
+    use crate::model::meeting::SimInstance;
+    use crate::model::meeting::tests::{at, meeting};
 
     #[test]
     fn rows_are_found_by_id_uuid_and_instance_uuid_after_changes() {

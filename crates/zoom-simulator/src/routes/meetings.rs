@@ -12,23 +12,17 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::api::gate;
-use super::meeting::{MeetingListType, PastRefusal, past_instance_check};
-use super::pages::{Cursor, parse_page_size};
-use super::path::{session_param, user_param};
-use super::respond;
-use super::state::SimState;
+use crate::routes::gate::gate;
+use crate::model::meeting::{MeetingListType, PastRefusal, past_instance_check};
+use crate::rules::pages::{Cursor, parse_page_size};
+use crate::rules::path::{session_param, user_param};
+use crate::rules::refusals::{meeting_not_found, no_such_user, unreadable_uuid};
+use crate::rules::queries::MeetingQuery;
+use crate::rules::respond;
+use crate::state::SimState;
 use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
-
-/// The part of a meetings listing a `next_page_token` remembers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct MeetingQuery {
-    pub user_id: String,
-    pub list_type: MeetingListType,
-    pub page_size: u32,
-}
 
 pub(crate) async fn list_meetings(
     State(state): State<Arc<SimState>>,
@@ -71,32 +65,6 @@ pub(crate) async fn get_past_meeting(
         Ok(quota) => respond::with_quota(past(&state, &uri, Utc::now()), &quota),
         Err(refusal) => refusal,
     }
-}
-
-/// 404/1001, as every `{userId}` endpoint answers for a user the account does not have.
-pub(crate) fn no_such_user(user: &str) -> Response {
-    respond::zoom_error(
-        StatusCode::NOT_FOUND,
-        1001,
-        format!("User does not exist: {user}."),
-    )
-}
-
-/// 404/3001 for a UUID Zoom could not read because it was encoded only once.
-pub(crate) fn unreadable_uuid(noun: &str, seen: &str) -> Response {
-    respond::zoom_error(
-        StatusCode::NOT_FOUND,
-        3001,
-        format!("{noun} does not exist: {seen}."),
-    )
-}
-
-pub(crate) fn meeting_not_found(key: &str) -> Response {
-    respond::zoom_error(
-        StatusCode::NOT_FOUND,
-        3001,
-        format!("Meeting {key} is not found or has expired."),
-    )
 }
 
 fn list_page(

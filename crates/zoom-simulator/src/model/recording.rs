@@ -5,7 +5,7 @@
 use chrono::{DateTime, Months, NaiveDate, NaiveTime, Utc};
 use serde_json::{Value, json};
 
-use super::user::timestamp;
+use crate::model::user::timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimRecording {

@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use tokio::time::Instant;
 
-use super::faults::FaultKind;
-use super::limits::{Limited, Quota, next_utc_midnight};
-use super::respond::{self, Refusal};
-use super::state::SimState;
-use super::tokens::{TokenError, missing_scope};
+use crate::rules::faults::FaultKind;
+use crate::rules::limits::{Limited, Quota, next_utc_midnight};
+use crate::rules::respond::{self, Refusal};
+use crate::state::SimState;
+use crate::rules::tokens::{TokenError, missing_scope};
 use zoom_api::endpoint::Endpoint;
 
 /// `Ok` with what the success response reports about the rate limit, or the refusal to send.

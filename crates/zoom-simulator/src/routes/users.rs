@@ -15,21 +15,15 @@ use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::api::gate;
-use super::pages::{Cursor, Page};
-use super::respond;
-use super::state::SimState;
-use super::user::{SimUser, UserStatus};
+use crate::routes::gate::gate;
+use crate::rules::pages::{Cursor, Page};
+use crate::rules::queries::UserQuery;
+use crate::rules::respond;
+use crate::state::SimState;
+use crate::model::user::{SimUser, UserStatus};
 use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
-
-/// The part of a listing request a `next_page_token` remembers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct UserQuery {
-    pub status: UserStatus,
-    pub page_size: u32,
-}
 
 pub(crate) async fn list_users(
     State(state): State<Arc<SimState>>,

@@ -61,11 +61,11 @@ pub(crate) struct Quota {
     pub daily: Option<(u32, u32)>,
     /// How long to hold the answer back ([`FaultKind::StallResponse`]); set by the gate.
     ///
-    /// [`FaultKind::StallResponse`]: super::FaultKind::StallResponse
+    /// [`FaultKind::StallResponse`]: crate::FaultKind::StallResponse
     pub stall: Duration,
     /// Whether to put U+0000 into the answer's text ([`FaultKind::NulInText`]); set by the gate.
     ///
-    /// [`FaultKind::NulInText`]: super::FaultKind::NulInText
+    /// [`FaultKind::NulInText`]: crate::FaultKind::NulInText
     pub nul_in_text: bool,
 }
 

@@ -10,16 +10,16 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::api::serve;
-use super::body::{self, Fields, flag, is_email};
-use super::entities::Transfer;
-use super::ids;
-use super::meetings::no_such_user;
-use super::path::user_param;
-use super::respond::{self, Refusal};
-use super::state::SimState;
-use super::user::{SimUser, UserStatus};
-use super::user_limits::Counter;
+use crate::routes::gate::serve;
+use crate::rules::body::{self, Fields, flag, is_email};
+use crate::model::entities::Transfer;
+use crate::model::ids;
+use crate::rules::refusals::no_such_user;
+use crate::rules::path::user_param;
+use crate::rules::respond::{self, Refusal};
+use crate::state::SimState;
+use crate::model::user::{SimUser, UserStatus};
+use crate::rules::user_limits::Counter;
 use zoom_api::endpoint::Endpoint;
 
 /// The `action`s of `POST /users`: `create` invites (the user is pending until they accept);

@@ -15,15 +15,16 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::api::gate;
-use super::entities::Entities;
-use super::meetings::{meeting_not_found, unreadable_uuid};
-use super::pages::{Cursor, parse_page_size};
-use super::path::session_param;
-use super::registrant::{RegistrantStatus, SimRegistrant};
-use super::respond;
-use super::state::SimState;
-use super::webinars::webinar_not_found;
+use crate::routes::gate::gate;
+use crate::model::entities::Entities;
+use crate::rules::refusals::{meeting_not_found, noun, unreadable_uuid};
+use crate::rules::pages::{Cursor, parse_page_size};
+use crate::rules::path::session_param;
+use crate::model::registrant::{RegistrantStatus, SimRegistrant};
+use crate::rules::queries::RegistrantQuery;
+use crate::rules::respond;
+use crate::state::SimState;
+use crate::rules::refusals::webinar_not_found;
 use zoom_api::SessionKind;
 use zoom_api::endpoint::Endpoint;
 
@@ -34,23 +35,6 @@ fn listing_endpoint(kind: SessionKind) -> Endpoint {
         SessionKind::Meeting => Endpoint::ListMeetingRegistrants,
         SessionKind::Webinar => Endpoint::ListWebinarRegistrants,
     }
-}
-
-/// How Zoom's messages name the kind.
-pub(crate) fn noun(kind: SessionKind) -> &'static str {
-    match kind {
-        SessionKind::Meeting => "Meeting",
-        SessionKind::Webinar => "Webinar",
-    }
-}
-
-/// The part of a registrants listing a `next_page_token` remembers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct RegistrantQuery {
-    pub kind: SessionKind,
-    pub id: u64,
-    pub status: RegistrantStatus,
-    pub page_size: u32,
 }
 
 pub(crate) async fn list_meeting_registrants(

@@ -7,17 +7,17 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::api::gate;
-use super::meetings::{no_such_user, unreadable_uuid};
-use super::pages::{Page, parse_page_size};
-use super::path::{session_param, user_param};
-use super::respond;
-use super::state::SimState;
+use crate::routes::gate::gate;
+use crate::rules::refusals::{no_such_user, unreadable_uuid, webinar_not_found, webinar_plan_missing};
+use crate::rules::pages::{Page, parse_page_size};
+use crate::rules::path::{session_param, user_param};
+use crate::rules::respond;
+use crate::state::SimState;
 use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
@@ -51,25 +51,6 @@ pub(crate) async fn get_webinar(
         Ok(quota) => respond::with_quota(detail(&state, &uri, Utc::now()), &quota),
         Err(refusal) => refusal,
     }
-}
-
-pub(crate) fn webinar_not_found(key: &str) -> Response {
-    respond::zoom_error(
-        StatusCode::NOT_FOUND,
-        3001,
-        format!("Webinar {key} not found or has expired."),
-    )
-}
-
-/// 400/200 for a user without the webinar add-on, as every webinar call answers it.
-pub(crate) fn webinar_plan_missing(user: &str) -> Response {
-    respond::zoom_error(
-        StatusCode::BAD_REQUEST,
-        200,
-        format!(
-            "Webinar plan subscription is missing. Enable webinar for this user once the subscription is added:{user}."
-        ),
-    )
 }
 
 fn list_page(state: &SimState, user: &str, raw_query: &str, now: DateTime<Utc>) -> Response {

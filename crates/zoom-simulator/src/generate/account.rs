@@ -12,9 +12,9 @@ use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom, index};
 use rand::{Rng, RngExt, SeedableRng};
 
-use super::ids;
-use super::pools::{self, Pair, Script};
-use super::user::{AccountInfo, SimUser, UserStatus};
+use crate::model::ids;
+use crate::generate::pools::{self, Pair, Script};
+use crate::model::user::{AccountInfo, SimUser, UserStatus};
 
 /// Which account to generate. Only active users host meetings, webinars and recordings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,10 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::body::Fields;
-use super::recurrence::Recurrence;
-use super::respond::Refusal;
-use super::session::{SessionMut, SessionRow, Shape};
+use crate::rules::body::Fields;
+use crate::model::recurrence::Recurrence;
+use crate::rules::recurrence;
+use crate::rules::respond::Refusal;
+use crate::routes::session::{SessionMut, SessionRow, Shape};
 
 /// Applies the body's fields to `row`, or answers what Zoom says of the first bad one.
 /// Fields the simulator does not model are ignored, except `settings`, which it keeps whole.
@@ -77,7 +78,7 @@ pub(crate) fn apply<T: SessionRow>(
             let start = *s.start_time.get_or_insert(now);
             let replan = moved.is_some() || old_type != *s.session_type;
             let rule = match f.object("recurrence")? {
-                Some(given) => Some(Recurrence::read(&given, start.date_naive())?),
+                Some(given) => Some(recurrence::read(&given, start.date_naive())?),
                 None => replan.then(|| current_rule(&s, start)),
             };
             if let Some(rule) = rule {
@@ -106,6 +107,6 @@ fn current_rule(s: &SessionMut<'_>, start: DateTime<Utc>) -> Recurrence {
     s.recurrence
         .as_ref()
         .and_then(|set| set.as_object())
-        .and_then(|set| Recurrence::read(&Fields::new(set), start.date_naive()).ok())
+        .and_then(|set| recurrence::read(&Fields::new(set), start.date_naive()).ok())
         .unwrap_or_else(|| Recurrence::weekly(start, s.occurrences.len()))
 }

@@ -18,10 +18,10 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 use tokio::time::Instant;
 
-use super::SimCredentials;
-use super::faults::TokenAnswer;
-use super::respond;
-use super::state::SimState;
+use crate::SimCredentials;
+use crate::rules::faults::TokenAnswer;
+use crate::rules::respond;
+use crate::state::SimState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TokenRequestError {

@@ -16,17 +16,18 @@ use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, RngExt, SeedableRng};
 
-use super::AccountSpec;
-use super::entities::Entities;
-use super::ids;
-use super::meeting::{SimInstance, SimMeeting};
-use super::pools;
-use super::recording::{SimRecording, SimRecordingFile};
-use super::registrant::{RegistrantStatus, SimRegistrant};
-use super::user::{SimUser, UserStatus};
-use super::webinar::SimWebinar;
+use crate::AccountSpec;
+use crate::model::entities::Entities;
+use crate::model::ids;
+use crate::model::meeting::{SimInstance, SimMeeting};
+use crate::model::recording::{SimRecording, SimRecordingFile};
+use crate::model::registrant::{RegistrantStatus, SimRegistrant};
+use crate::model::user::{SimUser, UserStatus};
+use crate::model::webinar::SimWebinar;
 
+pub(crate) mod account;
 mod busy;
+pub(crate) mod pools;
 
 /// A meeting-level oddity, each forced on the first meeting of its own active user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -656,9 +657,9 @@ impl Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account;
-    use crate::meeting::MeetingListType;
-    use crate::recording::DateRange;
+    use crate::generate::account;
+    use crate::model::meeting::MeetingListType;
+    use crate::model::recording::DateRange;
 
     fn spec(users: usize, seed: u64) -> AccountSpec {
         AccountSpec {

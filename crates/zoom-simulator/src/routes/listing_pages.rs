@@ -2,7 +2,7 @@
 //! outside the handlers: the query says how a page was asked for, and the answer's
 //! `next_page_token` where the listing goes next.
 //!
-//! [`SimStats::listing_pages`]: super::SimStats::listing_pages
+//! [`SimStats::listing_pages`]: crate::SimStats::listing_pages
 
 use std::sync::Arc;
 
@@ -15,8 +15,8 @@ use axum::routing::MethodRouter;
 use serde::Deserialize;
 use tokio::time::Instant;
 
-use super::state::SimState;
-use super::stats::PageAsked;
+use crate::state::SimState;
+use crate::stats::PageAsked;
 use zoom_api::endpoint::Endpoint;
 
 /// `route` (a listing's GET), with its pages counted under `endpoint`.

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::respond::{self, Refusal};
+use crate::rules::respond::{self, Refusal};
 
 /// The body as an object; an empty body counts as `{}`.
 pub(crate) fn object(body: &Bytes) -> Result<Map<String, Value>, Refusal> {

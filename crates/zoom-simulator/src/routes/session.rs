@@ -6,15 +6,15 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::entities::{Entities, Hosted, Table};
-use super::ids;
-use super::meeting::SimMeeting;
-use super::meetings::meeting_not_found;
-use super::registrant::SimRegistrant;
-use super::respond;
-use super::user::SimUser;
-use super::webinar::SimWebinar;
-use super::webinars::webinar_not_found;
+use crate::model::entities::{Entities, Hosted, Table};
+use crate::model::ids;
+use crate::model::meeting::SimMeeting;
+use crate::rules::refusals::meeting_not_found;
+use crate::model::registrant::SimRegistrant;
+use crate::rules::respond;
+use crate::model::user::SimUser;
+use crate::model::webinar::SimWebinar;
+use crate::rules::refusals::webinar_not_found;
 use zoom_api::SessionKind;
 
 /// How a session type is scheduled, which decides what a write may set on it.

@@ -5,11 +5,11 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value, json};
 
-use super::meeting::{
+use crate::model::meeting::{
     LISTED_AGENDA_CHARS, Schedule, SessionFields, minutes, schedule_fields, session_fields,
     settings_json,
 };
-use super::registrant::SimRegistrant;
+use crate::model::registrant::SimRegistrant;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimWebinar {

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::limits::next_utc_midnight;
-use super::respond::{self, Refusal};
+use crate::rules::limits::next_utc_midnight;
+use crate::rules::respond::{self, Refusal};
 use zoom_api::SessionKind;
 pub(crate) use zoom_api::plan::SESSION_WRITES_PER_HOST;
 use zoom_api::plan::{

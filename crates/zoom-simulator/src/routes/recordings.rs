@@ -13,25 +13,17 @@ use chrono::{NaiveDate, Utc};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::api::gate;
-use super::meetings::no_such_user;
-use super::pages::{Cursor, parse_page_size};
-use super::path::user_param;
-use super::recording::DateRange;
-use super::respond;
-use super::state::SimState;
+use crate::routes::gate::gate;
+use crate::rules::refusals::no_such_user;
+use crate::rules::pages::{Cursor, parse_page_size};
+use crate::rules::path::user_param;
+use crate::model::recording::DateRange;
+use crate::rules::queries::RecordingQuery;
+use crate::rules::respond;
+use crate::state::SimState;
 use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
-
-/// The part of a recordings listing a `next_page_token` remembers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RecordingQuery {
-    /// `None` for the whole account.
-    pub host_id: Option<String>,
-    pub range: DateRange,
-    pub page_size: u32,
-}
 
 pub(crate) async fn list_user_recordings(
     State(state): State<Arc<SimState>>,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::user::timestamp;
+use crate::model::user::timestamp;
 
 pub use zoom_api::RegistrantStatus;
 
