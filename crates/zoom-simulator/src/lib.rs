@@ -26,16 +26,15 @@ use std::time::Duration;
 use zoom_api::plan::Plan;
 
 pub use generate::account::{AccountSpec, BusyHosts};
-pub use model::entities::{AccountSummary, RegistrantCounts};
-pub use rules::faults::{Fault, FaultKind, TokenAnswer};
 pub use handle::SimHandle;
-pub use model::meeting::{MeetingListType, SimInstance, SimMeeting};
+pub use model::entities::{AccountSummary, RegistrantCounts};
 pub use model::recording::{SimRecording, SimRecordingFile};
 pub use model::registrant::{RegistrantStatus, SimRegistrant};
+pub use model::session::{MeetingListType, SimInstance, SimMeeting, SimSession, SimWebinar};
+pub use model::user::{SimUser, UserStatus};
+pub use rules::faults::{Fault, FaultKind, TokenAnswer};
 pub use server::{RunningSimulator, Simulator};
 pub use stats::{LabelStats, SimStats};
-pub use model::user::{SimUser, UserStatus};
-pub use model::webinar::SimWebinar;
 pub use zoom_api::SessionKind;
 
 /// Everything a simulator is started with. Later changes go through [`SimHandle`].

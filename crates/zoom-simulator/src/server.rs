@@ -14,14 +14,13 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 use url::Url;
 
 use crate::handle::SimHandle;
+use crate::routes::gate::Api;
 use crate::routes::listing_pages::counted;
-use crate::state::SimState;
-use crate::routes::{
-    meetings, oauth, recordings, registrant_writes, registrants, session_writes, user_writes,
-    users, webinars,
-};
+use crate::routes::{oauth, recordings, registrants, sessions, users};
 use crate::rules::respond;
+use crate::state::SimState;
 use crate::{SimCredentials, SimulatorConfig, SimulatorError};
+use zoom_api::SessionKind;
 use zoom_api::endpoint::Endpoint;
 
 /// A simulator that is set up but not yet serving; [`Simulator::start`] does both at once.
@@ -84,97 +83,120 @@ impl Simulator {
 }
 
 fn router(state: Arc<SimState>) -> Router {
+    use SessionKind::{Meeting, Webinar};
+    // A listing's GET, with its pages counted under its endpoint.
+    let listing = |endpoint, answer| counted(&state, endpoint, get(Api::new(endpoint, answer)));
+    let api = Api::new;
     Router::new()
         .route("/oauth/token", post(oauth::token))
         .route(
             "/v2/users",
-            counted(&state, Endpoint::ListUsers, get(users::list_users))
-                .post(user_writes::create_user),
+            listing(Endpoint::ListUsers, users::list)
+                .post(api(Endpoint::CreateUser, users::create)),
         )
         .route(
             "/v2/users/{user_id}",
-            get(users::get_user)
-                .patch(user_writes::update_user)
-                .delete(user_writes::delete_user),
+            get(api(Endpoint::GetUser, users::get))
+                .patch(api(Endpoint::UpdateUser, users::update))
+                .delete(api(Endpoint::DeleteUser, users::delete)),
         )
         .route(
             "/v2/users/{user_id}/status",
-            put(user_writes::update_user_status),
+            put(api(Endpoint::UpdateUserStatus, users::set_status)),
         )
         .route(
             "/v2/users/{user_id}/meetings",
-            counted(&state, Endpoint::ListMeetings, get(meetings::list_meetings))
-                .post(session_writes::create_meeting),
+            listing(Endpoint::ListMeetings, sessions::list_meetings)
+                .post(api(Endpoint::CreateMeeting, |s, c| {
+                    sessions::create(s, c, Meeting)
+                })),
         )
         .route(
             "/v2/users/{user_id}/webinars",
-            counted(&state, Endpoint::ListWebinars, get(webinars::list_webinars))
-                .post(session_writes::create_webinar),
+            listing(Endpoint::ListWebinars, sessions::list_webinars)
+                .post(api(Endpoint::CreateWebinar, |s, c| {
+                    sessions::create(s, c, Webinar)
+                })),
         )
         .route(
             "/v2/users/{user_id}/recordings",
-            counted(
-                &state,
-                Endpoint::ListUserRecordings,
-                get(recordings::list_user_recordings),
-            ),
+            listing(Endpoint::ListUserRecordings, recordings::list_for_user),
         )
         .route(
             "/v2/meetings/{meeting_id}",
-            get(meetings::get_meeting)
-                .patch(session_writes::update_meeting)
-                .delete(session_writes::delete_meeting),
+            get(api(Endpoint::GetMeeting, |s, c| {
+                sessions::get(s, c, Meeting)
+            }))
+            .patch(api(Endpoint::UpdateMeeting, |s, c| {
+                sessions::update(s, c, Meeting)
+            }))
+            .delete(api(Endpoint::DeleteMeeting, |s, c| {
+                sessions::delete(s, c, Meeting)
+            })),
         )
         .route(
             "/v2/meetings/{meeting_id}/registrants",
-            counted(
-                &state,
-                Endpoint::ListMeetingRegistrants,
-                get(registrants::list_meeting_registrants),
-            )
-            .post(registrant_writes::add_meeting_registrant),
+            listing(Endpoint::ListMeetingRegistrants, |s, c| {
+                registrants::list(s, c, Meeting)
+            })
+            .post(api(Endpoint::CreateMeetingRegistrant, |s, c| {
+                registrants::add(s, c, Meeting)
+            })),
         )
         .route(
             "/v2/meetings/{meeting_id}/registrants/status",
-            put(registrant_writes::update_meeting_registrant_status),
+            put(api(Endpoint::UpdateMeetingRegistrantStatus, |s, c| {
+                registrants::set_status(s, c, Meeting)
+            })),
         )
         .route(
             "/v2/meetings/{meeting_id}/registrants/{registrant_id}",
-            get(registrants::get_meeting_registrant),
+            get(api(Endpoint::GetMeetingRegistrant, |s, c| {
+                registrants::get(s, c, Meeting)
+            })),
         )
         .route(
             "/v2/past_meetings/{meeting_id}",
-            get(meetings::get_past_meeting),
+            get(api(Endpoint::GetPastMeeting, sessions::get_past_meeting)),
         )
         .route(
             "/v2/webinars/{webinar_id}",
-            get(webinars::get_webinar)
-                .patch(session_writes::update_webinar)
-                .delete(session_writes::delete_webinar),
+            get(api(Endpoint::GetWebinar, |s, c| {
+                sessions::get(s, c, Webinar)
+            }))
+            .patch(api(Endpoint::UpdateWebinar, |s, c| {
+                sessions::update(s, c, Webinar)
+            }))
+            .delete(api(Endpoint::DeleteWebinar, |s, c| {
+                sessions::delete(s, c, Webinar)
+            })),
         )
         .route(
             "/v2/webinars/{webinar_id}/registrants",
-            counted(
-                &state,
-                Endpoint::ListWebinarRegistrants,
-                get(registrants::list_webinar_registrants),
-            )
-            .post(registrant_writes::add_webinar_registrant),
+            listing(Endpoint::ListWebinarRegistrants, |s, c| {
+                registrants::list(s, c, Webinar)
+            })
+            .post(api(Endpoint::CreateWebinarRegistrant, |s, c| {
+                registrants::add(s, c, Webinar)
+            })),
         )
         .route(
             "/v2/webinars/{webinar_id}/registrants/status",
-            put(registrant_writes::update_webinar_registrant_status),
+            put(api(Endpoint::UpdateWebinarRegistrantStatus, |s, c| {
+                registrants::set_status(s, c, Webinar)
+            })),
         )
         .route(
             "/v2/webinars/{webinar_id}/registrants/{registrant_id}",
-            get(registrants::get_webinar_registrant),
+            get(api(Endpoint::GetWebinarRegistrant, |s, c| {
+                registrants::get(s, c, Webinar)
+            })),
         )
         .route(
             "/v2/accounts/{account_id}/recordings",
-            counted(
-                &state,
+            listing(
                 Endpoint::ListAccountRecordings,
-                get(recordings::list_account_recordings),
+                recordings::list_for_account,
             ),
         )
         .fallback(respond::not_recognized)

@@ -3,19 +3,19 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use crate::SimCredentials;
 use crate::SimulatorConfig;
+use crate::generate;
 use crate::generate::account::{self, account_info};
 use crate::model::entities::Entities;
-use crate::rules::faults::Faults;
-use crate::generate;
-use crate::rules::limits::RateLimiter;
-use crate::rules::queries::{MeetingQuery, RecordingQuery, RegistrantQuery, UserQuery};
-use crate::rules::pages::PageTokens;
-use crate::stats::StatsRecorder;
-use crate::rules::tokens::TokenStore;
 use crate::model::user::{AccountInfo, SimUser};
+use crate::rules::faults::Faults;
+use crate::rules::limits::RateLimiter;
+use crate::rules::pages::PageTokens;
+use crate::rules::queries::{MeetingQuery, RecordingQuery, RegistrantQuery, UserQuery};
+use crate::rules::tokens::TokenStore;
 use crate::rules::user_limits::UserLimits;
-use crate::SimCredentials;
+use crate::stats::StatsRecorder;
 
 pub(crate) struct SimState {
     pub credentials: SimCredentials,

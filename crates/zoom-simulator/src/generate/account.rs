@@ -12,8 +12,8 @@ use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom, index};
 use rand::{Rng, RngExt, SeedableRng};
 
-use crate::model::ids;
 use crate::generate::pools::{self, Pair, Script};
+use crate::model::ids;
 use crate::model::user::{AccountInfo, SimUser, UserStatus};
 
 /// Which account to generate. Only active users host meetings, webinars and recordings.

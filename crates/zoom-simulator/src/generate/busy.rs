@@ -50,9 +50,9 @@ mod tests {
     use super::*;
     use crate::BusyHosts;
     use crate::generate::account;
-    use crate::model::meeting::MeetingListType;
     use crate::model::recording::DateRange;
     use crate::model::registrant::RegistrantStatus;
+    use crate::model::session::MeetingListType;
     use crate::model::user::UserStatus;
 
     fn spec(busy: BusyHosts, today: NaiveDate) -> AccountSpec {

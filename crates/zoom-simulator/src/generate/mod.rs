@@ -19,11 +19,11 @@ use rand::{Rng, RngExt, SeedableRng};
 use crate::AccountSpec;
 use crate::model::entities::Entities;
 use crate::model::ids;
-use crate::model::meeting::{SimInstance, SimMeeting};
 use crate::model::recording::{SimRecording, SimRecordingFile};
 use crate::model::registrant::{RegistrantStatus, SimRegistrant};
+use crate::model::session::{SimInstance, SimMeeting, SimWebinar};
 use crate::model::user::{SimUser, UserStatus};
-use crate::model::webinar::SimWebinar;
+use zoom_api::SessionKind;
 
 pub(crate) mod account;
 mod busy;
@@ -330,11 +330,12 @@ impl Generator {
             String::new()
         };
         SimMeeting {
+            kind: SessionKind::Meeting,
             id,
             uuid,
             host_id: host.id.clone(),
             topic: self.pick(pools::TOPICS),
-            meeting_type,
+            session_type: meeting_type,
             start_time,
             duration,
             timezone: self.timezone(host),
@@ -342,6 +343,7 @@ impl Generator {
             created_at,
             password: self.password(),
             approval_type,
+            is_simulive: false,
             occurrences,
             recurrence: None,
             settings: serde_json::Map::new(),
@@ -390,11 +392,12 @@ impl Generator {
             self.registrants(id, created_at, registrants, forced)
         };
         SimWebinar {
+            kind: SessionKind::Webinar,
             id,
             uuid: self.uuid(),
             host_id: host.id.clone(),
             topic: self.pick(pools::TOPICS),
-            webinar_type,
+            session_type: webinar_type,
             start_time: (webinar_type != 6).then_some(first),
             duration: *[45u32, 60, 90].choose(&mut self.rng).unwrap_or(&60),
             timezone: self.timezone(host),
@@ -407,6 +410,7 @@ impl Generator {
             recurrence: None,
             settings: serde_json::Map::new(),
             registrants,
+            instances: Vec::new(),
             deleted: false,
         }
     }
@@ -658,8 +662,8 @@ impl Generator {
 mod tests {
     use super::*;
     use crate::generate::account;
-    use crate::model::meeting::MeetingListType;
     use crate::model::recording::DateRange;
+    use crate::model::session::MeetingListType;
 
     fn spec(users: usize, seed: u64) -> AccountSpec {
         AccountSpec {
@@ -731,17 +735,17 @@ mod tests {
             let has = |f: &dyn Fn(&SimMeeting) -> bool| meetings.iter().any(|m| f(m));
             assert!(has(&|m| m.uuid.starts_with('/')), "seed {seed}");
             assert!(has(&|m| m.uuid.contains("//")), "seed {seed}");
-            assert!(has(&|m| m.meeting_type == 2
+            assert!(has(&|m| m.session_type == 2
                 && m.approval_type == 2
                 && m.exists_at(now)));
             for t in [2, 3, 4, 8] {
-                assert!(has(&|m| m.meeting_type == t), "seed {seed} type {t}");
+                assert!(has(&|m| m.session_type == t), "seed {seed} type {t}");
             }
-            assert!(has(&|m| m.meeting_type == 8 && !m.occurrences.is_empty()));
+            assert!(has(&|m| m.session_type == 8 && !m.occurrences.is_empty()));
             assert!(
                 meetings
                     .iter()
-                    .all(|m| !matches!(m.meeting_type, 3 | 4) || m.approval_type == 2)
+                    .all(|m| !matches!(m.session_type, 3 | 4) || m.approval_type == 2)
             );
             for status in RegistrantStatus::ALL {
                 assert!(has(
@@ -757,7 +761,7 @@ mod tests {
                 has(&|m| !m.exists_at(now) && m.latest_past(now).is_err()),
                 "held long ago"
             );
-            assert!(meetings.iter().filter(|m| m.meeting_type == 4).all(|m| {
+            assert!(meetings.iter().filter(|m| m.session_type == 4).all(|m| {
                 users
                     .iter()
                     .any(|u| u.pmi == Some(m.id) && u.id == m.host_id)

@@ -8,65 +8,22 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 
 use crate::model::ids;
-use crate::model::meeting::{MeetingListType, SimMeeting};
 use crate::model::recording::{DateRange, SimRecording};
 use crate::model::registrant::{RegistrantStatus, SimRegistrant};
-use crate::model::webinar::SimWebinar;
-
-/// What a table needs to know of its rows to index them.
-pub(crate) trait Hosted {
-    fn id(&self) -> u64;
-    fn host_id(&self) -> &str;
-    /// Every UUID that names the row.
-    fn uuids(&self) -> Vec<String>;
-}
-
-impl Hosted for SimMeeting {
-    fn id(&self) -> u64 {
-        self.id
-    }
-    fn host_id(&self) -> &str {
-        &self.host_id
-    }
-    fn uuids(&self) -> Vec<String> {
-        std::iter::once(self.uuid.clone())
-            .chain(self.instances.iter().map(|i| i.uuid.clone()))
-            .collect()
-    }
-}
-
-impl Hosted for SimWebinar {
-    fn id(&self) -> u64 {
-        self.id
-    }
-    fn host_id(&self) -> &str {
-        &self.host_id
-    }
-    fn uuids(&self) -> Vec<String> {
-        vec![self.uuid.clone()]
-    }
-}
+use crate::model::session::{MeetingListType, SimSession};
+use zoom_api::SessionKind;
 
 /// Rows by id, with each host's rows in the order they were added (their listing order).
-pub(crate) struct Table<T> {
-    rows: HashMap<u64, T>,
+#[derive(Default)]
+pub(crate) struct Table {
+    rows: HashMap<u64, SimSession>,
     by_host: HashMap<String, Vec<u64>>,
     by_uuid: HashMap<String, u64>,
 }
 
-impl<T> Default for Table<T> {
-    fn default() -> Self {
-        Table {
-            rows: HashMap::new(),
-            by_host: HashMap::new(),
-            by_uuid: HashMap::new(),
-        }
-    }
-}
-
-impl<T: Hosted> Table<T> {
+impl Table {
     /// By numeric id, or by UUID; deleted and expired rows included.
-    pub fn find(&self, id_or_uuid: &str) -> Option<&T> {
+    pub fn find(&self, id_or_uuid: &str) -> Option<&SimSession> {
         let by_id = id_or_uuid
             .parse::<u64>()
             .ok()
@@ -78,11 +35,11 @@ impl<T: Hosted> Table<T> {
         })
     }
 
-    pub fn values(&self) -> impl Iterator<Item = &T> {
+    pub fn values(&self) -> impl Iterator<Item = &SimSession> {
         self.rows.values()
     }
 
-    pub fn hosted_by<'a>(&'a self, host_id: &str) -> impl Iterator<Item = &'a T> {
+    pub fn hosted_by<'a>(&'a self, host_id: &str) -> impl Iterator<Item = &'a SimSession> {
         self.by_host
             .get(host_id)
             .into_iter()
@@ -91,24 +48,24 @@ impl<T: Hosted> Table<T> {
     }
 
     /// Adds the row at the end of its host's listing, or replaces the row with its id in place.
-    pub fn insert(&mut self, row: T) {
-        let id = row.id();
+    pub fn insert(&mut self, row: SimSession) {
+        let id = row.id;
         if self.rows.contains_key(&id) {
             self.update(id, |old| *old = row);
             return;
         }
         self.by_host
-            .entry(row.host_id().to_owned())
+            .entry(row.host_id.clone())
             .or_default()
             .push(id);
-        for uuid in row.uuids() {
+        for uuid in uuids(&row) {
             self.by_uuid.insert(uuid, id);
         }
         self.rows.insert(id, row);
     }
 
     /// Changes every row of one host (e.g. hands them to another).
-    pub fn update_hosted_by(&mut self, host_id: &str, mut f: impl FnMut(&mut T)) {
+    pub fn update_hosted_by(&mut self, host_id: &str, mut f: impl FnMut(&mut SimSession)) {
         for id in self.by_host.get(host_id).cloned().unwrap_or_default() {
             self.update(id, &mut f);
         }
@@ -116,24 +73,24 @@ impl<T: Hosted> Table<T> {
 
     /// Changes a row in place, keeping the indexes right whatever `f` changes; `false` if
     /// there is no such row.
-    pub fn update(&mut self, id: u64, f: impl FnOnce(&mut T)) -> bool {
+    pub fn update(&mut self, id: u64, f: impl FnOnce(&mut SimSession)) -> bool {
         let Some(mut row) = self.rows.remove(&id) else {
             return false;
         };
-        let old_host = row.host_id().to_owned();
-        for uuid in row.uuids() {
+        let old_host = row.host_id.clone();
+        for uuid in uuids(&row) {
             self.by_uuid.remove(&uuid);
         }
         f(&mut row);
-        let new_id = row.id();
-        if new_id != id || row.host_id() != old_host {
+        let new_id = row.id;
+        if new_id != id || row.host_id != old_host {
             self.unlist(&old_host, id);
             self.by_host
-                .entry(row.host_id().to_owned())
+                .entry(row.host_id.clone())
                 .or_default()
                 .push(new_id);
         }
-        for uuid in row.uuids() {
+        for uuid in uuids(&row) {
             self.by_uuid.insert(uuid, new_id);
         }
         self.rows.insert(new_id, row);
@@ -143,7 +100,7 @@ impl<T: Hosted> Table<T> {
     pub fn remove_host(&mut self, host_id: &str) {
         for id in self.by_host.remove(host_id).unwrap_or_default() {
             if let Some(row) = self.rows.remove(&id) {
-                for uuid in row.uuids() {
+                for uuid in uuids(&row) {
                     self.by_uuid.remove(&uuid);
                 }
             }
@@ -157,13 +114,20 @@ impl<T: Hosted> Table<T> {
     }
 }
 
+/// Every UUID that names the session: its own and its instances'.
+fn uuids(row: &SimSession) -> Vec<String> {
+    std::iter::once(row.uuid.clone())
+        .chain(row.instances.iter().map(|i| i.uuid.clone()))
+        .collect()
+}
+
 /// A recording's place in the time indexes.
 type When = (DateTime<Utc>, String);
 
 #[derive(Default)]
 pub(crate) struct Entities {
-    pub meetings: Table<SimMeeting>,
-    pub webinars: Table<SimWebinar>,
+    pub meetings: Table,
+    pub webinars: Table,
     recordings: HashMap<String, SimRecording>,
     recordings_by_host: HashMap<String, BTreeSet<When>>,
     recordings_by_time: BTreeSet<When>,
@@ -172,14 +136,38 @@ pub(crate) struct Entities {
 }
 
 impl Entities {
+    pub fn sessions(&self, kind: SessionKind) -> &Table {
+        match kind {
+            SessionKind::Meeting => &self.meetings,
+            SessionKind::Webinar => &self.webinars,
+        }
+    }
+
+    pub fn sessions_mut(&mut self, kind: SessionKind) -> &mut Table {
+        match kind {
+            SessionKind::Meeting => &mut self.meetings,
+            SessionKind::Webinar => &mut self.webinars,
+        }
+    }
+
+    /// The session `key` names, if it exists now (neither deleted nor expired).
+    pub fn existing(
+        &self,
+        kind: SessionKind,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Option<&SimSession> {
+        self.sessions(kind).find(key).filter(|s| s.exists_at(now))
+    }
+
     /// The meetings `GET /users/{userId}/meetings?type=…` lists, in order: scheduled ones only
-    /// (see [`SimMeeting::is_listed_kind`]).
+    /// (see [`SimSession::is_listed_kind`]).
     pub fn listed_meetings(
         &self,
         host_id: &str,
         list_type: MeetingListType,
         now: DateTime<Utc>,
-    ) -> Vec<&SimMeeting> {
+    ) -> Vec<&SimSession> {
         self.meetings
             .hosted_by(host_id)
             .filter(|m| m.is_listed_kind() && m.exists_at(now) && m.matches(list_type, now))
@@ -205,7 +193,7 @@ impl Entities {
         host_id: &str,
         upcoming_only: bool,
         now: DateTime<Utc>,
-    ) -> Vec<&SimWebinar> {
+    ) -> Vec<&SimSession> {
         self.webinars
             .hosted_by(host_id)
             .filter(|w| w.exists_at(now) && (!upcoming_only || w.is_upcoming(now)))
@@ -393,8 +381,8 @@ impl RegistrantCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::meeting::SimInstance;
-    use crate::model::meeting::tests::{at, meeting};
+    use crate::model::session::SimInstance;
+    use crate::model::session::tests::{at, meeting};
 
     #[test]
     fn rows_are_found_by_id_uuid_and_instance_uuid_after_changes() {
@@ -421,7 +409,7 @@ mod tests {
         assert_eq!(table.hosted_by(&m.host_id).count(), 0);
         assert_eq!(table.hosted_by("someone-else").count(), 1);
 
-        let second = SimMeeting {
+        let second = SimSession {
             id: 1,
             uuid: "second".into(),
             host_id: "someone-else".into(),
@@ -429,7 +417,7 @@ mod tests {
         };
         table.insert(second);
         // Replacing keeps the listing position.
-        table.insert(SimMeeting {
+        table.insert(SimSession {
             topic: "renamed".into(),
             ..table.find("85746065432").unwrap().clone()
         });

@@ -4,9 +4,9 @@
 
 pub(crate) mod entities;
 pub(crate) mod ids;
-pub(crate) mod meeting;
 pub(crate) mod recording;
 pub(crate) mod recurrence;
 pub(crate) mod registrant;
+pub(crate) mod session;
+pub(crate) mod session_json;
 pub(crate) mod user;
-pub(crate) mod webinar;

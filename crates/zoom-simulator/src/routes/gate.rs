@@ -2,24 +2,94 @@
 //! observed: injected faults (the wire), the bearer token (401/124), the scope (400/4711), then
 //! the account's rate limits (429). The call is counted on arrival, whatever its answer. A
 //! refusal here comes before the handler, so a write refused here changes nothing.
+//!
+//! Every endpoint is an [`Api`]: its [`Endpoint`] and the function that answers a [`Call`], so
+//! that no endpoint writes the gate, the extraction or the rate-limit headers again.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::handler::Handler;
 use axum::http::header::AUTHORIZATION;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 use crate::rules::faults::FaultKind;
 use crate::rules::limits::{Limited, Quota, next_utc_midnight};
 use crate::rules::respond::{self, Refusal};
-use crate::state::SimState;
 use crate::rules::tokens::{TokenError, missing_scope};
+use crate::state::SimState;
 use zoom_api::endpoint::Endpoint;
 
+/// What an endpoint's answer gets of its request, read once the gate let it through.
+pub(crate) struct Call {
+    pub endpoint: Endpoint,
+    pub uri: Uri,
+    /// The raw query string; empty when there is none.
+    pub query: String,
+    /// Empty for a `GET`, whose body is never read.
+    pub body: Bytes,
+    /// When the gate let the call through, on the wall clock and on tokio's.
+    pub now: DateTime<Utc>,
+    pub instant: Instant,
+}
+
+/// How an endpoint answers: a success or a refusal, to which the gate's report is added.
+pub(crate) type Answer = fn(&SimState, &Call) -> Result<Response, Refusal>;
+
+/// An endpoint as axum serves it: its request through [`gate`], then `answer`.
+#[derive(Clone, Copy)]
+pub(crate) struct Api {
+    endpoint: Endpoint,
+    answer: Answer,
+}
+
+impl Api {
+    pub fn new(endpoint: Endpoint, answer: Answer) -> Self {
+        Api { endpoint, answer }
+    }
+}
+
+impl Handler<(), Arc<SimState>> for Api {
+    type Future = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+    fn call(self, request: Request, state: Arc<SimState>) -> Self::Future {
+        Box::pin(async move {
+            let uri = request.uri().clone();
+            let headers = request.headers().clone();
+            let body = if request.method() == Method::GET {
+                Bytes::new()
+            } else {
+                // Within axum's body limit, as the `Bytes` extractor reads it.
+                match Bytes::from_request(request, &state).await {
+                    Ok(body) => body,
+                    Err(rejection) => return rejection.into_response(),
+                }
+            };
+            serve(&state, self.endpoint, &headers, || {
+                let call = Call {
+                    endpoint: self.endpoint,
+                    query: uri.query().unwrap_or_default().to_owned(),
+                    uri,
+                    body,
+                    now: Utc::now(),
+                    instant: Instant::now(),
+                };
+                (self.answer)(&state, &call)
+            })
+            .await
+        })
+    }
+}
+
 /// `Ok` with what the success response reports about the rate limit, or the refusal to send.
-pub(crate) async fn gate(
+async fn gate(
     state: &SimState,
     endpoint: Endpoint,
     headers: &HeaderMap,
@@ -79,7 +149,7 @@ pub(crate) async fn gate(
 
 /// A call through the gate, then `handle`: its answer, a success or a refusal, carries what
 /// the gate reports (rate-limit headers, a stall).
-pub(crate) async fn serve(
+async fn serve(
     state: &SimState,
     endpoint: Endpoint,
     headers: &HeaderMap,

@@ -1,15 +1,10 @@
-//! The API's endpoints, one file per area, each call going through [`gate`] first.
+//! The API's endpoints, one file per area. Each is an [`gate::Api`]: its request goes through
+//! the gate (faults, token, scope, rate limits), then the area's answer for it.
 
 pub(crate) mod gate;
 pub(crate) mod listing_pages;
-pub(crate) mod meetings;
 pub(crate) mod oauth;
 pub(crate) mod recordings;
-pub(crate) mod registrant_writes;
 pub(crate) mod registrants;
-pub(crate) mod session;
-pub(crate) mod session_patch;
-pub(crate) mod session_writes;
-pub(crate) mod user_writes;
+pub(crate) mod sessions;
 pub(crate) mod users;
-pub(crate) mod webinars;

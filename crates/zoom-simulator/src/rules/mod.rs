@@ -11,5 +11,7 @@ pub(crate) mod queries;
 pub(crate) mod recurrence;
 pub(crate) mod refusals;
 pub(crate) mod respond;
+pub(crate) mod session_body;
 pub(crate) mod tokens;
+pub(crate) mod user_body;
 pub(crate) mod user_limits;

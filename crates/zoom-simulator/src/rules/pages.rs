@@ -9,6 +9,7 @@ use rand::RngExt;
 use rand::distr::Alphanumeric;
 use tokio::time::Instant;
 
+use crate::rules::respond::{self, Refusal};
 use zoom_api::endpoint::Endpoint;
 
 /// One page of `total` records: `start..end`, its 1-based number, and how many pages there are.
@@ -76,6 +77,20 @@ impl<Q: Clone> PageTokens<Q> {
 
     pub fn expire_all(&mut self) {
         self.live.clear();
+    }
+
+    /// The cursor `token` stands for, or without one the first page of `first`; an unknown or
+    /// expired token gets Zoom's 300.
+    pub fn start(&self, token: Option<&str>, first: Q, now: Instant) -> Result<Cursor<Q>, Refusal> {
+        match token {
+            Some(token) => self
+                .resolve(token, now)
+                .ok_or_else(|| respond::page_token_invalid().into()),
+            None => Ok(Cursor {
+                query: first,
+                offset: 0,
+            }),
+        }
     }
 
     /// Where the page starting at `cursor` ends among `total` records, and the token for the

@@ -1,9 +1,13 @@
 //! What a listing's `next_page_token` remembers of the request that started it: a page asked
 //! for by token is cut from the same query, whatever parameters come with the token.
 
-use crate::model::meeting::MeetingListType;
+use std::borrow::Cow;
+
+use crate::rules::respond::{self, Refusal};
+
 use crate::model::recording::DateRange;
 use crate::model::registrant::RegistrantStatus;
+use crate::model::session::MeetingListType;
 use crate::model::user::UserStatus;
 use zoom_api::SessionKind;
 
@@ -38,4 +42,15 @@ pub(crate) struct RecordingQuery {
     pub host_id: Option<String>,
     pub range: DateRange,
     pub page_size: u32,
+}
+
+/// The query string's parameters. Empty values count as absent: clients often send
+/// `next_page_token=` on the first page.
+pub(crate) fn query_params(raw: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+    url::form_urlencoded::parse(raw.as_bytes()).filter(|(_, value)| !value.is_empty())
+}
+
+/// Zoom's refusal of a query parameter's value.
+pub(crate) fn invalid(field: &str) -> Refusal {
+    respond::validation_failed(field).into()
 }

@@ -79,8 +79,7 @@ mod tests {
         let Value::Object(map) = value else {
             unreachable!()
         };
-        read(&Fields::new(&map), starts.date_naive())
-            .unwrap_or_else(|_| panic!("refused"))
+        read(&Fields::new(&map), starts.date_naive()).unwrap_or_else(|_| panic!("refused"))
     }
 
     /// Tuesday 2026-03-10, 09:30 UTC.

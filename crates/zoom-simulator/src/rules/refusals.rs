@@ -24,20 +24,13 @@ pub(crate) fn unreadable_uuid(noun: &str, seen: &str) -> Response {
     )
 }
 
-pub(crate) fn meeting_not_found(key: &str) -> Response {
-    respond::zoom_error(
-        StatusCode::NOT_FOUND,
-        3001,
-        format!("Meeting {key} is not found or has expired."),
-    )
-}
-
-pub(crate) fn webinar_not_found(key: &str) -> Response {
-    respond::zoom_error(
-        StatusCode::NOT_FOUND,
-        3001,
-        format!("Webinar {key} not found or has expired."),
-    )
+/// 404/3001 for a meeting or webinar that does not exist (any more), in the kind's words.
+pub(crate) fn not_found(kind: SessionKind, key: &str) -> Response {
+    let message = match kind {
+        SessionKind::Meeting => format!("Meeting {key} is not found or has expired."),
+        SessionKind::Webinar => format!("Webinar {key} not found or has expired."),
+    };
+    respond::zoom_error(StatusCode::NOT_FOUND, 3001, message)
 }
 
 /// 400/200 for a user without the webinar add-on, as every webinar call answers it.

@@ -14,8 +14,8 @@ use futures::StreamExt;
 use rand::RngExt;
 use serde_json::{Value, json};
 
-use crate::rules::limits::{Limited, Quota};
 use crate::model::user::timestamp;
+use crate::rules::limits::{Limited, Quota};
 use zoom_api::plan::Label;
 
 const CATEGORY: HeaderName = HeaderName::from_static("x-ratelimit-category");

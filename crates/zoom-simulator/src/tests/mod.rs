@@ -826,7 +826,7 @@ async fn past_meetings_outlive_their_meeting_but_not_a_year() {
     let start = chrono::Utc::now() - chrono::TimeDelta::days(3);
     m.id = 10_000_000_002;
     m.uuid = "past//meeting0000000000==".into();
-    m.meeting_type = 2;
+    m.session_type = 2;
     m.start_time = Some(start);
     m.instances = vec![SimInstance {
         uuid: m.uuid.clone(),
