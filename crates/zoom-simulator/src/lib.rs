@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use zoom_api::plan::Plan;
 
-pub use generate::account::{AccountSpec, BusyHosts};
+pub use generate::spec::{AccountSpec, BusyHosts};
 pub use handle::SimHandle;
 pub use model::entities::{AccountSummary, RegistrantCounts};
 pub use model::recording::{SimRecording, SimRecordingFile};

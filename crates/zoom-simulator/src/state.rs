@@ -6,7 +6,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use crate::SimCredentials;
 use crate::SimulatorConfig;
 use crate::generate;
-use crate::generate::account::{self, account_info};
+use crate::generate::spec::account_info;
+use crate::generate::users;
 use crate::model::entities::Entities;
 use crate::model::user::{AccountInfo, SimUser};
 use crate::rules::faults::Faults;
@@ -43,7 +44,7 @@ pub(crate) struct Inner {
 
 impl SimState {
     pub fn new(config: SimulatorConfig) -> Self {
-        let users = account::generate(&config.account);
+        let users = users::generate(&config.account);
         let ttl = config.page_token_ttl;
         SimState {
             account: account_info(&config.account, &config.credentials.account_id),

@@ -49,7 +49,7 @@ mod tests {
 
     use super::*;
     use crate::BusyHosts;
-    use crate::generate::account;
+    use crate::generate::users;
     use crate::model::recording::DateRange;
     use crate::model::registrant::RegistrantStatus;
     use crate::model::session::MeetingListType;
@@ -76,7 +76,7 @@ mod tests {
     #[test]
     fn busy_hosts_have_what_was_asked_and_everyone_else_is_unchanged() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-        let users = account::generate(&spec(BUSY, today));
+        let users = users::generate(&spec(BUSY, today));
         let plain = crate::generate::generate(&spec(BusyHosts::default(), today), &users);
         let busy = crate::generate::generate(&spec(BUSY, today), &users);
         let active: Vec<&SimUser> = users
