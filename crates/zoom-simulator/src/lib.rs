@@ -3,10 +3,18 @@
 //! benchmarks and the demo. It is its own crate so that the daemon cannot call it: zoom-mirror
 //! takes it only as a dev-dependency.
 //!
-//! One request to the API goes through `api::gate` (faults, token, scope, rate limits) and
-//! then its handler; everything it knows lives in `state::SimState`, which tests drive and
-//! inspect through a [`SimHandle`]. The write endpoints (`*_writes`) change that state as Zoom
-//! would, within Zoom's per-user daily limits (`user_limits`).
+//! Folders by role, and imports that flow one way, from `routes/` to `rules/` to `model/`:
+//! - `model/`: what the account holds (users, one [`SimSession`] for meetings and webinars,
+//!   registrants, recordings, the indexed `Entities`) and Zoom's JSON shapes for it;
+//! - `rules/`: what Zoom checks and how it answers, apart from any endpoint (tokens and scopes,
+//!   rate and daily limits, page tokens, faults, bodies and paths, errors);
+//! - `routes/`: the endpoints, one file per API area (users, sessions, registrants,
+//!   recordings, OAuth); each is a `gate::Api`, which runs the gate (faults, token, scope, rate
+//!   limits) and then the area's answer;
+//! - `generate/`: the seeded account, the same for the same [`AccountSpec`].
+//!
+//! `state::SimState` holds everything behind one lock; tests drive and inspect it through a
+//! [`SimHandle`]; `server` routes the requests and `cli` is the binary's command line.
 
 pub mod cli;
 mod generate;

@@ -1,8 +1,9 @@
-//! The generated meetings, webinars, registrants and recordings. They are drawn from their own
-//! seeded `StdRng` after the users, so adding them changed nothing in the user listings, and
-//! their dates hang off an anchor day (00:00 UTC of the day the simulator starts, unless pinned)
-//! rather than a fixed epoch: upcoming meetings must lie ahead and recordings in the last months
-//! whatever the day. The same spec and anchor give the same data.
+//! The generated account: the users first (`users`), then the meetings, webinars, registrants
+//! and recordings (`sessions`, `registrants`, `recordings`, and `busy` for the busy hosts). Those
+//! are drawn from their own seeded `StdRng` after the users, so adding them changed nothing in
+//! the user listings, and their dates hang off an anchor day (00:00 UTC of the day the simulator
+//! starts, unless pinned) rather than a fixed epoch: upcoming meetings must lie ahead and
+//! recordings in the last months whatever the day. The same spec and anchor give the same data.
 //!
 //! As for users, each awkward case is forced onto its own active user once there are enough of
 //! them (ten), so tests can count on meeting it.
