@@ -7,17 +7,18 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::map_response;
-use axum::routing::{get, post, put};
+use axum::response::Response;
+use axum::routing::{MethodRouter, get, post, put};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use url::Url;
 
 use crate::handle::SimHandle;
-use crate::routes::gate::Api;
+use crate::routes::gate::{Api, Call};
 use crate::routes::listing_pages::counted;
 use crate::routes::{oauth, recordings, registrants, sessions, users};
-use crate::rules::respond;
+use crate::rules::respond::{self, Refusal};
 use crate::state::SimState;
 use crate::{SimCredentials, SimulatorConfig, SimulatorError};
 use zoom_api::SessionKind;
@@ -83,122 +84,49 @@ impl Simulator {
 }
 
 fn router(state: Arc<SimState>) -> Router {
-    use SessionKind::{Meeting, Webinar};
-    // A listing's GET, with its pages counted under its endpoint.
-    let listing = |endpoint, answer| counted(&state, endpoint, get(Api::new(endpoint, answer)));
-    let api = Api::new;
-    Router::new()
+    let routes = Router::new()
         .route("/oauth/token", post(oauth::token))
         .route(
             "/v2/users",
-            listing(Endpoint::ListUsers, users::list)
-                .post(api(Endpoint::CreateUser, users::create)),
+            listing(&state, Endpoint::ListUsers, users::list)
+                .post(Api::new(Endpoint::CreateUser, users::create)),
         )
         .route(
             "/v2/users/{user_id}",
-            get(api(Endpoint::GetUser, users::get))
-                .patch(api(Endpoint::UpdateUser, users::update))
-                .delete(api(Endpoint::DeleteUser, users::delete)),
+            get(Api::new(Endpoint::GetUser, users::get))
+                .patch(Api::new(Endpoint::UpdateUser, users::update))
+                .delete(Api::new(Endpoint::DeleteUser, users::delete)),
         )
         .route(
             "/v2/users/{user_id}/status",
-            put(api(Endpoint::UpdateUserStatus, users::set_status)),
-        )
-        .route(
-            "/v2/users/{user_id}/meetings",
-            listing(Endpoint::ListMeetings, sessions::list_meetings)
-                .post(api(Endpoint::CreateMeeting, |s, c| {
-                    sessions::create(s, c, Meeting)
-                })),
-        )
-        .route(
-            "/v2/users/{user_id}/webinars",
-            listing(Endpoint::ListWebinars, sessions::list_webinars)
-                .post(api(Endpoint::CreateWebinar, |s, c| {
-                    sessions::create(s, c, Webinar)
-                })),
+            put(Api::new(Endpoint::UpdateUserStatus, users::set_status)),
         )
         .route(
             "/v2/users/{user_id}/recordings",
-            listing(Endpoint::ListUserRecordings, recordings::list_for_user),
-        )
-        .route(
-            "/v2/meetings/{meeting_id}",
-            get(api(Endpoint::GetMeeting, |s, c| {
-                sessions::get(s, c, Meeting)
-            }))
-            .patch(api(Endpoint::UpdateMeeting, |s, c| {
-                sessions::update(s, c, Meeting)
-            }))
-            .delete(api(Endpoint::DeleteMeeting, |s, c| {
-                sessions::delete(s, c, Meeting)
-            })),
-        )
-        .route(
-            "/v2/meetings/{meeting_id}/registrants",
-            listing(Endpoint::ListMeetingRegistrants, |s, c| {
-                registrants::list(s, c, Meeting)
-            })
-            .post(api(Endpoint::CreateMeetingRegistrant, |s, c| {
-                registrants::add(s, c, Meeting)
-            })),
-        )
-        .route(
-            "/v2/meetings/{meeting_id}/registrants/status",
-            put(api(Endpoint::UpdateMeetingRegistrantStatus, |s, c| {
-                registrants::set_status(s, c, Meeting)
-            })),
-        )
-        .route(
-            "/v2/meetings/{meeting_id}/registrants/{registrant_id}",
-            get(api(Endpoint::GetMeetingRegistrant, |s, c| {
-                registrants::get(s, c, Meeting)
-            })),
+            listing(
+                &state,
+                Endpoint::ListUserRecordings,
+                recordings::list_for_user,
+            ),
         )
         .route(
             "/v2/past_meetings/{meeting_id}",
-            get(api(Endpoint::GetPastMeeting, sessions::get_past_meeting)),
-        )
-        .route(
-            "/v2/webinars/{webinar_id}",
-            get(api(Endpoint::GetWebinar, |s, c| {
-                sessions::get(s, c, Webinar)
-            }))
-            .patch(api(Endpoint::UpdateWebinar, |s, c| {
-                sessions::update(s, c, Webinar)
-            }))
-            .delete(api(Endpoint::DeleteWebinar, |s, c| {
-                sessions::delete(s, c, Webinar)
-            })),
-        )
-        .route(
-            "/v2/webinars/{webinar_id}/registrants",
-            listing(Endpoint::ListWebinarRegistrants, |s, c| {
-                registrants::list(s, c, Webinar)
-            })
-            .post(api(Endpoint::CreateWebinarRegistrant, |s, c| {
-                registrants::add(s, c, Webinar)
-            })),
-        )
-        .route(
-            "/v2/webinars/{webinar_id}/registrants/status",
-            put(api(Endpoint::UpdateWebinarRegistrantStatus, |s, c| {
-                registrants::set_status(s, c, Webinar)
-            })),
-        )
-        .route(
-            "/v2/webinars/{webinar_id}/registrants/{registrant_id}",
-            get(api(Endpoint::GetWebinarRegistrant, |s, c| {
-                registrants::get(s, c, Webinar)
-            })),
+            get(Api::new(
+                Endpoint::GetPastMeeting,
+                sessions::get_past_meeting,
+            )),
         )
         .route(
             "/v2/accounts/{account_id}/recordings",
             listing(
+                &state,
                 Endpoint::ListAccountRecordings,
                 recordings::list_for_account,
             ),
-        )
+        );
+    [SessionKind::Meeting, SessionKind::Webinar]
+        .into_iter()
+        .fold(routes, |routes, kind| session_routes(routes, &state, kind))
         .fallback(respond::not_recognized)
         .method_not_allowed_fallback(respond::not_recognized)
         .layer(map_response(respond::put_nul_in_text))
@@ -206,6 +134,101 @@ fn router(state: Arc<SimState>) -> Router {
         .layer(map_response(respond::hold_back))
         .layer(map_response(respond::tag_tracking_id))
         .with_state(state)
+}
+
+/// The routes meetings and webinars have alike: the host's listing and create, the session,
+/// and its registrants.
+fn session_routes(
+    routes: Router<Arc<SimState>>,
+    state: &Arc<SimState>,
+    kind: SessionKind,
+) -> Router<Arc<SimState>> {
+    let e = SessionEndpoints::of(kind);
+    let session = format!("/v2/{}/{{id}}", kind.plural());
+    routes
+        .route(
+            &format!("/v2/users/{{user_id}}/{}", kind.plural()),
+            listing(state, e.list, move |s, c| sessions::list(s, c, kind))
+                .post(Api::new(e.create, move |s, c| sessions::create(s, c, kind))),
+        )
+        .route(
+            &session,
+            get(Api::new(e.get, move |s, c| sessions::get(s, c, kind)))
+                .patch(Api::new(e.update, move |s, c| sessions::update(s, c, kind)))
+                .delete(Api::new(e.delete, move |s, c| sessions::delete(s, c, kind))),
+        )
+        .route(
+            &format!("{session}/registrants"),
+            listing(state, e.list_registrants, move |s, c| {
+                registrants::list(s, c, kind)
+            })
+            .post(Api::new(e.add_registrant, move |s, c| {
+                registrants::add(s, c, kind)
+            })),
+        )
+        .route(
+            &format!("{session}/registrants/status"),
+            put(Api::new(e.registrant_status, move |s, c| {
+                registrants::set_status(s, c, kind)
+            })),
+        )
+        .route(
+            &format!("{session}/registrants/{{registrant_id}}"),
+            get(Api::new(e.get_registrant, move |s, c| {
+                registrants::get(s, c, kind)
+            })),
+        )
+}
+
+/// A listing's GET, with its pages counted under its endpoint.
+fn listing<F>(state: &Arc<SimState>, endpoint: Endpoint, answer: F) -> MethodRouter<Arc<SimState>>
+where
+    F: Fn(&SimState, &Call) -> Result<Response, Refusal> + Clone + Send + Sync + 'static,
+{
+    counted(state, endpoint, get(Api::new(endpoint, answer)))
+}
+
+/// The endpoints of one kind's routes in [`session_routes`].
+struct SessionEndpoints {
+    list: Endpoint,
+    create: Endpoint,
+    get: Endpoint,
+    update: Endpoint,
+    delete: Endpoint,
+    list_registrants: Endpoint,
+    add_registrant: Endpoint,
+    registrant_status: Endpoint,
+    get_registrant: Endpoint,
+}
+
+impl SessionEndpoints {
+    fn of(kind: SessionKind) -> Self {
+        use Endpoint::*;
+        match kind {
+            SessionKind::Meeting => SessionEndpoints {
+                list: ListMeetings,
+                create: CreateMeeting,
+                get: GetMeeting,
+                update: UpdateMeeting,
+                delete: DeleteMeeting,
+                list_registrants: ListMeetingRegistrants,
+                add_registrant: CreateMeetingRegistrant,
+                registrant_status: UpdateMeetingRegistrantStatus,
+                get_registrant: GetMeetingRegistrant,
+            },
+            SessionKind::Webinar => SessionEndpoints {
+                list: ListWebinars,
+                create: CreateWebinar,
+                get: GetWebinar,
+                update: UpdateWebinar,
+                delete: DeleteWebinar,
+                list_registrants: ListWebinarRegistrants,
+                add_registrant: CreateWebinarRegistrant,
+                registrant_status: UpdateWebinarRegistrantStatus,
+                get_registrant: GetWebinarRegistrant,
+            },
+        }
+    }
 }
 
 /// A simulator serving in the background. Dropping it stops the server too, without waiting.

@@ -8,8 +8,29 @@ use crate::generate::{Generator, pools};
 use crate::model::registrant::{RegistrantStatus, SimRegistrant};
 
 impl Generator {
+    /// `count` registrants of a session whose registration is on (`approval_type` other than
+    /// 2), none otherwise; with `every_status`, the first are one of each status.
+    pub(super) fn registrants_if_open(
+        &mut self,
+        session_id: u64,
+        opened: DateTime<Utc>,
+        approval_type: u8,
+        count: usize,
+        every_status: bool,
+    ) -> Vec<SimRegistrant> {
+        if approval_type == 2 {
+            return Vec::new();
+        }
+        let forced: &[RegistrantStatus] = if every_status {
+            &RegistrantStatus::ALL
+        } else {
+            &[]
+        };
+        self.registrants(session_id, opened, count, forced)
+    }
+
     /// `forced` statuses go to the first registrants; the rest are mostly approved.
-    pub(super) fn registrants(
+    fn registrants(
         &mut self,
         session_id: u64,
         opened: DateTime<Utc>,

@@ -5,7 +5,6 @@ use rand::RngExt;
 use rand::seq::{IndexedRandom, SliceRandom};
 
 use crate::generate::{Generator, pools};
-use crate::model::registrant::RegistrantStatus;
 use crate::model::session::{SimInstance, SimMeeting, SimWebinar};
 use crate::model::user::SimUser;
 use zoom_api::SessionKind;
@@ -191,16 +190,9 @@ impl Generator {
                 _ => 1,
             },
         };
-        let forced: &[RegistrantStatus] = if quirk == Some(Quirk::EveryStatus) {
-            &RegistrantStatus::ALL
-        } else {
-            &[]
-        };
-        let registrants = if approval_type == 2 {
-            Vec::new()
-        } else {
-            self.registrants(id, created_at, registrants, forced)
-        };
+        let every_status = quirk == Some(Quirk::EveryStatus);
+        let registrants =
+            self.registrants_if_open(id, created_at, approval_type, registrants, every_status);
 
         let mut instances: Vec<SimInstance> = held
             .into_iter()
@@ -288,16 +280,8 @@ impl Generator {
             Some(1) => 2,
             _ => *[0u8, 0, 1, 2, 2].choose(&mut self.rng).unwrap_or(&2),
         };
-        let forced: &[RegistrantStatus] = if rank == Some(0) {
-            &RegistrantStatus::ALL
-        } else {
-            &[]
-        };
-        let registrants = if approval_type == 2 {
-            Vec::new()
-        } else {
-            self.registrants(id, created_at, registrants, forced)
-        };
+        let registrants =
+            self.registrants_if_open(id, created_at, approval_type, registrants, rank == Some(0));
         SimWebinar {
             kind: SessionKind::Webinar,
             id,

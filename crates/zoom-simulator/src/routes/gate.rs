@@ -40,23 +40,27 @@ pub(crate) struct Call {
     pub instant: Instant,
 }
 
-/// How an endpoint answers: a success or a refusal, to which the gate's report is added.
-pub(crate) type Answer = fn(&SimState, &Call) -> Result<Response, Refusal>;
-
-/// An endpoint as axum serves it: its request through [`gate`], then `answer`.
+/// An endpoint as axum serves it: its request through [`gate`], then `answer`, a function of
+/// the [`Call`] whose success or refusal gets the gate's report added.
 #[derive(Clone, Copy)]
-pub(crate) struct Api {
+pub(crate) struct Api<F> {
     endpoint: Endpoint,
-    answer: Answer,
+    answer: F,
 }
 
-impl Api {
-    pub fn new(endpoint: Endpoint, answer: Answer) -> Self {
+impl<F> Api<F>
+where
+    F: Fn(&SimState, &Call) -> Result<Response, Refusal>,
+{
+    pub fn new(endpoint: Endpoint, answer: F) -> Self {
         Api { endpoint, answer }
     }
 }
 
-impl Handler<(), Arc<SimState>> for Api {
+impl<F> Handler<(), Arc<SimState>> for Api<F>
+where
+    F: Fn(&SimState, &Call) -> Result<Response, Refusal> + Clone + Send + Sync + 'static,
+{
     type Future = Pin<Box<dyn Future<Output = Response> + Send>>;
 
     fn call(self, request: Request, state: Arc<SimState>) -> Self::Future {

@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
+use crate::model::entities::Entities;
 use crate::model::ids;
 use crate::model::registrant::{RegistrantStatus, SimRegistrant};
 use crate::model::session::SimSession;
@@ -147,6 +148,20 @@ fn registration_closed(kind: SessionKind, key: &str) -> Response {
     }
 }
 
+/// The session `key` names, if it exists and takes registrations; what Zoom answers if not.
+fn open_for_registration<'a>(
+    entities: &'a Entities,
+    kind: SessionKind,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<&'a SimSession, Refusal> {
+    let session = existing(entities, kind, key, now)?;
+    if !session.has_registration() {
+        return Err(registration_closed(kind, key).into());
+    }
+    Ok(session)
+}
+
 pub(crate) fn add(state: &SimState, call: &Call, kind: SessionKind) -> Result<Response, Refusal> {
     let now = call.now;
     let key = session_key(kind, &call.uri)?;
@@ -154,10 +169,7 @@ pub(crate) fn add(state: &SimState, call: &Call, kind: SessionKind) -> Result<Re
     let f = Fields::new(&body);
     let mut guard = state.lock();
     let inner = &mut *guard;
-    let session = existing(&inner.entities, kind, &key, now)?;
-    if !session.has_registration() {
-        return Err(registration_closed(kind, &key).into());
-    }
+    let session = open_for_registration(&inner.entities, kind, &key, now)?;
     let session_id = session.id;
     let mut candidate = read_registrant(&f, session_id, now)?;
     let auto_approve = f.boolean("auto_approve")?.unwrap_or(false);
@@ -299,10 +311,7 @@ pub(crate) fn set_status(
         .collect::<Result<Vec<_>, _>>()?;
     let mut guard = state.lock();
     let inner = &mut *guard;
-    let session = existing(&inner.entities, kind, &key, now)?;
-    if !session.has_registration() {
-        return Err(registration_closed(kind, &key).into());
-    }
+    let session = open_for_registration(&inner.entities, kind, &key, now)?;
     let session_id = session.id;
     let registrants = &session.registrants;
     // By id, else by email; registrants Zoom does not know are passed over, as Zoom does.

@@ -36,7 +36,15 @@ use zoom_api::SessionKind;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
 
-pub(crate) fn list_meetings(state: &SimState, call: &Call) -> Result<Response, Refusal> {
+/// The host's meetings or webinars, each listing paged its own way.
+pub(crate) fn list(state: &SimState, call: &Call, kind: SessionKind) -> Result<Response, Refusal> {
+    match kind {
+        SessionKind::Meeting => list_meetings(state, call),
+        SessionKind::Webinar => list_webinars(state, call),
+    }
+}
+
+fn list_meetings(state: &SimState, call: &Call) -> Result<Response, Refusal> {
     let user = user_param(&call.uri, 3);
     let mut query = MeetingQuery {
         user_id: String::new(),
@@ -87,7 +95,7 @@ pub(crate) fn list_meetings(state: &SimState, call: &Call) -> Result<Response, R
     .into_response())
 }
 
-pub(crate) fn list_webinars(state: &SimState, call: &Call) -> Result<Response, Refusal> {
+fn list_webinars(state: &SimState, call: &Call) -> Result<Response, Refusal> {
     let user = user_param(&call.uri, 3);
     let mut upcoming_only = false;
     let mut page_size = DEFAULT_PAGE_SIZE;
