@@ -143,7 +143,6 @@ pub(crate) fn webinar(webinar_type: u8) -> SimWebinar {
         kind: SessionKind::Webinar,
         id: 91_234_567_890,
         uuid: "m3WqMkvuRXyYqH+eKWhk9w==".into(),
-        host_id: "KDcuGIm1QgePTO8WbOqwIQ".into(),
         topic: "Quarterly update".into(),
         session_type: webinar_type,
         start_time: (webinar_type != 6).then(|| at(10)),
@@ -153,17 +152,13 @@ pub(crate) fn webinar(webinar_type: u8) -> SimWebinar {
         created_at: at(1),
         password: "w3bin4r".into(),
         approval_type: 0,
-        is_simulive: false,
         occurrences: if webinar_type == 9 {
             vec![at(10), at(17)]
         } else {
             vec![]
         },
-        recurrence: None,
-        settings: Map::new(),
-        registrants: vec![],
-        instances: vec![],
-        deleted: false,
+        // The host, and nothing set through the API.
+        ..meeting(2)
     }
 }
 
