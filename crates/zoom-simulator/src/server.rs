@@ -14,13 +14,13 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use url::Url;
 
+use crate::config::{SimCredentials, SimulatorConfig, SimulatorError};
 use crate::handle::SimHandle;
 use crate::routes::gate::{Api, Call};
 use crate::routes::listing_pages::counted;
 use crate::routes::{oauth, recordings, registrants, sessions, users};
 use crate::rules::respond::{self, Refusal};
 use crate::state::SimState;
-use crate::{SimCredentials, SimulatorConfig, SimulatorError};
 use zoom_api::SessionKind;
 use zoom_api::endpoint::Endpoint;
 

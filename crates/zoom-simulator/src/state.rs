@@ -3,8 +3,8 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::SimCredentials;
-use crate::SimulatorConfig;
+use crate::config::SimCredentials;
+use crate::config::SimulatorConfig;
 use crate::generate;
 use crate::generate::spec::account_info;
 use crate::generate::users;

@@ -3,8 +3,10 @@
 //!
 //! [`BusyHosts`]: crate::BusyHosts
 
-use super::{Generator, Quirk, RecordingAge};
-use crate::AccountSpec;
+use crate::generate::generator::Generator;
+use crate::generate::recordings::RecordingAge;
+use crate::generate::sessions::Quirk;
+use crate::generate::spec::AccountSpec;
 use crate::model::entities::Entities;
 use crate::model::user::SimUser;
 

@@ -10,21 +10,19 @@
 
 use std::collections::HashSet;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use chrono::NaiveTime;
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::seq::{IndexedRandom, SliceRandom};
-use rand::{Rng, RngExt, SeedableRng};
+use rand::seq::SliceRandom;
 
+use crate::generate::generator::Generator;
 use crate::generate::recordings::{RECORDING_DAYS, RecordingAge};
-use crate::generate::sessions::Quirk;
 use crate::generate::spec::{AccountSpec, anchor_day};
 use crate::model::entities::Entities;
-use crate::model::ids;
 use crate::model::user::{SimUser, UserStatus};
 
 mod busy;
+mod generator;
 pub(crate) mod pools;
 mod recordings;
 mod registrants;
@@ -89,78 +87,6 @@ pub(crate) fn generate(spec: &AccountSpec, users: &[SimUser]) -> Entities {
     }
     busy::add(&mut g, spec, &active, &mut entities);
     entities
-}
-
-struct Generator {
-    rng: StdRng,
-    anchor: DateTime<Utc>,
-    /// Meeting and webinar numbers (and PMIs) in use: one id space on Zoom.
-    numbers: HashSet<u64>,
-    uuids: HashSet<String>,
-    ids: HashSet<String>,
-}
-
-impl Generator {
-    /// Some working hour of the day `days` after the anchor.
-    fn at_hour(&mut self, days: i64) -> DateTime<Utc> {
-        self.anchor + TimeDelta::days(days) + TimeDelta::hours(self.rng.random_range(7..20))
-    }
-
-    /// A fresh 11-digit meeting or webinar number.
-    fn number(&mut self) -> u64 {
-        loop {
-            let n = ids::session_number(&mut self.rng);
-            if self.numbers.insert(n) {
-                return n;
-            }
-        }
-    }
-
-    fn uuid(&mut self) -> String {
-        self.uuid_with(|u| u.to_owned())
-    }
-
-    fn uuid_with(&mut self, shape: impl Fn(&str) -> String) -> String {
-        loop {
-            let uuid = shape(&ids::uuid(&mut self.rng));
-            if self.uuids.insert(uuid.clone()) {
-                return uuid;
-            }
-        }
-    }
-
-    fn id(&mut self) -> String {
-        loop {
-            let id = ids::id22(&mut self.rng);
-            if self.ids.insert(id.clone()) {
-                return id;
-            }
-        }
-    }
-
-    fn token(&mut self) -> String {
-        let mut bytes = [0u8; 32];
-        self.rng.fill_bytes(&mut bytes);
-        URL_SAFE_NO_PAD.encode(bytes)
-    }
-
-    fn password(&mut self) -> String {
-        ids::password(&mut self.rng)
-    }
-
-    fn timezone(&mut self, host: &SimUser) -> String {
-        match &host.timezone {
-            Some(tz) => tz.clone(),
-            None => self.pick(pools::TIMEZONES),
-        }
-    }
-
-    fn pick(&mut self, pool: &[&str]) -> String {
-        pool.choose(&mut self.rng)
-            .copied()
-            .unwrap_or_default()
-            .to_owned()
-    }
 }
 
 #[cfg(test)]

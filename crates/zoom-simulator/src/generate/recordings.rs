@@ -4,7 +4,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rand::seq::IndexedRandom;
 use rand::{Rng, RngExt};
 
-use crate::generate::{Generator, pools};
+use crate::generate::generator::Generator;
+use crate::generate::pools;
 use crate::model::recording::{SimRecording, SimRecordingFile};
 use crate::model::user::SimUser;
 

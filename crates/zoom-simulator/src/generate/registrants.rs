@@ -4,7 +4,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rand::RngExt;
 use rand::seq::IndexedRandom;
 
-use crate::generate::{Generator, pools};
+use crate::generate::generator::Generator;
+use crate::generate::pools;
 use crate::model::registrant::{RegistrantStatus, SimRegistrant};
 
 impl Generator {

@@ -1,7 +1,7 @@
 //! The generated account: the same spec gives the same data, and every awkward case is there.
 
 use super::*;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeDelta};
 
 use crate::generate::users;
 use crate::model::recording::DateRange;

@@ -18,7 +18,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 use tokio::time::Instant;
 
-use crate::SimCredentials;
+use crate::config::SimCredentials;
 use crate::rules::faults::TokenAnswer;
 use crate::rules::respond;
 use crate::state::SimState;

@@ -15,6 +15,7 @@ use crate::model::user;
 use crate::rules::tokens;
 use zoom_api::endpoint::Endpoint;
 use zoom_api::plan::Label;
+use zoom_api::plan::Plan;
 
 struct Fixture {
     sim: RunningSimulator,
