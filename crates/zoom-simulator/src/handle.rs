@@ -231,34 +231,42 @@ impl SimHandle {
         Some(before)
     }
 
+    /// [`SimHandle::session`] for a meeting.
     pub fn meeting(&self, id_or_uuid: &str) -> Option<SimMeeting> {
         self.session(SessionKind::Meeting, id_or_uuid)
     }
 
+    /// [`SimHandle::insert_session`] for a meeting.
     pub fn insert_meeting(&self, meeting: SimMeeting) {
         self.insert_session(meeting);
     }
 
+    /// [`SimHandle::update_session`] for a meeting.
     pub fn update_meeting(&self, id_or_uuid: &str, f: impl FnOnce(&mut SimMeeting)) -> bool {
         self.update_session(SessionKind::Meeting, id_or_uuid, f)
     }
 
+    /// [`SimHandle::remove_session`] for a meeting.
     pub fn remove_meeting(&self, id_or_uuid: &str) -> Option<SimMeeting> {
         self.remove_session(SessionKind::Meeting, id_or_uuid)
     }
 
+    /// [`SimHandle::session`] for a webinar.
     pub fn webinar(&self, id_or_uuid: &str) -> Option<SimWebinar> {
         self.session(SessionKind::Webinar, id_or_uuid)
     }
 
+    /// [`SimHandle::insert_session`] for a webinar.
     pub fn insert_webinar(&self, webinar: SimWebinar) {
         self.insert_session(webinar);
     }
 
+    /// [`SimHandle::update_session`] for a webinar.
     pub fn update_webinar(&self, id_or_uuid: &str, f: impl FnOnce(&mut SimWebinar)) -> bool {
         self.update_session(SessionKind::Webinar, id_or_uuid, f)
     }
 
+    /// [`SimHandle::remove_session`] for a webinar.
     pub fn remove_webinar(&self, id_or_uuid: &str) -> Option<SimWebinar> {
         self.remove_session(SessionKind::Webinar, id_or_uuid)
     }

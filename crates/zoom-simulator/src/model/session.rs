@@ -63,7 +63,7 @@ pub struct SimSession {
     pub deleted: bool,
 }
 
-/// The names the rest of the crate's users know the two kinds by.
+/// The names the tests, benchmarks and demo know the two kinds by.
 pub type SimMeeting = SimSession;
 pub type SimWebinar = SimSession;
 
