@@ -3,22 +3,20 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::SimulatorConfig;
-use super::account::{self, account_info};
-use super::entities::Entities;
-use super::faults::Faults;
-use super::generate;
-use super::limits::RateLimiter;
-use super::meetings::MeetingQuery;
-use super::pages::PageTokens;
-use super::recordings::RecordingQuery;
-use super::registrants::RegistrantQuery;
-use super::stats::StatsRecorder;
-use super::tokens::TokenStore;
-use super::user::{AccountInfo, SimUser};
-use super::user_limits::UserLimits;
-use super::users::UserQuery;
-use crate::SimCredentials;
+use crate::config::SimCredentials;
+use crate::config::SimulatorConfig;
+use crate::generate;
+use crate::generate::spec::account_info;
+use crate::generate::users;
+use crate::model::entities::Entities;
+use crate::model::user::{AccountInfo, SimUser};
+use crate::rules::faults::Faults;
+use crate::rules::limits::RateLimiter;
+use crate::rules::pages::PageTokens;
+use crate::rules::queries::{MeetingQuery, RecordingQuery, RegistrantQuery, UserQuery};
+use crate::rules::tokens::TokenStore;
+use crate::rules::user_limits::UserLimits;
+use crate::stats::StatsRecorder;
 
 pub(crate) struct SimState {
     pub credentials: SimCredentials,
@@ -46,7 +44,7 @@ pub(crate) struct Inner {
 
 impl SimState {
     pub fn new(config: SimulatorConfig) -> Self {
-        let users = account::generate(&config.account);
+        let users = users::generate(&config.account);
         let ttl = config.page_token_ttl;
         SimState {
             account: account_info(&config.account, &config.credentials.account_id),
