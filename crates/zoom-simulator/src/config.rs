@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::generate::spec::AccountSpec;
 use crate::rules::{tokens, user_limits};
+use crate::webhooks::WebhookSubscription;
 use zoom_api::plan::Plan;
 
 /// Everything a simulator is started with. Later changes go through [`SimHandle`](crate::SimHandle).
@@ -30,6 +31,8 @@ pub struct SimulatorConfig {
     /// lower it to reach the limit cheaply. [`SimHandle::set_session_writes_per_host`](crate::SimHandle::set_session_writes_per_host) changes
     /// it while running.
     pub session_writes_per_host: u32,
+    /// Where to send webhooks for the changes made through the API; none by default.
+    pub webhooks: Option<WebhookSubscription>,
 }
 
 impl Default for SimulatorConfig {
@@ -44,6 +47,7 @@ impl Default for SimulatorConfig {
             qps_retry_after: false,
             account_recordings: true,
             session_writes_per_host: user_limits::SESSION_WRITES_PER_HOST,
+            webhooks: None,
         }
     }
 }

@@ -27,6 +27,7 @@ mod rules;
 mod server;
 mod state;
 mod stats;
+mod webhooks;
 
 #[cfg(test)]
 mod tests;
@@ -42,4 +43,5 @@ pub use model::user::{SimUser, UserStatus};
 pub use rules::faults::{Fault, FaultKind, TokenAnswer};
 pub use server::{RunningSimulator, Simulator};
 pub use stats::{LabelStats, SimStats};
+pub use webhooks::WebhookSubscription;
 pub use zoom_api::SessionKind;

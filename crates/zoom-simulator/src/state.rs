@@ -17,6 +17,7 @@ use crate::rules::queries::{MeetingQuery, RecordingQuery, RegistrantQuery, UserQ
 use crate::rules::tokens::TokenStore;
 use crate::rules::user_limits::UserLimits;
 use crate::stats::StatsRecorder;
+use crate::webhooks::Outbox;
 
 pub(crate) struct SimState {
     pub credentials: SimCredentials,
@@ -24,6 +25,7 @@ pub(crate) struct SimState {
     pub qps_retry_after: bool,
     pub account_recordings: bool,
     pub account: AccountInfo,
+    pub outbox: Outbox,
     inner: Mutex<Inner>,
 }
 
@@ -48,6 +50,7 @@ impl SimState {
         let ttl = config.page_token_ttl;
         SimState {
             account: account_info(&config.account, &config.credentials.account_id),
+            outbox: Outbox::new(config.webhooks, &config.credentials.account_id),
             inner: Mutex::new(Inner {
                 entities: generate::generate(&config.account, &users),
                 users,
@@ -83,6 +86,14 @@ impl Inner {
     /// The user the `{userId}` path parameter names.
     pub fn user(&self, id_or_email: &str) -> Option<&SimUser> {
         self.user_index(id_or_email).map(|i| &self.users[i])
+    }
+
+    /// Who makes the API's changes, as webhooks name it: the account's owner.
+    pub fn operator(&self) -> Option<&SimUser> {
+        self.users
+            .iter()
+            .find(|u| u.role_id == "0")
+            .or(self.users.first())
     }
 
     /// The host of a meeting or webinar, by exact id.

@@ -220,6 +220,11 @@ pub(crate) fn create(state: &SimState, call: &Call) -> Result<Response, Refusal>
         "last_name": user.last_name,
         "type": user.user_type,
     });
+    if let Some(operator) = inner.operator() {
+        state
+            .outbox
+            .user_event("user.created", &user, Some(action), operator, now);
+    }
     inner.users.push(user);
     Ok(respond::created(created))
 }
@@ -234,7 +239,14 @@ pub(crate) fn update(state: &SimState, call: &Call) -> Result<Response, Refusal>
     let index = inner
         .user_index(user_id)
         .ok_or_else(|| no_such_user(user_id))?;
+    let before = inner.users[index].listing_json();
     patch.apply(&mut inner.users[index]);
+    let after = inner.users[index].listing_json();
+    if let Some(operator) = inner.operator() {
+        state
+            .outbox
+            .user_updated(&before, &after, operator, call.now);
+    }
     Ok(respond::no_content())
 }
 
@@ -246,9 +258,15 @@ pub(crate) fn delete(state: &SimState, call: &Call) -> Result<Response, Refusal>
     let user_id = &user_param(&call.uri, 3);
     let mut transfer = Transfer::default();
     let mut transfer_email = None;
+    let mut event = "user.disassociated";
     for (key, value) in query_params(&call.query) {
         let wanted = match &*key {
-            "action" if matches!(&*value, "disassociate" | "delete") => continue,
+            "action" if matches!(&*value, "disassociate" | "delete") => {
+                if value == "delete" {
+                    event = "user.deleted";
+                }
+                continue;
+            }
             "transfer_email" => {
                 transfer_email = Some(value.into_owned());
                 continue;
@@ -291,6 +309,11 @@ pub(crate) fn delete(state: &SimState, call: &Call) -> Result<Response, Refusal>
         inner.entities.transfer(&user.id, &target, transfer);
     }
     inner.entities.remove_host(&user.id);
+    if let Some(operator) = inner.operator() {
+        state
+            .outbox
+            .user_event(event, &user, None, operator, call.now);
+    }
     Ok(respond::no_content())
 }
 
@@ -330,8 +353,20 @@ pub(crate) fn set_status(state: &SimState, call: &Call) -> Result<Response, Refu
         )
         .into());
     }
-    if let Some(status) = status {
+    if let Some(status) = status
+        && user.status != status
+    {
         user.status = status;
+        let event = match status {
+            UserStatus::Active => "user.activated",
+            _ => "user.deactivated",
+        };
+        let user = user.clone();
+        if let Some(operator) = inner.operator() {
+            state
+                .outbox
+                .user_event(event, &user, None, operator, call.now);
+        }
     }
     Ok(respond::ok_without_body())
 }
