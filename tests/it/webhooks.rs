@@ -440,3 +440,50 @@ async fn a_delivery_answered_503_is_sent_again_and_kept() {
     assert_eq!(event["payload"]["object"]["dept"], "Delivered twice");
     assert_eq!(stored(&app).await.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn meetings_made_and_changed_through_the_queue_come_back_as_webhooks() {
+    let (app, socket) = app_sending_webhooks(Duration::from_secs(60)).await;
+    let _listener = Listener::serve_on(socket, app.ctx.pool.clone(), &[SECRET]);
+    let _worker = app.start_worker(crate::support::queue::settings());
+    let (host, _) = crate::write_back::active_user(&app.handle(), 0);
+
+    let id = app
+        .enqueue(
+            "meeting.create",
+            Some(&host),
+            json!({"topic": "Hooked", "type": 2, "duration": 30,
+                   "start_time": crate::support::queue::days_ahead(3)}),
+        )
+        .await;
+    let meeting = app.finished_row(id).await.result()["id"].as_i64().unwrap();
+    let created = arrived(&app, "meeting.created").await;
+    assert_eq!(created["payload"]["object"]["id"], json!(meeting));
+    assert_eq!(created["payload"]["object"]["topic"], "Hooked");
+    assert_eq!(created["payload"]["object"]["host_id"], json!(host));
+
+    let id = app
+        .enqueue(
+            "meeting.update",
+            Some(&meeting.to_string()),
+            json!({"topic": "Rehooked"}),
+        )
+        .await;
+    app.finished_row(id).await;
+    let updated = arrived(&app, "meeting.updated").await;
+    assert_eq!(
+        updated["payload"]["object"],
+        json!({"id": meeting, "topic": "Rehooked"})
+    );
+    assert_eq!(
+        updated["payload"]["old_object"],
+        json!({"id": meeting, "topic": "Hooked"})
+    );
+
+    let id = app
+        .enqueue("meeting.delete", Some(&meeting.to_string()), json!({}))
+        .await;
+    app.finished_row(id).await;
+    let deleted = arrived(&app, "meeting.deleted").await;
+    assert_eq!(deleted["payload"]["object"]["id"], json!(meeting));
+}

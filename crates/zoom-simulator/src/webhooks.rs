@@ -1,5 +1,5 @@
 //! Zoom's webhooks, as the simulator sends them (<https://developers.zoom.us/docs/api/webhooks/>):
-//! when a call through the API changes a user, the event goes to the subscription's URL, signed
+//! when a call through the API changes a user, a meeting or a webinar, the event goes to the subscription's URL, signed
 //! as Zoom signs it (`zoom_api::webhook`). A delivery answered 5xx, or not at all, is sent again
 //! after each of [`WebhookSubscription::retry_delays`] (Zoom: 5, 20 and 60 minutes); one
 //! answered 3xx or 4xx is not. Each event is delivered on its own task, so a retrying one holds
@@ -77,9 +77,43 @@ impl Outbox {
         self.send(event, operator, now, parts);
     }
 
-    /// `user.updated`: only the fields that changed, with their old values in `old_object`.
-    pub fn user_updated(
+    /// `meeting.created`, `meeting.deleted` and the webinar ones: the session's identity and
+    /// schedule, from its `GET` shape.
+    pub fn session_event(
         &self,
+        event: &str,
+        detail: &Value,
+        operator: &SimUser,
+        now: DateTime<Utc>,
+    ) {
+        const FIELDS: [&str; 9] = [
+            "uuid",
+            "id",
+            "host_id",
+            "topic",
+            "type",
+            "start_time",
+            "duration",
+            "timezone",
+            "join_url",
+        ];
+        let object: Map<String, Value> = FIELDS
+            .iter()
+            .filter_map(|&key| Some((key.to_owned(), detail.get(key)?.clone())))
+            .collect();
+        self.send(
+            event,
+            operator,
+            now,
+            std::iter::once(("object", Value::Object(object))),
+        );
+    }
+
+    /// `user.updated`, `meeting.updated`, `webinar.updated`: only the fields that changed, with
+    /// their old values in `old_object`; nothing when nothing changed.
+    pub fn updated(
+        &self,
+        event: &str,
         before: &Value,
         after: &Value,
         operator: &SimUser,
@@ -95,7 +129,7 @@ impl Outbox {
             ("object", Value::Object(new)),
             ("old_object", Value::Object(old)),
         ];
-        self.send("user.updated", operator, now, parts.into_iter());
+        self.send(event, operator, now, parts.into_iter());
     }
 
     fn send(

@@ -207,6 +207,12 @@ pub(crate) fn create(
     )?;
     let created = session.detail_json(&host.email);
     inner.entities.sessions_mut(kind).insert(session);
+    if let Some(operator) = inner.operator() {
+        let event = format!("{}.created", kind.as_str());
+        state
+            .outbox
+            .session_event(&event, &created, operator, call.now);
+    }
     Ok(respond::created(created))
 }
 
@@ -226,13 +232,25 @@ pub(crate) fn update(
     if kind == SessionKind::Webinar && !inner.entities.has_webinar_plan(&host_id) {
         return Err(webinar_plan_missing(&host_id).into());
     }
+    let host_email = inner
+        .host(&host_id)
+        .map(|h| h.email.clone())
+        .unwrap_or_default();
+    let before = session.detail_json(&host_email);
     session_body::apply(&Fields::new(&body), &mut session, call.now)?;
     inner.user_limits.take(
         &[Counter::SessionWrites { host_id }],
         call.endpoint.label(),
         call.now,
     )?;
+    let after = session.detail_json(&host_email);
     inner.entities.sessions_mut(kind).insert(session);
+    if let Some(operator) = inner.operator() {
+        let event = format!("{}.updated", kind.as_str());
+        state
+            .outbox
+            .updated(&event, &before, &after, operator, call.now);
+    }
     Ok(respond::no_content())
 }
 
@@ -253,6 +271,11 @@ pub(crate) fn delete(
         return Err(refusal.into());
     }
     let id = session.id;
+    let host_email = inner
+        .host(&session.host_id)
+        .map(|h| h.email.clone())
+        .unwrap_or_default();
+    let deleted = session.detail_json(&host_email);
     let mut found = true;
     inner
         .entities
@@ -276,6 +299,16 @@ pub(crate) fn delete(
         return Err(
             respond::zoom_error(StatusCode::BAD_REQUEST, 3000, "Invalid occurrence_id.").into(),
         );
+    }
+    // Zoom sends an occurrence's delete with an `occurrences` list; the simulator sends only
+    // the whole session's.
+    if occurrence.is_none()
+        && let Some(operator) = inner.operator()
+    {
+        let event = format!("{}.deleted", kind.as_str());
+        state
+            .outbox
+            .session_event(&event, &deleted, operator, call.now);
     }
     Ok(respond::no_content())
 }

@@ -245,7 +245,7 @@ pub(crate) fn update(state: &SimState, call: &Call) -> Result<Response, Refusal>
     if let Some(operator) = inner.operator() {
         state
             .outbox
-            .user_updated(&before, &after, operator, call.now);
+            .updated("user.updated", &before, &after, operator, call.now);
     }
     Ok(respond::no_content())
 }
