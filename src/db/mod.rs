@@ -3,6 +3,7 @@
 
 pub mod daily_quota;
 mod error;
+pub mod gauges;
 mod lock;
 mod migrate;
 pub mod overview;

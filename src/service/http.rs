@@ -73,6 +73,9 @@ async fn readyz(State(endpoints): State<Endpoints>) -> Response {
 }
 
 async fn metrics(State(endpoints): State<Endpoints>) -> Response {
+    if let Err(error) = endpoints.metrics.refresh(&endpoints.pool).await {
+        tracing::warn!(%error, "/metrics serves the queue and pass figures last read");
+    }
     (
         [(
             header::CONTENT_TYPE,

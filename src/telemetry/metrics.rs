@@ -1,14 +1,22 @@
 //! The daemon's Prometheus metrics (`GET /metrics`), named `zoom_mirror_*`. One registry per
-//! process; the parts that count hold a clone of [`Metrics`], which shares its counters.
-
-use std::sync::Arc;
+//! process; the parts that count hold a clone of [`Metrics`], which shares its counters. What
+//! the database knows better (the queue's rows, the passes) is read from it at each scrape
+//! ([`Metrics::refresh`]), so that every replica reports the same and a restart loses nothing.
 
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
 
-use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
-use prometheus_client::metrics::counter::Counter;
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{
+    DescriptorEncoder, EncodeLabelSet, EncodeLabelValue, EncodeMetric, LabelValueEncoder,
+};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::Registry;
+
+use crate::db::gauges::{EntityPasses, QueueRows};
+use crate::db::{self, DbError, DbPool};
 
 /// What became of a webhook delivery.
 #[derive(Debug, Clone, Copy, Hash, PartialEq, Eq)]
@@ -51,6 +59,82 @@ struct WebhookLabels {
 pub struct Metrics {
     registry: Arc<Registry>,
     webhook_events: Family<WebhookLabels, Counter>,
+    from_db: Arc<FromDatabase>,
+}
+
+/// The figures last read from the database, encoded at each scrape.
+#[derive(Debug, Default)]
+struct FromDatabase {
+    read: Mutex<(Vec<QueueRows>, Vec<EntityPasses>)>,
+}
+
+impl Collector for FromDatabase {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let read = self
+            .read
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (queue, passes) = &*read;
+
+        let gauge = ConstGauge::new(0i64);
+        let mut family = encoder.encode_descriptor(
+            "write_queue_rows",
+            "Rows of zoom.write_queue, by status",
+            None,
+            gauge.metric_type(),
+        )?;
+        for row in queue {
+            let label = [("status", row.status.as_str())];
+            ConstGauge::new(row.rows).encode(family.encode_family(&label)?)?;
+        }
+
+        let mut family = encoder.encode_descriptor(
+            "pass_last_success_timestamp_seconds",
+            "When each entity's latest successful sync pass ended, in Unix seconds",
+            None,
+            gauge.metric_type(),
+        )?;
+        for pass in passes {
+            if let Some(at) = pass.last_success {
+                let seconds = at.timestamp_millis() as f64 / 1000.0;
+                let label = [("entity", pass.entity.as_str())];
+                ConstGauge::new(seconds).encode(family.encode_family(&label)?)?;
+            }
+        }
+
+        let mut family = encoder.encode_descriptor(
+            "pass_duration_seconds",
+            "How long each entity's latest finished sync pass took",
+            None,
+            gauge.metric_type(),
+        )?;
+        for pass in passes {
+            if let Some(seconds) = pass.last_duration_secs {
+                let label = [("entity", pass.entity.as_str())];
+                ConstGauge::new(seconds).encode(family.encode_family(&label)?)?;
+            }
+        }
+
+        let counter = ConstCounter::new(0u64);
+        let mut family = encoder.encode_descriptor(
+            "rows_written",
+            "Mirror rows written by sync passes, by entity and kind (inserted, updated, deleted)",
+            None,
+            counter.metric_type(),
+        )?;
+        for pass in passes {
+            for (kind, rows) in [
+                ("inserted", pass.inserted),
+                ("updated", pass.updated),
+                ("deleted", pass.deleted),
+            ] {
+                let label = [("entity", pass.entity.as_str()), ("kind", kind)];
+                let rows = u64::try_from(rows).unwrap_or(0);
+                ConstCounter::new(rows).encode(family.encode_family(&label)?)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for Metrics {
@@ -62,9 +146,12 @@ impl Default for Metrics {
             "Zoom webhook deliveries, by event and what became of them",
             webhook_events.clone(),
         );
+        let from_db = Arc::new(FromDatabase::default());
+        registry.register_collector(Box::new(from_db.clone()));
         Metrics {
             registry: Arc::new(registry),
             webhook_events,
+            from_db,
         }
     }
 }
@@ -79,7 +166,21 @@ impl Metrics {
             .inc();
     }
 
-    /// Every metric in Prometheus' text format.
+    /// Reads what the database knows for the next [`Metrics::encode`]. On failure the last
+    /// figures stay, and the caller says why.
+    pub async fn refresh(&self, pool: &DbPool) -> Result<(), DbError> {
+        let mut conn = db::connection(pool).await?;
+        let queue = db::gauges::queue_rows(&mut conn).await?;
+        let passes = db::gauges::entity_passes(&mut conn).await?;
+        *self
+            .from_db
+            .read
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = (queue, passes);
+        Ok(())
+    }
+
+    /// Every metric in OpenMetrics' text format.
     pub fn encode(&self) -> String {
         let mut text = String::new();
         // Writing to a String cannot fail.

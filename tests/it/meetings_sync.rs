@@ -112,7 +112,7 @@ pub fn near_end_of_life(handle: &SimHandle, id: &str) {
         participants_count: 3,
     };
     assert!(handle.update_meeting(id, |m| {
-        if m.meeting_type == 2 {
+        if m.session_type == 2 {
             m.start_time = Some(now - chrono::Duration::days(40));
             m.created_at = now - chrono::Duration::days(45);
             m.instances = vec![held(10)];

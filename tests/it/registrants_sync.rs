@@ -157,7 +157,7 @@ async fn registrants_go_with_a_deleted_meeting_but_stay_with_an_expired_one() {
         .map(|m| m["id"].to_string())
         .filter(|id| {
             let m = handle.meeting(id).unwrap();
-            m.meeting_type == 2 && m.has_registration() && !m.registrants.is_empty()
+            m.session_type == 2 && m.has_registration() && !m.registrants.is_empty()
         })
         .take(3)
         .collect();

@@ -17,8 +17,10 @@ use zoom_mirror::db::{self, DbPool, schema::webhook_events};
 use zoom_mirror::service::http::{Endpoints, serve};
 use zoom_mirror::telemetry::metrics::Metrics;
 use zoom_mirror::webhooks::{Inbox, Verifier};
+use zoom_simulator::{SimulatorConfig, WebhookSubscription};
 
 use crate::support::TestApp;
+use crate::support::app::account;
 use crate::support::db_proxy::DbProxy;
 
 const SECRET: &str = "whsec-current";
@@ -34,6 +36,12 @@ struct Listener {
 
 impl Listener {
     async fn start(pool: DbPool, secrets: &[&str]) -> Listener {
+        let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Listener::serve_on(socket, pool, secrets)
+    }
+
+    /// On a socket bound beforehand, so that the simulator can be told its URL first.
+    fn serve_on(socket: tokio::net::TcpListener, pool: DbPool, secrets: &[&str]) -> Listener {
         let metrics = Metrics::default();
         let verifier = Verifier::new(secrets.iter().map(|s| SecretString::from(*s)).collect());
         let migrated = Arc::new(AtomicBool::new(true));
@@ -45,10 +53,9 @@ impl Listener {
             max_body_bytes: 4096,
             clock: Clock::System,
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let base = format!("http://{}", socket.local_addr().unwrap());
         let stop = CancellationToken::new();
-        tokio::spawn(serve(listener, endpoints, stop.clone()));
+        tokio::spawn(serve(socket, endpoints, stop.clone()));
         Listener {
             base,
             http: zoom_mirror::zoom::http_client(Duration::from_secs(10)).unwrap(),
@@ -291,4 +298,194 @@ async fn readyz_waits_for_the_migrations() {
         listener.get("/readyz").await,
         (StatusCode::OK, "ready\n".to_owned())
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_show_the_queue_and_the_passes_as_the_database_has_them() {
+    let app = TestApp::new(12).await;
+    let report = app.sync_users().await;
+    let user = app.handle().listed_users("active")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.enqueue("user.update", Some(&user), json!({"dept": "Metrics"}))
+        .await;
+    let listener = Listener::start(app.ctx.pool.clone(), &[SECRET]).await;
+
+    let (status, metrics) = listener.get("/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    let sample = |name: &str| {
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no {name} in:\n{metrics}"))
+            .to_owned()
+    };
+    assert_eq!(
+        sample("zoom_mirror_write_queue_rows{status=\"pending\"}"),
+        "1"
+    );
+    assert_eq!(
+        sample("zoom_mirror_write_queue_rows{status=\"failed\"}"),
+        "0"
+    );
+    assert_eq!(
+        sample("zoom_mirror_rows_written_total{entity=\"users\",kind=\"inserted\"}"),
+        report.counts.inserted.to_string()
+    );
+    let ended: f64 = sample("zoom_mirror_pass_last_success_timestamp_seconds{entity=\"users\"}")
+        .parse()
+        .unwrap();
+    let now = chrono::Utc::now().timestamp() as f64;
+    assert!(
+        (now - 120.0..=now + 1.0).contains(&ended),
+        "{ended} vs {now}"
+    );
+    let took: f64 = sample("zoom_mirror_pass_duration_seconds{entity=\"users\"}")
+        .parse()
+        .unwrap();
+    assert!(took > 0.0 && took < 120.0, "{took}");
+}
+
+/// A simulator that sends its webhooks to a listener on the test's database, retrying a failed
+/// delivery after `retry`; the listener's pool goes through `proxy` when one is given.
+async fn app_sending_webhooks(retry: Duration) -> (TestApp, tokio::net::TcpListener) {
+    let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/webhooks/zoom", socket.local_addr().unwrap());
+    let mut subscription = WebhookSubscription::new(url, SECRET);
+    subscription.retry_delays = vec![retry; 3];
+    let app = TestApp::with(
+        SimulatorConfig {
+            webhooks: Some(subscription),
+            ..account(5)
+        },
+        |_| {},
+    )
+    .await;
+    (app, socket)
+}
+
+/// Waits until `zoom.webhook_events` holds `event`, and returns its payload.
+async fn arrived(app: &TestApp, event: &str) -> Value {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some((_, payload)) = stored(app).await.into_iter().find(|(e, _)| e == event) {
+            return payload;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {event} within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_made_through_the_queue_comes_back_as_a_signed_webhook() {
+    let (app, socket) = app_sending_webhooks(Duration::from_secs(60)).await;
+    let _listener = Listener::serve_on(socket, app.ctx.pool.clone(), &[SECRET]);
+    let _worker = app.start_worker(crate::support::queue::settings());
+    let (user_id, _) = crate::write_back::active_user(&app.handle(), 0);
+
+    let started = std::time::Instant::now();
+    let id = app
+        .enqueue(
+            "user.update",
+            Some(&user_id),
+            json!({"dept": "Arrived by webhook"}),
+        )
+        .await;
+    app.finished_row(id).await;
+    let event = arrived(&app, "user.updated").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let payload = &event["payload"];
+    assert_eq!(
+        payload["object"],
+        json!({"id": user_id, "dept": "Arrived by webhook"})
+    );
+    assert_eq!(payload["old_object"]["id"], json!(user_id));
+    assert!(payload["time_stamp"].is_i64(), "{event}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delivery_answered_503_is_sent_again_and_kept() {
+    let (app, socket) = app_sending_webhooks(Duration::from_millis(300)).await;
+    let proxy = DbProxy::start(&app.db, true).await;
+    let target = crate::support::test_db::target(&SecretString::from(proxy.url()));
+    let listener = Listener::serve_on(socket, db::pool(&target, 2).unwrap(), &[SECRET]);
+    let _worker = app.start_worker(crate::support::queue::settings());
+    let (user_id, _) = crate::write_back::active_user(&app.handle(), 0);
+
+    proxy.cut();
+    let id = app
+        .enqueue(
+            "user.update",
+            Some(&user_id),
+            json!({"dept": "Delivered twice"}),
+        )
+        .await;
+    app.finished_row(id).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while counted(&listener.get("/metrics").await.1, "user.updated", "failed") == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no delivery met the outage"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    proxy.restore();
+    let event = arrived(&app, "user.updated").await;
+    assert_eq!(event["payload"]["object"]["dept"], "Delivered twice");
+    assert_eq!(stored(&app).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn meetings_made_and_changed_through_the_queue_come_back_as_webhooks() {
+    let (app, socket) = app_sending_webhooks(Duration::from_secs(60)).await;
+    let _listener = Listener::serve_on(socket, app.ctx.pool.clone(), &[SECRET]);
+    let _worker = app.start_worker(crate::support::queue::settings());
+    let (host, _) = crate::write_back::active_user(&app.handle(), 0);
+
+    let id = app
+        .enqueue(
+            "meeting.create",
+            Some(&host),
+            json!({"topic": "Hooked", "type": 2, "duration": 30,
+                   "start_time": crate::support::queue::days_ahead(3)}),
+        )
+        .await;
+    let meeting = app.finished_row(id).await.result()["id"].as_i64().unwrap();
+    let created = arrived(&app, "meeting.created").await;
+    assert_eq!(created["payload"]["object"]["id"], json!(meeting));
+    assert_eq!(created["payload"]["object"]["topic"], "Hooked");
+    assert_eq!(created["payload"]["object"]["host_id"], json!(host));
+
+    let id = app
+        .enqueue(
+            "meeting.update",
+            Some(&meeting.to_string()),
+            json!({"topic": "Rehooked"}),
+        )
+        .await;
+    app.finished_row(id).await;
+    let updated = arrived(&app, "meeting.updated").await;
+    assert_eq!(
+        updated["payload"]["object"],
+        json!({"id": meeting, "topic": "Rehooked"})
+    );
+    assert_eq!(
+        updated["payload"]["old_object"],
+        json!({"id": meeting, "topic": "Hooked"})
+    );
+
+    let id = app
+        .enqueue("meeting.delete", Some(&meeting.to_string()), json!({}))
+        .await;
+    app.finished_row(id).await;
+    let deleted = arrived(&app, "meeting.deleted").await;
+    assert_eq!(deleted["payload"]["object"]["id"], json!(meeting));
 }

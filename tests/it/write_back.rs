@@ -46,7 +46,7 @@ fn api_calls(handle: &SimHandle) -> u64 {
     handle.stats().per_label.values().map(|l| l.calls).sum()
 }
 
-fn active_user(handle: &SimHandle, n: usize) -> (String, String) {
+pub(crate) fn active_user(handle: &SimHandle, n: usize) -> (String, String) {
     let user = &handle.listed_users("active")[n];
     (
         user["id"].as_str().unwrap().to_owned(),

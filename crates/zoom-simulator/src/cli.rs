@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-use super::server::base_url;
-use super::{
-    AccountSpec, Fault, FaultKind, SimCredentials, SimHandle, Simulator, SimulatorConfig,
-    SimulatorError, TokenAnswer,
-};
+use crate::config::{SimCredentials, SimulatorConfig, SimulatorError};
+use crate::generate::spec::AccountSpec;
+use crate::handle::SimHandle;
+use crate::rules::faults::{Fault, FaultKind, TokenAnswer};
+use crate::server::{Simulator, base_url};
 use zoom_api::plan::Plan;
 
 #[derive(Debug, clap::Parser)]

@@ -6,16 +6,14 @@ use std::sync::Arc;
 use chrono::{NaiveDate, TimeDelta, Utc};
 use serde_json::Value;
 
-use super::entities::AccountSummary;
-use super::faults::Fault;
-use super::meeting::{MeetingListType, SimMeeting, minutes};
-use super::recording::{DateRange, SimRecording, SimRecordingFile};
-use super::registrant::{RegistrantStatus, SimRegistrant};
-use super::registrants::registrants_of;
-use super::state::SimState;
-use super::stats::SimStats;
-use super::user::{SimUser, UserStatus};
-use super::webinar::SimWebinar;
+use crate::model::entities::AccountSummary;
+use crate::model::recording::{DateRange, SimRecording, SimRecordingFile};
+use crate::model::registrant::{RegistrantStatus, SimRegistrant};
+use crate::model::session::{MeetingListType, SimMeeting, SimSession, SimWebinar, minutes};
+use crate::model::user::{SimUser, UserStatus};
+use crate::rules::faults::Fault;
+use crate::state::SimState;
+use crate::stats::SimStats;
 use zoom_api::SessionKind;
 
 #[derive(Clone)]
@@ -156,8 +154,9 @@ impl SimHandle {
         let status = RegistrantStatus::parse(status)
             .unwrap_or_else(|| panic!("no such registrant status {status:?}"));
         let inner = self.state.lock();
-        match registrants_of(&inner.entities, kind, id_or_uuid, Utc::now()) {
-            Some((_, true, all)) => all
+        match inner.entities.existing(kind, id_or_uuid, Utc::now()) {
+            Some(session) if session.has_registration() => session
+                .registrants
                 .iter()
                 .filter(|r| r.status == status)
                 .map(SimRegistrant::listing_json)
@@ -191,37 +190,85 @@ impl SimHandle {
             .collect()
     }
 
-    /// By id, UUID or instance UUID; deleted and expired meetings included.
-    pub fn meeting(&self, id_or_uuid: &str) -> Option<SimMeeting> {
+    /// The meeting or webinar with this id, UUID or (a meeting's) instance UUID; deleted and
+    /// expired ones included.
+    pub fn session(&self, kind: SessionKind, id_or_uuid: &str) -> Option<SimSession> {
         self.state
             .lock()
             .entities
-            .meetings
+            .sessions(kind)
             .find(id_or_uuid)
             .cloned()
     }
 
-    /// Adds the meeting at the end of its host's listing, or replaces the one with its id in
+    /// Adds the session at the end of its host's listing, or replaces the one with its id in
     /// place.
-    pub fn insert_meeting(&self, meeting: SimMeeting) {
-        self.state.lock().entities.meetings.insert(meeting);
+    pub fn insert_session(&self, session: SimSession) {
+        let mut inner = self.state.lock();
+        inner.entities.sessions_mut(session.kind).insert(session);
     }
 
-    /// Changes a meeting in place; `false` if there is no such meeting.
-    pub fn update_meeting(&self, id_or_uuid: &str, f: impl FnOnce(&mut SimMeeting)) -> bool {
+    /// Changes a session in place; `false` if there is no such session.
+    pub fn update_session(
+        &self,
+        kind: SessionKind,
+        id_or_uuid: &str,
+        f: impl FnOnce(&mut SimSession),
+    ) -> bool {
         let mut inner = self.state.lock();
-        let Some(id) = inner.entities.meetings.find(id_or_uuid).map(|m| m.id) else {
+        let table = inner.entities.sessions_mut(kind);
+        let Some(id) = table.find(id_or_uuid).map(|s| s.id) else {
             return false;
         };
-        inner.entities.meetings.update(id, f)
+        table.update(id, f)
     }
 
-    /// Deletes the meeting as Zoom does: gone from listings and `GET` (3001), while
+    /// Deletes the session as Zoom does: gone from listings and `GET` (3001), while a meeting's
     /// `GET /past_meetings` still shows its last instance. Returns it as it was.
-    pub fn remove_meeting(&self, id_or_uuid: &str) -> Option<SimMeeting> {
-        let before = self.meeting(id_or_uuid)?;
-        self.update_meeting(id_or_uuid, |m| m.deleted = true);
+    pub fn remove_session(&self, kind: SessionKind, id_or_uuid: &str) -> Option<SimSession> {
+        let before = self.session(kind, id_or_uuid)?;
+        self.update_session(kind, id_or_uuid, |s| s.deleted = true);
         Some(before)
+    }
+
+    /// [`SimHandle::session`] for a meeting.
+    pub fn meeting(&self, id_or_uuid: &str) -> Option<SimMeeting> {
+        self.session(SessionKind::Meeting, id_or_uuid)
+    }
+
+    /// [`SimHandle::insert_session`] for a meeting.
+    pub fn insert_meeting(&self, meeting: SimMeeting) {
+        self.insert_session(meeting);
+    }
+
+    /// [`SimHandle::update_session`] for a meeting.
+    pub fn update_meeting(&self, id_or_uuid: &str, f: impl FnOnce(&mut SimMeeting)) -> bool {
+        self.update_session(SessionKind::Meeting, id_or_uuid, f)
+    }
+
+    /// [`SimHandle::remove_session`] for a meeting.
+    pub fn remove_meeting(&self, id_or_uuid: &str) -> Option<SimMeeting> {
+        self.remove_session(SessionKind::Meeting, id_or_uuid)
+    }
+
+    /// [`SimHandle::session`] for a webinar.
+    pub fn webinar(&self, id_or_uuid: &str) -> Option<SimWebinar> {
+        self.session(SessionKind::Webinar, id_or_uuid)
+    }
+
+    /// [`SimHandle::insert_session`] for a webinar.
+    pub fn insert_webinar(&self, webinar: SimWebinar) {
+        self.insert_session(webinar);
+    }
+
+    /// [`SimHandle::update_session`] for a webinar.
+    pub fn update_webinar(&self, id_or_uuid: &str, f: impl FnOnce(&mut SimWebinar)) -> bool {
+        self.update_session(SessionKind::Webinar, id_or_uuid, f)
+    }
+
+    /// [`SimHandle::remove_session`] for a webinar.
+    pub fn remove_webinar(&self, id_or_uuid: &str) -> Option<SimWebinar> {
+        self.remove_session(SessionKind::Webinar, id_or_uuid)
     }
 
     /// Moves all the meeting's dates back so that it has just expired: a one-off meeting's last
@@ -233,7 +280,7 @@ impl SimHandle {
             for i in &mut m.instances {
                 i.end_time.get_or_insert(i.start_time + minutes(m.duration));
             }
-            let (latest, back) = if matches!(m.meeting_type, 1 | 2) {
+            let (latest, back) = if matches!(m.session_type, 1 | 2) {
                 let end = m.start_time.unwrap_or(m.created_at) + minutes(m.duration);
                 let last_use = m.instances.iter().filter_map(|i| i.end_time).max();
                 (end.max(last_use.unwrap_or(end)), TimeDelta::days(40))
@@ -262,50 +309,12 @@ impl SimHandle {
         let Some(host) = inner.user(user) else {
             return 0;
         };
-        match kind {
-            SessionKind::Meeting => inner
-                .entities
-                .meetings
-                .hosted_by(&host.id)
-                .filter(|m| m.exists_at(now))
-                .count(),
-            SessionKind::Webinar => inner
-                .entities
-                .webinars
-                .hosted_by(&host.id)
-                .filter(|w| w.exists_at(now))
-                .count(),
-        }
-    }
-
-    /// By id or UUID; deleted and expired webinars included.
-    pub fn webinar(&self, id_or_uuid: &str) -> Option<SimWebinar> {
-        self.state
-            .lock()
+        inner
             .entities
-            .webinars
-            .find(id_or_uuid)
-            .cloned()
-    }
-
-    /// Adds the webinar at the end of its host's listing, or replaces the one with its id.
-    pub fn insert_webinar(&self, webinar: SimWebinar) {
-        self.state.lock().entities.webinars.insert(webinar);
-    }
-
-    pub fn update_webinar(&self, id_or_uuid: &str, f: impl FnOnce(&mut SimWebinar)) -> bool {
-        let mut inner = self.state.lock();
-        let Some(id) = inner.entities.webinars.find(id_or_uuid).map(|w| w.id) else {
-            return false;
-        };
-        inner.entities.webinars.update(id, f)
-    }
-
-    /// Deletes the webinar (3001 from then on). Returns it as it was.
-    pub fn remove_webinar(&self, id_or_uuid: &str) -> Option<SimWebinar> {
-        let before = self.webinar(id_or_uuid)?;
-        self.update_webinar(id_or_uuid, |w| w.deleted = true);
-        Some(before)
+            .sessions(kind)
+            .hosted_by(&host.id)
+            .filter(|s| s.exists_at(now))
+            .count()
     }
 
     /// Gives or takes the user's webinar plan; `false` if there is no such user.
@@ -322,10 +331,7 @@ impl SimHandle {
     /// registration is on; `None` if there is no such meeting or webinar (deleted and expired
     /// ones included).
     pub fn registrants(&self, kind: SessionKind, id_or_uuid: &str) -> Option<Vec<SimRegistrant>> {
-        match kind {
-            SessionKind::Meeting => self.meeting(id_or_uuid).map(|m| m.registrants),
-            SessionKind::Webinar => self.webinar(id_or_uuid).map(|w| w.registrants),
-        }
+        self.session(kind, id_or_uuid).map(|s| s.registrants)
     }
 
     /// Adds the registrant to the meeting or webinar, or replaces the one with its id;
@@ -341,10 +347,7 @@ impl SimHandle {
                 Some(existing) => *existing = registrant,
                 None => list.push(registrant),
             };
-        match kind {
-            SessionKind::Meeting => self.update_meeting(id_or_uuid, |m| put(&mut m.registrants)),
-            SessionKind::Webinar => self.update_webinar(id_or_uuid, |w| put(&mut w.registrants)),
-        }
+        self.update_session(kind, id_or_uuid, |s| put(&mut s.registrants))
     }
 
     /// Takes the registrant out (as after a cancel); `None` if not found.
@@ -360,10 +363,7 @@ impl SimHandle {
                 removed = Some(list.remove(i));
             }
         };
-        match kind {
-            SessionKind::Meeting => self.update_meeting(id_or_uuid, |m| take(&mut m.registrants)),
-            SessionKind::Webinar => self.update_webinar(id_or_uuid, |w| take(&mut w.registrants)),
-        };
+        self.update_session(kind, id_or_uuid, |s| take(&mut s.registrants));
         removed
     }
 
@@ -421,7 +421,7 @@ impl SimHandle {
     /// Changes how many meeting and webinar creates and updates each host may have per UTC
     /// day ([`SimulatorConfig::session_writes_per_host`]); what was counted today stays.
     ///
-    /// [`SimulatorConfig::session_writes_per_host`]: super::SimulatorConfig::session_writes_per_host
+    /// [`SimulatorConfig::session_writes_per_host`]: crate::SimulatorConfig::session_writes_per_host
     pub fn set_session_writes_per_host(&self, cap: u32) {
         self.state.lock().user_limits.set_session_writes(cap);
     }

@@ -7,19 +7,21 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::map_response;
-use axum::routing::{get, post, put};
+use axum::response::Response;
+use axum::routing::{MethodRouter, get, post, put};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use url::Url;
 
-use super::handle::SimHandle;
-use super::listing_pages::counted;
-use super::state::SimState;
-use super::{
-    SimCredentials, SimulatorConfig, SimulatorError, meetings, oauth, recordings,
-    registrant_writes, registrants, respond, session_writes, user_writes, users, webinars,
-};
+use crate::config::{SimCredentials, SimulatorConfig, SimulatorError};
+use crate::handle::SimHandle;
+use crate::routes::gate::{Api, Call};
+use crate::routes::listing_pages::counted;
+use crate::routes::{oauth, recordings, registrants, sessions, users};
+use crate::rules::respond::{self, Refusal};
+use crate::state::SimState;
+use zoom_api::SessionKind;
 use zoom_api::endpoint::Endpoint;
 
 /// A simulator that is set up but not yet serving; [`Simulator::start`] does both at once.
@@ -82,99 +84,49 @@ impl Simulator {
 }
 
 fn router(state: Arc<SimState>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/oauth/token", post(oauth::token))
         .route(
             "/v2/users",
-            counted(&state, Endpoint::ListUsers, get(users::list_users))
-                .post(user_writes::create_user),
+            listing(&state, Endpoint::ListUsers, users::list)
+                .post(Api::new(Endpoint::CreateUser, users::create)),
         )
         .route(
             "/v2/users/{user_id}",
-            get(users::get_user)
-                .patch(user_writes::update_user)
-                .delete(user_writes::delete_user),
+            get(Api::new(Endpoint::GetUser, users::get))
+                .patch(Api::new(Endpoint::UpdateUser, users::update))
+                .delete(Api::new(Endpoint::DeleteUser, users::delete)),
         )
         .route(
             "/v2/users/{user_id}/status",
-            put(user_writes::update_user_status),
-        )
-        .route(
-            "/v2/users/{user_id}/meetings",
-            counted(&state, Endpoint::ListMeetings, get(meetings::list_meetings))
-                .post(session_writes::create_meeting),
-        )
-        .route(
-            "/v2/users/{user_id}/webinars",
-            counted(&state, Endpoint::ListWebinars, get(webinars::list_webinars))
-                .post(session_writes::create_webinar),
+            put(Api::new(Endpoint::UpdateUserStatus, users::set_status)),
         )
         .route(
             "/v2/users/{user_id}/recordings",
-            counted(
+            listing(
                 &state,
                 Endpoint::ListUserRecordings,
-                get(recordings::list_user_recordings),
+                recordings::list_for_user,
             ),
-        )
-        .route(
-            "/v2/meetings/{meeting_id}",
-            get(meetings::get_meeting)
-                .patch(session_writes::update_meeting)
-                .delete(session_writes::delete_meeting),
-        )
-        .route(
-            "/v2/meetings/{meeting_id}/registrants",
-            counted(
-                &state,
-                Endpoint::ListMeetingRegistrants,
-                get(registrants::list_meeting_registrants),
-            )
-            .post(registrant_writes::add_meeting_registrant),
-        )
-        .route(
-            "/v2/meetings/{meeting_id}/registrants/status",
-            put(registrant_writes::update_meeting_registrant_status),
-        )
-        .route(
-            "/v2/meetings/{meeting_id}/registrants/{registrant_id}",
-            get(registrants::get_meeting_registrant),
         )
         .route(
             "/v2/past_meetings/{meeting_id}",
-            get(meetings::get_past_meeting),
-        )
-        .route(
-            "/v2/webinars/{webinar_id}",
-            get(webinars::get_webinar)
-                .patch(session_writes::update_webinar)
-                .delete(session_writes::delete_webinar),
-        )
-        .route(
-            "/v2/webinars/{webinar_id}/registrants",
-            counted(
-                &state,
-                Endpoint::ListWebinarRegistrants,
-                get(registrants::list_webinar_registrants),
-            )
-            .post(registrant_writes::add_webinar_registrant),
-        )
-        .route(
-            "/v2/webinars/{webinar_id}/registrants/status",
-            put(registrant_writes::update_webinar_registrant_status),
-        )
-        .route(
-            "/v2/webinars/{webinar_id}/registrants/{registrant_id}",
-            get(registrants::get_webinar_registrant),
+            get(Api::new(
+                Endpoint::GetPastMeeting,
+                sessions::get_past_meeting,
+            )),
         )
         .route(
             "/v2/accounts/{account_id}/recordings",
-            counted(
+            listing(
                 &state,
                 Endpoint::ListAccountRecordings,
-                get(recordings::list_account_recordings),
+                recordings::list_for_account,
             ),
-        )
+        );
+    [SessionKind::Meeting, SessionKind::Webinar]
+        .into_iter()
+        .fold(routes, |routes, kind| session_routes(routes, &state, kind))
         .fallback(respond::not_recognized)
         .method_not_allowed_fallback(respond::not_recognized)
         .layer(map_response(respond::put_nul_in_text))
@@ -182,6 +134,101 @@ fn router(state: Arc<SimState>) -> Router {
         .layer(map_response(respond::hold_back))
         .layer(map_response(respond::tag_tracking_id))
         .with_state(state)
+}
+
+/// The routes meetings and webinars have alike: the host's listing and create, the session,
+/// and its registrants.
+fn session_routes(
+    routes: Router<Arc<SimState>>,
+    state: &Arc<SimState>,
+    kind: SessionKind,
+) -> Router<Arc<SimState>> {
+    let e = SessionEndpoints::of(kind);
+    let session = format!("/v2/{}/{{id}}", kind.plural());
+    routes
+        .route(
+            &format!("/v2/users/{{user_id}}/{}", kind.plural()),
+            listing(state, e.list, move |s, c| sessions::list(s, c, kind))
+                .post(Api::new(e.create, move |s, c| sessions::create(s, c, kind))),
+        )
+        .route(
+            &session,
+            get(Api::new(e.get, move |s, c| sessions::get(s, c, kind)))
+                .patch(Api::new(e.update, move |s, c| sessions::update(s, c, kind)))
+                .delete(Api::new(e.delete, move |s, c| sessions::delete(s, c, kind))),
+        )
+        .route(
+            &format!("{session}/registrants"),
+            listing(state, e.list_registrants, move |s, c| {
+                registrants::list(s, c, kind)
+            })
+            .post(Api::new(e.add_registrant, move |s, c| {
+                registrants::add(s, c, kind)
+            })),
+        )
+        .route(
+            &format!("{session}/registrants/status"),
+            put(Api::new(e.registrant_status, move |s, c| {
+                registrants::set_status(s, c, kind)
+            })),
+        )
+        .route(
+            &format!("{session}/registrants/{{registrant_id}}"),
+            get(Api::new(e.get_registrant, move |s, c| {
+                registrants::get(s, c, kind)
+            })),
+        )
+}
+
+/// A listing's GET, with its pages counted under its endpoint.
+fn listing<F>(state: &Arc<SimState>, endpoint: Endpoint, answer: F) -> MethodRouter<Arc<SimState>>
+where
+    F: Fn(&SimState, &Call) -> Result<Response, Refusal> + Clone + Send + Sync + 'static,
+{
+    counted(state, endpoint, get(Api::new(endpoint, answer)))
+}
+
+/// The endpoints of one kind's routes in [`session_routes`].
+struct SessionEndpoints {
+    list: Endpoint,
+    create: Endpoint,
+    get: Endpoint,
+    update: Endpoint,
+    delete: Endpoint,
+    list_registrants: Endpoint,
+    add_registrant: Endpoint,
+    registrant_status: Endpoint,
+    get_registrant: Endpoint,
+}
+
+impl SessionEndpoints {
+    fn of(kind: SessionKind) -> Self {
+        use Endpoint::*;
+        match kind {
+            SessionKind::Meeting => SessionEndpoints {
+                list: ListMeetings,
+                create: CreateMeeting,
+                get: GetMeeting,
+                update: UpdateMeeting,
+                delete: DeleteMeeting,
+                list_registrants: ListMeetingRegistrants,
+                add_registrant: CreateMeetingRegistrant,
+                registrant_status: UpdateMeetingRegistrantStatus,
+                get_registrant: GetMeetingRegistrant,
+            },
+            SessionKind::Webinar => SessionEndpoints {
+                list: ListWebinars,
+                create: CreateWebinar,
+                get: GetWebinar,
+                update: UpdateWebinar,
+                delete: DeleteWebinar,
+                list_registrants: ListWebinarRegistrants,
+                add_registrant: CreateWebinarRegistrant,
+                registrant_status: UpdateWebinarRegistrantStatus,
+                get_registrant: GetWebinarRegistrant,
+            },
+        }
+    }
 }
 
 /// A simulator serving in the background. Dropping it stops the server too, without waiting.

@@ -3,22 +3,21 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::SimulatorConfig;
-use super::account::{self, account_info};
-use super::entities::Entities;
-use super::faults::Faults;
-use super::generate;
-use super::limits::RateLimiter;
-use super::meetings::MeetingQuery;
-use super::pages::PageTokens;
-use super::recordings::RecordingQuery;
-use super::registrants::RegistrantQuery;
-use super::stats::StatsRecorder;
-use super::tokens::TokenStore;
-use super::user::{AccountInfo, SimUser};
-use super::user_limits::UserLimits;
-use super::users::UserQuery;
-use crate::SimCredentials;
+use crate::config::SimCredentials;
+use crate::config::SimulatorConfig;
+use crate::generate;
+use crate::generate::spec::account_info;
+use crate::generate::users;
+use crate::model::entities::Entities;
+use crate::model::user::{AccountInfo, SimUser};
+use crate::rules::faults::Faults;
+use crate::rules::limits::RateLimiter;
+use crate::rules::pages::PageTokens;
+use crate::rules::queries::{MeetingQuery, RecordingQuery, RegistrantQuery, UserQuery};
+use crate::rules::tokens::TokenStore;
+use crate::rules::user_limits::UserLimits;
+use crate::stats::StatsRecorder;
+use crate::webhooks::Outbox;
 
 pub(crate) struct SimState {
     pub credentials: SimCredentials,
@@ -26,6 +25,7 @@ pub(crate) struct SimState {
     pub qps_retry_after: bool,
     pub account_recordings: bool,
     pub account: AccountInfo,
+    pub outbox: Outbox,
     inner: Mutex<Inner>,
 }
 
@@ -46,10 +46,11 @@ pub(crate) struct Inner {
 
 impl SimState {
     pub fn new(config: SimulatorConfig) -> Self {
-        let users = account::generate(&config.account);
+        let users = users::generate(&config.account);
         let ttl = config.page_token_ttl;
         SimState {
             account: account_info(&config.account, &config.credentials.account_id),
+            outbox: Outbox::new(config.webhooks, &config.credentials.account_id),
             inner: Mutex::new(Inner {
                 entities: generate::generate(&config.account, &users),
                 users,
@@ -85,6 +86,14 @@ impl Inner {
     /// The user the `{userId}` path parameter names.
     pub fn user(&self, id_or_email: &str) -> Option<&SimUser> {
         self.user_index(id_or_email).map(|i| &self.users[i])
+    }
+
+    /// Who makes the API's changes, as webhooks name it: the account's owner.
+    pub fn operator(&self) -> Option<&SimUser> {
+        self.users
+            .iter()
+            .find(|u| u.role_id == "0")
+            .or(self.users.first())
     }
 
     /// The host of a meeting or webinar, by exact id.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::limits::SlidingWindow;
+use crate::rules::limits::SlidingWindow;
 use zoom_api::endpoint::Endpoint;
 use zoom_api::plan::{Label, Plan, window_limit};
 

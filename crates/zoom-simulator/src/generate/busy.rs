@@ -3,10 +3,12 @@
 //!
 //! [`BusyHosts`]: crate::BusyHosts
 
-use super::{Generator, Quirk, RecordingAge};
-use crate::AccountSpec;
-use crate::entities::Entities;
-use crate::user::SimUser;
+use crate::generate::generator::Generator;
+use crate::generate::recordings::RecordingAge;
+use crate::generate::sessions::Quirk;
+use crate::generate::spec::AccountSpec;
+use crate::model::entities::Entities;
+use crate::model::user::SimUser;
 
 /// The 28-day month-long window (ending on 1 March) reaches back 27 days; every other reaches
 /// further.
@@ -49,11 +51,11 @@ mod tests {
 
     use super::*;
     use crate::BusyHosts;
-    use crate::account;
-    use crate::meeting::MeetingListType;
-    use crate::recording::DateRange;
-    use crate::registrant::RegistrantStatus;
-    use crate::user::UserStatus;
+    use crate::generate::users;
+    use crate::model::recording::DateRange;
+    use crate::model::registrant::RegistrantStatus;
+    use crate::model::session::MeetingListType;
+    use crate::model::user::UserStatus;
 
     fn spec(busy: BusyHosts, today: NaiveDate) -> AccountSpec {
         AccountSpec {
@@ -76,9 +78,9 @@ mod tests {
     #[test]
     fn busy_hosts_have_what_was_asked_and_everyone_else_is_unchanged() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-        let users = account::generate(&spec(BUSY, today));
-        let plain = super::super::generate(&spec(BusyHosts::default(), today), &users);
-        let busy = super::super::generate(&spec(BUSY, today), &users);
+        let users = users::generate(&spec(BUSY, today));
+        let plain = crate::generate::generate(&spec(BusyHosts::default(), today), &users);
+        let busy = crate::generate::generate(&spec(BUSY, today), &users);
         let active: Vec<&SimUser> = users
             .iter()
             .filter(|u| u.status == UserStatus::Active)

@@ -11,8 +11,11 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::*;
+use crate::model::user;
+use crate::rules::tokens;
 use zoom_api::endpoint::Endpoint;
 use zoom_api::plan::Label;
+use zoom_api::plan::Plan;
 
 struct Fixture {
     sim: RunningSimulator,
@@ -824,7 +827,7 @@ async fn past_meetings_outlive_their_meeting_but_not_a_year() {
     let start = chrono::Utc::now() - chrono::TimeDelta::days(3);
     m.id = 10_000_000_002;
     m.uuid = "past//meeting0000000000==".into();
-    m.meeting_type = 2;
+    m.session_type = 2;
     m.start_time = Some(start);
     m.instances = vec![SimInstance {
         uuid: m.uuid.clone(),

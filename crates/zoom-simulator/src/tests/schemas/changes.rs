@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::reads::open_and_closed;
 use super::*;
+use crate::rules::user_limits::SESSION_WRITES_PER_HOST;
 use crate::tests::writes::member;
-use crate::user_limits::SESSION_WRITES_PER_HOST;
 
 const NOBODY: &str = "nobody@example.com";
 const NO_SESSION: &str = "12345678901";
@@ -163,7 +163,7 @@ pub(super) async fn meetings(p: &mut Probe<'_>) {
     handle.insert_meeting(SimMeeting {
         id: 10_000_000_004,
         uuid: "personal+meeting0000000==".into(),
-        meeting_type: 4,
+        session_type: 4,
         ..model
     });
     for undeletable in ["10000000003", "10000000004"] {

@@ -103,7 +103,7 @@ pub(super) async fn meetings(p: &mut Probe<'_>) {
     // One meeting of each type, with and without registration.
     let mut shown = HashSet::new();
     for m in all_meetings(&handle) {
-        if shown.insert((m.meeting_type, m.has_registration())) {
+        if shown.insert((m.session_type, m.has_registration())) {
             p.get(Endpoint::GetMeeting, &format!("/meetings/{}", m.id), 200)
                 .await;
         }
@@ -192,7 +192,7 @@ pub(super) async fn webinars(p: &mut Probe<'_>) {
 
     let mut shown = HashSet::new();
     for w in all_webinars(&handle) {
-        if shown.insert((w.webinar_type, w.has_registration())) {
+        if shown.insert((w.session_type, w.has_registration())) {
             p.get(Endpoint::GetWebinar, &format!("/webinars/{}", w.id), 200)
                 .await;
         }

@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::user_limits::Counter;
+use crate::rules::user_limits::Counter;
 
 impl Fixture {
     async fn send(

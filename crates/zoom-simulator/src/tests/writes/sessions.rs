@@ -161,7 +161,7 @@ async fn patched_and_deleted_meetings_show_the_change() {
         .iter()
         .flat_map(|u| handle.listed_meetings(u["id"].as_str().unwrap(), "scheduled"))
         .filter_map(|m| handle.meeting(&m["id"].to_string()))
-        .find(|m| m.meeting_type == 8)
+        .find(|m| m.session_type == 8)
         .unwrap();
     let moved = (chrono::Utc::now() + chrono::TimeDelta::days(10))
         .format("%Y-%m-%dT10:00:00Z")
@@ -231,7 +231,7 @@ async fn patched_and_deleted_meetings_show_the_change() {
         .find(|pmi| {
             handle
                 .meeting(&pmi.to_string())
-                .is_some_and(|m| m.meeting_type == 4)
+                .is_some_and(|m| m.session_type == 4)
         })
         .unwrap();
     assert_eq!(

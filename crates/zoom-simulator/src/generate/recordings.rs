@@ -1,0 +1,126 @@
+//! The generated cloud recordings and their files.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::seq::IndexedRandom;
+use rand::{Rng, RngExt};
+
+use crate::generate::generator::Generator;
+use crate::generate::pools;
+use crate::model::recording::{SimRecording, SimRecordingFile};
+use crate::model::user::SimUser;
+
+/// Recordings are spread over this many days back from the anchor.
+pub(super) const RECORDING_DAYS: i64 = 200;
+
+/// When a generated recording started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RecordingAge {
+    /// An hour ago, and still being recorded.
+    InProgress,
+    /// 190 days ago: older than the default backfill.
+    Old,
+    /// At some minute between an hour and this many days before the anchor.
+    Within(i64),
+}
+
+impl Generator {
+    pub(super) fn recording(&mut self, host: &SimUser, age: RecordingAge) -> SimRecording {
+        let in_progress = age == RecordingAge::InProgress;
+        let start_time = match age {
+            RecordingAge::InProgress => self.anchor - TimeDelta::hours(1),
+            RecordingAge::Old => self.anchor - TimeDelta::days(190) + TimeDelta::hours(10),
+            RecordingAge::Within(days) => {
+                self.anchor - TimeDelta::minutes(self.rng.random_range(60..days * 24 * 60))
+            }
+        };
+        let duration: u32 = self.rng.random_range(5..120);
+        let end = start_time + TimeDelta::minutes(i64::from(duration));
+        let mut kinds = vec![
+            ("MP4", "MP4", "shared_screen_with_speaker_view"),
+            ("M4A", "M4A", "audio_only"),
+        ];
+        if self.rng.random_bool(0.5) {
+            kinds.push(("TRANSCRIPT", "VTT", "audio_transcript"));
+        }
+        if self.rng.random_bool(0.3) {
+            kinds.push(("CHAT", "TXT", "chat_file"));
+        }
+        let mut files: Vec<SimRecordingFile> = kinds
+            .into_iter()
+            .map(|(file_type, extension, recording_type)| {
+                let per_minute = match file_type {
+                    "MP4" => 1_200_000,
+                    "M4A" => 480_000,
+                    _ => 2_000,
+                };
+                self.file(
+                    start_time,
+                    Some(end),
+                    file_type,
+                    extension,
+                    recording_type,
+                    u64::from(duration) * per_minute,
+                )
+            })
+            .collect();
+        if in_progress {
+            files.push(SimRecordingFile {
+                status: "processing".to_owned(),
+                ..self.file(
+                    start_time,
+                    None,
+                    "",
+                    "MP4",
+                    "shared_screen_with_gallery_view",
+                    0,
+                )
+            });
+        }
+        let share = self.token();
+        SimRecording {
+            uuid: self.uuid(),
+            meeting_id: self.number(),
+            host_id: host.id.clone(),
+            topic: self.pick(pools::TOPICS),
+            meeting_type: *[2u8, 2, 2, 8, 3, 4].choose(&mut self.rng).unwrap_or(&2),
+            start_time,
+            duration,
+            share_url: format!("https://us05web.zoom.us/rec/share/{share}"),
+            files,
+        }
+    }
+
+    pub(super) fn file(
+        &mut self,
+        start: DateTime<Utc>,
+        end: Option<DateTime<Utc>>,
+        file_type: &str,
+        extension: &str,
+        recording_type: &str,
+        size: u64,
+    ) -> SimRecordingFile {
+        let mut id = [0u8; 16];
+        self.rng.fill_bytes(&mut id);
+        let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        let token = self.token();
+        SimRecordingFile {
+            id: format!(
+                "{}-{}-{}-{}-{}",
+                &hex[..8],
+                &hex[8..12],
+                &hex[12..16],
+                &hex[16..20],
+                &hex[20..]
+            ),
+            recording_start: start,
+            recording_end: end,
+            file_type: file_type.to_owned(),
+            file_extension: extension.to_owned(),
+            file_size: size,
+            play_url: format!("https://us05web.zoom.us/rec/play/{token}"),
+            download_url: format!("https://us05web.zoom.us/rec/download/{token}"),
+            status: "completed".to_owned(),
+            recording_type: recording_type.to_owned(),
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! `GET /v2/users/{userId}/recordings` and `GET /v2/accounts/{accountId}/recordings`
+//! (<https://developers.zoom.us/docs/api/meetings/>): recordings whose start falls in a window of
+//! whole UTC days, newest first, paged by `next_page_token`. The window is at most a month; a
+//! longer one is silently cut to its last month and the response echoes the dates actually used.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use crate::model::recording::DateRange;
+use crate::routes::gate::Call;
+use crate::rules::pages::parse_page_size;
+use crate::rules::path::user_param;
+use crate::rules::queries::{RecordingQuery, invalid, query_params};
+use crate::rules::refusals::no_such_user;
+use crate::rules::respond::{self, Refusal};
+use crate::state::SimState;
+use zoom_api::endpoint::Endpoint;
+
+const DEFAULT_PAGE_SIZE: u32 = 30;
+
+pub(crate) fn list_for_user(state: &SimState, call: &Call) -> Result<Response, Refusal> {
+    let user = user_param(&call.uri, 3);
+    let host_id = state.lock().user(&user).map(|u| u.id.clone());
+    let host_id = host_id.ok_or_else(|| no_such_user(&user))?;
+    list_page(state, call, Some(host_id))
+}
+
+pub(crate) fn list_for_account(state: &SimState, call: &Call) -> Result<Response, Refusal> {
+    let account = user_param(&call.uri, 3);
+    if !state.account_recordings {
+        // A guess: Zoom documents no answer for an account without the master-account plan;
+        // this is its usual "no permission" shape.
+        return Err(respond::zoom_error(StatusCode::BAD_REQUEST, 200, "No permission.").into());
+    }
+    if account != "me" && account != state.credentials.account_id {
+        // Also a guess, worded as Zoom's other "not this account" answers.
+        return Err(respond::zoom_error(
+            StatusCode::BAD_REQUEST,
+            1010,
+            format!("User does not belong to this account: {account}."),
+        )
+        .into());
+    }
+    list_page(state, call, None)
+}
+
+fn list_page(state: &SimState, call: &Call, host_id: Option<String>) -> Result<Response, Refusal> {
+    let (mut from, mut to) = (None, None);
+    let mut page_size = DEFAULT_PAGE_SIZE;
+    let mut token = None;
+    // `mc`, `trash`, `trash_type` and `meeting_id` are accepted and ignored.
+    for (key, value) in query_params(&call.query) {
+        match &*key {
+            "from" => from = Some(parse_day(&value).ok_or_else(|| invalid("from"))?),
+            "to" => to = Some(parse_day(&value).ok_or_else(|| invalid("to"))?),
+            "page_size" => {
+                page_size = parse_page_size(&value, Endpoint::ListUserRecordings)
+                    .ok_or_else(|| invalid("page_size"))?;
+            }
+            "next_page_token" => token = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    let mut guard = state.lock();
+    let inner = &mut *guard;
+    let first = RecordingQuery {
+        host_id,
+        range: DateRange::resolve(from, to, call.now.date_naive()),
+        page_size,
+    };
+    let cursor = inner
+        .recording_pages
+        .start(token.as_deref(), first, call.instant)?;
+    let query = &cursor.query;
+    let listed = inner
+        .entities
+        .recordings_in(query.host_id.as_deref(), query.range);
+    let (page, next) =
+        inner
+            .recording_pages
+            .serve(&cursor, query.page_size, listed.len(), call.instant);
+    let meetings: Vec<Value> = listed[page.start..page.end]
+        .iter()
+        .map(|r| r.listing_json(&state.credentials.account_id))
+        .collect();
+    Ok(Json(json!({
+        "from": query.range.from.to_string(),
+        "to": query.range.to.to_string(),
+        "page_count": page.count,
+        "page_size": query.page_size,
+        "total_records": listed.len(),
+        "next_page_token": next,
+        "meetings": meetings,
+    }))
+    .into_response())
+}
+
+/// `yyyy-mm-dd`, nothing else.
+fn parse_day(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .filter(|_| value.len() == 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_dates_are_accepted() {
+        assert_eq!(parse_day("2026-03-01"), NaiveDate::from_ymd_opt(2026, 3, 1));
+        for bad in [
+            "2026-3-1",
+            "2026-03-01T00:00:00Z",
+            "01/03/2026",
+            "2026-02-30",
+        ] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
+    }
+}

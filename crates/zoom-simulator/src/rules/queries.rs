@@ -1,0 +1,56 @@
+//! What a listing's `next_page_token` remembers of the request that started it: a page asked
+//! for by token is cut from the same query, whatever parameters come with the token.
+
+use std::borrow::Cow;
+
+use crate::rules::respond::{self, Refusal};
+
+use crate::model::recording::DateRange;
+use crate::model::registrant::RegistrantStatus;
+use crate::model::session::MeetingListType;
+use crate::model::user::UserStatus;
+use zoom_api::SessionKind;
+
+/// The part of a listing request a `next_page_token` remembers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UserQuery {
+    pub status: UserStatus,
+    pub page_size: u32,
+}
+
+/// The part of a meetings listing a `next_page_token` remembers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MeetingQuery {
+    pub user_id: String,
+    pub list_type: MeetingListType,
+    pub page_size: u32,
+}
+
+/// The part of a registrants listing a `next_page_token` remembers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RegistrantQuery {
+    pub kind: SessionKind,
+    pub id: u64,
+    pub status: RegistrantStatus,
+    pub page_size: u32,
+}
+
+/// The part of a recordings listing a `next_page_token` remembers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RecordingQuery {
+    /// `None` for the whole account.
+    pub host_id: Option<String>,
+    pub range: DateRange,
+    pub page_size: u32,
+}
+
+/// The query string's parameters. Empty values count as absent: clients often send
+/// `next_page_token=` on the first page.
+pub(crate) fn query_params(raw: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+    url::form_urlencoded::parse(raw.as_bytes()).filter(|(_, value)| !value.is_empty())
+}
+
+/// Zoom's refusal of a query parameter's value.
+pub(crate) fn invalid(field: &str) -> Refusal {
+    respond::validation_failed(field).into()
+}

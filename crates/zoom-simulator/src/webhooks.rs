@@ -1,0 +1,205 @@
+//! Zoom's webhooks, as the simulator sends them (<https://developers.zoom.us/docs/api/webhooks/>):
+//! when a call through the API changes a user, a meeting or a webinar, the event goes to the subscription's URL, signed
+//! as Zoom signs it (`zoom_api::webhook`). A delivery answered 5xx, or not at all, is sent again
+//! after each of [`WebhookSubscription::retry_delays`] (Zoom: 5, 20 and 60 minutes); one
+//! answered 3xx or 4xx is not. Each event is delivered on its own task, so a retrying one holds
+//! up no other, and events may arrive out of order, as Zoom's do.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+use zoom_api::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
+
+use crate::model::user::SimUser;
+
+/// Where the simulator sends its events, and the secret token that signs them.
+#[derive(Debug, Clone)]
+pub struct WebhookSubscription {
+    /// The event notification endpoint URL.
+    pub url: String,
+    pub secret_token: String,
+    /// The waits before each retry of a failed delivery.
+    pub retry_delays: Vec<Duration>,
+}
+
+impl WebhookSubscription {
+    /// With Zoom's retry schedule.
+    pub fn new(url: impl Into<String>, secret_token: impl Into<String>) -> Self {
+        WebhookSubscription {
+            url: url.into(),
+            secret_token: secret_token.into(),
+            retry_delays: [5, 20, 60]
+                .map(|minutes| Duration::from_secs(minutes * 60))
+                .to_vec(),
+        }
+    }
+}
+
+/// Sends events for one subscription, or none without one.
+pub(crate) struct Outbox {
+    subscription: Option<Arc<WebhookSubscription>>,
+    account_id: String,
+    http: reqwest::Client,
+}
+
+impl Outbox {
+    pub fn new(subscription: Option<WebhookSubscription>, account_id: &str) -> Outbox {
+        // reqwest is built without a TLS provider of its own; plain http still asks for one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        Outbox {
+            subscription: subscription.map(Arc::new),
+            account_id: account_id.to_owned(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// `user.created` (with `creation_type`), `user.activated`, `user.deactivated`,
+    /// `user.deleted`, `user.disassociated`: the user's id, names, email and type.
+    pub fn user_event(
+        &self,
+        event: &str,
+        user: &SimUser,
+        creation_type: Option<&str>,
+        operator: &SimUser,
+        now: DateTime<Utc>,
+    ) {
+        let object = json!({
+            "id": user.id,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "type": user.user_type,
+        });
+        let creation = creation_type.map(|how| ("creation_type", json!(how)));
+        let parts = std::iter::once(("object", object)).chain(creation);
+        self.send(event, operator, now, parts);
+    }
+
+    /// `meeting.created`, `meeting.deleted` and the webinar ones: the session's identity and
+    /// schedule, from its `GET` shape.
+    pub fn session_event(
+        &self,
+        event: &str,
+        detail: &Value,
+        operator: &SimUser,
+        now: DateTime<Utc>,
+    ) {
+        const FIELDS: [&str; 9] = [
+            "uuid",
+            "id",
+            "host_id",
+            "topic",
+            "type",
+            "start_time",
+            "duration",
+            "timezone",
+            "join_url",
+        ];
+        let object: Map<String, Value> = FIELDS
+            .iter()
+            .filter_map(|&key| Some((key.to_owned(), detail.get(key)?.clone())))
+            .collect();
+        self.send(
+            event,
+            operator,
+            now,
+            std::iter::once(("object", Value::Object(object))),
+        );
+    }
+
+    /// `user.updated`, `meeting.updated`, `webinar.updated`: only the fields that changed, with
+    /// their old values in `old_object`; nothing when nothing changed.
+    pub fn updated(
+        &self,
+        event: &str,
+        before: &Value,
+        after: &Value,
+        operator: &SimUser,
+        now: DateTime<Utc>,
+    ) {
+        let (old, new) = changed(before, after);
+        if new.len() <= 1 {
+            return;
+        }
+        let stamp = json!(now.timestamp_millis());
+        let parts = [
+            ("time_stamp", stamp),
+            ("object", Value::Object(new)),
+            ("old_object", Value::Object(old)),
+        ];
+        self.send(event, operator, now, parts.into_iter());
+    }
+
+    fn send(
+        &self,
+        event: &str,
+        operator: &SimUser,
+        now: DateTime<Utc>,
+        parts: impl Iterator<Item = (&'static str, Value)>,
+    ) {
+        let Some(subscription) = &self.subscription else {
+            return;
+        };
+        let mut payload = Map::new();
+        payload.insert("account_id".into(), json!(self.account_id));
+        payload.insert("operator".into(), json!(operator.email));
+        payload.insert("operator_id".into(), json!(operator.id));
+        payload.extend(parts.map(|(k, v)| (k.to_owned(), v)));
+        let body = json!({"event": event, "event_ts": now.timestamp_millis(), "payload": payload})
+            .to_string();
+        tokio::spawn(deliver(self.http.clone(), subscription.clone(), body));
+    }
+}
+
+/// The fields of `after` that differ from `before`, each side with the `id`.
+fn changed(before: &Value, after: &Value) -> (Map<String, Value>, Map<String, Value>) {
+    let mut old = Map::new();
+    let mut new = Map::new();
+    for side in [&mut old, &mut new] {
+        side.insert("id".into(), after.get("id").cloned().unwrap_or(Value::Null));
+    }
+    let empty = Map::new();
+    let before = before.as_object().unwrap_or(&empty);
+    for (key, value) in after.as_object().unwrap_or(&empty) {
+        if before.get(key) != Some(value) {
+            new.insert(key.clone(), value.clone());
+            old.insert(key.clone(), before.get(key).cloned().unwrap_or(Value::Null));
+        }
+    }
+    (old, new)
+}
+
+async fn deliver(http: reqwest::Client, subscription: Arc<WebhookSubscription>, body: String) {
+    let waits = std::iter::once(Duration::ZERO).chain(subscription.retry_delays.iter().copied());
+    for wait in waits {
+        tokio::time::sleep(wait).await;
+        // Each attempt is signed anew, with the time it is sent.
+        let timestamp = Utc::now().timestamp().to_string();
+        let signed = signature(
+            subscription.secret_token.as_bytes(),
+            &timestamp,
+            body.as_bytes(),
+        );
+        let answer = http
+            .post(&subscription.url)
+            .header("content-type", "application/json; charset=utf-8")
+            .header(TIMESTAMP_HEADER, &timestamp)
+            .header(SIGNATURE_HEADER, signed)
+            .body(body.clone())
+            .timeout(Duration::from_secs(3))
+            .send()
+            .await;
+        match answer {
+            Ok(answer) if answer.status().is_success() => return,
+            Ok(answer) if !answer.status().is_server_error() => {
+                tracing::warn!(status = %answer.status(), "webhook refused; Zoom does not retry a 3xx or 4xx");
+                return;
+            }
+            Ok(answer) => tracing::info!(status = %answer.status(), "webhook failed; retrying"),
+            Err(error) => tracing::info!(%error, "webhook not delivered; retrying"),
+        }
+    }
+    tracing::warn!("webhook given up after Zoom's retries");
+}
