@@ -3,6 +3,7 @@
 
 pub mod daily_quota;
 mod error;
+mod functions;
 mod lock;
 mod migrate;
 pub mod overview;
