@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use super::request::{Subject, ZoomRequest};
-use crate::db::sessions::Listed;
 use crate::db::{self, DbPool};
+use crate::db::sessions::Listed;
 use crate::sync::listing::Sink;
 use crate::sync::registrants::{registrant_table, row as registrant_row, sync_session};
 use crate::sync::sessions::{row as session_row, table as session_table};
