@@ -79,6 +79,7 @@ pub async fn upsert(
     now: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     let rows = last_per_key(rows, |r| r.id);
+    // Raw: an `unnest` page upsert, faster than the builder's (figures in `upserted.rs`).
     let statement = format!(
         "INSERT INTO {t} AS t ({p}, id, email, first_name, last_name, status, create_time, \
                                join_url, raw, synced_at) \

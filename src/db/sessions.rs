@@ -75,6 +75,7 @@ pub async fn upsert(
     now: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     let rows = last_per_key(rows, |r| r.id);
+    // Raw: an `unnest` page upsert, faster than the builder's (figures in `upserted.rs`).
     let statement = format!(
         "INSERT INTO {t} AS t (id, uuid, host_id, topic, type, start_time, duration, timezone, \
                                agenda, created_at, join_url, raw, synced_at) \
