@@ -10,6 +10,7 @@ pub mod overview;
 mod pooled;
 pub mod queue_inserts;
 pub mod queue_limits;
+pub mod queue_operator;
 pub mod recordings;
 pub mod registrants;
 mod retry;
