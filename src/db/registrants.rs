@@ -21,8 +21,8 @@ pub enum RegistrantTable {
 }
 
 /// Runs `$body` with `$r` naming the schema module of the [`RegistrantTable`], `$parent` its
-/// parent's column and `$s`, if given, the parent's table: each statement is written once and compiled
-/// for both.
+/// parent's column and `$s`, if given, the parent's table: each statement is written once and
+/// compiled for both.
 macro_rules! on_registrants {
     ($table:expr, $r:ident, $parent:ident $(, $s:ident)? => $body:expr) => {
         match $table {

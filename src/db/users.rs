@@ -219,7 +219,7 @@ pub struct StatusCount {
 
 /// Users per status; users marked deleted are counted as `deleted` whatever their status.
 pub async fn count_by_status(conn: &mut AsyncPgConnection) -> Result<Vec<StatusCount>, DbError> {
-    // Raw: Diesel groups only by columns, not by a computed one like this `CASE`.
+    // Raw: Diesel takes a selected column as grouped only if GROUP BY names it, not a `CASE` of it.
     diesel::sql_query(
         "SELECT CASE WHEN deleted_at IS NOT NULL THEN 'deleted' ELSE coalesce(status, 'unknown') END AS status, \
                 count(*) AS users \
