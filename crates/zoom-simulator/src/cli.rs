@@ -100,7 +100,8 @@ pub struct SimulateArgs {
     /// API answer.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub nul_in_text_every: Option<u32>,
-    /// Send signed webhooks for the changes made through the API (users, meetings, webinars) to
+    /// Send signed webhooks for the changes made through the API (users, meetings, webinars,
+    /// registrations) to
     /// this URL, e.g. http://127.0.0.1:8080/webhooks/zoom, retried as Zoom does.
     #[arg(long, value_name = "URL", requires = "webhook_secret")]
     pub webhook_url: Option<String>,
