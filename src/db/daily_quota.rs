@@ -3,11 +3,13 @@
 //! and restarts keep them.
 
 use chrono::NaiveDate;
-use diesel::sql_query;
-use diesel::sql_types::{Date, Integer, Text};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::error::{DbError, query};
+use super::functions::greatest;
+use super::schema::daily_quota;
 
 /// One limit: e.g. `meeting_writes:<host id>` with cap 100.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,21 +39,29 @@ pub async fn take(
     quotas: &[Quota],
     day: NaiveDate,
 ) -> Result<Option<String>, DbError> {
+    // The `WHERE` of `ON CONFLICT DO UPDATE` comes from this trait, not from `QueryDsl`.
+    use diesel::query_dsl::methods::FilterDsl;
+
     let taken = conn
         .transaction::<_, TakeError, _>(async |conn| {
             for quota in quotas {
-                let taken = sql_query(
-                    "INSERT INTO zoom.daily_quota AS d (scope, day, used, cap) \
-                     VALUES ($1, $2, 1, $3) \
-                     ON CONFLICT (scope, day) DO UPDATE SET used = d.used + 1, cap = $3 \
-                     WHERE d.used < $3",
-                )
-                .bind::<Text, _>(&quota.scope)
-                .bind::<Date, _>(day)
-                .bind::<Integer, _>(quota.cap)
-                .execute(conn)
-                .await
-                .map_err(query("spending a Zoom daily quota"))?;
+                let taken = diesel::insert_into(daily_quota::table)
+                    .values((
+                        daily_quota::scope.eq(&quota.scope),
+                        daily_quota::day.eq(day),
+                        daily_quota::used.eq(1),
+                        daily_quota::cap.eq(quota.cap),
+                    ))
+                    .on_conflict((daily_quota::scope, daily_quota::day))
+                    .do_update()
+                    .set((
+                        daily_quota::used.eq(daily_quota::used + 1),
+                        daily_quota::cap.eq(excluded(daily_quota::cap)),
+                    ))
+                    .filter(daily_quota::used.lt(quota.cap))
+                    .execute(conn)
+                    .await
+                    .map_err(query("spending a Zoom daily quota"))?;
                 if taken == 0 {
                     return Err(TakeError::Spent(quota.scope.clone()));
                 }
@@ -73,15 +83,21 @@ pub async fn exhaust(
     quota: &Quota,
     day: NaiveDate,
 ) -> Result<(), DbError> {
-    sql_query(
-        "INSERT INTO zoom.daily_quota AS d (scope, day, used, cap) VALUES ($1, $2, $3, $3) \
-         ON CONFLICT (scope, day) DO UPDATE SET used = GREATEST(d.used, $3), cap = $3",
-    )
-    .bind::<Text, _>(&quota.scope)
-    .bind::<Date, _>(day)
-    .bind::<Integer, _>(quota.cap)
-    .execute(conn)
-    .await
-    .map_err(query("recording a spent Zoom daily quota"))?;
+    diesel::insert_into(daily_quota::table)
+        .values((
+            daily_quota::scope.eq(&quota.scope),
+            daily_quota::day.eq(day),
+            daily_quota::used.eq(quota.cap),
+            daily_quota::cap.eq(quota.cap),
+        ))
+        .on_conflict((daily_quota::scope, daily_quota::day))
+        .do_update()
+        .set((
+            daily_quota::used.eq(greatest(daily_quota::used, quota.cap)),
+            daily_quota::cap.eq(excluded(daily_quota::cap)),
+        ))
+        .execute(conn)
+        .await
+        .map_err(query("recording a spent Zoom daily quota"))?;
     Ok(())
 }

@@ -7,7 +7,9 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use diesel::sql_types::{Bool, Text};
+use diesel::IntoSql;
+use diesel::expression::functions::declare_sql_function;
+use diesel::sql_types::{BigInt, Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -18,6 +20,14 @@ use super::target::DbTarget;
 /// How often the lock's session is checked: the longest a pass runs on after losing it, unless
 /// the check itself hangs (then the connect timeout bounds it).
 const CHECK_EVERY: Duration = Duration::from_secs(1);
+
+#[declare_sql_function]
+extern "SQL" {
+    fn pg_try_advisory_lock(key: BigInt) -> Bool;
+
+    /// A lock's key from its name.
+    fn hashtextextended(text: Text, seed: BigInt) -> BigInt;
+}
 
 pub struct ClusterLock {
     /// Ends the watch; the watcher then unlocks and closes the session.
@@ -35,14 +45,10 @@ impl ClusterLock {
         on_loss: CancellationToken,
     ) -> Result<Option<ClusterLock>, DbError> {
         let mut session = db.connect().await?;
-        let acquired: bool = diesel::select(
-            diesel::dsl::sql::<Bool>("pg_try_advisory_lock(hashtextextended(")
-                .bind::<Text, _>(name)
-                .sql(", 0))"),
-        )
-        .get_result(&mut session)
-        .await
-        .map_err(query("taking a cluster-wide lock"))?;
+        let acquired: bool = diesel::select(pg_try_advisory_lock(hashtextextended(name, 0_i64)))
+            .get_result(&mut session)
+            .await
+            .map_err(query("taking a cluster-wide lock"))?;
         if !acquired {
             return Ok(None);
         }
@@ -99,7 +105,7 @@ impl Watch {
                 () = self.release.cancelled() => break,
                 _ = tick.tick() => {}
             }
-            let check = diesel::sql_query("SELECT 1").execute(&mut session);
+            let check = diesel::select(1.into_sql::<Integer>()).execute(&mut session);
             let reason = match tokio::time::timeout(self.timeout, check).await {
                 Ok(Ok(_)) => continue,
                 Ok(Err(error)) => error.to_string(),
@@ -115,6 +121,7 @@ impl Watch {
             return;
         }
         // Closing the session releases the lock too; unlocking first only makes it prompt.
+        // Raw: the function returns `void`, which Diesel has no SQL type for.
         let unlock = diesel::sql_query("SELECT pg_advisory_unlock_all()").execute(&mut session);
         let _ = tokio::time::timeout(self.timeout, unlock).await;
     }

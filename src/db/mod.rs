@@ -3,6 +3,7 @@
 
 pub mod daily_quota;
 mod error;
+mod functions;
 pub mod gauges;
 mod lock;
 mod migrate;
@@ -10,6 +11,7 @@ pub mod overview;
 mod pooled;
 pub mod queue_inserts;
 pub mod queue_limits;
+pub mod queue_operator;
 pub mod recordings;
 pub mod registrants;
 mod retry;

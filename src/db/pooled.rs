@@ -67,9 +67,11 @@ pub async fn connection(pool: &DbPool) -> Result<Object<AsyncPgConnection>, DbEr
 
 /// Whether the database answers a query now, through the pool.
 pub async fn ping(pool: &DbPool) -> Result<(), DbError> {
+    use diesel::IntoSql;
+    use diesel::sql_types::Integer;
     use diesel_async::RunQueryDsl;
     let mut conn = connection(pool).await?;
-    diesel::sql_query("SELECT 1")
+    diesel::select(1.into_sql::<Integer>())
         .execute(&mut conn)
         .await
         .map_err(super::error::query("checking that PostgreSQL answers"))?;

@@ -12,6 +12,7 @@ pub const CHANNEL: &str = "zoom_write_queue";
 /// A connection of its own that hears every insert into `zoom.write_queue`.
 pub async fn listen(db: &DbTarget) -> Result<AsyncPgConnection, DbError> {
     let mut conn = db.connect().await?;
+    // Raw: LISTEN is a utility statement, which the query builder has no form for.
     diesel::sql_query(format!("LISTEN {CHANNEL}"))
         .execute(&mut conn)
         .await

@@ -42,6 +42,7 @@ pub async fn set(
     conn: &mut AsyncPgConnection,
     limits: QueueLimits,
 ) -> Result<QueueLimits, DbError> {
+    // Raw: returning the replaced limits needs `UPDATE … FROM`, which Diesel has no form for.
     let before: Row = sql_query(
         "UPDATE zoom.write_queue_limits l \
          SET max_payload_bytes = $1, max_delay = make_interval(secs => $2), updated_at = now() \

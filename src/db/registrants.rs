@@ -2,12 +2,15 @@
 //! meeting or webinar, so every statement serves both (see `sessions.rs` for the `unnest`).
 
 use chrono::{DateTime, Utc};
+use diesel::dsl::not;
+use diesel::prelude::*;
 use diesel::sql_query;
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
 use super::error::{DbError, query};
+use super::functions::lower;
 use super::sync_runs::RowCounts;
 use super::upserted::{Upserted, column, counts, last_per_key};
 
@@ -15,6 +18,28 @@ use super::upserted::{Upserted, column, counts, last_per_key};
 pub enum RegistrantTable {
     Meeting,
     Webinar,
+}
+
+/// Runs `$body` with `$r` naming the schema module of the [`RegistrantTable`], `$parent` its
+/// parent's column and `$s`, if given, the parent's table: each statement is written once and
+/// compiled for both.
+macro_rules! on_registrants {
+    ($table:expr, $r:ident, $parent:ident $(, $s:ident)? => $body:expr) => {
+        match $table {
+            RegistrantTable::Meeting => {
+                use crate::db::schema::meeting_registrants as $r;
+                $(use crate::db::schema::meetings as $s;)?
+                let $parent = $r::meeting_id;
+                $body
+            }
+            RegistrantTable::Webinar => {
+                use crate::db::schema::webinar_registrants as $r;
+                $(use crate::db::schema::webinars as $s;)?
+                let $parent = $r::webinar_id;
+                $body
+            }
+        }
+    };
 }
 
 impl RegistrantTable {
@@ -29,13 +54,6 @@ impl RegistrantTable {
         match self {
             RegistrantTable::Meeting => "meeting_id",
             RegistrantTable::Webinar => "webinar_id",
-        }
-    }
-
-    fn parent_table(self) -> &'static str {
-        match self {
-            RegistrantTable::Meeting => "zoom.meetings",
-            RegistrantTable::Webinar => "zoom.webinars",
         }
     }
 }
@@ -61,6 +79,7 @@ pub async fn upsert(
     now: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     let rows = last_per_key(rows, |r| r.id);
+    // Raw: an `unnest` page upsert, faster than the builder's (figures in `upserted.rs`).
     let statement = format!(
         "INSERT INTO {t} AS t ({p}, id, email, first_name, last_name, status, create_time, \
                                join_url, raw, synced_at) \
@@ -102,18 +121,16 @@ pub async fn mark_unlisted_deleted(
     listing_started: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
-    let marked = sql_query(format!(
-        "UPDATE {} SET deleted_at = $3 \
-         WHERE {} = $1 AND deleted_at IS NULL AND NOT (id = ANY($2)) AND synced_at < $4",
-        table.name(),
-        table.parent_column()
-    ))
-    .bind::<BigInt, _>(parent_id)
-    .bind::<Array<Text>, _>(listed)
-    .bind::<Timestamptz, _>(now)
-    .bind::<Timestamptz, _>(listing_started)
+    let marked = on_registrants!(table, r, parent => diesel::update(
+        r::table
+            .filter(parent.eq(parent_id))
+            .filter(r::deleted_at.is_null())
+            .filter(not(r::id.eq_any(listed)))
+            .filter(r::synced_at.lt(listing_started)),
+    )
+    .set(r::deleted_at.eq(now))
     .execute(conn)
-    .await
+    .await)
     .map_err(query("marking unlisted registrants deleted"))?;
     Ok(marked as i64)
 }
@@ -125,17 +142,20 @@ pub async fn mark_orphans_deleted(
     table: RegistrantTable,
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
-    let marked = sql_query(format!(
-        "UPDATE {t} AS r SET deleted_at = $1 FROM {parent} AS s \
-         WHERE r.{p} = s.id AND r.deleted_at IS NULL \
-           AND s.deleted_reason IN ('deleted', 'host_deleted')",
-        t = table.name(),
-        parent = table.parent_table(),
-        p = table.parent_column()
-    ))
-    .bind::<Timestamptz, _>(now)
+    let marked = on_registrants!(table, r, parent, s => diesel::update(
+        r::table
+            .filter(
+                parent.eq_any(
+                    s::table
+                        .filter(s::deleted_reason.eq_any(["deleted", "host_deleted"]))
+                        .select(s::id),
+                ),
+            )
+            .filter(r::deleted_at.is_null()),
+    )
+    .set(r::deleted_at.eq(now))
     .execute(conn)
-    .await
+    .await)
     .map_err(query("marking registrants of deleted meetings or webinars"))?;
     Ok(marked as i64)
 }
@@ -147,22 +167,14 @@ pub async fn find(
     session_id: i64,
     ids_or_emails: &[String],
 ) -> Result<Vec<Value>, DbError> {
-    #[derive(diesel::QueryableByName)]
-    struct Raw {
-        #[diesel(sql_type = Jsonb)]
-        raw: Value,
-    }
     let keys: Vec<String> = ids_or_emails.iter().map(|k| k.to_lowercase()).collect();
-    let found: Vec<Raw> = sql_query(format!(
-        "SELECT raw FROM {} WHERE {} = $1 AND deleted_at IS NULL \
-           AND (lower(id) = ANY($2) OR lower(email) = ANY($2)) ORDER BY email",
-        table.name(),
-        table.parent_column()
-    ))
-    .bind::<BigInt, _>(session_id)
-    .bind::<Array<Text>, _>(keys)
-    .load(conn)
-    .await
-    .map_err(query("reading registrants back"))?;
-    Ok(found.into_iter().map(|r| r.raw).collect())
+    on_registrants!(table, r, parent => r::table
+        .filter(parent.eq(session_id))
+        .filter(r::deleted_at.is_null())
+        .filter(lower(r::id).eq_any(&keys).or(lower(r::email).eq_any(&keys)))
+        .select(r::raw)
+        .order(r::email)
+        .load(conn)
+        .await)
+    .map_err(query("reading registrants back"))
 }

@@ -1,6 +1,13 @@
 //! Counting what an `INSERT … ON CONFLICT DO UPDATE … WHERE changed RETURNING (xmax = 0)`
 //! did: inserted rows return true, updated rows false, and rows the `WHERE` skipped (unchanged)
 //! return nothing.
+//!
+//! Meetings, webinars, registrants and recordings upsert a page as raw SQL, binding one array
+//! per column and reading them back with `unnest`: Diesel's builder has no `unnest` source, and
+//! its multi-row `VALUES` (one bind per field) was slower. Measured once for 50 pages of 300
+//! meetings (a debug build, PostgreSQL 15 on the same host, after a warm-up round): 1.1–1.7 s
+//! with `unnest` against 1.7–2.2 s with the builder, whether the rows were new, unchanged or
+//! changed: the builder took 30–50% longer.
 
 use diesel::QueryableByName;
 use diesel::sql_types::Bool;

@@ -9,6 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
 use super::error::{DbError, query};
+use super::functions::lower;
 use super::schema::users;
 use super::sync_runs::RowCounts;
 
@@ -82,7 +83,7 @@ macro_rules! changed {
 }
 
 /// `RETURNING xmax = 0` is true for an inserted row, false for an updated one; rows skipped by
-/// the `WHERE` return nothing.
+/// the `WHERE` return nothing. A literal: `xmax` is a system column, which `table!` cannot declare.
 fn inserted() -> diesel::expression::SqlLiteral<Bool> {
     diesel::dsl::sql::<Bool>("xmax = 0")
 }
@@ -218,6 +219,7 @@ pub struct StatusCount {
 
 /// Users per status; users marked deleted are counted as `deleted` whatever their status.
 pub async fn count_by_status(conn: &mut AsyncPgConnection) -> Result<Vec<StatusCount>, DbError> {
+    // Raw: Diesel takes a selected column as grouped only if GROUP BY names it, not a `CASE` of it.
     diesel::sql_query(
         "SELECT CASE WHEN deleted_at IS NOT NULL THEN 'deleted' ELSE coalesce(status, 'unknown') END AS status, \
                 count(*) AS users \
@@ -264,9 +266,7 @@ pub async fn id_of(
         .filter(
             users::id
                 .eq(id_or_email)
-                .or(diesel::dsl::sql::<Bool>("lower(email) = lower(")
-                    .bind::<diesel::sql_types::Text, _>(id_or_email)
-                    .sql(")")),
+                .or(lower(users::email).eq(lower(id_or_email))),
         )
         .filter(users::id.is_not_null())
         .select(users::id.assume_not_null())
@@ -287,9 +287,7 @@ pub async fn mark_deleted(
         users::table.filter(users::deleted_at.is_null()).filter(
             users::id
                 .eq(id_or_email)
-                .or(diesel::dsl::sql::<Bool>("lower(email) = lower(")
-                    .bind::<diesel::sql_types::Text, _>(id_or_email)
-                    .sql(")")),
+                .or(lower(users::email).eq(lower(id_or_email))),
         ),
     )
     .set(users::deleted_at.eq(now))

@@ -1,18 +1,23 @@
-//! `zoom.write_queue`: claiming rows, the lease, recording outcomes, rescuing rows whose
-//! daemon died, and the operator's retry and cancel. Every change a worker makes is fenced on
-//! (id, locked_by, attempts), so a worker that lost its lease cannot overwrite the next one's
-//! work.
+//! `zoom.write_queue` as the worker uses it: claiming rows, the lease, recording outcomes, and
+//! rescuing rows whose daemon died (the operator's commands are in `queue_operator.rs`). Every
+//! change a worker makes is fenced on (id, locked_by, attempts), so a worker that lost its lease
+//! cannot overwrite the next one's work.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Bool, Double, Integer, Jsonb, Nullable, Text, Timestamptz};
+use diesel::data_types::PgInterval;
+use diesel::dsl::{AsExprOf, case_when, jsonb_typeof, not, now, sql};
+use diesel::expression::{SqlLiteral, UncheckedBind};
+use diesel::prelude::*;
+use diesel::sql_query;
+use diesel::sql_types::{BigInt, Bool, Double, Integer, Interval, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
 use super::error::{DbError, query};
-use diesel::sql_query;
+use super::functions::{history_entry, jsonb_build_array};
+use super::schema::write_queue;
 
 /// A row claimed by this worker for one attempt.
 #[derive(Debug, Clone, QueryableByName)]
@@ -65,6 +70,13 @@ fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
 
+/// `now() + d` by the server's clock, which every lease and delay is measured by. A fragment:
+/// Diesel types `now` as `timestamp`, and declares `timestamptz + interval` for columns only.
+fn from_now(d: Duration) -> UncheckedBind<SqlLiteral<Timestamptz>, AsExprOf<PgInterval, Interval>> {
+    let micros = i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
+    sql::<Timestamptz>("now() + ").bind::<Interval, _>(PgInterval::from_microseconds(micros))
+}
+
 /// Claims the next runnable row, if any. Writers (`created_by`) take turns: the writer whose
 /// row was claimed longest ago (or never) goes first, so that one writer's backlog delays
 /// another's rows by one attempt, not by the backlog. Each writer's rows run oldest due first.
@@ -77,6 +89,7 @@ pub async fn claim(
     lease: Duration,
     max_payload_bytes: usize,
 ) -> Result<Option<Claimed>, DbError> {
+    // Raw: a CTE, a LATERAL join and UPDATE … FROM, none of which the query builder has.
     // The writers are ordered in a subquery so that the nested loop stops at the first writer
     // with a runnable row, instead of locking every writer's next row and sorting afterwards.
     let claimed: Vec<Claimed> = sql_query(
@@ -119,32 +132,63 @@ pub async fn claim(
     Ok(claimed.into_iter().next())
 }
 
-const FENCE: &str = "id = $1 AND locked_by = $2 AND attempts = $3 AND status = 'running'";
+/// The claimed row, while it is still running under this claim.
+macro_rules! fenced {
+    ($fence:expr) => {
+        write_queue::table
+            .filter(write_queue::id.eq($fence.id))
+            .filter(write_queue::locked_by.eq($fence.worker))
+            .filter(write_queue::attempts.eq($fence.attempt))
+            .filter(write_queue::status.eq("running"))
+    };
+}
 
-async fn fenced(
-    conn: &mut AsyncPgConnection,
-    what: &'static str,
-    set: &str,
-    fence: &Fence<'_>,
-    bind_more: impl FnOnce(
-        diesel::query_builder::BoxedSqlQuery<'_, diesel::pg::Pg, diesel::query_builder::SqlQuery>,
-    ) -> diesel::query_builder::BoxedSqlQuery<
-        '_,
-        diesel::pg::Pg,
-        diesel::query_builder::SqlQuery,
-    >,
-) -> Result<bool, DbError> {
-    let sql = format!("UPDATE zoom.write_queue SET {set}, updated_at = now() WHERE {FENCE}");
-    let statement = sql_query(sql)
-        .into_boxed()
-        .bind::<BigInt, _>(fence.id)
-        .bind::<Text, _>(fence.worker.to_owned())
-        .bind::<Integer, _>(fence.attempt);
-    let updated = bind_more(statement)
-        .execute(conn)
-        .await
-        .map_err(query(what))?;
-    Ok(updated == 1)
+/// A worker's update of its [`fenced!`] row, with `updated_at`; true if the row was updated.
+macro_rules! fenced_update {
+    ($conn:expr, $fence:expr, $what:literal, $changes:expr) => {
+        diesel::update(fenced!($fence))
+            .set(($changes, write_queue::updated_at.eq(now)))
+            .execute($conn)
+            .await
+            .map(|updated| updated == 1)
+            .map_err(query($what))
+    };
+}
+
+/// `{attempt, at, <key>: value}` appended to the row's history.
+macro_rules! logged {
+    ($key:literal, $value:expr) => {
+        write_queue::errors.eq(write_queue::errors.concat(jsonb_build_array(history_entry(
+            "attempt",
+            write_queue::attempts,
+            "at",
+            now,
+            $key,
+            $value,
+        ))))
+    };
+}
+
+/// The row let go by its worker.
+macro_rules! released {
+    () => {
+        (
+            write_queue::locked_by.eq(None::<String>),
+            write_queue::locked_until.eq(None::<DateTime<Utc>>),
+            write_queue::call_started_at.eq(None::<DateTime<Utc>>),
+        )
+    };
+}
+
+/// A failed attempt: in the row's history and `last_error`, and the row released.
+macro_rules! failed_attempt {
+    ($error:expr) => {
+        (
+            logged!("error", $error),
+            write_queue::last_error.eq($error),
+            released!(),
+        )
+    };
 }
 
 /// Records that the Zoom call is about to start: from here an interruption leaves the row in
@@ -153,14 +197,12 @@ pub async fn mark_call_started(
     conn: &mut AsyncPgConnection,
     fence: &Fence<'_>,
 ) -> Result<bool, DbError> {
-    fenced(
+    fenced_update!(
         conn,
-        "marking a write-back call started",
-        "call_started_at = now()",
         fence,
-        |q| q,
+        "marking a write-back call started",
+        write_queue::call_started_at.eq(now)
     )
-    .await
 }
 
 /// Extends the lease. `false`: the lease was lost (the row was rescued).
@@ -169,14 +211,12 @@ pub async fn heartbeat(
     fence: &Fence<'_>,
     lease: Duration,
 ) -> Result<bool, DbError> {
-    fenced(
+    fenced_update!(
         conn,
-        "extending a write-back lease",
-        "locked_until = now() + make_interval(secs => $4)",
         fence,
-        |q| q.bind::<Double, _>(secs(lease)),
+        "extending a write-back lease",
+        write_queue::locked_until.eq(from_now(lease).nullable())
     )
-    .await
 }
 
 /// A lookup showed that the interrupted attempt had no effect: the next call is a first one.
@@ -184,14 +224,12 @@ pub async fn clear_in_doubt(
     conn: &mut AsyncPgConnection,
     fence: &Fence<'_>,
 ) -> Result<bool, DbError> {
-    fenced(
+    fenced_update!(
         conn,
-        "clearing a write-back row's doubt",
-        "in_doubt = false",
         fence,
-        |q| q,
+        "clearing a write-back row's doubt",
+        write_queue::in_doubt.eq(false)
     )
-    .await
 }
 
 /// Success, with Zoom's answer. Also accepted when the row was rescued meanwhile but not yet
@@ -203,29 +241,33 @@ pub async fn succeed(
     result: &Value,
     note: Option<&str>,
 ) -> Result<bool, DbError> {
-    let updated = sql_query(
-        "UPDATE zoom.write_queue \
-         SET status = 'succeeded', result = $4, finished_at = now(), last_error = NULL, \
-             in_doubt = false, locked_by = NULL, locked_until = NULL, updated_at = now(), \
-             errors = CASE WHEN $5::text IS NULL THEN errors ELSE errors || jsonb_build_array( \
-                 jsonb_build_object('attempt', attempts, 'at', now(), 'note', $5::text)) END \
-         WHERE id = $1 AND attempts = $3 AND (locked_by = $2 OR locked_by IS NULL) \
-           AND status IN ('running', 'pending')",
+    let updated = diesel::update(
+        write_queue::table
+            .filter(write_queue::id.eq(fence.id))
+            .filter(write_queue::attempts.eq(fence.attempt))
+            .filter(
+                write_queue::locked_by
+                    .eq(fence.worker)
+                    .or(write_queue::locked_by.is_null()),
+            )
+            .filter(write_queue::status.eq_any(["running", "pending"])),
     )
-    .bind::<BigInt, _>(fence.id)
-    .bind::<Text, _>(fence.worker)
-    .bind::<Integer, _>(fence.attempt)
-    .bind::<Jsonb, _>(result)
-    .bind::<Nullable<Text>, _>(note)
+    .set((
+        write_queue::status.eq("succeeded"),
+        write_queue::result.eq(result),
+        write_queue::finished_at.eq(now),
+        write_queue::last_error.eq(None::<String>),
+        write_queue::in_doubt.eq(false),
+        write_queue::locked_by.eq(None::<String>),
+        write_queue::locked_until.eq(None::<DateTime<Utc>>),
+        write_queue::updated_at.eq(now),
+        note.map(|note| logged!("note", note)),
+    ))
     .execute(conn)
     .await
     .map_err(query("recording a write-back success"))?;
     Ok(updated == 1)
 }
-
-const HISTORY: &str = "errors = errors || jsonb_build_array(jsonb_build_object( \
-    'attempt', attempts, 'at', now(), 'error', $4::text)), last_error = $4::text, \
-    locked_by = NULL, locked_until = NULL, call_started_at = NULL";
 
 /// A failure retrying cannot fix: the row ends `failed` with `error`.
 pub async fn fail(
@@ -233,11 +275,16 @@ pub async fn fail(
     fence: &Fence<'_>,
     error: &str,
 ) -> Result<bool, DbError> {
-    let set = format!("status = 'failed', finished_at = now(), {HISTORY}");
-    fenced(conn, "recording a write-back failure", &set, fence, |q| {
-        q.bind::<Text, _>(error.to_owned())
-    })
-    .await
+    fenced_update!(
+        conn,
+        fence,
+        "recording a write-back failure",
+        (
+            write_queue::status.eq("failed"),
+            write_queue::finished_at.eq(now),
+            failed_attempt!(error),
+        )
+    )
 }
 
 /// Where a retryable failure left the row.
@@ -260,31 +307,28 @@ pub async fn retry_later(
     after: Duration,
     in_doubt: bool,
 ) -> Result<Retried, DbError> {
-    #[derive(QueryableByName)]
-    struct Status {
-        #[diesel(sql_type = Text)]
-        status: String,
-    }
     // An exhausted row whose last call may have taken effect stays pending for one more,
     // lookup-only attempt: failing it blind could report "failed" for a change Zoom made.
-    let rows: Vec<Status> = sql_query(format!(
-        "UPDATE zoom.write_queue \
-         SET status = CASE WHEN attempts >= max_attempts AND NOT $6 THEN 'failed' ELSE 'pending' END, \
-             finished_at = CASE WHEN attempts >= max_attempts AND NOT $6 THEN now() END, \
-             run_after = now() + make_interval(secs => $5), in_doubt = in_doubt OR $6, \
-             {HISTORY}, updated_at = now() \
-         WHERE {FENCE} RETURNING status"
-    ))
-    .bind::<BigInt, _>(fence.id)
-    .bind::<Text, _>(fence.worker)
-    .bind::<Integer, _>(fence.attempt)
-    .bind::<Text, _>(error)
-    .bind::<Double, _>(secs(after))
-    .bind::<Bool, _>(in_doubt)
-    .get_results(conn)
-    .await
-    .map_err(query("recording a retryable write-back failure"))?;
-    Ok(match rows.into_iter().next().map(|r| r.status).as_deref() {
+    let exhausted = || {
+        write_queue::attempts
+            .ge(write_queue::max_attempts)
+            .and(not(in_doubt.into_sql::<Bool>()))
+    };
+    let rows: Vec<String> = diesel::update(fenced!(fence))
+        .set((
+            write_queue::status.eq(case_when(exhausted(), "failed".into_sql::<Text>())
+                .otherwise("pending".into_sql::<Text>())),
+            write_queue::finished_at.eq(case_when::<_, _, Timestamptz>(exhausted(), now)),
+            write_queue::run_after.eq(from_now(after)),
+            write_queue::in_doubt.eq(write_queue::in_doubt.or(in_doubt.into_sql::<Bool>())),
+            failed_attempt!(error),
+            write_queue::updated_at.eq(now),
+        ))
+        .returning(write_queue::status)
+        .get_results(conn)
+        .await
+        .map_err(query("recording a retryable write-back failure"))?;
+    Ok(match rows.into_iter().next().as_deref() {
         Some("failed") => Retried::Failed,
         Some(_) => Retried::Pending,
         None => Retried::LeaseLost,
@@ -298,18 +342,18 @@ pub async fn snooze(
     reason: &str,
     until: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    fenced(
+    fenced_update!(
         conn,
-        "snoozing a write-back row",
-        "status = 'pending', attempts = attempts - 1, run_after = $5, last_error = $4::text, \
-         locked_by = NULL, locked_until = NULL, call_started_at = NULL",
         fence,
-        |q| {
-            q.bind::<Text, _>(reason.to_owned())
-                .bind::<Timestamptz, _>(until)
-        },
+        "snoozing a write-back row",
+        (
+            write_queue::status.eq("pending"),
+            write_queue::attempts.eq(write_queue::attempts - 1),
+            write_queue::run_after.eq(until),
+            write_queue::last_error.eq(reason),
+            released!(),
+        )
     )
-    .await
 }
 
 /// A row returned by [`rescue`].
@@ -326,6 +370,7 @@ pub struct Rescued {
 /// Returns rows whose lease ran out (their daemon died or hung) to `pending`; a row whose call
 /// had started comes back in doubt, and is never failed blind. Replicas may run this at once.
 pub async fn rescue(conn: &mut AsyncPgConnection) -> Result<Vec<Rescued>, DbError> {
+    // Raw: a CTE that locks with SKIP LOCKED, then UPDATE … FROM it; the builder has neither.
     sql_query(
         "WITH stuck AS MATERIALIZED ( \
              SELECT id FROM zoom.write_queue \
@@ -359,131 +404,18 @@ pub async fn created_ids(
     action: &str,
     target: &str,
 ) -> Result<Vec<i64>, DbError> {
-    #[derive(QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = BigInt)]
-        id: i64,
-    }
-    let ids: Vec<Id> = sql_query(
-        "SELECT (result->>'id')::bigint AS id FROM zoom.write_queue \
-         WHERE action = $1 AND target = $2 AND status = 'succeeded' \
-           AND jsonb_typeof(result->'id') = 'number'",
-    )
-    .bind::<Text, _>(action)
-    .bind::<Text, _>(target)
-    .load(conn)
-    .await
-    .map_err(query("finding the meetings other rows created"))?;
-    Ok(ids.into_iter().map(|i| i.id).collect())
-}
-
-/// What an operator command found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Operated {
-    /// Done; `in_doubt` says an earlier attempt of the row may have reached Zoom.
-    Done {
-        in_doubt: bool,
-    },
-    /// The row exists but is in this status, which the command does not apply to.
-    WrongStatus(String),
-    Missing,
-}
-
-async fn operate(
-    conn: &mut AsyncPgConnection,
-    id: i64,
-    update: &str,
-    what: &'static str,
-) -> Result<Operated, DbError> {
-    #[derive(QueryableByName)]
-    struct Status {
-        #[diesel(sql_type = Text)]
-        status: String,
-    }
-    #[derive(QueryableByName)]
-    struct Doubt {
-        #[diesel(sql_type = Bool)]
-        in_doubt: bool,
-    }
-    let updated: Vec<Doubt> = sql_query(update)
-        .bind::<BigInt, _>(id)
+    write_queue::table
+        .filter(write_queue::action.eq(action))
+        .filter(write_queue::target.eq(target))
+        .filter(write_queue::status.eq("succeeded"))
+        .filter(jsonb_typeof(write_queue::result.retrieve_as_object("id")).eq("number"))
+        .select(
+            write_queue::result
+                .retrieve_as_text("id")
+                .assume_not_null()
+                .fallible_cast::<BigInt>(),
+        )
         .load(conn)
         .await
-        .map_err(query(what))?;
-    if let Some(row) = updated.into_iter().next() {
-        return Ok(Operated::Done {
-            in_doubt: row.in_doubt,
-        });
-    }
-    let found: Vec<Status> = sql_query("SELECT status FROM zoom.write_queue WHERE id = $1")
-        .bind::<BigInt, _>(id)
-        .get_results(conn)
-        .await
-        .map_err(query(what))?;
-    Ok(match found.into_iter().next() {
-        Some(row) => Operated::WrongStatus(row.status),
-        None => Operated::Missing,
-    })
-}
-
-/// `zoom-mirror queue cancel ID`: only a pending row can be cancelled; a running one may
-/// already be in Zoom. A pending row in doubt can be: the operator is told.
-pub async fn cancel(conn: &mut AsyncPgConnection, id: i64) -> Result<Operated, DbError> {
-    operate(
-        conn,
-        id,
-        "UPDATE zoom.write_queue SET status = 'cancelled', finished_at = now(), \
-             updated_at = now() WHERE id = $1 AND status = 'pending' RETURNING in_doubt",
-        "cancelling a write-back row",
-    )
-    .await
-}
-
-/// `zoom-mirror queue retry ID`: a failed or cancelled row runs again now, with one more
-/// attempt allowed if its attempts were spent. The operator has checked Zoom, so the row is no
-/// longer in doubt: its next attempt calls Zoom without looking first. Returns whether it was.
-pub async fn retry(conn: &mut AsyncPgConnection, id: i64) -> Result<Operated, DbError> {
-    operate(
-        conn,
-        id,
-        "UPDATE zoom.write_queue q SET status = 'pending', run_after = now(), \
-             finished_at = NULL, in_doubt = false, \
-             max_attempts = GREATEST(q.max_attempts, q.attempts + 1), updated_at = now() \
-         FROM (SELECT id, in_doubt FROM zoom.write_queue WHERE id = $1 FOR UPDATE) before \
-         WHERE q.id = before.id AND q.status IN ('failed', 'cancelled') \
-         RETURNING before.in_doubt",
-        "retrying a write-back row",
-    )
-    .await
-}
-
-/// Rows per status, and the age of the oldest pending row that is due.
-#[derive(Debug, Clone, QueryableByName)]
-pub struct Depth {
-    #[diesel(sql_type = Text)]
-    pub status: String,
-    #[diesel(sql_type = BigInt)]
-    pub rows: i64,
-    /// For `pending`: the oldest `created_at` of a row that is due now.
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    pub oldest_due: Option<DateTime<Utc>>,
-    /// For `pending`: rows waiting for a later `run_after` (retry backoff, daily limit).
-    #[diesel(sql_type = BigInt)]
-    pub waiting: i64,
-}
-
-pub async fn depth(conn: &mut AsyncPgConnection) -> Result<Vec<Depth>, DbError> {
-    sql_query(
-        "SELECT s.status, count(q.id) AS rows, \
-                min(q.created_at) FILTER (WHERE q.status = 'pending' AND q.run_after <= now()) \
-                    AS oldest_due, \
-                count(q.id) FILTER (WHERE q.status = 'pending' AND q.run_after > now()) AS waiting \
-         FROM unnest(ARRAY['pending', 'running', 'succeeded', 'failed', 'cancelled']) \
-              WITH ORDINALITY AS s(status, n) \
-         LEFT JOIN zoom.write_queue q ON q.status = s.status \
-         GROUP BY s.status, s.n ORDER BY s.n",
-    )
-    .get_results(conn)
-    .await
-    .map_err(query("counting write-back rows by status"))
+        .map_err(query("finding the meetings other rows created"))
 }

@@ -107,6 +107,10 @@ pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> 
     Ok(())
 }
 
+/// Connections the listener's routes share: storing a webhook event and answering `/readyz`
+/// and `/metrics` each take one briefly.
+const LISTENER_CONNECTIONS: usize = 4;
+
 /// Binds `http.listen` and serves it in the background until `cancel`; the requests in flight
 /// then finish within the drain.
 async fn start_listener(
@@ -120,6 +124,9 @@ async fn start_listener(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|error| ServiceError::Listen { addr, error })?;
+    // A pool of its own: Zoom gives a delivery 3 s, which a sync pass holding every pooled
+    // connection must not eat.
+    let pool = db::pool(&ctx.db, LISTENER_CONNECTIONS)?;
     let metrics = Metrics::default();
     let verifier = Verifier::new(config.webhooks.secrets());
     let webhooks = if verifier.is_some() {
@@ -128,9 +135,9 @@ async fn start_listener(
         "off (no webhooks.secret_token)"
     };
     let endpoints = http::Endpoints {
-        inbox: Inbox::new(verifier, ctx.pool.clone(), metrics.clone()),
+        inbox: Inbox::new(verifier, pool.clone(), metrics.clone()),
         metrics,
-        pool: ctx.pool.clone(),
+        pool,
         migrated,
         max_body_bytes: config.webhooks.max_body_bytes,
         clock: ctx.clock().clone(),

@@ -13,6 +13,7 @@ mod fence;
 mod meetings_sync;
 mod recordings_sync;
 mod registrants_sync;
+mod schema;
 mod support;
 mod users_sync;
 mod webhooks;

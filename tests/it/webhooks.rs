@@ -455,7 +455,8 @@ async fn meetings_made_and_changed_through_the_queue_come_back_as_webhooks() {
             "meeting.create",
             Some(&host),
             json!({"topic": "Hooked", "type": 2, "duration": 30,
-                   "start_time": crate::support::queue::days_ahead(3)}),
+                   "start_time": crate::support::queue::days_ahead(3),
+                   "settings": {"approval_type": 1}}),
         )
         .await;
     let meeting = app.finished_row(id).await.result()["id"].as_i64().unwrap();
@@ -480,6 +481,33 @@ async fn meetings_made_and_changed_through_the_queue_come_back_as_webhooks() {
     assert_eq!(
         updated["payload"]["old_object"],
         json!({"id": meeting, "topic": "Hooked"})
+    );
+
+    let target = meeting.to_string();
+    let id = app
+        .enqueue(
+            "meeting_registrant.create",
+            Some(&target),
+            json!({"email": "hooked@example.org", "first_name": "Hook"}),
+        )
+        .await;
+    assert_eq!(app.finished_row(id).await.status, "succeeded");
+    let registered = arrived(&app, "meeting.registration_created").await;
+    let registrant = &registered["payload"]["object"]["registrant"];
+    assert_eq!(registrant["email"], "hooked@example.org");
+    assert_eq!(registered["payload"]["object"]["id"], json!(meeting));
+    let id = app
+        .enqueue(
+            "meeting_registrant.status",
+            Some(&target),
+            json!({"action": "approve", "registrants": [{"email": "hooked@example.org"}]}),
+        )
+        .await;
+    app.finished_row(id).await;
+    let approved = arrived(&app, "meeting.registration_approved").await;
+    assert_eq!(
+        approved["payload"]["object"]["registrant"]["id"],
+        registrant["id"]
     );
 
     let id = app

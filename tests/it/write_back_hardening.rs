@@ -10,7 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use serde_json::{Value, json};
 
 use zoom_mirror::config::WriteBackConfig;
-use zoom_mirror::db::write_queue;
+use zoom_mirror::db::{queue_operator, write_queue};
 use zoom_mirror::sync::Entity;
 
 use crate::support::TestApp;
@@ -414,8 +414,8 @@ async fn a_new_users_password_is_masked_once_the_row_finishes() {
         "a pending row keeps it"
     );
     assert_eq!(
-        write_queue::cancel(&mut conn, later).await.unwrap(),
-        write_queue::Operated::Done { in_doubt: false }
+        queue_operator::cancel(&mut conn, later).await.unwrap(),
+        queue_operator::Operated::Done { in_doubt: false }
     );
     for id in [made, refused, later] {
         let payload = payload(&app, id).await;

@@ -12,6 +12,7 @@ use crate::generate::spec::AccountSpec;
 use crate::handle::SimHandle;
 use crate::rules::faults::{Fault, FaultKind, TokenAnswer};
 use crate::server::{Simulator, base_url};
+use crate::webhooks::WebhookSubscription;
 use zoom_api::plan::Plan;
 
 #[derive(Debug, clap::Parser)]
@@ -99,6 +100,14 @@ pub struct SimulateArgs {
     /// API answer.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub nul_in_text_every: Option<u32>,
+    /// Send signed webhooks for the changes made through the API (users, meetings, webinars,
+    /// registrations) to
+    /// this URL, e.g. http://127.0.0.1:8080/webhooks/zoom, retried as Zoom does.
+    #[arg(long, value_name = "URL", requires = "webhook_secret")]
+    pub webhook_url: Option<String>,
+    /// The secret token that signs the webhooks (zoom-mirror's webhooks.secret_token).
+    #[arg(long, value_name = "TOKEN", requires = "webhook_url")]
+    pub webhook_secret: Option<String>,
 }
 
 impl SimulateArgs {
@@ -119,6 +128,11 @@ impl SimulateArgs {
             plan: self.plan,
             token_ttl: Duration::from_secs(self.token_ttl_secs),
             page_token_ttl: Duration::from_secs(self.page_token_ttl_secs),
+            webhooks: self
+                .webhook_url
+                .clone()
+                .zip(self.webhook_secret.clone())
+                .map(|(url, secret)| WebhookSubscription::new(url, secret)),
             ..SimulatorConfig::default()
         }
     }
@@ -386,5 +400,23 @@ mod tests {
         for var in ["ZOOM_ACCOUNT_ID=", "ZOOM_CLIENT_ID=", "ZOOM_CLIENT_SECRET="] {
             assert!(text.contains(var), "{var}");
         }
+    }
+
+    #[test]
+    fn webhook_options_make_a_subscription_with_zoom_s_retries() {
+        let args = SimulateArgs::parse_from([
+            "zoom-simulator",
+            "--webhook-url",
+            "http://127.0.0.1:8080/webhooks/zoom",
+            "--webhook-secret",
+            "t0ken",
+        ]);
+        let subscription = args.config().webhooks.expect("a subscription");
+        assert_eq!(subscription.url, "http://127.0.0.1:8080/webhooks/zoom");
+        assert_eq!(subscription.secret_token, "t0ken");
+        assert_eq!(subscription.retry_delays.len(), 3);
+        assert!(
+            SimulateArgs::try_parse_from(["zoom-simulator", "--webhook-url", "http://x"]).is_err()
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Zoom's webhooks, as the simulator sends them (<https://developers.zoom.us/docs/api/webhooks/>):
-//! when a call through the API changes a user, a meeting or a webinar, the event goes to the subscription's URL, signed
+//! when a call through the API changes a user, a meeting, a webinar or a registration, the
+//! event goes to the subscription's URL, signed
 //! as Zoom signs it (`zoom_api::webhook`). A delivery answered 5xx, or not at all, is sent again
 //! after each of [`WebhookSubscription::retry_delays`] (Zoom: 5, 20 and 60 minutes); one
 //! answered 3xx or 4xx is not. Each event is delivered on its own task, so a retrying one holds
@@ -86,21 +87,22 @@ impl Outbox {
         operator: &SimUser,
         now: DateTime<Utc>,
     ) {
-        const FIELDS: [&str; 9] = [
-            "uuid",
-            "id",
-            "host_id",
-            "topic",
-            "type",
-            "start_time",
-            "duration",
-            "timezone",
-            "join_url",
-        ];
-        let object: Map<String, Value> = FIELDS
-            .iter()
-            .filter_map(|&key| Some((key.to_owned(), detail.get(key)?.clone())))
-            .collect();
+        let object = Value::Object(session_object(detail));
+        self.send(event, operator, now, std::iter::once(("object", object)));
+    }
+
+    /// `meeting.registration_created`, `_approved`, `_denied`, `_cancelled` and the webinar
+    /// ones: the session, with the registrant in it.
+    pub fn registration_event(
+        &self,
+        event: &str,
+        detail: &Value,
+        registrant: Value,
+        operator: &SimUser,
+        now: DateTime<Utc>,
+    ) {
+        let mut object = session_object(detail);
+        object.insert("registrant".into(), registrant);
         self.send(
             event,
             operator,
@@ -151,6 +153,25 @@ impl Outbox {
             .to_string();
         tokio::spawn(deliver(self.http.clone(), subscription.clone(), body));
     }
+}
+
+/// What a session's events carry of it: its identity and schedule.
+fn session_object(detail: &Value) -> Map<String, Value> {
+    const FIELDS: [&str; 9] = [
+        "uuid",
+        "id",
+        "host_id",
+        "topic",
+        "type",
+        "start_time",
+        "duration",
+        "timezone",
+        "join_url",
+    ];
+    FIELDS
+        .iter()
+        .filter_map(|&key| Some((key.to_owned(), detail.get(key)?.clone())))
+        .collect()
 }
 
 /// The fields of `after` that differ from `before`, each side with the `id`.

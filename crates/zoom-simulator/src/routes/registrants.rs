@@ -33,7 +33,7 @@ use crate::rules::queries::{RegistrantQuery, invalid, query_params};
 use crate::rules::refusals::{noun, unreadable_uuid};
 use crate::rules::respond::{self, Refusal};
 use crate::rules::user_limits::Counter;
-use crate::state::SimState;
+use crate::state::{Inner, SimState};
 use zoom_api::SessionKind;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
@@ -179,6 +179,7 @@ pub(crate) fn add(state: &SimState, call: &Call, kind: SessionKind) -> Result<Re
         now,
     )?;
     let mut added = Value::Null;
+    let mut new_registrant = None;
     inner.entities.sessions_mut(kind).update(session_id, |s| {
         let registrant = match s
             .registrants
@@ -194,11 +195,28 @@ pub(crate) fn add(state: &SimState, call: &Call, kind: SessionKind) -> Result<Re
                     RegistrantStatus::Pending
                 };
                 s.registrants.push(candidate.clone());
+                new_registrant = Some(candidate.clone());
                 candidate
             }
         };
         added = added_json(&registrant, s);
     });
+    if let Some(registrant) = new_registrant {
+        let shown = json!({
+            "id": registrant.id, "first_name": registrant.first_name,
+            "last_name": registrant.last_name, "email": registrant.email,
+            "status": registrant.status.as_str(), "join_url": registrant.join_url,
+        });
+        notify_registration(
+            inner,
+            state,
+            kind,
+            session_id,
+            "registration_created",
+            shown,
+            now,
+        );
+    }
     Ok(respond::created(added))
 }
 
@@ -337,10 +355,54 @@ pub(crate) fn set_status(
     inner
         .user_limits
         .take(&counters, call.endpoint.label(), now)?;
+    let changed: Vec<SimRegistrant> = chosen
+        .iter()
+        .map(|&i| &registrants[i])
+        .filter(|r| r.status != status)
+        .cloned()
+        .collect();
     inner.entities.sessions_mut(kind).update(session_id, |s| {
         for &i in &chosen {
             s.registrants[i].status = status;
         }
     });
+    let change = match f.string("action")? {
+        Some("approve") => "registration_approved",
+        Some("cancel") => "registration_cancelled",
+        _ => "registration_denied",
+    };
+    for registrant in changed {
+        let shown = json!({
+            "id": registrant.id, "first_name": registrant.first_name,
+            "last_name": registrant.last_name, "email": registrant.email,
+        });
+        notify_registration(inner, state, kind, session_id, change, shown, now);
+    }
     Ok(respond::no_content())
+}
+
+/// Sends `{kind}.{change}` for one registrant of the session.
+fn notify_registration(
+    inner: &Inner,
+    state: &SimState,
+    kind: SessionKind,
+    session_id: u64,
+    change: &str,
+    registrant: Value,
+    now: DateTime<Utc>,
+) {
+    let Some(session) = inner.entities.sessions(kind).find(&session_id.to_string()) else {
+        return;
+    };
+    let host_email = inner
+        .host(&session.host_id)
+        .map(|h| h.email.as_str())
+        .unwrap_or_default();
+    let detail = session.detail_json(host_email);
+    if let Some(operator) = inner.operator() {
+        let event = format!("{}.{change}", kind.as_str());
+        state
+            .outbox
+            .registration_event(&event, &detail, registrant, operator, now);
+    }
 }

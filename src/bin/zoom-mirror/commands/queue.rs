@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use zoom_mirror::cli::QueueCommand;
 use zoom_mirror::config::Config;
-use zoom_mirror::db::{self, write_queue, write_queue::Operated};
+use zoom_mirror::db::{self, queue_operator, queue_operator::Operated};
 
 pub async fn queue(config: &Config, command: QueueCommand) -> anyhow::Result<ExitCode> {
     let pool = db::pool(&super::database(config)?, 1)?;
@@ -16,14 +16,14 @@ pub async fn queue(config: &Config, command: QueueCommand) -> anyhow::Result<Exi
             "it was in doubt: its next attempt calls Zoom without looking for an earlier \
              attempt's effect first",
             "failed or cancelled",
-            write_queue::retry(&mut conn, id).await?,
+            queue_operator::retry(&mut conn, id).await?,
         ),
         QueueCommand::Cancel { id } => (
             id,
             "is cancelled",
             "an earlier attempt may have reached Zoom: check whether the change happened",
             "pending",
-            write_queue::cancel(&mut conn, id).await?,
+            queue_operator::cancel(&mut conn, id).await?,
         ),
     };
     match operated {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use zoom_mirror::clock::Clock;
 use zoom_mirror::config::Config;
-use zoom_mirror::db::{self, overview, sync_runs, users, write_queue};
+use zoom_mirror::db::{self, overview, queue_operator, sync_runs, users};
 
 pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     let pool = db::pool(&super::database(config)?, 1)?;
@@ -42,7 +42,7 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
         println!("  {:<10} {}", row.status, row.users);
     }
     println!("write-back queue (zoom.write_queue) by status:");
-    for row in write_queue::depth(&mut conn).await? {
+    for row in queue_operator::depth(&mut conn).await? {
         let detail = match (row.oldest_due, row.waiting) {
             (Some(oldest), waiting) => format!(
                 "; oldest due row waits {}s; {waiting} wait for a retry or a daily limit",
