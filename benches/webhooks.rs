@@ -24,6 +24,7 @@ use serde_json::json;
 
 use support::{BenchDatabase, server_url, tempfile};
 use zoom_api::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
+use zoom_mirror::clock::Clock;
 use zoom_simulator::{AccountSpec, Simulator, SimulatorConfig};
 
 const SECRET: &str = "bench-webhook-secret";
@@ -178,7 +179,8 @@ async fn post(http: &reqwest::Client, url: &str, n: usize) -> anyhow::Result<Dur
             "object": {"id": format!("user{n}"), "dept": format!("dept {n}")},
             "old_object": {"id": format!("user{n}"), "dept": ""}}})
     .to_string();
-    let timestamp = chrono::Utc::now().timestamp().to_string();
+    // Signed as Zoom would, on the clock of the daemon under test: the system's.
+    let timestamp = Clock::System.now().timestamp().to_string();
     let sent = Instant::now();
     let answer = http
         .post(url)
