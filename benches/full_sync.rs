@@ -13,7 +13,7 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -22,7 +22,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use support::{BenchDatabase, server_url, tempfile};
+use support::{tempfile, zoom_mirror};
 use zoom_mirror::zoom::limiter::RateLimits;
 use zoom_mirror::zoom::{Endpoint, Label, Plan};
 use zoom_simulator::{AccountSpec, BusyHosts, SimStats, Simulator, SimulatorConfig};
@@ -105,10 +105,7 @@ const PLAN: Plan = Plan::BusinessPlus;
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
     let args = Args::parse();
-    let database = BenchDatabase::create(&server_url()?).await?;
-    let result = run(&args, &database.url).await;
-    database.drop().await?;
-    result
+    support::on_own_database(async |database_url| run(&args, database_url).await).await
 }
 
 async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
@@ -152,20 +149,11 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
             args.concurrency
         ),
     )?;
-    let credentials = simulator.credentials().clone();
     let sync = |label: &str| -> anyhow::Result<Pass> {
         let handle = simulator.handle();
         handle.reset_stats();
         let before = Instant::now();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zoom-mirror"))
-            .args(["--config", config.path_str(), "sync"])
-            .env("DATABASE_URL", database_url)
-            .env("ZOOM_ACCOUNT_ID", &credentials.account_id)
-            .env("ZOOM_CLIENT_ID", &credentials.client_id)
-            .env("ZOOM_CLIENT_SECRET", &credentials.client_secret)
-            .env("ZOOM_API_BASE_URL", simulator.api_base_url().as_str())
-            .env("ZOOM_OAUTH_BASE_URL", simulator.oauth_base_url().as_str())
-            .env("RUST_LOG", "warn")
+        let mut child = zoom_mirror("sync", &config, database_url, &simulator)
             .stdout(Stdio::null())
             .spawn()
             .context("running zoom-mirror sync")?;

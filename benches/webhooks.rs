@@ -22,7 +22,7 @@ use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 
-use support::{BenchDatabase, server_url, tempfile};
+use support::{tempfile, zoom_mirror};
 use zoom_api::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
 use zoom_mirror::clock::Clock;
 use zoom_simulator::{AccountSpec, Simulator, SimulatorConfig};
@@ -46,10 +46,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
     let args = Args::parse();
-    let database = BenchDatabase::create(&server_url()?).await?;
-    let result = run(&args, &database.url).await;
-    database.drop().await?;
-    result
+    support::on_own_database(async |database_url| run(&args, database_url).await).await
 }
 
 async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
@@ -74,18 +71,9 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
         let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
         probe.local_addr()?
     };
-    let credentials = simulator.credentials().clone();
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_zoom-mirror"))
-        .args(["--config", config.path_str(), "run"])
-        .env("DATABASE_URL", database_url)
-        .env("ZOOM_ACCOUNT_ID", &credentials.account_id)
-        .env("ZOOM_CLIENT_ID", &credentials.client_id)
-        .env("ZOOM_CLIENT_SECRET", &credentials.client_secret)
-        .env("ZOOM_API_BASE_URL", simulator.api_base_url().as_str())
-        .env("ZOOM_OAUTH_BASE_URL", simulator.oauth_base_url().as_str())
+    let mut daemon = zoom_mirror("run", &config, database_url, &simulator)
         .env("ZOOM_WEBHOOK_SECRET_TOKEN", SECRET)
         .env("ZOOM_MIRROR_LISTEN", listen.to_string())
-        .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
         .context("starting zoom-mirror run")?;

@@ -23,7 +23,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Double, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use support::{BenchDatabase, server_url, tempfile};
+use support::{tempfile, zoom_mirror};
 use zoom_mirror::zoom::limiter::RateLimits;
 use zoom_mirror::zoom::{Label, Plan};
 use zoom_simulator::{AccountSpec, Simulator, SimulatorConfig};
@@ -54,10 +54,7 @@ const PLAN: Plan = Plan::Pro;
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
     let args = Args::parse();
-    let database = BenchDatabase::create(&server_url()?).await?;
-    let result = run(&args, &database.url).await;
-    database.drop().await?;
-    result
+    support::on_own_database(async |database_url| run(&args, database_url).await).await
 }
 
 async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
@@ -91,16 +88,7 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
             args.concurrency,
         ),
     )?;
-    let credentials = simulator.credentials().clone();
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_zoom-mirror"))
-        .args(["--config", config.path_str(), "run"])
-        .env("DATABASE_URL", database_url)
-        .env("ZOOM_ACCOUNT_ID", &credentials.account_id)
-        .env("ZOOM_CLIENT_ID", &credentials.client_id)
-        .env("ZOOM_CLIENT_SECRET", &credentials.client_secret)
-        .env("ZOOM_API_BASE_URL", simulator.api_base_url().as_str())
-        .env("ZOOM_OAUTH_BASE_URL", simulator.oauth_base_url().as_str())
-        .env("RUST_LOG", "warn")
+    let mut daemon = zoom_mirror("run", &config, database_url, &simulator)
         // Any free port: the benchmark does not use the listener.
         .env("ZOOM_MIRROR_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::null())

@@ -1,10 +1,12 @@
-//! What both benchmarks need: a database of their own, temporary files.
+//! What the benchmarks share: a database of their own, temporary files, the daemon's command.
 
 use std::io::Write as _;
+use std::process::{Command, ExitCode};
 
 use anyhow::Context;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use url::Url;
+use zoom_simulator::RunningSimulator;
 
 /// The PostgreSQL server to create the benchmark's database on.
 pub fn server_url() -> anyhow::Result<String> {
@@ -12,6 +14,38 @@ pub fn server_url() -> anyhow::Result<String> {
         .iter()
         .find_map(|name| std::env::var(name).ok())
         .context("set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server URL")
+}
+
+/// Runs `bench` against a database of its own, dropped afterwards whatever the outcome.
+pub async fn on_own_database(
+    bench: impl AsyncFnOnce(&str) -> anyhow::Result<ExitCode>,
+) -> anyhow::Result<ExitCode> {
+    let database = BenchDatabase::create(&server_url()?).await?;
+    let result = bench(&database.url).await;
+    database.drop().await?;
+    result
+}
+
+/// `zoom-mirror --config CONFIG COMMAND` against `database_url` and `simulator`, logging
+/// warnings only.
+pub fn zoom_mirror(
+    command: &str,
+    config: &TempFile,
+    database_url: &str,
+    simulator: &RunningSimulator,
+) -> Command {
+    let credentials = simulator.credentials();
+    let mut zoom_mirror = Command::new(env!("CARGO_BIN_EXE_zoom-mirror"));
+    zoom_mirror
+        .args(["--config", config.path_str(), command])
+        .env("DATABASE_URL", database_url)
+        .env("ZOOM_ACCOUNT_ID", &credentials.account_id)
+        .env("ZOOM_CLIENT_ID", &credentials.client_id)
+        .env("ZOOM_CLIENT_SECRET", &credentials.client_secret)
+        .env("ZOOM_API_BASE_URL", simulator.api_base_url().as_str())
+        .env("ZOOM_OAUTH_BASE_URL", simulator.oauth_base_url().as_str())
+        .env("RUST_LOG", "warn");
+    zoom_mirror
 }
 
 /// A database of its own on the server, dropped at the end.
