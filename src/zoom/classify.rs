@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Days, NaiveTime, Utc};
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
+use zoom_api::codes::{INVALID_ACCESS_TOKEN, INVALID_SCOPE, MISSING_SCOPE};
 
 /// Zoom's error body, `{"code": …, "message": …}`, read leniently: some endpoints send other
 /// shapes, and a proxy in front of Zoom sends HTML.
@@ -76,9 +77,11 @@ pub fn classify(status: u16, headers: &HeaderMap, body: &ErrorBody, now: DateTim
     match status {
         200..=299 => Verdict::Success,
         429 => classify_429(headers, body, now),
-        401 if body.code.is_none_or(|c| c == 124) => Verdict::RefreshToken,
-        400 if body.code == Some(124) => Verdict::RefreshToken,
-        400 | 401 if matches!(body.code, Some(4700 | 4711)) => Verdict::MissingScope,
+        401 if body.code.is_none_or(|c| c == INVALID_ACCESS_TOKEN) => Verdict::RefreshToken,
+        400 if body.code == Some(INVALID_ACCESS_TOKEN) => Verdict::RefreshToken,
+        400 | 401 if matches!(body.code, Some(INVALID_SCOPE | MISSING_SCOPE)) => {
+            Verdict::MissingScope
+        }
         408 | 500..=599 => Verdict::Transient {
             after: retry_after(headers, now),
         },

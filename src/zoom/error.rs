@@ -4,6 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
+use zoom_api::codes::{
+    INVALID_PARAMETER, MEETING_NOT_FOUND, NOT_ALLOWED, REGISTRATION_NOT_ENABLED, USER_NOT_FOUND,
+};
 use zoom_api::endpoint::Endpoint;
 use zoom_api::plan::Label;
 
@@ -115,7 +118,7 @@ impl ZoomError {
     /// HTTP 400 code 300 with Zoom's page-token text. Code 300 alone also means "invalid
     /// parameter" and "registration not enabled", so the message decides.
     pub fn is_page_token_expired(&self) -> bool {
-        matches!(self, ZoomError::Api { code: Some(300), message, .. }
+        matches!(self, ZoomError::Api { code: Some(INVALID_PARAMETER), message, .. }
             if message.to_ascii_lowercase().contains("next page token"))
     }
 
@@ -123,27 +126,32 @@ impl ZoomError {
     /// "Meeting {id} is not found or has expired" (registrant listings).
     pub fn is_session_missing(&self) -> bool {
         match self.zoom_code() {
-            Some(3001) => true,
-            Some(300) => self.message_mentions("not found") || self.message_mentions("has expired"),
+            Some(MEETING_NOT_FOUND) => true,
+            Some(INVALID_PARAMETER) => {
+                self.message_mentions("not found") || self.message_mentions("has expired")
+            }
             _ => false,
         }
     }
 
     /// 404 with code 1001: the user does not exist (any more).
     pub fn is_user_missing(&self) -> bool {
-        self.zoom_code() == Some(1001)
+        self.zoom_code() == Some(USER_NOT_FOUND)
     }
 
     /// Code 200 "Webinar plan subscription is missing": the user has no webinars.
     pub fn is_webinar_plan_missing(&self) -> bool {
-        self.zoom_code() == Some(200) && self.message_mentions("webinar")
+        self.zoom_code() == Some(NOT_ALLOWED) && self.message_mentions("webinar")
     }
 
     /// The meeting or webinar takes no registrations: code 300 "has not set registration as
     /// required" (not to be confused with code 300 for an expired page token), or code 404
     /// "Registration has not been enabled".
     pub fn is_registration_off(&self) -> bool {
-        matches!(self.zoom_code(), Some(300 | 404)) && self.message_mentions("registration")
+        matches!(
+            self.zoom_code(),
+            Some(INVALID_PARAMETER | REGISTRATION_NOT_ENABLED)
+        ) && self.message_mentions("registration")
     }
 
     /// Whether a failed call may still have been carried out by Zoom: a 5xx or a timeout after

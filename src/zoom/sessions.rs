@@ -10,6 +10,7 @@ use super::error::ZoomError;
 use super::json::{integer, small_integer, text, timestamp};
 use super::paginate::{ListedPage, Listing, Page, pages};
 pub use zoom_api::SessionKind;
+use zoom_api::codes::PAST_MEETING_OVER_A_YEAR;
 use zoom_api::endpoint::Endpoint;
 use zoom_api::{meeting_path_segment, path_segment};
 
@@ -109,7 +110,9 @@ impl ZoomClient {
                 Ok(timestamp(&past, "end_time")
                     .map_or(PastInstance::NeverEnded, PastInstance::Ended))
             }
-            Err(e) if e.zoom_code() == Some(12702) => Ok(PastInstance::OverAYearAgo),
+            Err(e) if e.zoom_code() == Some(PAST_MEETING_OVER_A_YEAR) => {
+                Ok(PastInstance::OverAYearAgo)
+            }
             Err(e) if e.is_session_missing() => Ok(PastInstance::NeverEnded),
             Err(e) => Err(e),
         }

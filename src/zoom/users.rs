@@ -101,11 +101,7 @@ impl ZoomClient {
         let path = format!("users/{}", path_segment(id_or_email));
         match self.get(Endpoint::GetUser, &path, &[]).await {
             Ok(raw) => Ok(User::from_json(raw, None)),
-            Err(ZoomError::Api {
-                status: 404,
-                code: Some(1001),
-                ..
-            }) => Ok(None),
+            Err(e) if e.is_user_missing() => Ok(None),
             Err(e) => Err(e),
         }
     }

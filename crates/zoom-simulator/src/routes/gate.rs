@@ -25,6 +25,7 @@ use crate::rules::limits::{Limited, Quota, next_utc_midnight};
 use crate::rules::respond::{self, Refusal};
 use crate::rules::tokens::{TokenError, missing_scope};
 use crate::state::SimState;
+use zoom_api::codes::{INVALID_ACCESS_TOKEN, MISSING_SCOPE};
 use zoom_api::endpoint::Endpoint;
 
 /// What an endpoint's answer gets of its request, read once the gate let it through.
@@ -124,7 +125,7 @@ async fn gate(
     if let Some(scope) = missing_scope(endpoint, &state.scopes) {
         return Err(respond::zoom_error(
             StatusCode::BAD_REQUEST,
-            4711,
+            MISSING_SCOPE,
             format!("Invalid access token, does not contain scopes:[{scope}]"),
         ));
     }
@@ -225,7 +226,11 @@ fn without_retry_after(limited: Limited, keep: bool) -> Limited {
 }
 
 fn token_refusal(error: TokenError) -> Response {
-    respond::zoom_error(StatusCode::UNAUTHORIZED, 124, error.message())
+    respond::zoom_error(
+        StatusCode::UNAUTHORIZED,
+        INVALID_ACCESS_TOKEN,
+        error.message(),
+    )
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

@@ -17,6 +17,7 @@ use crate::rules::queries::{RecordingQuery, invalid, query_params};
 use crate::rules::refusals::no_such_user;
 use crate::rules::respond::{self, Refusal};
 use crate::state::SimState;
+use zoom_api::codes::NOT_ALLOWED;
 use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
@@ -33,7 +34,9 @@ pub(crate) fn list_for_account(state: &SimState, call: &Call) -> Result<Response
     if !state.account_recordings {
         // A guess: Zoom documents no answer for an account without the master-account plan;
         // this is its usual "no permission" shape.
-        return Err(respond::zoom_error(StatusCode::BAD_REQUEST, 200, "No permission.").into());
+        return Err(
+            respond::zoom_error(StatusCode::BAD_REQUEST, NOT_ALLOWED, "No permission.").into(),
+        );
     }
     if account != "me" && account != state.credentials.account_id {
         // Also a guess, worded as Zoom's other "not this account" answers.

@@ -35,6 +35,7 @@ use crate::rules::respond::{self, Refusal};
 use crate::rules::user_limits::Counter;
 use crate::state::{Inner, SimState};
 use zoom_api::SessionKind;
+use zoom_api::codes::REGISTRATION_NOT_ENABLED;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
 
@@ -137,7 +138,7 @@ fn registration_closed(kind: SessionKind, key: &str) -> Response {
     match kind {
         SessionKind::Meeting => respond::zoom_error(
             StatusCode::NOT_FOUND,
-            404,
+            REGISTRATION_NOT_ENABLED,
             format!("Registration has not been enabled for this meeting: {key}."),
         ),
         SessionKind::Webinar => respond::zoom_error(

@@ -33,6 +33,7 @@ use crate::rules::session_body;
 use crate::rules::user_limits::Counter;
 use crate::state::SimState;
 use zoom_api::SessionKind;
+use zoom_api::codes::MEETING_NOT_FOUND;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
 
@@ -349,7 +350,7 @@ pub(crate) fn existing<'a>(
 fn not_ended() -> Response {
     respond::zoom_error(
         StatusCode::NOT_FOUND,
-        3001,
+        MEETING_NOT_FOUND,
         "The meeting ID is invalid or the meeting has not ended.",
     )
 }

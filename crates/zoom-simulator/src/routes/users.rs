@@ -24,6 +24,7 @@ use crate::rules::respond::{self, Refusal};
 use crate::rules::user_body::{UserPatch, derived_display_name};
 use crate::rules::user_limits::Counter;
 use crate::state::SimState;
+use zoom_api::codes::{INVALID_PARAMETER, NOT_ALLOWED};
 use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
@@ -292,7 +293,7 @@ pub(crate) fn delete(state: &SimState, call: &Call) -> Result<Response, Refusal>
         if inner.users[index].is_named_by(&email) {
             return Err(respond::zoom_error(
                 StatusCode::BAD_REQUEST,
-                300,
+                INVALID_PARAMETER,
                 "The transfer-to email address cannot be the same as the unlinked or deleted user's email address.",
             ).into());
         }
@@ -348,7 +349,7 @@ pub(crate) fn set_status(state: &SimState, call: &Call) -> Result<Response, Refu
         // Zoom's `userStatus`: the owner and admins cannot be (de)activated.
         return Err(respond::zoom_error(
             StatusCode::BAD_REQUEST,
-            200,
+            NOT_ALLOWED,
             "Zoom Room and Admin users' status cannot be activated or deactivated.",
         )
         .into());

@@ -5,12 +5,13 @@ use axum::response::Response;
 
 use crate::rules::respond;
 use zoom_api::SessionKind;
+use zoom_api::codes::{MEETING_NOT_FOUND, NOT_ALLOWED, USER_NOT_FOUND};
 
 /// 404/1001, as every `{userId}` endpoint answers for a user the account does not have.
 pub(crate) fn no_such_user(user: &str) -> Response {
     respond::zoom_error(
         StatusCode::NOT_FOUND,
-        1001,
+        USER_NOT_FOUND,
         format!("User does not exist: {user}."),
     )
 }
@@ -19,7 +20,7 @@ pub(crate) fn no_such_user(user: &str) -> Response {
 pub(crate) fn unreadable_uuid(noun: &str, seen: &str) -> Response {
     respond::zoom_error(
         StatusCode::NOT_FOUND,
-        3001,
+        MEETING_NOT_FOUND,
         format!("{noun} does not exist: {seen}."),
     )
 }
@@ -30,14 +31,14 @@ pub(crate) fn not_found(kind: SessionKind, key: &str) -> Response {
         SessionKind::Meeting => format!("Meeting {key} is not found or has expired."),
         SessionKind::Webinar => format!("Webinar {key} not found or has expired."),
     };
-    respond::zoom_error(StatusCode::NOT_FOUND, 3001, message)
+    respond::zoom_error(StatusCode::NOT_FOUND, MEETING_NOT_FOUND, message)
 }
 
 /// 400/200 for a user without the webinar add-on, as every webinar call answers it.
 pub(crate) fn webinar_plan_missing(user: &str) -> Response {
     respond::zoom_error(
         StatusCode::BAD_REQUEST,
-        200,
+        NOT_ALLOWED,
         format!(
             "Webinar plan subscription is missing. Enable webinar for this user once the subscription is added:{user}."
         ),

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 use crate::model::user::timestamp;
 use crate::rules::limits::{Limited, Quota};
+use zoom_api::codes::INVALID_PARAMETER;
 use zoom_api::plan::Label;
 
 const CATEGORY: HeaderName = HeaderName::from_static("x-ratelimit-category");
@@ -65,7 +66,7 @@ pub(crate) fn validation_failed(field: &str) -> Response {
 pub(crate) fn body_not_json() -> Response {
     zoom_error(
         StatusCode::BAD_REQUEST,
-        300,
+        INVALID_PARAMETER,
         "Request Body should be a valid JSON object.",
     )
 }
@@ -88,7 +89,7 @@ pub(crate) fn ok_without_body() -> Response {
 pub(crate) fn page_token_invalid() -> Response {
     zoom_error(
         StatusCode::BAD_REQUEST,
-        300,
+        INVALID_PARAMETER,
         "The next page token is invalid or expired.",
     )
 }

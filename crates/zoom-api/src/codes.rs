@@ -1,0 +1,25 @@
+//! The codes of Zoom's `{"code", "message"}` error answers that zoom-mirror acts on
+//! (<https://developers.zoom.us/docs/api/errors/> and each operation's list of errors). Some
+//! codes mean several things, and the message then decides; each constant says so.
+
+/// The access token is invalid or expired (401, sometimes 400): fetch a new one.
+pub const INVALID_ACCESS_TOKEN: i64 = 124;
+/// The access token lacks a scope the endpoint needs (400 or 401).
+pub const MISSING_SCOPE: i64 = 4711;
+/// The app lacks a scope (the older form of [`MISSING_SCOPE`]).
+pub const INVALID_SCOPE: i64 = 4700;
+/// 400: an invalid parameter. Also "the next page token is invalid or expired", "meeting … is
+/// not found or has expired" (registrant listings) and "has not set registration as required":
+/// the message tells them apart.
+pub const INVALID_PARAMETER: i64 = 300;
+/// 200: not allowed on this account or plan, e.g. "Webinar plan subscription is missing" or an
+/// account recordings listing without a master-account plan.
+pub const NOT_ALLOWED: i64 = 200;
+/// 404: the user does not exist.
+pub const USER_NOT_FOUND: i64 = 1001;
+/// 404: the meeting or webinar does not exist, was deleted, or expired.
+pub const MEETING_NOT_FOUND: i64 = 3001;
+/// 404 as a code: "Registration has not been enabled for this meeting".
+pub const REGISTRATION_NOT_ENABLED: i64 = 404;
+/// A past meeting held more than a year ago: its instance is no longer served.
+pub const PAST_MEETING_OVER_A_YEAR: i64 = 12702;
