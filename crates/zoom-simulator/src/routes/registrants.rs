@@ -307,12 +307,13 @@ pub(crate) fn set_status(
     let key = session_key(kind, &call.uri)?;
     let body = body::object(&call.body)?;
     let f = Fields::new(&body);
-    let status = match f.string("action")? {
-        Some("approve") => RegistrantStatus::Approved,
-        // `cancel` revokes a registration. The API lists no `cancelled` status (only pending,
-        // approved and denied) and Zoom's portal shows a cancelled registrant under
-        // "Denied/Blocked", so it is listed as denied.
-        Some("deny" | "cancel") => RegistrantStatus::Denied,
+    // The status it leaves, and the event Zoom sends for it. `cancel` revokes a registration.
+    // The API lists no `cancelled` status (only pending, approved and denied) and Zoom's portal
+    // shows a cancelled registrant under "Denied/Blocked", so it is listed as denied.
+    let (status, change) = match f.string("action")? {
+        Some("approve") => (RegistrantStatus::Approved, "registration_approved"),
+        Some("deny") => (RegistrantStatus::Denied, "registration_denied"),
+        Some("cancel") => (RegistrantStatus::Denied, "registration_cancelled"),
         _ => return Err(f.invalid("action")),
     };
     let named = f
@@ -367,11 +368,6 @@ pub(crate) fn set_status(
             s.registrants[i].status = status;
         }
     });
-    let change = match f.string("action")? {
-        Some("approve") => "registration_approved",
-        Some("cancel") => "registration_cancelled",
-        _ => "registration_denied",
-    };
     for registrant in changed {
         let shown = json!({
             "id": registrant.id, "first_name": registrant.first_name,
