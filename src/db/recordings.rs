@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::error::{DbError, query};
 use super::schema::{recording_files, recordings};
 use super::sync_runs::RowCounts;
-use super::upserted::{Upserted, column, counts, last_per_key};
+use super::upserted::{NO_OLDER, Upserted, column, counts, last_per_key};
 
 #[derive(Debug, Clone)]
 pub struct RecordingRow<'a> {
@@ -44,18 +44,20 @@ pub struct FileRow<'a> {
     pub raw: &'a Value,
 }
 
-/// Upserts one page of recordings with their files, and marks deleted the files a listed
-/// recording no longer has. Counts are of recordings and files together.
+/// Upserts one page of recordings with their files, whose data Zoom had at `source_time`, and
+/// marks deleted the files a listed recording no longer has; no row holding newer data is
+/// touched. Counts are of recordings and files together.
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
     rows: &[RecordingRow<'_>],
     now: DateTime<Utc>,
+    source_time: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     let rows = last_per_key(rows, |r| r.uuid);
     conn.transaction(async |conn| {
-        let mut total = upsert_recordings(conn, &rows, now).await?;
+        let mut total = upsert_recordings(conn, &rows, now, source_time).await?;
         for recording in &rows {
-            total += upsert_files(conn, recording, now).await?;
+            total += upsert_files(conn, recording, now, source_time).await?;
         }
         Ok(total)
     })
@@ -66,21 +68,25 @@ async fn upsert_recordings(
     conn: &mut AsyncPgConnection,
     rows: &[&RecordingRow<'_>],
     now: DateTime<Utc>,
+    source_time: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     // Raw: an `unnest` page upsert, faster than the builder's (figures in `upserted.rs`).
-    let returned: Vec<Upserted> = sql_query(
+    let returned: Vec<Upserted> = sql_query(format!(
         "INSERT INTO zoom.recordings AS t (uuid, meeting_id, host_id, topic, type, start_time, \
-                                          duration, total_size, recording_count, raw, synced_at) \
-         SELECT u.*, $11 FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS u \
+                                          duration, total_size, recording_count, raw, synced_at, \
+                                          source_time) \
+         SELECT u.*, $11, $12 FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS u \
          ON CONFLICT (uuid) DO UPDATE SET \
              meeting_id = excluded.meeting_id, host_id = excluded.host_id, \
              topic = excluded.topic, type = excluded.type, start_time = excluded.start_time, \
              duration = excluded.duration, total_size = excluded.total_size, \
              recording_count = excluded.recording_count, raw = excluded.raw, \
-             synced_at = excluded.synced_at, deleted_at = NULL \
-         WHERE t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL \
+             synced_at = excluded.synced_at, deleted_at = NULL, \
+             source_time = excluded.source_time \
+         WHERE (t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL) \
+           AND {NO_OLDER} \
          RETURNING (xmax = 0) AS inserted",
-    )
+    ))
     .bind::<Array<Text>, _>(column(rows, |r| r.uuid))
     .bind::<Array<Nullable<BigInt>>, _>(column(rows, |r| r.meeting_id))
     .bind::<Array<Text>, _>(column(rows, |r| r.host_id))
@@ -92,6 +98,7 @@ async fn upsert_recordings(
     .bind::<Array<Nullable<Integer>>, _>(column(rows, |r| r.recording_count))
     .bind::<Array<Jsonb>, _>(column(rows, |r| r.raw))
     .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(source_time)
     .get_results(conn)
     .await
     .map_err(query("upserting recordings"))?;
@@ -102,23 +109,27 @@ async fn upsert_files(
     conn: &mut AsyncPgConnection,
     recording: &RecordingRow<'_>,
     now: DateTime<Utc>,
+    source_time: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     let files = last_per_key(&recording.files, |f| f.id);
     // Raw: an `unnest` page upsert, faster than the builder's (figures in `upserted.rs`).
-    let returned: Vec<Upserted> = sql_query(
+    let returned: Vec<Upserted> = sql_query(format!(
         "INSERT INTO zoom.recording_files AS t (recording_uuid, id, file_type, file_extension, \
-             file_size, recording_type, status, recording_start, recording_end, raw, synced_at) \
-         SELECT $1, u.*, $11 FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS u \
+             file_size, recording_type, status, recording_start, recording_end, raw, synced_at, \
+             source_time) \
+         SELECT $1, u.*, $11, $12 FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS u \
          ON CONFLICT (id) DO UPDATE SET \
              recording_uuid = excluded.recording_uuid, file_type = excluded.file_type, \
              file_extension = excluded.file_extension, file_size = excluded.file_size, \
              recording_type = excluded.recording_type, status = excluded.status, \
              recording_start = excluded.recording_start, \
              recording_end = excluded.recording_end, raw = excluded.raw, \
-             synced_at = excluded.synced_at, deleted_at = NULL \
-         WHERE t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL \
+             synced_at = excluded.synced_at, deleted_at = NULL, \
+             source_time = excluded.source_time \
+         WHERE (t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL) \
+           AND {NO_OLDER} \
          RETURNING (xmax = 0) AS inserted",
-    )
+    ))
     .bind::<Text, _>(recording.uuid)
     .bind::<Array<Text>, _>(column(&files, |f| f.id))
     .bind::<Array<Nullable<Text>>, _>(column(&files, |f| f.file_type))
@@ -130,6 +141,7 @@ async fn upsert_files(
     .bind::<Array<Nullable<Timestamptz>>, _>(column(&files, |f| f.recording_end))
     .bind::<Array<Jsonb>, _>(column(&files, |f| f.raw))
     .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(source_time)
     .get_results(conn)
     .await
     .map_err(query("upserting recording files"))?;
@@ -142,9 +154,13 @@ async fn upsert_files(
         recording_files::table
             .filter(recording_files::recording_uuid.eq(recording.uuid))
             .filter(recording_files::deleted_at.is_null())
-            .filter(not(recording_files::id.eq_any(ids))),
+            .filter(not(recording_files::id.eq_any(ids)))
+            .filter(older_file(source_time)),
     )
-    .set(recording_files::deleted_at.eq(now))
+    .set((
+        recording_files::deleted_at.eq(now),
+        recording_files::source_time.eq(source_time),
+    ))
     .execute(conn)
     .await
     .map_err(query("marking files a recording no longer lists"))? as i64;
@@ -153,7 +169,8 @@ async fn upsert_files(
 
 /// After a complete listing of `host` (every host when `None`) over `[from, until)` begun at
 /// `listing_started`: marks the recordings that started then and were not listed, and their
-/// files, deleted, except rows written since.
+/// files, deleted as of that start, except rows written since or holding Zoom's data from
+/// after it (a webhook event).
 pub async fn mark_unlisted_deleted(
     conn: &mut AsyncPgConnection,
     host: Option<&str>,
@@ -169,7 +186,15 @@ pub async fn mark_unlisted_deleted(
         .filter(recordings::deleted_at.is_null())
         .filter(not(recordings::uuid.eq_any(listed)))
         .filter(recordings::synced_at.lt(listing_started))
-        .set(recordings::deleted_at.eq(now))
+        .filter(
+            recordings::source_time
+                .is_null()
+                .or(recordings::source_time.lt(listing_started)),
+        )
+        .set((
+            recordings::deleted_at.eq(now),
+            recordings::source_time.eq(listing_started),
+        ))
         .into_boxed();
     if let Some(host) = host {
         marked = marked.filter(recordings::host_id.eq(host));
@@ -182,11 +207,27 @@ pub async fn mark_unlisted_deleted(
     let files = diesel::update(
         recording_files::table
             .filter(recording_files::recording_uuid.eq_any(&uuids))
-            .filter(recording_files::deleted_at.is_null()),
+            .filter(recording_files::deleted_at.is_null())
+            .filter(older_file(listing_started)),
     )
-    .set(recording_files::deleted_at.eq(now))
+    .set((
+        recording_files::deleted_at.eq(now),
+        recording_files::source_time.eq(listing_started),
+    ))
     .execute(conn)
     .await
     .map_err(query("marking files of deleted recordings"))?;
     Ok(uuids.len() as i64 + files as i64)
+}
+
+/// A file whose data is older than `source_time`: one a deletion known at that time may mark.
+fn older_file(
+    source_time: DateTime<Utc>,
+) -> diesel::dsl::Or<
+    diesel::dsl::IsNull<recording_files::source_time>,
+    diesel::dsl::Lt<recording_files::source_time, DateTime<Utc>>,
+> {
+    recording_files::source_time
+        .is_null()
+        .or(recording_files::source_time.lt(source_time))
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::error::{DbError, query};
 use super::functions::lower;
 use super::sync_runs::RowCounts;
-use super::upserted::{Upserted, column, counts, last_per_key};
+use super::upserted::{NO_OLDER, Upserted, column, counts, last_per_key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegistrantTable {
@@ -20,21 +20,18 @@ pub enum RegistrantTable {
     Webinar,
 }
 
-/// Runs `$body` with `$r` naming the schema module of the [`RegistrantTable`], `$parent` its
-/// parent's column and `$s`, if given, the parent's table: each statement is written once and
-/// compiled for both.
+/// Runs `$body` with `$r` naming the schema module of the [`RegistrantTable`] and `$parent` its
+/// parent's column: each statement is written once and compiled for both.
 macro_rules! on_registrants {
-    ($table:expr, $r:ident, $parent:ident $(, $s:ident)? => $body:expr) => {
+    ($table:expr, $r:ident, $parent:ident => $body:expr) => {
         match $table {
             RegistrantTable::Meeting => {
                 use crate::db::schema::meeting_registrants as $r;
-                $(use crate::db::schema::meetings as $s;)?
                 let $parent = $r::meeting_id;
                 $body
             }
             RegistrantTable::Webinar => {
                 use crate::db::schema::webinar_registrants as $r;
-                $(use crate::db::schema::webinars as $s;)?
                 let $parent = $r::webinar_id;
                 $body
             }
@@ -70,26 +67,30 @@ pub struct RegistrantRow<'a> {
     pub raw: &'a Value,
 }
 
-/// Upserts one page of a meeting's or webinar's registrants, rewriting only changed rows.
+/// Upserts one page of a meeting's or webinar's registrants, whose data Zoom had at
+/// `source_time`, rewriting only changed rows, and only with data no older than theirs.
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
     table: RegistrantTable,
     parent_id: i64,
     rows: &[RegistrantRow<'_>],
     now: DateTime<Utc>,
+    source_time: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     let rows = last_per_key(rows, |r| r.id);
     // Raw: an `unnest` page upsert, faster than the builder's (figures in `upserted.rs`).
     let statement = format!(
         "INSERT INTO {t} AS t ({p}, id, email, first_name, last_name, status, create_time, \
-                               join_url, raw, synced_at) \
-         SELECT $1, u.*, $10 FROM unnest($2, $3, $4, $5, $6, $7, $8, $9) AS u \
+                               join_url, raw, synced_at, source_time) \
+         SELECT $1, u.*, $10, $11 FROM unnest($2, $3, $4, $5, $6, $7, $8, $9) AS u \
          ON CONFLICT ({p}, id) DO UPDATE SET \
              email = excluded.email, first_name = excluded.first_name, \
              last_name = excluded.last_name, status = excluded.status, \
              create_time = excluded.create_time, join_url = excluded.join_url, \
-             raw = excluded.raw, synced_at = excluded.synced_at, deleted_at = NULL \
-         WHERE t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL \
+             raw = excluded.raw, synced_at = excluded.synced_at, deleted_at = NULL, \
+             source_time = excluded.source_time \
+         WHERE (t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL) \
+           AND {NO_OLDER} \
          RETURNING (xmax = 0) AS inserted",
         t = table.name(),
         p = table.parent_column()
@@ -105,6 +106,7 @@ pub async fn upsert(
         .bind::<Array<Nullable<Text>>, _>(column(&rows, |r| r.join_url))
         .bind::<Array<Jsonb>, _>(column(&rows, |r| r.raw))
         .bind::<Timestamptz, _>(now)
+        .bind::<Timestamptz, _>(source_time)
         .get_results(conn)
         .await
         .map_err(query("upserting registrants"))?;
@@ -112,7 +114,8 @@ pub async fn upsert(
 }
 
 /// After complete listings of every status, begun at `listing_started`: marks the parent's
-/// registrants that none had, except rows written since (by the write-back worker).
+/// registrants that none had, as of that start, except rows written since (by the write-back
+/// worker) or holding Zoom's data from after it (a webhook event).
 pub async fn mark_unlisted_deleted(
     conn: &mut AsyncPgConnection,
     table: RegistrantTable,
@@ -126,9 +129,10 @@ pub async fn mark_unlisted_deleted(
             .filter(parent.eq(parent_id))
             .filter(r::deleted_at.is_null())
             .filter(not(r::id.eq_any(listed)))
-            .filter(r::synced_at.lt(listing_started)),
+            .filter(r::synced_at.lt(listing_started))
+            .filter(r::source_time.is_null().or(r::source_time.lt(listing_started))),
     )
-    .set(r::deleted_at.eq(now))
+    .set((r::deleted_at.eq(now), r::source_time.eq(listing_started)))
     .execute(conn)
     .await)
     .map_err(query("marking unlisted registrants deleted"))?;
@@ -136,26 +140,31 @@ pub async fn mark_unlisted_deleted(
 }
 
 /// Registrants of meetings or webinars that were deleted (by a person, or with their host) go
-/// with them; those of expired ones stay, as history.
+/// with them, as of the deletion: a registrant holding newer data stays. Those of expired ones
+/// stay, as history.
 pub async fn mark_orphans_deleted(
     conn: &mut AsyncPgConnection,
     table: RegistrantTable,
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
-    let marked = on_registrants!(table, r, parent, s => diesel::update(
-        r::table
-            .filter(
-                parent.eq_any(
-                    s::table
-                        .filter(s::deleted_reason.eq_any(["deleted", "host_deleted"]))
-                        .select(s::id),
-                ),
-            )
-            .filter(r::deleted_at.is_null()),
-    )
-    .set(r::deleted_at.eq(now))
+    let sessions = match table {
+        RegistrantTable::Meeting => "zoom.meetings",
+        RegistrantTable::Webinar => "zoom.webinars",
+    };
+    // Raw: the source time comes from the joined session row, which the builder's UPDATE
+    // cannot reach (it has no `UPDATE … FROM`).
+    let marked = sql_query(format!(
+        "UPDATE {t} AS r SET deleted_at = $1, source_time = s.source_time \
+         FROM {sessions} AS s \
+         WHERE s.id = r.{p} AND s.deleted_reason IN ('deleted', 'host_deleted') \
+           AND r.deleted_at IS NULL \
+           AND (r.source_time IS NULL OR r.source_time < s.source_time)",
+        t = table.name(),
+        p = table.parent_column()
+    ))
+    .bind::<Timestamptz, _>(now)
     .execute(conn)
-    .await)
+    .await
     .map_err(query("marking registrants of deleted meetings or webinars"))?;
     Ok(marked as i64)
 }

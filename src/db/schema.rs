@@ -28,6 +28,7 @@ diesel::table! {
         first_seen_at -> Timestamptz,
         synced_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        source_time -> Nullable<Timestamptz>,
     }
 }
 
@@ -77,6 +78,7 @@ macro_rules! session_table {
                 synced_at -> Timestamptz,
                 deleted_at -> Nullable<Timestamptz>,
                 deleted_reason -> Nullable<Text>,
+                source_time -> Nullable<Timestamptz>,
             }
         }
     };
@@ -101,6 +103,7 @@ macro_rules! registrant_table {
                 first_seen_at -> Timestamptz,
                 synced_at -> Timestamptz,
                 deleted_at -> Nullable<Timestamptz>,
+                source_time -> Nullable<Timestamptz>,
             }
         }
     };
@@ -124,6 +127,7 @@ diesel::table! {
         first_seen_at -> Timestamptz,
         synced_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        source_time -> Nullable<Timestamptz>,
     }
 }
 
@@ -142,6 +146,7 @@ diesel::table! {
         first_seen_at -> Timestamptz,
         synced_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        source_time -> Nullable<Timestamptz>,
     }
 }
 

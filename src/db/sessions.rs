@@ -13,9 +13,8 @@ use serde_json::Value;
 
 use super::error::{DbError, query};
 use super::functions::coalesce;
-use super::schema::users;
 use super::sync_runs::RowCounts;
-use super::upserted::{Upserted, column, counts, last_per_key};
+use super::upserted::{NO_OLDER, Upserted, column, counts, last_per_key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionTable {
@@ -66,20 +65,22 @@ pub struct SessionRow<'a> {
     pub raw: &'a Value,
 }
 
-/// Upserts one page. Only a row whose listed object changed, or that comes back from
-/// deletion, is written; a changed one loses its details, which are then fetched again.
+/// Upserts one page, whose data Zoom had at `source_time`. Only a row whose listed object
+/// changed, or that comes back from deletion, is written, and only by data no older than the
+/// row's; a changed one loses its details, which are then fetched again.
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
     table: SessionTable,
     rows: &[SessionRow<'_>],
     now: DateTime<Utc>,
+    source_time: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     let rows = last_per_key(rows, |r| r.id);
     // Raw: an `unnest` page upsert, faster than the builder's (figures in `upserted.rs`).
     let statement = format!(
         "INSERT INTO {t} AS t (id, uuid, host_id, topic, type, start_time, duration, timezone, \
-                               agenda, created_at, join_url, raw, synced_at) \
-         SELECT u.*, $13 FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS u \
+                               agenda, created_at, join_url, raw, synced_at, source_time) \
+         SELECT u.*, $13, $14 FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS u \
          ON CONFLICT (id) DO UPDATE SET \
              uuid = excluded.uuid, host_id = excluded.host_id, topic = excluded.topic, \
              type = excluded.type, start_time = excluded.start_time, \
@@ -89,8 +90,9 @@ pub async fn upsert(
              details = CASE WHEN t.raw IS DISTINCT FROM excluded.raw THEN NULL ELSE t.details END, \
              details_synced_at = CASE WHEN t.raw IS DISTINCT FROM excluded.raw THEN NULL \
                                       ELSE t.details_synced_at END, \
-             deleted_at = NULL, deleted_reason = NULL \
-         WHERE t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL \
+             deleted_at = NULL, deleted_reason = NULL, source_time = excluded.source_time \
+         WHERE (t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL) \
+           AND {NO_OLDER} \
          RETURNING (xmax = 0) AS inserted",
         t = table.name()
     );
@@ -108,6 +110,7 @@ pub async fn upsert(
         .bind::<Array<Nullable<Text>>, _>(column(&rows, |r| r.join_url))
         .bind::<Array<Jsonb>, _>(column(&rows, |r| r.raw))
         .bind::<Timestamptz, _>(now)
+        .bind::<Timestamptz, _>(source_time)
         .get_results(conn)
         .await
         .map_err(query("upserting meetings or webinars"))?;
@@ -125,7 +128,8 @@ pub struct Vanished {
 }
 
 /// The host's live sessions that a complete listing of the host, begun at `listing_started`,
-/// did not have. Rows written since (by the write-back worker) are not the listing's to judge.
+/// did not have. Rows written since (by the write-back worker), or holding Zoom's data from
+/// after that start (a webhook event), are not the listing's to judge.
 pub async fn vanished(
     conn: &mut AsyncPgConnection,
     table: SessionTable,
@@ -138,47 +142,60 @@ pub async fn vanished(
         .filter(t::deleted_at.is_null())
         .filter(not(t::id.eq_any(listed)))
         .filter(t::synced_at.lt(listing_started))
+        .filter(t::source_time.is_null().or(t::source_time.lt(listing_started)))
         .select((t::id, t::session_type, t::start_time, t::duration, t::created_at))
         .load(conn)
         .await)
     .map_err(query("finding meetings or webinars no longer listed"))
 }
 
-/// Marks one session gone, with why (`deleted` or `expired`); false if it already was.
+/// Marks one session gone, with why (`deleted` or `expired`), as Zoom had it at
+/// `source_time`; false if it already was, or the row holds newer data.
 pub async fn mark_gone(
     conn: &mut AsyncPgConnection,
     table: SessionTable,
     id: i64,
     reason: &str,
+    source_time: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     let marked = on_sessions!(table, t => diesel::update(
-        t::table.filter(t::id.eq(id)).filter(t::deleted_at.is_null()),
+        t::table
+            .filter(t::id.eq(id))
+            .filter(t::deleted_at.is_null())
+            .filter(t::source_time.is_null().or(t::source_time.lt(source_time))),
     )
-    .set((t::deleted_at.eq(now), t::deleted_reason.eq(reason)))
+    .set((
+        t::deleted_at.eq(now),
+        t::deleted_reason.eq(reason),
+        t::source_time.eq(source_time),
+    ))
     .execute(conn)
     .await)
     .map_err(query("marking a meeting or webinar gone"))?;
     Ok(marked > 0)
 }
 
-/// Sessions whose host the users pass marked deleted go with it (`host_deleted`).
+/// Sessions whose host the users pass marked deleted go with it (`host_deleted`), as of the
+/// host's deletion: a session holding newer data than that stays.
 pub async fn mark_hosts_gone(
     conn: &mut AsyncPgConnection,
     table: SessionTable,
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
-    let deleted_hosts = users::table
-        .filter(users::deleted_at.is_not_null())
-        .select(users::id.assume_not_null());
-    let marked = on_sessions!(table, t => diesel::update(
-        t::table
-            .filter(t::host_id.eq_any(deleted_hosts))
-            .filter(t::deleted_at.is_null()),
-    )
-    .set((t::deleted_at.eq(now), t::deleted_reason.eq("host_deleted")))
+    // Raw: the source time comes from the joined host row, which the builder's UPDATE cannot
+    // reach (it has no `UPDATE … FROM`).
+    let marked = sql_query(format!(
+        "UPDATE {t} AS t SET deleted_at = $1, deleted_reason = 'host_deleted', \
+                            source_time = u.source_time \
+         FROM zoom.users AS u \
+         WHERE u.id = t.host_id AND u.deleted_at IS NOT NULL AND t.deleted_at IS NULL \
+           AND (t.source_time IS NULL OR t.source_time < u.source_time)",
+        t = table.name()
+    ))
+    .bind::<Timestamptz, _>(now)
     .execute(conn)
-    .await)
+    .await
     .map_err(query("marking meetings or webinars of deleted users"))?;
     Ok(marked as i64)
 }

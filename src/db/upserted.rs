@@ -14,6 +14,12 @@ use diesel::sql_types::Bool;
 
 use super::sync_runs::RowCounts;
 
+/// The part of an upsert's conflict `WHERE` that lets the later information win: a row is
+/// rewritten only by data as new as its own (`<=`: data of the same instant that differs is
+/// still taken). NULL is a row written before source times were kept: the oldest.
+pub(crate) const NO_OLDER: &str = "(t.source_time IS NULL OR excluded.source_time IS NULL \
+                                    OR t.source_time <= excluded.source_time)";
+
 #[derive(Debug, QueryableByName)]
 pub(crate) struct Upserted {
     #[diesel(sql_type = Bool)]

@@ -39,8 +39,17 @@ pub struct UserRow<'a> {
     pub synced_at: DateTime<Utc>,
 }
 
-/// Postgres takes at most 65,535 bind parameters per statement; a row binds 20.
-const ROWS_PER_STATEMENT: usize = 65_535 / 20;
+/// A row as written: with when Zoom's data in it was current.
+#[derive(Debug, Clone, Copy, Insertable)]
+#[diesel(table_name = users)]
+struct Stamped<'a> {
+    #[diesel(embed)]
+    row: UserRow<'a>,
+    source_time: DateTime<Utc>,
+}
+
+/// Postgres takes at most 65,535 bind parameters per statement; a row binds 21.
+const ROWS_PER_STATEMENT: usize = 65_535 / 21;
 
 /// Every column Zoom's data sets, taken from the proposed row: the one changeset both upserts
 /// use. A returning user has `deleted_at` cleared.
@@ -68,17 +77,25 @@ macro_rules! from_excluded {
             users::raw.eq(excluded(users::raw)),
             users::synced_at.eq(excluded(users::synced_at)),
             users::deleted_at.eq(None::<DateTime<Utc>>),
+            users::source_time.eq(excluded(users::source_time)),
         )
     };
 }
 
 /// Only a row whose Zoom object changed, or that comes back from deletion, is rewritten: an
-/// unchanged re-sync writes nothing. (`raw` holds every typed column's source.)
+/// unchanged re-sync writes nothing. (`raw` holds every typed column's source.) And only by
+/// data no older than the row's (as `upserted::NO_OLDER` says for the raw upserts).
 macro_rules! changed {
     () => {
         users::raw
             .is_distinct_from(excluded(users::raw))
             .or(users::deleted_at.is_not_null())
+            .and(
+                users::source_time
+                    .is_null()
+                    .or(excluded(users::source_time).is_null())
+                    .or(users::source_time.le(excluded(users::source_time))),
+            )
     };
 }
 
@@ -88,17 +105,20 @@ fn inserted() -> diesel::expression::SqlLiteral<Bool> {
     diesel::dsl::sql::<Bool>("xmax = 0")
 }
 
-/// Upserts one page of users. Users with an id are keyed by id; pending users, which Zoom lists
-/// without one, by email.
+/// Upserts one page of users, whose data Zoom had at `source_time`. Users with an id are keyed
+/// by id; pending users, which Zoom lists without one, by email.
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
     rows: &[UserRow<'_>],
+    source_time: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     // The `WHERE` of `ON CONFLICT DO UPDATE` comes from this trait, not from `QueryDsl`.
     use diesel::query_dsl::methods::FilterDsl;
 
-    let (known, pending): (Vec<UserRow<'_>>, Vec<UserRow<'_>>) =
-        rows.iter().copied().partition(|r| r.id.is_some());
+    let (known, pending): (Vec<Stamped<'_>>, Vec<Stamped<'_>>) = rows
+        .iter()
+        .map(|&row| Stamped { row, source_time })
+        .partition(|s| s.row.id.is_some());
     // The rest of the statement is the same for both conflict targets.
     macro_rules! upsert_returning_inserted {
         ($on_conflict:expr, $what:literal) => {
@@ -145,9 +165,9 @@ pub async fn upsert(
 /// upsert updates it instead of adding a second row for the same person.
 async fn adopt_activated(
     conn: &mut AsyncPgConnection,
-    rows: &[UserRow<'_>],
+    rows: &[Stamped<'_>],
 ) -> Result<(), DbError> {
-    let emails: Vec<&str> = rows.iter().map(|r| r.email).collect();
+    let emails: Vec<&str> = rows.iter().map(|s| s.row.email).collect();
     let activated: Vec<String> = users::table
         .filter(users::id.is_null())
         .filter(users::email.eq_any(&emails))
@@ -156,7 +176,11 @@ async fn adopt_activated(
         .await
         .map_err(query("finding pending users that got an id"))?;
     for email in activated {
-        let Some(id) = rows.iter().find(|r| r.email == email).and_then(|r| r.id) else {
+        let Some(id) = rows
+            .iter()
+            .find(|s| s.row.email == email)
+            .and_then(|s| s.row.id)
+        else {
             continue;
         };
         // If a row already has that id, the pending row stays and is marked deleted at the end.
@@ -181,8 +205,9 @@ async fn adopt_activated(
 }
 
 /// After a complete listing begun at `listing_started`: marks every user that was not listed
-/// as deleted, except rows written since (by the write-back worker). `ids` are the listed
-/// users' ids, `pending_emails` the emails of those listed without one.
+/// as deleted as of that start, except rows written since (by the write-back worker) or
+/// holding Zoom's data from after it (a webhook event). `ids` are the listed users' ids,
+/// `pending_emails` the emails of those listed without one.
 pub async fn mark_unlisted_deleted(
     conn: &mut AsyncPgConnection,
     ids: &[String],
@@ -200,9 +225,13 @@ pub async fn mark_unlisted_deleted(
         users::table
             .filter(users::deleted_at.is_null())
             .filter(users::synced_at.lt(listing_started))
+            .filter(older(listing_started))
             .filter(unlisted_known.or(unlisted_pending)),
     )
-    .set(users::deleted_at.eq(now))
+    .set((
+        users::deleted_at.eq(now),
+        users::source_time.eq(listing_started),
+    ))
     .execute(conn)
     .await
     .map_err(query("marking unlisted users deleted"))?;
@@ -277,21 +306,41 @@ pub async fn id_of(
         .map_err(query("finding a user's id"))
 }
 
-/// Marks the user known by `id_or_email` deleted: Zoom answered that it no longer exists.
+/// Marks the user known by `id_or_email` deleted: Zoom answered, at `source_time`, that it no
+/// longer exists. A row holding newer data is left alone.
 pub async fn mark_deleted(
     conn: &mut AsyncPgConnection,
     id_or_email: &str,
+    source_time: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<usize, DbError> {
     diesel::update(
-        users::table.filter(users::deleted_at.is_null()).filter(
-            users::id
-                .eq(id_or_email)
-                .or(lower(users::email).eq(lower(id_or_email))),
-        ),
+        users::table
+            .filter(users::deleted_at.is_null())
+            .filter(older(source_time))
+            .filter(
+                users::id
+                    .eq(id_or_email)
+                    .or(lower(users::email).eq(lower(id_or_email))),
+            ),
     )
-    .set(users::deleted_at.eq(now))
+    .set((
+        users::deleted_at.eq(now),
+        users::source_time.eq(source_time),
+    ))
     .execute(conn)
     .await
     .map_err(query("marking a user deleted"))
+}
+
+/// A row whose data is older than `source_time`: one a deletion known at that time may mark.
+fn older(
+    source_time: DateTime<Utc>,
+) -> diesel::dsl::Or<
+    diesel::dsl::IsNull<users::source_time>,
+    diesel::dsl::Lt<users::source_time, DateTime<Utc>>,
+> {
+    users::source_time
+        .is_null()
+        .or(users::source_time.lt(source_time))
 }

@@ -179,9 +179,10 @@ impl Listable for Recordings<'_> {
         conn: &mut AsyncPgConnection,
         recordings: &[Recording],
         now: DateTime<Utc>,
+        source_time: DateTime<Utc>,
     ) -> Result<RowCounts, DbError> {
         let rows: Vec<RecordingRow<'_>> = recordings.iter().map(row).collect();
-        db::recordings::upsert(conn, &rows, now).await
+        db::recordings::upsert(conn, &rows, now, source_time).await
     }
 
     fn answer(&self, error: &ZoomError) -> Option<Answer> {

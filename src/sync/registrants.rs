@@ -144,10 +144,11 @@ impl Listable for SessionRegistrants<'_> {
         conn: &mut AsyncPgConnection,
         registrants: &[Registrant],
         now: DateTime<Utc>,
+        source_time: DateTime<Utc>,
     ) -> Result<RowCounts, DbError> {
         let rows: Vec<RegistrantRow<'_>> = registrants.iter().map(row).collect();
         let table = registrant_table(self.kind);
-        db::registrants::upsert(conn, table, self.session_id, &rows, now).await
+        db::registrants::upsert(conn, table, self.session_id, &rows, now, source_time).await
     }
 
     fn answer(&self, error: &ZoomError) -> Option<Answer> {

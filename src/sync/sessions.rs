@@ -78,19 +78,20 @@ async fn sync_host(
         host: &host.id,
     };
     let listings = list(&sessions, [()], sink).await;
-    let vanished = match deletions(listings, Empty::Allowed)? {
+    match deletions(listings, Empty::Allowed)? {
         Decision::Mark { keep, fence } => {
-            let mut conn = db::connection(pool).await?;
-            db::sessions::vanished(&mut conn, table, &host.id, &keep, fence).await?
+            let vanished = {
+                let mut conn = db::connection(pool).await?;
+                db::sessions::vanished(&mut conn, table, &host.id, &keep, fence).await?
+            };
+            for gone in vanished {
+                counts.deleted(i64::from(settle(pool, client, kind, gone, fence).await?));
+            }
         }
         Decision::Wait(doubt) => {
             doubt.report(counts, &format!("host {}'s {}", host.id, kind.plural()));
-            Vec::new()
         }
         Decision::Skip => return Ok(()),
-    };
-    for gone in vanished {
-        counts.deleted(i64::from(settle(pool, client, kind, gone).await?));
     }
     if details {
         fetch_details(pool, client, kind, &host.id).await?;
@@ -123,9 +124,10 @@ impl Listable for HostSessions<'_> {
         conn: &mut AsyncPgConnection,
         sessions: &[Session],
         now: DateTime<Utc>,
+        source_time: DateTime<Utc>,
     ) -> Result<RowCounts, DbError> {
         let rows: Vec<SessionRow<'_>> = sessions.iter().map(row).collect();
-        db::sessions::upsert(conn, table(self.kind), &rows, now).await
+        db::sessions::upsert(conn, table(self.kind), &rows, now, source_time).await
     }
 
     fn answer(&self, error: &ZoomError) -> Option<Answer> {
@@ -138,12 +140,14 @@ impl Listable for HostSessions<'_> {
     }
 }
 
-/// Marks a session that left its host's listing gone, as deleted or expired.
+/// Marks a session that left its host's listing, begun at `listing_started`, gone as of that
+/// start: as deleted or expired.
 async fn settle(
     pool: &DbPool,
     client: &ZoomClient,
     kind: SessionKind,
     gone: Vanished,
+    listing_started: DateTime<Utc>,
 ) -> Result<bool, SyncError> {
     let last = LastKnown {
         kind,
@@ -170,7 +174,15 @@ async fn settle(
         }
     };
     let mut conn = db::connection(pool).await?;
-    Ok(db::sessions::mark_gone(&mut conn, table(kind), gone.id, why.as_str(), now).await?)
+    Ok(db::sessions::mark_gone(
+        &mut conn,
+        table(kind),
+        gone.id,
+        why.as_str(),
+        listing_started,
+        now,
+    )
+    .await?)
 }
 
 /// Details of the host's sessions that have none: new, or changed since they were fetched.

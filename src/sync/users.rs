@@ -63,9 +63,10 @@ impl Listable for Users<'_> {
         conn: &mut AsyncPgConnection,
         users: &[User],
         now: DateTime<Utc>,
+        source_time: DateTime<Utc>,
     ) -> Result<RowCounts, DbError> {
         let rows: Vec<UserRow<'_>> = users.iter().map(|u| row(u, now)).collect();
-        db::users::upsert(conn, &rows).await
+        db::users::upsert(conn, &rows, source_time).await
     }
 }
 

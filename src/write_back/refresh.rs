@@ -52,6 +52,8 @@ async fn user(
     client: &ZoomClient,
     id_or_email: &str,
 ) -> Result<Option<Value>, SyncError> {
+    // Before the read: Zoom's answer is at least this new.
+    let asked_at = client.clock().now();
     let found = client.get_user(id_or_email).await?;
     let mut conn = db::connection(pool).await?;
     let now = client.clock().now();
@@ -61,11 +63,11 @@ async fn user(
             if user.status.as_deref() == Some("pending") {
                 user.id = None;
             }
-            db::users::upsert(&mut conn, &[user_row(&user, now)]).await?;
+            db::users::upsert(&mut conn, &[user_row(&user, now)], asked_at).await?;
             Ok(Some(user.raw))
         }
         None => {
-            db::users::mark_deleted(&mut conn, id_or_email, now).await?;
+            db::users::mark_deleted(&mut conn, id_or_email, asked_at, now).await?;
             Ok(None)
         }
     }
@@ -77,12 +79,13 @@ async fn session(
     kind: SessionKind,
     id: i64,
 ) -> Result<Option<Value>, SyncError> {
+    let asked_at = client.clock().now();
     let details = client.get_session(kind, &id.to_string()).await?;
     let mut conn = db::connection(pool).await?;
     let table = session_table(kind);
     let now = client.clock().now();
     let Some(details) = details else {
-        db::sessions::mark_gone(&mut conn, table, id, "deleted", now).await?;
+        db::sessions::mark_gone(&mut conn, table, id, "deleted", asked_at, now).await?;
         return Ok(None);
     };
     let host = details
@@ -91,7 +94,7 @@ async fn session(
         .unwrap_or_default()
         .to_owned();
     if let Some(session) = Session::from_json(details.clone(), &host) {
-        db::sessions::upsert(&mut conn, table, &[session_row(&session)], now).await?;
+        db::sessions::upsert(&mut conn, table, &[session_row(&session)], now, asked_at).await?;
         let registration = crate::zoom::registration_on(&details);
         db::sessions::set_details(&mut conn, table, id, &details, registration, now).await?;
     }
@@ -115,6 +118,7 @@ async fn registrant(
     session_id: i64,
     registrant_id: &str,
 ) -> Result<Option<Value>, SyncError> {
+    let asked_at = client.clock().now();
     let Some(found) = client
         .get_registrant(kind, session_id, registrant_id)
         .await?
@@ -129,6 +133,7 @@ async fn registrant(
         session_id,
         &[registrant_row(&found)],
         client.clock().now(),
+        asked_at,
     )
     .await?;
     Ok(Some(found.raw))

@@ -7,6 +7,7 @@
 //! from the first page rather than failing or passing a partial list off as complete, so the
 //! stream ends only after a complete listing. Pages may then repeat: consumers must be idempotent.
 
+use chrono::{DateTime, Utc};
 use futures::Stream;
 use serde_json::Value;
 
@@ -26,6 +27,9 @@ pub struct Page {
     pub begins_listing: bool,
     /// The rest of the answer (`from`, `to`, `page_size` …), the items taken out.
     pub meta: Value,
+    /// The client's clock just before the page was asked for: Zoom's data on it is at least
+    /// this new, so it is the rows' source time (never later than Zoom served them).
+    pub asked_at: DateTime<Utc>,
 }
 
 impl Page {
@@ -38,6 +42,7 @@ impl Page {
             unreadable: listed - items.len(),
             items,
             announced: self.begins_listing.then_some(self.total_records).flatten(),
+            asked_at: self.asked_at,
         }
     }
 }
@@ -51,6 +56,8 @@ pub struct ListedPage<T> {
     /// On the page that begins a listing (the first, or the first after a restart), the
     /// `total_records` Zoom announced for the whole listing; `None` on the others.
     pub announced: Option<u64>,
+    /// When the page was asked for: the source time of the rows it writes.
+    pub asked_at: DateTime<Utc>,
 }
 
 /// A listing: endpoint, path and fixed query parameters (`page_size` is added).
@@ -89,7 +96,11 @@ pub fn pages(
                     Cursor::Next { next, restarts } => (Some(next), *restarts),
                 };
                 match fetch(client, &listing, next).await {
-                    Ok((items, meta)) => {
+                    Ok(Fetched {
+                        items,
+                        meta,
+                        asked_at,
+                    }) => {
                         let cursor = match following(&meta, next) {
                             Some(next) => Cursor::Next { next, restarts },
                             None => Cursor::Done,
@@ -99,6 +110,7 @@ pub fn pages(
                             total_records: meta.get("total_records").and_then(Value::as_u64),
                             begins_listing: next.is_none(),
                             meta,
+                            asked_at,
                         };
                         return Ok(Some((page, (cursor, listing))));
                     }
@@ -121,8 +133,12 @@ pub fn pages(
     )
 }
 
-/// The items, and the rest of the answer.
-type Fetched = (Vec<Value>, Value);
+/// One answer: its items, the rest of it, and when it was asked for.
+struct Fetched {
+    items: Vec<Value>,
+    meta: Value,
+    asked_at: DateTime<Utc>,
+}
 
 async fn fetch(
     client: &ZoomClient,
@@ -145,6 +161,8 @@ async fn fetch(
         }
         None => {}
     }
+    // Before the first attempt: the client's retries only make Zoom's answer newer than this.
+    let asked_at = client.clock().now();
     let mut body = client.get(listing.endpoint, &listing.path, &query).await?;
     let Some(Value::Array(items)) = body.get_mut(listing.key).map(Value::take) else {
         // Never treat a malformed answer as an empty page: that would read as deletions.
@@ -154,7 +172,11 @@ async fn fetch(
             snippet: snippet(body.to_string().as_bytes()),
         });
     };
-    Ok((items, body))
+    Ok(Fetched {
+        items,
+        meta: body,
+        asked_at,
+    })
 }
 
 /// The page after this answer, which was asked for as `asked`. The first answer decides how

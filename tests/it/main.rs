@@ -14,6 +14,7 @@ mod meetings_sync;
 mod recordings_sync;
 mod registrants_sync;
 mod schema;
+mod source_time;
 mod support;
 mod users_sync;
 mod webhooks;

@@ -136,6 +136,7 @@ mod tests {
                     items: items.to_vec(),
                     unreadable,
                     announced,
+                    asked_at: started(),
                 };
                 one.page(&page, |k| *k);
             }

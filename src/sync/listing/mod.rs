@@ -43,12 +43,14 @@ pub(crate) trait Listable {
 
     fn key(item: &Self::Item) -> Self::Key;
 
-    /// Upserts `items`, some or all of one page, as synced at `now`.
+    /// Upserts `items`, some or all of one page, as synced at `now`, with Zoom's data as of
+    /// `source_time` (when the page was asked for).
     async fn write(
         &self,
         conn: &mut AsyncPgConnection,
         items: &[Self::Item],
         now: DateTime<Utc>,
+        source_time: DateTime<Utc>,
     ) -> Result<RowCounts, DbError>;
 
     /// What an error answer means, where it is no failure of the pass.
@@ -111,7 +113,9 @@ pub(crate) async fn list<L: Listable>(
                     let items = &page.items[at];
                     async move {
                         let mut conn = db::connection(sink.pool).await?;
-                        lister.write(&mut conn, items, sink.clock.now()).await
+                        lister
+                            .write(&mut conn, items, sink.clock.now(), page.asked_at)
+                            .await
                     }
                 })
                 .await;

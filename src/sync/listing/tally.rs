@@ -160,6 +160,7 @@ mod tests {
             items: items.iter().map(|s| (*s).to_owned()).collect(),
             unreadable,
             announced,
+            asked_at: chrono::DateTime::UNIX_EPOCH,
         }
     }
 
