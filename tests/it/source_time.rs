@@ -478,3 +478,79 @@ async fn a_sync_stamps_every_row_it_writes_with_its_pass() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deleted_host_takes_only_sessions_and_registrants_older_than_its_deletion() {
+    let db = TestDb::new().await;
+    let conn = &mut db.connect().await;
+    let raw = json!({"v": "1"});
+    users::upsert(conn, &[user("h1", &raw)], at(10))
+        .await
+        .unwrap();
+    written_long_ago(conn, "zoom.users").await;
+    // The users listing begun at 50 no longer has the host.
+    users::mark_unlisted_deleted(conn, &[], &[], at(50), at(60))
+        .await
+        .unwrap();
+    let (older, newer) = (
+        session(&raw),
+        SessionRow {
+            id: 82,
+            ..session(&raw)
+        },
+    );
+    sessions::upsert(conn, SessionTable::Meetings, &[older], at(0), at(40))
+        .await
+        .unwrap();
+    sessions::upsert(conn, SessionTable::Meetings, &[newer], at(0), at(55))
+        .await
+        .unwrap();
+    for (id, source_time) in [("r1", at(45)), ("r2", at(60))] {
+        registrants::upsert(
+            conn,
+            RegistrantTable::Meeting,
+            81,
+            &[registrant(id, &raw)],
+            at(0),
+            source_time,
+        )
+        .await
+        .unwrap();
+    }
+
+    assert_eq!(
+        sessions::mark_hosts_gone(conn, SessionTable::Meetings, at(61))
+            .await
+            .unwrap(),
+        1
+    );
+    let gone = stored(conn, MEETINGS.name, "id", "81").await;
+    assert_eq!(
+        (gone.deleted_at.is_some(), gone.source_time),
+        (true, Some(at(50)))
+    );
+    assert!(
+        stored(conn, MEETINGS.name, "id", "82")
+            .await
+            .deleted_at
+            .is_none()
+    );
+
+    assert_eq!(
+        registrants::mark_orphans_deleted(conn, RegistrantTable::Meeting, at(62))
+            .await
+            .unwrap(),
+        1
+    );
+    let orphan = stored(conn, MEETING_REGISTRANTS.name, "id", "r1").await;
+    assert_eq!(
+        (orphan.deleted_at.is_some(), orphan.source_time),
+        (true, Some(at(50)))
+    );
+    assert!(
+        stored(conn, MEETING_REGISTRANTS.name, "id", "r2")
+            .await
+            .deleted_at
+            .is_none()
+    );
+}
