@@ -104,8 +104,7 @@ const PLAN: Plan = Plan::BusinessPlus;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
-    let args = Args::parse();
-    support::on_own_database(async |database_url| run(&args, database_url).await).await
+    support::run_on_own_database::<Args>(run).await
 }
 
 async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {

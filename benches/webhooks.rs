@@ -9,9 +9,11 @@
 //! Target: p99 under 1 s at 200 events/s. Needs a PostgreSQL server that lets it create a
 //! database: `BENCH_DATABASE_URL`, else `TEST_DATABASE_URL`, else `DATABASE_URL`.
 
+#[path = "support/daemon.rs"]
+mod daemon;
 mod support;
 
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,6 +24,7 @@ use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 
+use daemon::{stop, sync_jobs_off};
 use support::{tempfile, zoom_mirror};
 use zoom_api::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
 use zoom_mirror::clock::Clock;
@@ -45,8 +48,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
-    let args = Args::parse();
-    support::on_own_database(async |database_url| run(&args, database_url).await).await
+    support::run_on_own_database::<Args>(run).await
 }
 
 async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
@@ -59,29 +61,22 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
         ..SimulatorConfig::default()
     })
     .await?;
-    let disabled: String = zoom_mirror::sync::Entity::ALL
-        .iter()
-        .map(|e| format!("[sync.{e}]\nenabled = false\n"))
-        .collect();
     let mut config = tempfile(
         "webhooks.toml",
-        &format!("[write_back]\nenabled = false\n\n{disabled}"),
+        &format!("[write_back]\nenabled = false\n\n{}", sync_jobs_off()),
     )?;
     let listen = {
         let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
         probe.local_addr()?
     };
-    let mut daemon = zoom_mirror("run", &config, database_url, &simulator)
+    let daemon = zoom_mirror("run", &config, database_url, &simulator)
         .env("ZOOM_WEBHOOK_SECRET_TOKEN", SECRET)
         .env("ZOOM_MIRROR_LISTEN", listen.to_string())
         .stdout(Stdio::null())
         .spawn()
         .context("starting zoom-mirror run")?;
     let outcome = measure(args, database_url, &format!("http://{listen}")).await;
-    let _ = Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status();
-    let _ = daemon.wait();
+    stop(daemon);
     config.remove();
     simulator.shutdown().await;
     outcome

@@ -12,9 +12,11 @@
 //! GET, both Light). It needs a PostgreSQL server that lets it create a database:
 //! `BENCH_DATABASE_URL`, else `TEST_DATABASE_URL`, else `DATABASE_URL`.
 
+#[path = "support/daemon.rs"]
+mod daemon;
 mod support;
 
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -23,6 +25,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Double, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+use daemon::{stop, sync_jobs_off};
 use support::{tempfile, zoom_mirror};
 use zoom_mirror::zoom::limiter::RateLimits;
 use zoom_mirror::zoom::{Label, Plan};
@@ -53,8 +56,7 @@ const PLAN: Plan = Plan::Pro;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
-    let args = Args::parse();
-    support::on_own_database(async |database_url| run(&args, database_url).await).await
+    support::run_on_own_database::<Args>(run).await
 }
 
 async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
@@ -75,30 +77,24 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
         .filter_map(|u| u["id"].as_str().map(str::to_owned))
         .collect();
     // Only the write-back worker: no sync job competes for the limits.
-    let disabled: String = zoom_mirror::sync::Entity::ALL
-        .iter()
-        .map(|e| format!("[sync.{e}]\nenabled = false\n"))
-        .collect();
     let mut config = tempfile(
         "write_back.toml",
         &format!(
-            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[write_back]\nconcurrency = {}\n\n{disabled}",
+            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[write_back]\nconcurrency = {}\n\n{}",
             PLAN.as_str(),
             args.share,
             args.concurrency,
+            sync_jobs_off(),
         ),
     )?;
-    let mut daemon = zoom_mirror("run", &config, database_url, &simulator)
+    let daemon = zoom_mirror("run", &config, database_url, &simulator)
         // Any free port: the benchmark does not use the listener.
         .env("ZOOM_MIRROR_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::null())
         .spawn()
         .context("starting zoom-mirror run")?;
     let outcome = measure(args, database_url, &users, &simulator).await;
-    let _ = Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status();
-    let _ = daemon.wait();
+    stop(daemon);
     config.remove();
     simulator.shutdown().await;
     outcome

@@ -16,12 +16,14 @@ pub fn server_url() -> anyhow::Result<String> {
         .context("set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server URL")
 }
 
-/// Runs `bench` against a database of its own, dropped afterwards whatever the outcome.
-pub async fn on_own_database(
-    bench: impl AsyncFnOnce(&str) -> anyhow::Result<ExitCode>,
+/// Parses the benchmark's arguments `A`, then runs `bench` with them against a database of its
+/// own, dropped afterwards whatever the outcome.
+pub async fn run_on_own_database<A: clap::Parser>(
+    bench: impl AsyncFnOnce(&A, &str) -> anyhow::Result<ExitCode>,
 ) -> anyhow::Result<ExitCode> {
+    let args = A::parse();
     let database = BenchDatabase::create(&server_url()?).await?;
-    let result = bench(&database.url).await;
+    let result = bench(&args, &database.url).await;
     database.drop().await?;
     result
 }

@@ -154,12 +154,18 @@ fn server(config: &Config) -> String {
 mod tests {
     use super::*;
 
+    const TIMEOUTS: DbTimeouts = DbTimeouts {
+        connect: Duration::from_secs(1),
+        pool_wait: Duration::from_secs(1),
+    };
+
     fn target(url: &str) -> DbTarget {
-        let timeouts = DbTimeouts {
-            connect: Duration::from_secs(1),
-            pool_wait: Duration::from_secs(1),
-        };
-        DbTarget::new(&SecretString::from(url.to_owned()), timeouts).unwrap()
+        DbTarget::new(&SecretString::from(url.to_owned()), TIMEOUTS).unwrap()
+    }
+
+    /// Why connecting to the server at `url` failed, as the daemon says it.
+    async fn connect_error(url: &str) -> String {
+        target(url).connect().await.err().unwrap().to_string()
     }
 
     #[test]
@@ -178,11 +184,7 @@ mod tests {
     #[test]
     fn a_url_that_cannot_be_used_is_refused_without_quoting_it() {
         let url = SecretString::from("postgres://u:hunter2@db/zoom?sslmod=off".to_owned());
-        let timeouts = DbTimeouts {
-            connect: Duration::from_secs(1),
-            pool_wait: Duration::from_secs(1),
-        };
-        let message = DbTarget::new(&url, timeouts).err().unwrap().to_string();
+        let message = DbTarget::new(&url, TIMEOUTS).err().unwrap().to_string();
         assert!(message.contains("unknown option `sslmod`"), "{message}");
         assert!(!message.contains("hunter2"), "{message}");
     }
@@ -193,12 +195,7 @@ mod tests {
         let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = silent.local_addr().unwrap().port();
         let started = std::time::Instant::now();
-        let message = target(&format!("postgres://u@127.0.0.1:{port}/zoom"))
-            .connect()
-            .await
-            .err()
-            .unwrap()
-            .to_string();
+        let message = connect_error(&format!("postgres://u@127.0.0.1:{port}/zoom")).await;
         assert!(
             started.elapsed() < Duration::from_secs(3),
             "{:?}",
@@ -218,12 +215,7 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         drop(listener);
-        let message = target(&format!("postgres://u:hunter2@127.0.0.1:{port}/zoom"))
-            .connect()
-            .await
-            .err()
-            .unwrap()
-            .to_string();
+        let message = connect_error(&format!("postgres://u:hunter2@127.0.0.1:{port}/zoom")).await;
         assert!(
             message.starts_with(&format!(
                 "cannot connect to PostgreSQL at 127.0.0.1:{port}: Connection refused"

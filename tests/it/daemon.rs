@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use secrecy::ExposeSecret;
 use zoom_mirror::db::sync_runs;
 
+use crate::support::app::sync_jobs_off_but;
+use crate::support::queue::scheduled_meeting;
 use crate::support::{Process, TestApp};
 
 const BIN: &str = env!("CARGO_BIN_EXE_zoom-mirror");
@@ -94,24 +96,14 @@ async fn run_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
         assert_eq!(answer.status(), reqwest::StatusCode::OK, "/{path}");
     }
 
-    child.sigterm();
-    let exited = child.exit_within(Duration::from_secs(30)).await;
+    let stderr = child.stop_within(Duration::from_secs(30)).await;
     std::fs::remove_file(&config).ok();
-    let stderr = String::from_utf8_lossy(&exited.stderr);
-    assert!(
-        exited.status.success(),
-        "exit {:?}: {stderr}",
-        exited.status
-    );
     assert!(
         stderr.contains("sync pass succeeded"),
         "one line per pass: {stderr}"
     );
     assert!(stderr.contains("SIGTERM"), "{stderr}");
-    assert_eq!(
-        app.users().await.len(),
-        app.handle().all_listed_users().len()
-    );
+    app.assert_every_user_mirrored().await;
     let runs = sync_runs::latest_per_entity(&mut conn).await.unwrap();
     assert!(
         runs.iter().all(|r| r.status != "running"),
@@ -317,10 +309,7 @@ async fn queue_commands_cancel_and_retry_rows_and_status_shows_the_queue() {
 /// A `run` daemon with only the write-back worker and a 2-second lease, using 0.4 of the plan's
 /// limits, so that two of them stay within the account's (as docs/operating.md advises for replicas).
 fn write_back_daemon(app: &TestApp, config: &std::path::Path) -> Process {
-    let disabled: String = zoom_mirror::sync::Entity::ALL
-        .iter()
-        .map(|e| format!("[sync.{e}]\nenabled = false\n"))
-        .collect();
+    let disabled = sync_jobs_off_but(None);
     std::fs::write(
         config,
         format!(
@@ -342,10 +331,7 @@ async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
     use zoom_simulator::{Fault, FaultKind};
     let app = TestApp::new(3).await;
     let handle = app.handle();
-    let host = handle.listed_users("active")[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let host = app.active_user_id(0);
     let before = handle.hosted_count(SessionKind::Meeting, &host);
     // Zoom creates the meeting, but the answer never reaches the daemon before it dies.
     handle.inject(
@@ -359,8 +345,7 @@ async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
         .enqueue(
             "meeting.create",
             Some(&host),
-            serde_json::json!({"topic": "Survives a crash", "type": 2, "duration": 30,
-                "start_time": crate::support::queue::days_ahead(2)}),
+            scheduled_meeting("Survives a crash"),
         )
         .await;
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -383,11 +368,7 @@ async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
     std::fs::remove_file(&config).ok();
     assert_eq!(row.status, "succeeded", "{row:?}");
     assert_eq!(row.attempts, 2, "{row:?}");
-    let history = row.errors.to_string();
-    assert!(
-        history.contains("interrupted") && history.contains("adopted"),
-        "{history}"
-    );
+    assert!(row.history_mentions(&["interrupted", "adopted"]), "{row:?}");
     assert_eq!(
         handle.hosted_count(SessionKind::Meeting, &host),
         before + 1,
@@ -402,11 +383,7 @@ async fn two_daemons_on_one_database_carry_out_each_row_once() {
     use zoom_mirror::zoom::Endpoint;
     let app = TestApp::new(12).await;
     let handle = app.handle();
-    let users: Vec<String> = handle
-        .listed_users("active")
-        .iter()
-        .map(|u| u["id"].as_str().unwrap().to_owned())
-        .collect();
+    let users = app.active_user_ids();
     let rows = 60;
     let mut ids = Vec::new();
     for n in 0..rows {

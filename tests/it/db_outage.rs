@@ -15,6 +15,7 @@ use zoom_mirror::zoom::Endpoint;
 use zoom_simulator::{Fault, FaultKind};
 
 use crate::daemon::command;
+use crate::support::app::sync_jobs_off_but;
 use crate::support::db_proxy::DbProxy;
 use crate::support::{Process, TestApp};
 
@@ -41,11 +42,7 @@ impl Drop for Scratch {
 
 /// A config syncing users every second and nothing else.
 fn users_every_second(scratch: &Scratch) -> PathBuf {
-    let others: String = Entity::ALL
-        .iter()
-        .filter(|e| **e != Entity::Users)
-        .map(|e| format!("[sync.{e}]\nenabled = false\n"))
-        .collect();
+    let others = sync_jobs_off_but(Some(Entity::Users));
     let path = scratch.path("config.toml");
     std::fs::write(
         &path,
@@ -105,6 +102,35 @@ async fn wait_for_run(app: &TestApp, limit: Duration, found: impl Fn(&SyncRun) -
         assert!(Instant::now() < deadline, "no such pass within {limit:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Holds the first users listing for `by`, so that a pass stays `running` that long.
+fn delay_the_first_user_listing(app: &TestApp, by: Duration) {
+    app.handle().inject(
+        Fault::new(FaultKind::Latency(by))
+            .on(Endpoint::ListUsers)
+            .times(1),
+    );
+}
+
+/// Waits for a pass of users to run, then takes PostgreSQL away behind `proxy` for longer than
+/// the pass waits on Zoom, so that it meets the outage; returns the pass as it was cut.
+async fn cut_a_running_pass(app: &TestApp, proxy: &DbProxy) -> SyncRun {
+    let run = wait_for_run(app, Duration::from_secs(15), |r| r.status == "running").await;
+    proxy.cut();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    proxy.restore();
+    run
+}
+
+/// Asserts that a failed pass's recorded `error` is the outage, and returns it.
+fn the_outage_is_the_error(error: Option<String>) -> String {
+    let error = error.unwrap_or_default();
+    assert!(
+        error.contains("PostgreSQL"),
+        "the outage is the error: {error}"
+    );
+    error
 }
 
 /// The notifications the daemon sent to systemd (`NOTIFY_SOCKET`) so far.
@@ -204,11 +230,7 @@ async fn run_stops_at_once_on_sigterm_while_waiting_for_postgresql() {
 async fn a_sync_cut_by_an_outage_records_its_pass_failed_once_postgresql_is_back() {
     let app = TestApp::new(5).await;
     // The pass waits on Zoom while PostgreSQL goes away, and would write when it is still away.
-    app.handle().inject(
-        Fault::new(FaultKind::Latency(Duration::from_secs(2)))
-            .on(Endpoint::ListUsers)
-            .times(1),
-    );
+    delay_the_first_user_listing(&app, Duration::from_secs(2));
     let proxy = DbProxy::start(&app.db, true).await;
     let child = Process::spawn(
         command(&app, &["sync", "users"])
@@ -217,21 +239,14 @@ async fn a_sync_cut_by_an_outage_records_its_pass_failed_once_postgresql_is_back
             .stderr(Stdio::piped()),
     );
 
-    let run = wait_for_run(&app, Duration::from_secs(15), |r| r.status == "running").await;
-    proxy.cut();
-    tokio::time::sleep(Duration::from_secs(4)).await;
-    proxy.restore();
+    let run = cut_a_running_pass(&app, &proxy).await;
     let exited = child.exit_within(Duration::from_secs(20)).await;
     let stderr = String::from_utf8_lossy(&exited.stderr);
 
     let row = sync_runs::get(&mut app.conn().await, run.id).await.unwrap();
     assert_eq!(row.status, "failed", "{row:?}\n{stderr}");
     assert!(row.finished_at.is_some(), "{row:?}");
-    let error = row.error.unwrap_or_default();
-    assert!(
-        error.contains("PostgreSQL"),
-        "the outage is the error: {error}"
-    );
+    let error = the_outage_is_the_error(row.error);
     assert!(!exited.status.success(), "{stderr}");
     assert!(
         stderr.contains(&format!("users: {error}")),
@@ -242,20 +257,13 @@ async fn a_sync_cut_by_an_outage_records_its_pass_failed_once_postgresql_is_back
 #[tokio::test(flavor = "multi_thread")]
 async fn run_records_a_pass_cut_by_an_outage_as_failed_not_abandoned() {
     let app = TestApp::new(5).await;
-    app.handle().inject(
-        Fault::new(FaultKind::Latency(Duration::from_secs(2)))
-            .on(Endpoint::ListUsers)
-            .times(1),
-    );
+    delay_the_first_user_listing(&app, Duration::from_secs(2));
     let proxy = DbProxy::start(&app.db, true).await;
     let scratch = Scratch::new("outage-mid-pass");
     let (config, log) = (users_every_second(&scratch), scratch.path("stderr.log"));
     let child = Process::spawn(&mut daemon(&app, &proxy, &config, &log));
 
-    let cut = wait_for_run(&app, Duration::from_secs(15), |r| r.status == "running").await;
-    proxy.cut();
-    tokio::time::sleep(Duration::from_secs(4)).await;
-    proxy.restore();
+    let cut = cut_a_running_pass(&app, &proxy).await;
     let ended = wait_for_run(&app, Duration::from_secs(15), |r| {
         r.id == cut.id && r.status != "running"
     })
@@ -270,22 +278,14 @@ async fn run_records_a_pass_cut_by_an_outage_as_failed_not_abandoned() {
     let stderr = std::fs::read_to_string(&log).unwrap();
 
     assert_eq!(ended.status, "failed", "{ended:?}\n{stderr}");
-    let error = ended.error.unwrap_or_default();
-    assert!(
-        error.contains("PostgreSQL"),
-        "the outage is the error: {error}"
-    );
+    the_outage_is_the_error(ended.error);
     assert!(exited.status.success(), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn losing_the_lock_session_stops_the_pass() {
     let app = TestApp::new(5).await;
-    app.handle().inject(
-        Fault::new(FaultKind::Latency(Duration::from_secs(20)))
-            .on(Endpoint::ListUsers)
-            .times(1),
-    );
+    delay_the_first_user_listing(&app, Duration::from_secs(20));
     let started = Instant::now();
     let kill_the_lock_session = async {
         wait_for_run(&app, Duration::from_secs(10), |r| r.status == "running").await;

@@ -373,14 +373,7 @@ async fn three_pages_of_recordings(source: RecordingsSource) {
         .collect();
     assert!(sizes[0] > 600, "{} in the latest window", sizes[0]);
     let expected = listed(&app, None, backfill());
-    let rows = app.rows(RECORDINGS).await;
-    assert_eq!(
-        rows.keys().collect::<Vec<_>>(),
-        expected.keys().collect::<Vec<_>>()
-    );
-    for (uuid, zoom) in &expected {
-        assert_eq!(&rows[uuid]["raw"], zoom, "{uuid}");
-    }
+    app.assert_mirrored_raw(RECORDINGS, &expected).await;
     let calls: u64 = sizes.iter().map(|n| pages_of(endpoint, *n)).sum();
     let stats = app.handle().stats();
     assert_eq!(stats.calls(endpoint), calls);

@@ -150,7 +150,7 @@ async fn an_unchanged_resync_rewrites_no_row() {
 async fn a_changed_user_is_updated_and_only_that_one() {
     let app = TestApp::new(40).await;
     app.sync_users().await;
-    let target = active_user_id(&app);
+    let target = app.active_user_id(3);
     assert!(
         app.handle()
             .update_user(&target, |u| u.dept = Some("Ünïcode Dept 🚀".into()))
@@ -171,7 +171,7 @@ async fn a_changed_user_is_updated_and_only_that_one() {
 async fn a_deleted_user_is_marked_and_a_returning_one_cleared() {
     let app = TestApp::new(40).await;
     app.sync_users().await;
-    let gone_id = active_user_id(&app);
+    let gone_id = app.active_user_id(3);
     let gone = app.handle().remove_user(&gone_id).expect("the user exists");
 
     let report = app.sync_users().await;
@@ -241,7 +241,7 @@ async fn a_pending_user_who_activates_keeps_their_row() {
 async fn a_failed_pass_marks_nothing_deleted_and_records_the_failure() {
     let app = TestApp::new(40).await;
     app.sync_users().await;
-    let gone_id = active_user_id(&app);
+    let gone_id = app.active_user_id(3);
     app.handle().remove_user(&gone_id).unwrap();
     // Active and inactive list fine; the pending listing fails for good.
     app.handle().inject(
@@ -344,7 +344,7 @@ async fn cancelling_a_pass_commits_what_it_has_and_deletes_nothing() {
 
     let app = TestApp::new(40).await;
     app.sync_users().await;
-    app.handle().remove_user(&active_user_id(&app)).unwrap();
+    app.handle().remove_user(&app.active_user_id(3)).unwrap();
     app.handle().inject(
         Fault::new(FaultKind::Latency(std::time::Duration::from_secs(5)))
             .on(Endpoint::ListUsers)
@@ -368,13 +368,6 @@ async fn cancelling_a_pass_commits_what_it_has_and_deletes_nothing() {
         .await
         .unwrap();
     assert_eq!(run.status, "cancelled");
-}
-
-fn active_user_id(app: &TestApp) -> String {
-    app.handle().listed_users("active")[3]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 /// More than two pages of one status: Zoom's token pages also carry `page_number` and

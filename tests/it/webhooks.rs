@@ -304,10 +304,7 @@ async fn readyz_waits_for_the_migrations() {
 async fn metrics_show_the_queue_and_the_passes_as_the_database_has_them() {
     let app = TestApp::new(12).await;
     let report = app.sync_users().await;
-    let user = app.handle().listed_users("active")[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let user = app.active_user_id(0);
     app.enqueue("user.update", Some(&user), json!({"dept": "Metrics"}))
         .await;
     let listener = Listener::start(app.ctx.pool.clone(), &[SECRET]).await;
@@ -385,7 +382,7 @@ async fn a_change_made_through_the_queue_comes_back_as_a_signed_webhook() {
     let (app, socket) = app_sending_webhooks(Duration::from_secs(60)).await;
     let _listener = Listener::serve_on(socket, app.ctx.pool.clone(), &[SECRET]);
     let _worker = app.start_worker(crate::support::queue::settings());
-    let (user_id, _) = crate::write_back::active_user(&app.handle(), 0);
+    let user_id = app.active_user_id(0);
 
     let started = std::time::Instant::now();
     let id = app
@@ -418,7 +415,7 @@ async fn a_delivery_answered_503_is_sent_again_and_kept() {
     let target = crate::support::test_db::target(&SecretString::from(proxy.url()));
     let listener = Listener::serve_on(socket, db::pool(&target, 2).unwrap(), &[SECRET]);
     let _worker = app.start_worker(crate::support::queue::settings());
-    let (user_id, _) = crate::write_back::active_user(&app.handle(), 0);
+    let user_id = app.active_user_id(0);
 
     proxy.cut();
     let id = app
@@ -448,7 +445,7 @@ async fn meetings_made_and_changed_through_the_queue_come_back_as_webhooks() {
     let (app, socket) = app_sending_webhooks(Duration::from_secs(60)).await;
     let _listener = Listener::serve_on(socket, app.ctx.pool.clone(), &[SECRET]);
     let _worker = app.start_worker(crate::support::queue::settings());
-    let (host, _) = crate::write_back::active_user(&app.handle(), 0);
+    let host = app.active_user_id(0);
 
     let id = app
         .enqueue(

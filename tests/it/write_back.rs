@@ -11,10 +11,12 @@ use zoom_mirror::zoom::{Endpoint, SessionKind};
 use zoom_simulator::{AccountSpec, SimHandle, SimulatorConfig};
 
 use crate::support::TestApp;
+use crate::support::app::active_user;
 use crate::support::mirror::{
     MEETING_REGISTRANTS, MEETINGS, Table, USERS, WEBINAR_REGISTRANTS, WEBINARS,
 };
-use crate::support::queue::{QueueRow, settings};
+use crate::support::queue::{QueueRow, scheduled_meeting, settings};
+use crate::support::roles::Roles;
 
 /// An account of 6 users whose mirror knows its users.
 async fn app() -> TestApp {
@@ -44,14 +46,6 @@ async fn app_at(clock: Clock) -> TestApp {
 /// API calls the simulator received, of any label.
 fn api_calls(handle: &SimHandle) -> u64 {
     handle.stats().per_label.values().map(|l| l.calls).sum()
-}
-
-pub(crate) fn active_user(handle: &SimHandle, n: usize) -> (String, String) {
-    let user = &handle.listed_users("active")[n];
-    (
-        user["id"].as_str().unwrap().to_owned(),
-        user["email"].as_str().unwrap().to_owned(),
-    )
 }
 
 fn succeeded(row: &QueueRow) -> &Value {
@@ -413,12 +407,7 @@ async fn a_zoom_refusal_fails_the_row_at_once_with_status_code_and_message() {
             json!({"topic": "nobody's"}),
         )
         .await;
-    let row = app.finished_row(id).await;
-    assert_eq!(
-        (row.status.as_str(), row.attempts),
-        ("failed", 1),
-        "{row:?}"
-    );
+    let row = app.failed_at_once(id).await;
     assert!(
         row.error().contains("HTTP 404") && row.error().contains("3001"),
         "{}",
@@ -453,19 +442,13 @@ async fn a_429_or_5xx_goes_back_to_pending_and_then_succeeds_without_a_duplicate
         .enqueue(
             "meeting.create",
             Some(&host_id),
-            json!({"topic": "Retried", "type": 2,
-            "start_time": crate::support::queue::days_ahead(3),
-            "duration": 30}),
+            scheduled_meeting("Retried"),
         )
         .await;
     let row = app.wait_row(id, RETRIES, QueueRow::finished).await;
     succeeded(&row);
     assert_eq!(row.attempts, 3, "429, then 502, then success: {row:?}");
-    let errors = row.errors.to_string();
-    assert!(
-        errors.contains("HTTP 429") && errors.contains("HTTP 502"),
-        "{errors}"
-    );
+    assert!(row.history_mentions(&["HTTP 429", "HTTP 502"]), "{row:?}");
     assert_eq!(
         handle.listed_meetings(&host_id, "scheduled").len(),
         before + 1,
@@ -638,11 +621,7 @@ async fn two_workers_run_each_row_once_and_in_order_per_target() {
     use zoom_mirror::zoom::Label;
     let app = app().await;
     let handle = app.handle();
-    let users: Vec<String> = handle
-        .listed_users("active")
-        .iter()
-        .map(|u| u["id"].as_str().unwrap().to_owned())
-        .collect();
+    let users = app.active_user_ids();
     let rows = 90;
     let mut last_per_user = std::collections::BTreeMap::new();
     for n in 0..rows {
@@ -812,23 +791,8 @@ async fn a_claimed_row_is_invisible_to_other_claimers_until_it_is_done() {
 async fn the_writer_role_may_queue_changes_and_read_the_mirror_but_not_change_it() {
     use diesel_async::SimpleAsyncConnection;
     let app = app().await;
-    let mut conn = app.conn().await;
-    // Roles belong to the whole server: this test's own names, dropped at the end.
-    let suffix = format!(
-        "{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_subsec_nanos()
-    );
-    let (reader, writer) = (
-        format!("zoom_reader_{suffix}"),
-        format!("zoom_writer_{suffix}"),
-    );
-    let script = include_str!("../../sql/roles.sql")
-        .replace("zoom_reader", &reader)
-        .replace("zoom_writer", &writer);
-    conn.batch_execute(&script)
-        .await
-        .expect("sql/roles.sql runs");
+    let roles = Roles::install(&app).await;
+    let (reader, writer) = (roles.reader.as_str(), roles.writer.as_str());
 
     let run = |sql: String| {
         let db = &app.db;
@@ -840,19 +804,19 @@ async fn the_writer_role_may_queue_changes_and_read_the_mirror_but_not_change_it
     let as_role = |role: &str, sql: &str| format!("SET ROLE {role}; {sql}");
     let allowed = [
         as_role(
-            &writer,
+            writer,
             "INSERT INTO zoom.write_queue (action, target, payload) VALUES ('user.status', 'u1', '{\"action\": \"activate\"}')",
         ),
         as_role(
-            &writer,
+            writer,
             "SELECT id, status, result, last_error FROM zoom.write_queue",
         ),
-        as_role(&writer, "SELECT count(*) FROM zoom.users"),
+        as_role(writer, "SELECT count(*) FROM zoom.users"),
         as_role(
-            &writer,
+            writer,
             "SELECT count(*) FROM zoom.meeting_registrant_counts",
         ),
-        as_role(&reader, "SELECT count(*) FROM zoom.meetings"),
+        as_role(reader, "SELECT count(*) FROM zoom.meetings"),
     ];
     for sql in allowed {
         run(sql.clone())
@@ -860,19 +824,19 @@ async fn the_writer_role_may_queue_changes_and_read_the_mirror_but_not_change_it
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
     let refused = [
-        as_role(&writer, "UPDATE zoom.users SET dept = 'x'"),
-        as_role(&writer, "DELETE FROM zoom.meetings"),
+        as_role(writer, "UPDATE zoom.users SET dept = 'x'"),
+        as_role(writer, "DELETE FROM zoom.meetings"),
         as_role(
-            &writer,
+            writer,
             "INSERT INTO zoom.users (email, raw) VALUES ('x@example.com', '{}')",
         ),
-        as_role(&writer, "UPDATE zoom.write_queue SET status = 'succeeded'"),
+        as_role(writer, "UPDATE zoom.write_queue SET status = 'succeeded'"),
         as_role(
-            &writer,
+            writer,
             "INSERT INTO zoom.write_queue (action, status) VALUES ('user.status', 'succeeded')",
         ),
         as_role(
-            &reader,
+            reader,
             "INSERT INTO zoom.write_queue (action) VALUES ('user.status')",
         ),
     ];
@@ -883,14 +847,7 @@ async fn the_writer_role_may_queue_changes_and_read_the_mirror_but_not_change_it
             "{sql}: {error}"
         );
     }
-
-    drop(conn);
-    let mut conn = app.conn().await;
-    for role in [&reader, &writer] {
-        conn.batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}"))
-            .await
-            .unwrap();
-    }
+    roles.drop(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -944,7 +901,7 @@ async fn a_worker_killed_mid_registration_adopts_the_registrant_on_the_next_atte
         (Some(email), 2),
         "{row:?}"
     );
-    assert!(row.errors.to_string().contains("adopted"), "{row:?}");
+    assert!(row.history_mentions(&["adopted"]), "{row:?}");
     let registrants = handle
         .registrants(zoom_mirror::zoom::SessionKind::Meeting, &meeting)
         .unwrap();
@@ -1000,10 +957,7 @@ async fn a_create_cut_off_after_zoom_made_it_adopts_its_own_meeting_not_a_twin()
     assert_ne!(ids[0], ids[1], "each row has its own meeting: {a:?} {b:?}");
     let cut_off = if a.attempts == 2 { &a } else { &b };
     assert_eq!(cut_off.attempts, 2, "{a:?} {b:?}");
-    assert!(
-        cut_off.errors.to_string().contains("adopted"),
-        "{cut_off:?}"
-    );
+    assert!(cut_off.history_mentions(&["adopted"]), "{cut_off:?}");
     assert_eq!(handle.hosted_count(SessionKind::Meeting, &host), before + 2);
     assert_eq!(
         handle.stats().calls(Endpoint::CreateMeeting),
@@ -1069,10 +1023,7 @@ async fn in_doubt_rows_are_settled_by_a_lookup_or_left_to_a_person_never_sent_bl
         delete.status, "succeeded",
         "the meeting is gone: {delete:?}"
     );
-    assert!(
-        delete.errors.to_string().contains("already deleted"),
-        "{delete:?}"
-    );
+    assert!(delete.history_mentions(&["already deleted"]), "{delete:?}");
     let instant = app.finished_row(instant).await;
     assert_eq!(instant.status, "failed", "{instant:?}");
     assert!(

@@ -15,19 +15,13 @@ use zoom_mirror::sync::Entity;
 
 use crate::support::TestApp;
 use crate::support::queue::{QueueRow, settings};
+use crate::support::roles::Roles;
 
 /// An account of 4 users whose mirror knows its users.
 async fn app() -> TestApp {
     let app = TestApp::new(4).await;
     app.sync(Entity::Users).await;
     app
-}
-
-fn active_user(app: &TestApp, n: usize) -> String {
-    app.handle().listed_users("active")[n]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 /// A `user.update` payload whose `dept` is `levels` arrays deep.
@@ -101,7 +95,7 @@ fn assert_refused(result: Result<impl std::fmt::Debug, String>, expected: &str) 
 #[tokio::test(flavor = "multi_thread")]
 async fn payloads_the_worker_cannot_read_fail_on_their_first_attempt_with_the_reason() {
     let app = app().await;
-    let user_id = active_user(&app, 0);
+    let user_id = app.active_user_id(0);
     let rows = [
         (
             nested(200),
@@ -131,12 +125,7 @@ async fn payloads_the_worker_cannot_read_fail_on_their_first_attempt_with_the_re
     let started = Instant::now();
     let worker = app.start_worker(settings());
     for (id, (_, reason)) in bad.into_iter().zip(rows) {
-        let row = app.finished_row(id).await;
-        assert_eq!(
-            (row.status.as_str(), row.attempts),
-            ("failed", 1),
-            "{row:?}"
-        );
+        let row = app.failed_at_once(id).await;
         assert!(
             row.error().contains(reason) && row.error().contains("Zoom was not called"),
             "{reason:?} in {:?}",
@@ -176,7 +165,7 @@ async fn payloads_the_worker_cannot_read_fail_on_their_first_attempt_with_the_re
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_after_beyond_the_maximum_delay_is_refused_so_it_cannot_hold_up_its_target() {
     let app = app().await;
-    let user_id = active_user(&app, 0);
+    let user_id = app.active_user_id(0);
     let mut conn = app.conn().await;
     let insert = |run_after: &str| {
         format!(
@@ -244,12 +233,7 @@ async fn the_daemon_sets_the_limits_the_database_enforces() {
         max_delay: Duration::from_secs(3600),
         ..settings()
     });
-    let row = app.finished_row(queued_earlier).await;
-    assert_eq!(
-        (row.status.as_str(), row.attempts),
-        ("failed", 1),
-        "{row:?}"
-    );
+    let row = app.failed_at_once(queued_earlier).await;
     assert!(
         row.error().contains(
             "payload: 3012 bytes of JSON text, over write_back.max_payload_bytes (2048); it was \
@@ -302,7 +286,7 @@ async fn claims_take_turns_between_writers() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_thousand_bad_rows_of_one_writer_delay_another_writers_row_by_one_attempt_at_most() {
     let app = app().await;
-    let user_id = active_user(&app, 0);
+    let user_id = app.active_user_id(0);
     let mut conn = app.conn().await;
     let config = WriteBackConfig {
         concurrency: 1,
@@ -427,52 +411,18 @@ async fn a_new_users_password_is_masked_once_the_row_finishes() {
     }
 }
 
-/// A login role per system, as docs/write-back.md says to make them, all dropped at the end.
-struct Logins {
-    names: Vec<String>,
-}
-
 const PASSWORD: &str = "test-only";
-
-impl Logins {
-    async fn drop(self, app: &TestApp) {
-        let mut conn = app.conn().await;
-        for role in self.names.iter().rev() {
-            conn.batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}"))
-                .await
-                .unwrap();
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_role_sees_only_what_is_its_own() {
     let app = app().await;
-    let user_id = active_user(&app, 0);
-    // Roles belong to the whole server: this test's own names.
-    let suffix = format!(
-        "{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_subsec_nanos()
-    );
-    let [reader, writer, crm, lms, analyst, daemon] = [
-        "zoom_reader",
-        "zoom_writer",
-        "crm",
-        "lms",
-        "analyst",
-        "daemon",
-    ]
-    .map(|r| format!("{r}_{suffix}"));
-    let script = include_str!("../../sql/roles.sql")
-        .replace("zoom_reader", &reader)
-        .replace("zoom_writer", &writer);
+    let user_id = app.active_user_id(0);
+    // A login role per system, as docs/write-back.md says to make them.
+    let mut roles = Roles::install(&app).await;
+    let [crm, lms, analyst, daemon] = ["crm", "lms", "analyst", "daemon"].map(|r| roles.own(r));
+    let (reader, writer) = (&roles.reader, &roles.writer);
     let mut admin = app.conn().await;
-    admin
-        .batch_execute(&script)
-        .await
-        .expect("sql/roles.sql runs");
-    for (login, group) in [(&crm, &writer), (&lms, &writer), (&analyst, &reader)] {
+    for (login, group) in [(&crm, writer), (&lms, writer), (&analyst, reader)] {
         admin
             .batch_execute(&format!(
                 "CREATE ROLE {login} LOGIN PASSWORD '{PASSWORD}' IN ROLE {group}"
@@ -489,17 +439,6 @@ async fn each_role_sees_only_what_is_its_own() {
         ))
         .await
         .unwrap();
-    let logins = Logins {
-        names: vec![
-            reader,
-            writer,
-            crm.clone(),
-            lms.clone(),
-            analyst.clone(),
-            daemon.clone(),
-        ],
-    };
-
     let insert = |action: &str, target: &str, payload: Value, key: Option<&str>| {
         let key = key.map_or("NULL".to_owned(), |k| format!("'{k}'"));
         format!(
@@ -653,5 +592,5 @@ async fn each_role_sees_only_what_is_its_own() {
     );
 
     drop((logged_in, admin));
-    logins.drop(&app).await;
+    roles.drop(&app).await;
 }

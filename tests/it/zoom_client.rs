@@ -7,28 +7,36 @@ use futures::future::join_all;
 
 use zoom_mirror::clock::Clock;
 use zoom_mirror::db::sync_runs::RunStatus;
+use zoom_mirror::sync::PassReport;
 use zoom_mirror::zoom::{Endpoint, Label, ZoomError};
-use zoom_simulator::{AccountSpec, Fault, FaultKind, SimulatorConfig};
+use zoom_simulator::{Fault, FaultKind, SimulatorConfig};
 
 use crate::support::TestApp;
+use crate::support::app::account;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_per_second_429_with_retry_after_waits_that_long_then_succeeds() {
-    let app = TestApp::new(30).await;
+/// A users pass, which must succeed, through `times` per-second 429s with `retry_after`, and
+/// how long it took.
+async fn users_pass_through_429s(
+    app: &TestApp,
+    retry_after: Option<u64>,
+    times: u32,
+) -> (PassReport, Duration) {
     app.handle().inject(
-        Fault::new(FaultKind::RateLimitBurst {
-            retry_after: Some(2),
-        })
-        .on(Endpoint::ListUsers)
-        .times(1),
+        Fault::new(FaultKind::RateLimitBurst { retry_after })
+            .on(Endpoint::ListUsers)
+            .times(times),
     );
     let started = Instant::now();
     let report = app.sync_users().await;
     assert!(report.error.is_none(), "{:?}", report.error);
-    assert!(
-        started.elapsed() >= Duration::from_secs(2),
-        "Retry-After: 2 honoured"
-    );
+    (report, started.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_per_second_429_with_retry_after_waits_that_long_then_succeeds() {
+    let app = TestApp::new(30).await;
+    let (report, took) = users_pass_through_429s(&app, Some(2), 1).await;
+    assert!(took >= Duration::from_secs(2), "Retry-After: 2 honoured");
     let stats = app.handle().stats();
     assert_eq!(stats.per_label[&Label::Medium].injected_429, 1);
     assert_eq!(report.api_calls, 4, "three listings and one retry");
@@ -37,18 +45,10 @@ async fn a_per_second_429_with_retry_after_waits_that_long_then_succeeds() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_per_second_429_without_retry_after_backs_off_about_a_second() {
     let app = TestApp::new(30).await;
-    app.handle().inject(
-        Fault::new(FaultKind::RateLimitBurst { retry_after: None })
-            .on(Endpoint::ListUsers)
-            .times(2),
-    );
-    let started = Instant::now();
-    let report = app.sync_users().await;
-    assert!(report.error.is_none(), "{:?}", report.error);
+    let (_, took) = users_pass_through_429s(&app, None, 2).await;
     assert!(
-        started.elapsed() >= Duration::from_secs(2),
-        "about a second per 429: {:?}",
-        started.elapsed()
+        took >= Duration::from_secs(2),
+        "about a second per 429: {took:?}"
     );
     assert_eq!(
         app.handle().stats().per_label[&Label::Medium].injected_429,
@@ -110,23 +110,14 @@ async fn a_token_revoked_mid_listing_is_replaced_once_and_the_pass_completes() {
         2,
         "one fresh token after the revocation"
     );
-    assert_eq!(
-        app.users().await.len(),
-        app.handle().all_listed_users().len()
-    );
+    app.assert_every_user_mirrored().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_calls_share_one_token_request() {
     let app = TestApp::new(20).await;
-    let ids: Vec<String> = app
-        .handle()
-        .listed_users("active")
-        .iter()
-        .take(10)
-        .map(|u| u["id"].as_str().unwrap().to_owned())
-        .collect();
-    let users = join_all(ids.iter().map(|id| app.client().get_user(id))).await;
+    let ids = app.active_user_ids();
+    let users = join_all(ids[..10].iter().map(|id| app.client().get_user(id))).await;
     assert!(users.iter().all(|u| matches!(u, Ok(Some(_)))), "{users:?}");
     assert_eq!(app.handle().stats().token_requests, 1);
 }
@@ -147,10 +138,7 @@ async fn an_expired_page_token_restarts_the_listing_instead_of_failing() {
     );
     let report = app.sync_users().await;
     assert!(report.error.is_none(), "{:?}", report.error);
-    assert_eq!(
-        app.users().await.len(),
-        app.handle().all_listed_users().len()
-    );
+    app.assert_every_user_mirrored().await;
     assert_eq!(report.counts.deleted, 0);
 }
 
@@ -158,13 +146,8 @@ async fn an_expired_page_token_restarts_the_listing_instead_of_failing() {
 async fn page_tokens_that_always_expire_fail_the_pass_without_deleting() {
     let app = TestApp::with(
         SimulatorConfig {
-            account: AccountSpec {
-                users: 2_600,
-                seed: 3,
-                ..AccountSpec::default()
-            },
             page_token_ttl: Duration::ZERO,
-            ..SimulatorConfig::default()
+            ..account(2_600)
         },
         |_| {},
     )
@@ -188,13 +171,8 @@ async fn page_tokens_that_always_expire_fail_the_pass_without_deleting() {
 async fn a_missing_scope_is_reported_as_such_and_not_retried() {
     let app = TestApp::with(
         SimulatorConfig {
-            account: AccountSpec {
-                users: 10,
-                seed: 1,
-                ..AccountSpec::default()
-            },
             scopes: vec!["user:read:user:admin".into()],
-            ..SimulatorConfig::default()
+            ..account(10)
         },
         |_| {},
     )
@@ -250,10 +228,7 @@ async fn an_unknown_user_is_none_and_a_user_is_found_by_email() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_client_never_exceeds_a_limit_even_when_pushed() {
     let app = TestApp::new(10).await;
-    let id = app.handle().listed_users("active")[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = app.active_user_id(0);
     // 90 concurrent Light calls on Pro (30/s, paced at 24/s): the simulator answers 429 to any
     // call over its window, and counts the busiest window.
     let results = join_all((0..90).map(|_| app.client().get_user(&id))).await;

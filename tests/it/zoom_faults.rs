@@ -14,7 +14,8 @@ use zoom_mirror::zoom::{Endpoint, Label};
 use zoom_simulator::{Fault, FaultKind, TokenAnswer};
 
 use crate::daemon::command;
-use crate::support::app::account;
+use crate::support::app::{account, sync_jobs_off_but};
+use crate::support::queue::scheduled_meeting;
 use crate::support::{Process, TestApp};
 
 /// A hundred years, in seconds: what one 429 asked for.
@@ -106,10 +107,7 @@ async fn a_token_lifetime_sent_as_text_is_read() {
         .inject(token_answer(TokenAnswer::ExpiresInText));
     let report = app.sync_users().await;
     assert!(report.error.is_none(), "{:?}", report.error);
-    assert_eq!(
-        app.users().await.len(),
-        app.handle().all_listed_users().len()
-    );
+    app.assert_every_user_mirrored().await;
 }
 
 /// The pass failed, and neither its error nor `zoom.sync_runs.error` shows any token issued.
@@ -185,10 +183,7 @@ async fn a_token_revoked_twice_in_a_row_backs_off_and_the_pass_completes() {
     let report = app.sync_users().await;
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(app.handle().stats().token_requests, 3);
-    assert_eq!(
-        app.users().await.len(),
-        app.handle().all_listed_users().len()
-    );
+    app.assert_every_user_mirrored().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -258,16 +253,9 @@ impl Drop for NotifySocket {
 async fn sigterm_ends_a_wait_on_a_century_long_retry_after_at_once() {
     let app = TestApp::new(5).await;
     let handle = app.handle();
-    let host = handle.listed_users("active")[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let host = app.active_user_id(0);
     handle.inject(burst(CENTURY));
-    let others: String = Entity::ALL
-        .iter()
-        .filter(|e| **e != Entity::Users)
-        .map(|e| format!("[sync.{e}]\nenabled = false\n"))
-        .collect();
+    let others = sync_jobs_off_but(Some(Entity::Users));
     let config = std::env::temp_dir().join(format!("zm-century-{}.toml", std::process::id()));
     std::fs::write(
         &config,
@@ -293,12 +281,7 @@ async fn sigterm_ends_a_wait_on_a_century_long_retry_after_at_once() {
     }
     // A create under the held label: claimed, then waiting on the limiter.
     let id = app
-        .enqueue(
-            "meeting.create",
-            Some(&host),
-            serde_json::json!({"topic": "Waits", "type": 2, "duration": 30,
-                "start_time": crate::support::queue::days_ahead(2)}),
-        )
+        .enqueue("meeting.create", Some(&host), scheduled_meeting("Waits"))
         .await;
     app.wait_row(id, Duration::from_secs(15), |r| r.status == "running")
         .await;
@@ -312,16 +295,9 @@ async fn sigterm_ends_a_wait_on_a_century_long_retry_after_at_once() {
     assert!(pings >= 2, "{pings} watchdog pings in 2 s of waiting");
 
     let stopping = Instant::now();
-    child.sigterm();
-    let exited = child.exit_within(Duration::from_secs(30)).await;
+    let stderr = child.stop_within(Duration::from_secs(30)).await;
     let took = stopping.elapsed();
     std::fs::remove_file(&config).ok();
-    let stderr = String::from_utf8_lossy(&exited.stderr);
-    assert!(
-        exited.status.success(),
-        "exit {:?}: {stderr}",
-        exited.status
-    );
     assert!(
         took < Duration::from_secs(8),
         "SIGTERM took {took:?}: {stderr}"

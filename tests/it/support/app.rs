@@ -63,6 +63,18 @@ impl TestApp {
         self.sim.handle()
     }
 
+    /// The id of the simulator's `n`th active user.
+    pub fn active_user_id(&self, n: usize) -> String {
+        active_user(&self.handle(), n).0
+    }
+
+    /// The ids of the simulator's active users, in listing order.
+    pub fn active_user_ids(&self) -> Vec<String> {
+        (self.handle().listed_users("active").iter())
+            .map(|u| u["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     pub fn client(&self) -> &ZoomClient {
         &self.ctx.client
     }
@@ -111,6 +123,15 @@ impl TestApp {
         }
     }
 
+    /// Asserts that `zoom.users` holds a row for every user the simulator lists.
+    pub async fn assert_every_user_mirrored(&self) {
+        assert_eq!(
+            self.users().await.len(),
+            self.handle().all_listed_users().len(),
+            "every listed user is mirrored"
+        );
+    }
+
     pub async fn conn(&self) -> AsyncPgConnection {
         self.db.connect().await
     }
@@ -143,8 +164,24 @@ pub struct MirroredUser {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// An account of one user, the owner, who hosts nothing but what `busy` gives one host: a few
-/// listings of many pages, cheap to build and to mirror.
+/// The id and email of the `n`th user the simulator lists as active.
+pub fn active_user(handle: &SimHandle, n: usize) -> (String, String) {
+    let user = &handle.listed_users("active")[n];
+    (
+        user["id"].as_str().unwrap().to_owned(),
+        user["email"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// Config lines turning off every sync job but `kept`, for a daemon that runs only what a test
+/// looks at.
+pub fn sync_jobs_off_but(kept: Option<Entity>) -> String {
+    (Entity::ALL.iter())
+        .filter(|e| Some(**e) != kept)
+        .map(|e| format!("[sync.{e}]\nenabled = false\n"))
+        .collect()
+}
+
 /// `users` users from seed 7, with the default meetings, webinars and recordings, on Pro.
 pub fn account(users: usize) -> SimulatorConfig {
     SimulatorConfig {
@@ -170,6 +207,8 @@ pub fn users_only(users: usize) -> SimulatorConfig {
     }
 }
 
+/// An account of one user, the owner, who hosts nothing but what `busy` gives one host: a few
+/// listings of many pages, cheap to build and to mirror.
 pub fn one_busy_host(busy: BusyHosts) -> SimulatorConfig {
     SimulatorConfig {
         account: AccountSpec {

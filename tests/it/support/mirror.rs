@@ -11,19 +11,11 @@ use serde_json::Value;
 use super::TestApp;
 
 #[derive(QueryableByName)]
-struct Row {
+struct Keyed {
     #[diesel(sql_type = Text)]
     key: String,
     #[diesel(sql_type = Jsonb)]
-    row: Value,
-}
-
-#[derive(QueryableByName)]
-struct Version {
-    #[diesel(sql_type = Text)]
-    key: String,
-    #[diesel(sql_type = Text)]
-    xmin: String,
+    value: Value,
 }
 
 /// A mirror table and the expression that keys its rows.
@@ -33,42 +25,25 @@ pub struct Table {
     pub key: &'static str,
 }
 
-pub const MEETINGS: Table = Table {
-    name: "zoom.meetings",
-    key: "id::text",
-};
-pub const WEBINARS: Table = Table {
-    name: "zoom.webinars",
-    key: "id::text",
-};
-pub const MEETING_REGISTRANTS: Table = Table {
-    name: "zoom.meeting_registrants",
-    key: "meeting_id || '/' || id",
-};
-pub const WEBINAR_REGISTRANTS: Table = Table {
-    name: "zoom.webinar_registrants",
-    key: "webinar_id || '/' || id",
-};
-pub const RECORDINGS: Table = Table {
-    name: "zoom.recordings",
-    key: "uuid",
-};
-pub const RECORDING_FILES: Table = Table {
-    name: "zoom.recording_files",
-    key: "id",
-};
+impl Table {
+    const fn new(name: &'static str, key: &'static str) -> Table {
+        Table { name, key }
+    }
+}
+
+pub const MEETINGS: Table = Table::new("zoom.meetings", "id::text");
+pub const WEBINARS: Table = Table::new("zoom.webinars", "id::text");
+pub const MEETING_REGISTRANTS: Table =
+    Table::new("zoom.meeting_registrants", "meeting_id || '/' || id");
+pub const WEBINAR_REGISTRANTS: Table =
+    Table::new("zoom.webinar_registrants", "webinar_id || '/' || id");
+pub const RECORDINGS: Table = Table::new("zoom.recordings", "uuid");
+pub const RECORDING_FILES: Table = Table::new("zoom.recording_files", "id");
 
 impl TestApp {
     /// Every row of `table` as a JSON object of its columns, by key.
     pub async fn rows(&self, table: Table) -> BTreeMap<String, Value> {
-        let rows: Vec<Row> = diesel::sql_query(format!(
-            "SELECT {} AS key, to_jsonb(t) AS row FROM {} AS t",
-            table.key, table.name
-        ))
-        .load(&mut self.conn().await)
-        .await
-        .unwrap_or_else(|e| panic!("reading {}: {e}", table.name));
-        rows.into_iter().map(|r| (r.key, r.row)).collect()
+        self.by_key(table, "to_jsonb(t)").await
     }
 
     /// The rows of `table` that are not marked deleted.
@@ -78,21 +53,47 @@ impl TestApp {
         rows
     }
 
+    /// Asserts that `table` holds a row for each key of `expected` and no other, its `raw` the
+    /// object Zoom listed; returns the rows.
+    pub async fn assert_mirrored_raw<'a>(
+        &self,
+        table: Table,
+        expected: impl IntoIterator<Item = (&'a String, &'a Value)>,
+    ) -> BTreeMap<String, Value> {
+        let rows = self.rows(table).await;
+        let expected: BTreeMap<&String, &Value> = expected.into_iter().collect();
+        assert_eq!(
+            rows.keys().collect::<Vec<_>>(),
+            expected.keys().copied().collect::<Vec<_>>(),
+            "the rows of {}",
+            table.name
+        );
+        for (key, zoom) in expected {
+            assert_eq!(&rows[key]["raw"], zoom, "{key}");
+        }
+        rows
+    }
+
     /// Each row's `xmin`: Postgres gives a rewritten row a new one.
     pub async fn versions(&self, table: Table) -> BTreeMap<String, String> {
-        let rows: Vec<Version> = diesel::sql_query(format!(
-            "SELECT {} AS key, xmin::text AS xmin FROM {} AS t",
+        let versions = self.by_key(table, "to_jsonb(xmin::text)").await;
+        (versions.into_iter())
+            .map(|(key, xmin)| (key, xmin.as_str().expect("xmin as text").to_owned()))
+            .collect()
+    }
+
+    /// `value`, a JSON expression over the row `t`, for each row of `table`, by key.
+    async fn by_key(&self, table: Table, value: &str) -> BTreeMap<String, Value> {
+        let rows: Vec<Keyed> = diesel::sql_query(format!(
+            "SELECT {} AS key, {value} AS value FROM {} AS t",
             table.key, table.name
         ))
         .load(&mut self.conn().await)
         .await
         .unwrap_or_else(|e| panic!("reading {}: {e}", table.name));
-        rows.into_iter().map(|r| (r.key, r.xmin)).collect()
+        rows.into_iter().map(|r| (r.key, r.value)).collect()
     }
 }
 
 /// Users are keyed by id, and pending ones (listed without an id) by email.
-pub const USERS: Table = Table {
-    name: "zoom.users",
-    key: "coalesce(id, email)",
-};
+pub const USERS: Table = Table::new("zoom.users", "coalesce(id, email)");

@@ -5,6 +5,7 @@ pub mod db_proxy;
 pub mod mirror;
 mod process;
 pub mod queue;
+pub mod roles;
 pub mod test_db;
 
 pub use app::TestApp;

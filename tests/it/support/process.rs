@@ -36,6 +36,20 @@ impl Process {
         signal(self.id(), "-TERM");
     }
 
+    /// Stops it with SIGTERM and returns what it wrote to its (piped) stderr, failing the test
+    /// unless it exits with success within `limit`.
+    pub async fn stop_within(self, limit: Duration) -> String {
+        self.sigterm();
+        let exited = self.exit_within(limit).await;
+        let stderr = String::from_utf8_lossy(&exited.stderr).into_owned();
+        assert!(
+            exited.status.success(),
+            "exit {:?}: {stderr}",
+            exited.status
+        );
+        stderr
+    }
+
     /// Kills it at once (a crash, as far as the database can tell) and reaps it.
     pub fn kill(&mut self) {
         let child = self.child();

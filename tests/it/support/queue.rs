@@ -48,6 +48,12 @@ impl QueueRow {
     pub fn error(&self) -> &str {
         self.last_error.as_deref().unwrap_or("")
     }
+
+    /// Whether the row's attempt history (`errors`) mentions each of `words`.
+    pub fn history_mentions(&self, words: &[&str]) -> bool {
+        let history = self.errors.to_string();
+        words.iter().all(|word| history.contains(word))
+    }
 }
 
 /// A start time `days` from now, as Zoom writes UTC times.
@@ -55,6 +61,11 @@ pub fn days_ahead(days: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::days(days))
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
+}
+
+/// A `meeting.create` payload: a plain scheduled meeting two days ahead.
+pub fn scheduled_meeting(topic: &str) -> Value {
+    serde_json::json!({"topic": topic, "type": 2, "duration": 30, "start_time": days_ahead(2)})
 }
 
 /// Worker settings for tests: quick retries and a short lease.
@@ -210,5 +221,16 @@ impl TestApp {
     pub async fn finished_row(&self, id: i64) -> QueueRow {
         self.wait_row(id, Duration::from_secs(30), QueueRow::finished)
             .await
+    }
+
+    /// Waits until row `id` finished, failing the test unless it failed at its first attempt.
+    pub async fn failed_at_once(&self, id: i64) -> QueueRow {
+        let row = self.finished_row(id).await;
+        assert_eq!(
+            (row.status.as_str(), row.attempts),
+            ("failed", 1),
+            "{row:?}"
+        );
+        row
     }
 }

@@ -5,9 +5,7 @@ use super::*;
 
 #[tokio::test]
 async fn a_stalled_answer_leaves_the_change_made() {
-    let (f, token) = entity_fixture().await;
-    let handle = f.sim.handle();
-    let host = member(&handle);
+    let (f, token, handle, host) = member_fixture().await;
     let before = handle.hosted_count(SessionKind::Meeting, &host.id);
     handle.inject(
         Fault::new(FaultKind::StallResponse(Duration::from_secs(5)))
@@ -34,19 +32,13 @@ async fn a_stalled_answer_leaves_the_change_made() {
 
     // The fault was spent: the next create answers at once.
     let started = std::time::Instant::now();
-    created(
-        f.post(&format!("/users/{}/meetings", host.id), &token, json!({}))
-            .await,
-    )
-    .await;
+    f.create_meeting(&host.id, &token, json!({})).await;
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
 #[tokio::test]
 async fn a_write_answered_by_a_fault_changes_nothing() {
-    let (f, token) = entity_fixture().await;
-    let handle = f.sim.handle();
-    let host = member(&handle);
+    let (f, token, handle, host) = member_fixture().await;
     let meetings = handle.hosted_count(SessionKind::Meeting, &host.id);
     let victim = handle
         .listed_users("active")

@@ -45,6 +45,15 @@ impl Fixture {
     pub(super) async fn delete(&self, path: &str, token: &str) -> reqwest::Response {
         self.send(Method::DELETE, path, token, None).await
     }
+
+    /// The meeting `host` creates with `body`, as the 201 answers it.
+    pub(super) async fn create_meeting(&self, host: &str, token: &str, body: Value) -> Value {
+        created(
+            self.post(&format!("/users/{host}/meetings"), token, body)
+                .await,
+        )
+        .await
+    }
 }
 
 pub(super) async fn created(response: reqwest::Response) -> Value {
@@ -97,6 +106,14 @@ pub(super) fn members(handle: &SimHandle) -> Vec<SimUser> {
 
 pub(super) fn member(handle: &SimHandle) -> SimUser {
     members(handle).remove(0)
+}
+
+/// A fixture, its token, the simulator's handle, and the [`member`] to act on.
+pub(super) async fn member_fixture() -> (Fixture, String, SimHandle, SimUser) {
+    let (f, token) = entity_fixture().await;
+    let handle = f.sim.handle();
+    let member = member(&handle);
+    (f, token, handle, member)
 }
 
 pub(super) fn pending_email(handle: &SimHandle) -> String {

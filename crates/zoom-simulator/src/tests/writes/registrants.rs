@@ -4,9 +4,7 @@ use super::*;
 
 #[tokio::test]
 async fn registrants_are_added_once_per_email_and_change_status() {
-    let (f, token) = entity_fixture().await;
-    let handle = f.sim.handle();
-    let host = member(&handle);
+    let (f, token, handle, host) = member_fixture().await;
     let new_meeting = |approval: u8| {
         let f = &f;
         let token = &token;
@@ -244,20 +242,12 @@ async fn registrants_are_added_once_per_email_and_change_status() {
 
 #[tokio::test]
 async fn per_registrant_daily_limits_hold_per_meeting() {
-    let (f, token) = entity_fixture().await;
-    let handle = f.sim.handle();
-    let host = member(&handle);
+    let (f, token, handle, host) = member_fixture().await;
     let mut meetings = Vec::new();
     for _ in 0..2 {
-        let m = created(
-            f.post(
-                &format!("/users/{}/meetings", host.id),
-                &token,
-                json!({"settings": {"approval_type": 1}}),
-            )
-            .await,
-        )
-        .await;
+        let m = f
+            .create_meeting(&host.id, &token, json!({"settings": {"approval_type": 1}}))
+            .await;
         meetings.push(m["id"].as_u64().unwrap());
     }
     let register = |id: u64| {
@@ -309,18 +299,14 @@ async fn per_registrant_daily_limits_hold_per_meeting() {
 
 #[tokio::test]
 async fn a_registrant_is_fetched_alone_as_listed_and_an_unknown_one_is_404() {
-    let (f, token) = entity_fixture().await;
-    let handle = f.sim.handle();
-    let host = member(&handle);
-    let meeting = created(
-        f.post(
-            &format!("/users/{}/meetings", host.id),
+    let (f, token, handle, host) = member_fixture().await;
+    let meeting = f
+        .create_meeting(
+            &host.id,
             &token,
             json!({"topic": "Single", "settings": {"approval_type": 1}}),
         )
-        .await,
-    )
-    .await["id"]
+        .await["id"]
         .as_u64()
         .unwrap();
     let added = created(

@@ -4,15 +4,13 @@ use super::*;
 
 #[tokio::test]
 async fn a_created_meeting_is_listed_and_fetched_like_a_generated_one() {
-    let (f, token) = entity_fixture().await;
-    let handle = f.sim.handle();
-    let host = member(&handle);
+    let (f, token, handle, host) = member_fixture().await;
     let start = (chrono::Utc::now() + chrono::TimeDelta::days(3))
         .format("%Y-%m-%dT%H:%M:00Z")
         .to_string();
-    let meeting = created(
-        f.post(
-            &format!("/users/{}/meetings", host.email),
+    let meeting = f
+        .create_meeting(
+            &host.email,
             &token,
             json!({
                 "topic": "Planning", "type": 2, "start_time": start, "duration": 45,
@@ -20,9 +18,7 @@ async fn a_created_meeting_is_listed_and_fetched_like_a_generated_one() {
                 "settings": {"approval_type": 0, "waiting_room": false, "alternative_hosts": ""},
             }),
         )
-        .await,
-    )
-    .await;
+        .await;
     let id = meeting["id"].as_u64().unwrap();
     assert!((10_000_000_000..100_000_000_000).contains(&id));
     assert_eq!(meeting["host_id"], host.id.as_str());
@@ -45,30 +41,26 @@ async fn a_created_meeting_is_listed_and_fetched_like_a_generated_one() {
             .any(|m| m["id"] == id)
     );
 
-    let series = created(
-        f.post(
-            &format!("/users/{}/meetings", host.id),
+    let series = f
+        .create_meeting(
+            &host.id,
             &token,
             json!({"type": 8, "start_time": start,
                    "recurrence": {"type": 1, "repeat_interval": 7, "end_times": 3}}),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_eq!(series["occurrences"].as_array().unwrap().len(), 3);
     assert_eq!(series["recurrence"]["end_times"], 3);
     assert!(series.get("registration_url").is_none());
 
     // Instant meetings are fetched but never listed.
-    let instant = created(
-        f.post(
-            &format!("/users/{}/meetings", host.id),
+    let instant = f
+        .create_meeting(
+            &host.id,
             &token,
             json!({"type": 1, "settings": {"approval_type": 0}}),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert!(instant.get("start_time").is_none());
     assert_eq!(instant["settings"]["approval_type"], 2);
     assert!(
@@ -79,11 +71,7 @@ async fn a_created_meeting_is_listed_and_fetched_like_a_generated_one() {
     );
 
     // Defaults: a one-off now, with a passcode.
-    let plain = created(
-        f.post(&format!("/users/{}/meetings", host.id), &token, json!({}))
-            .await,
-    )
-    .await;
+    let plain = f.create_meeting(&host.id, &token, json!({})).await;
     assert_eq!(plain["type"], 2);
     assert!(plain["start_time"].is_string());
     assert!(!plain["password"].as_str().unwrap().is_empty());
@@ -124,18 +112,14 @@ async fn a_created_meeting_is_listed_and_fetched_like_a_generated_one() {
 
 #[tokio::test]
 async fn patched_and_deleted_meetings_show_the_change() {
-    let (f, token) = entity_fixture().await;
-    let handle = f.sim.handle();
-    let host = member(&handle);
-    let meeting = created(
-        f.post(
-            &format!("/users/{}/meetings", host.id),
+    let (f, token, handle, host) = member_fixture().await;
+    let meeting = f
+        .create_meeting(
+            &host.id,
             &token,
             json!({"topic": "Before", "settings": {"waiting_room": false}}),
         )
-        .await,
-    )
-    .await;
+        .await;
     let id = meeting["id"].as_u64().unwrap();
     let path = format!("/meetings/{id}");
     no_content(
@@ -244,9 +228,7 @@ async fn patched_and_deleted_meetings_show_the_change() {
 
 #[tokio::test]
 async fn webinars_are_written_like_meetings_once_the_host_has_a_plan() {
-    let (f, token) = entity_fixture().await;
-    let handle = f.sim.handle();
-    let host = member(&handle);
+    let (f, token, handle, host) = member_fixture().await;
     let path = format!("/users/{}/webinars", host.id);
     handle.set_webinar_plan(&host.id, false);
     assert_eq!(

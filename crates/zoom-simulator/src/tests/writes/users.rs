@@ -157,9 +157,7 @@ async fn invitations_stop_at_the_plans_daily_limit_but_other_creates_do_not() {
 
 #[tokio::test]
 async fn a_patched_user_shows_the_change_and_a_missing_one_is_1001() {
-    let (f, token) = entity_fixture().await;
-    let handle = f.sim.handle();
-    let user = member(&handle);
+    let (f, token, _, user) = member_fixture().await;
     let response = f
         .patch(
             &format!("/users/{}?login_type=100", user.email),
@@ -284,9 +282,7 @@ async fn a_deleted_user_is_gone_with_their_meetings_unless_transferred() {
 
 #[tokio::test]
 async fn status_changes_move_users_between_listings() {
-    let (f, token) = entity_fixture().await;
-    let handle = f.sim.handle();
-    let user = member(&handle);
+    let (f, token, handle, user) = member_fixture().await;
     let path = format!("/users/{}/status", user.id);
     ok_without_body(f.put(&path, &token, json!({"action": "deactivate"})).await).await;
     assert!(

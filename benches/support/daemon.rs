@@ -1,0 +1,20 @@
+//! What the benchmarks of a running daemon share: `zoom-mirror run` with only the part measured,
+//! stopped as systemd stops it. Kept out of `support`, which every benchmark builds, so that one
+//! that runs no daemon (full_sync) holds no unused code.
+
+use std::process::{Child, Command};
+
+/// Config lines turning off every sync job, for a daemon that runs only what is measured.
+pub fn sync_jobs_off() -> String {
+    (zoom_mirror::sync::Entity::ALL.iter())
+        .map(|e| format!("[sync.{e}]\nenabled = false\n"))
+        .collect()
+}
+
+/// Stops `daemon` as systemd would, with SIGTERM, and waits for it to exit.
+pub fn stop(mut daemon: Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &daemon.id().to_string()])
+        .status();
+    let _ = daemon.wait();
+}
