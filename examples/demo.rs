@@ -87,6 +87,7 @@ async fn demo(args: &Args) -> anyhow::Result<ExitCode> {
         credentials,
         config.sync.settings,
         Clock::System,
+        None,
     )?;
     let cancel = CancellationToken::new();
     for entity in Entity::ALL {

@@ -55,14 +55,15 @@ impl From<tokio_cron_scheduler::JobSchedulerError> for ServiceError {
 
 /// Waits for PostgreSQL and applies the migrations, then runs until SIGTERM or SIGINT, then
 /// lets running passes commit their current page and write-back attempts record their outcome,
-/// waiting at most `service.shutdown_timeout`.
-pub async fn run(config: &Config, ctx: SyncContext) -> Result<(), ServiceError> {
+/// waiting at most `service.shutdown_timeout`. `/metrics` serves `metrics`, which `ctx`'s client
+/// should count its requests into ([`Metrics::zoom_calls`]).
+pub async fn run(config: &Config, ctx: SyncContext, metrics: Metrics) -> Result<(), ServiceError> {
     let cancel = CancellationToken::new();
     let tracker = TaskTracker::new();
     let stop = signals::shutdown_signal().map_err(ServiceError::Signals)?;
     let mut stop = std::pin::pin!(stop);
     let migrated = Arc::new(AtomicBool::new(false));
-    start_listener(config, &ctx, migrated.clone(), &cancel, &tracker).await?;
+    start_listener(config, &ctx, metrics, migrated.clone(), &cancel, &tracker).await?;
     tokio::select! {
         signal = &mut stop => {
             tracing::info!(
@@ -116,6 +117,7 @@ const LISTENER_CONNECTIONS: usize = 4;
 async fn start_listener(
     config: &Config,
     ctx: &SyncContext,
+    metrics: Metrics,
     migrated: Arc<AtomicBool>,
     cancel: &CancellationToken,
     tracker: &TaskTracker,
@@ -127,7 +129,6 @@ async fn start_listener(
     // A pool of its own: Zoom gives a delivery 3 s, which a sync pass holding every pooled
     // connection must not eat.
     let pool = db::pool(&ctx.db, LISTENER_CONNECTIONS)?;
-    let metrics = Metrics::default();
     let verifier = Verifier::new(config.webhooks.secrets());
     let webhooks = if verifier.is_some() {
         "on"

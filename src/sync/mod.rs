@@ -13,9 +13,12 @@ pub(crate) mod sessions;
 pub(crate) mod users;
 mod walk;
 
+use std::sync::Arc;
+
 use crate::clock::Clock;
 use crate::config::{SyncSettings, ZoomCredentials};
 use crate::db::{self, DbPool, DbTarget};
+use crate::zoom::calls::CallObserver;
 use crate::zoom::{ClientSettings, ZoomClient};
 
 pub use counts::PassCounts;
@@ -36,7 +39,7 @@ pub struct SyncContext {
 }
 
 impl SyncContext {
-    /// A pool on `db` and a Zoom client; connects lazily.
+    /// A pool on `db` and a Zoom client telling `observer` of its requests; connects lazily.
     pub fn new(
         db: &DbTarget,
         max_connections: usize,
@@ -44,10 +47,11 @@ impl SyncContext {
         credentials: ZoomCredentials,
         settings: SyncSettings,
         clock: Clock,
+        observer: Option<Arc<dyn CallObserver>>,
     ) -> Result<Self, SyncError> {
         Ok(SyncContext {
             pool: db::pool(db, max_connections)?,
-            client: ZoomClient::new(zoom, credentials, clock)?,
+            client: ZoomClient::new(zoom, credentials, clock, observer)?,
             db: db.clone(),
             host: host_name(),
             settings,

@@ -1,5 +1,6 @@
 //! The daemon's Prometheus metrics (`GET /metrics`), named `zoom_mirror_*`. One registry per
-//! process; the parts that count hold a clone of [`Metrics`], which shares its counters. What
+//! process; the parts that count hold a clone of [`Metrics`], which shares its counters (the Zoom
+//! client holds its own counters alone, [`Metrics::zoom_calls`]). What
 //! the database knows better (the queue's rows, the passes) is read from it at each scrape
 //! ([`Metrics::refresh`]), so that every replica reports the same and a restart loses nothing.
 
@@ -15,8 +16,10 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::Registry;
 
+use super::zoom_calls::ZoomCalls;
 use crate::db::gauges::{EntityPasses, QueueRows};
 use crate::db::{self, DbError, DbPool};
+use crate::zoom::calls::CallObserver;
 
 /// What became of a webhook delivery.
 #[derive(Debug, Clone, Copy, Hash, PartialEq, Eq)]
@@ -59,6 +62,7 @@ struct WebhookLabels {
 pub struct Metrics {
     registry: Arc<Registry>,
     webhook_events: Family<WebhookLabels, Counter>,
+    zoom_calls: ZoomCalls,
     from_db: Arc<FromDatabase>,
 }
 
@@ -146,11 +150,14 @@ impl Default for Metrics {
             "Zoom webhook deliveries, by event and what became of them",
             webhook_events.clone(),
         );
+        let zoom_calls = ZoomCalls::default();
+        zoom_calls.register(&mut registry);
         let from_db = Arc::new(FromDatabase::default());
         registry.register_collector(Box::new(from_db.clone()));
         Metrics {
             registry: Arc::new(registry),
             webhook_events,
+            zoom_calls,
             from_db,
         }
     }
@@ -164,6 +171,11 @@ impl Metrics {
                 outcome,
             })
             .inc();
+    }
+
+    /// The counters of the Zoom client's requests, for [`crate::zoom::ZoomClient::new`].
+    pub fn zoom_calls(&self) -> Arc<dyn CallObserver> {
+        Arc::new(self.zoom_calls.clone())
     }
 
     /// Reads what the database knows for the next [`Metrics::encode`]. On failure the last

@@ -1,8 +1,9 @@
 //! Logging: `tracing` to stderr, filtered by `RUST_LOG` (default `info`). Under systemd
 //! (`JOURNAL_STREAM` set) lines carry no timestamp, since journald stamps each one. And the
-//! Prometheus metrics (`metrics`).
+//! Prometheus metrics (`metrics`, with the Zoom client's requests in `zoom_calls`).
 
 pub mod metrics;
+mod zoom_calls;
 
 use tracing_subscriber::EnvFilter;
 

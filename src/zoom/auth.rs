@@ -10,7 +10,8 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 use url::Url;
 
-use super::client::{BodyError, read_body};
+use super::body::{BodyError, read_body};
+use super::calls::{CallLabel, Observer};
 use super::error::ZoomError;
 use super::progress::{Progress, later};
 use super::retry::{AttemptError, RetryPolicy, retry};
@@ -33,6 +34,7 @@ pub struct TokenSource {
     credentials: ZoomCredentials,
     retry: RetryPolicy,
     progress: Arc<Progress>,
+    observer: Observer,
     cached: Mutex<Option<Arc<AccessToken>>>,
     generation: AtomicU64,
     scopes_logged: AtomicBool,
@@ -55,6 +57,7 @@ impl TokenSource {
         credentials: ZoomCredentials,
         retry: RetryPolicy,
         progress: Arc<Progress>,
+        observer: Observer,
     ) -> Result<Self, url::ParseError> {
         let token_url = Url::parse(&format!(
             "{}/oauth/token",
@@ -66,6 +69,7 @@ impl TokenSource {
             credentials,
             retry,
             progress,
+            observer,
             cached: Mutex::new(None),
             generation: AtomicU64::new(0),
             scopes_logged: AtomicBool::new(false),
@@ -157,8 +161,9 @@ impl TokenSource {
                 ("account_id", self.credentials.account_id.as_str()),
             ])
             .send()
-            .await
-            .map_err(transport)?;
+            .await;
+        self.observer.sent(CallLabel::Token, &response);
+        let response = response.map_err(transport)?;
         let status = response.status().as_u16();
         let body = read_body(response, MAX_ANSWER_BYTES).await;
         self.progress.answered();

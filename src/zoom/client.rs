@@ -11,6 +11,8 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use super::auth::{TokenSource, ZoomCredentials};
+use super::body::{BodyError, read_body};
+use super::calls::{CallLabel, CallObserver, Observer};
 use super::classify::{ErrorBody, Verdict, classify};
 use super::error::{ZoomError, snippet};
 use super::json::replace_nul;
@@ -43,6 +45,7 @@ struct Shared {
     limits: RateLimits,
     retry: RetryPolicy,
     progress: Arc<Progress>,
+    observer: Observer,
     /// Dates Zoom's daily limits; the sync and the write-back read the time here too.
     clock: Clock,
 }
@@ -110,20 +113,24 @@ pub struct Permit<'a> {
 }
 
 impl ZoomClient {
+    /// `observer` hears of every request sent (see [`CallObserver`]); the daemon's metrics.
     pub fn new(
         config: &ClientSettings,
         credentials: ZoomCredentials,
         clock: Clock,
+        observer: Option<Arc<dyn CallObserver>>,
     ) -> Result<Self, ZoomError> {
         let http = http_client(config.request_timeout)?;
         let retry = RetryPolicy::new(config.max_attempts, config.max_retry_time);
         let progress = Arc::new(Progress::new(config.request_timeout));
+        let observer = Observer::new(observer);
         let auth = TokenSource::new(
             http.clone(),
             &config.oauth_base_url,
             credentials,
             retry.clone(),
             progress.clone(),
+            observer.clone(),
         )
         .map_err(|e| ZoomError::InvalidBaseUrl {
             key: "zoom.oauth_base_url",
@@ -146,6 +153,7 @@ impl ZoomClient {
                 limits,
                 retry,
                 progress,
+                observer,
                 clock,
             }),
             calls: Arc::default(),
@@ -303,7 +311,9 @@ impl ZoomClient {
         };
         let progress = &self.shared.progress;
         progress.sending();
-        let response = request.send().await.map_err(transport)?;
+        let response = request.send().await;
+        self.shared.observer.sent(CallLabel::Api(label), &response);
+        let response = response.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = read_body(response, MAX_BODY_BYTES).await;
@@ -412,36 +422,6 @@ impl ZoomClient {
             Verdict::Fail => AttemptError::Fatal(error),
         })
     }
-}
-
-/// Why a body could not be read whole.
-pub(super) enum BodyError {
-    Transport(reqwest::Error),
-    /// Over the limit; `start` is what was read before stopping.
-    TooLarge {
-        start: Vec<u8>,
-    },
-}
-
-/// Reads `response`'s body chunk by chunk, stopping at `limit` bytes (after decompression).
-pub(super) async fn read_body(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Vec<u8>, BodyError> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
-        return Err(BodyError::TooLarge { start: Vec::new() });
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(BodyError::TooLarge { start: body });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 fn parse_success(endpoint: Endpoint, bytes: &[u8]) -> Result<Value, ZoomError> {

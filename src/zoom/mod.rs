@@ -2,6 +2,8 @@
 //! nothing of the database.
 
 mod auth;
+mod body;
+pub mod calls;
 pub mod classify;
 mod client;
 mod error;

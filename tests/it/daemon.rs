@@ -14,7 +14,7 @@ use crate::support::{Process, TestApp};
 const BIN: &str = env!("CARGO_BIN_EXE_zoom-mirror");
 
 /// A local address no one listens on now: bound by the OS, then let go for the daemon.
-fn free_local_address() -> String {
+pub(crate) fn free_local_address() -> String {
     let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     probe.local_addr().unwrap().to_string()
 }

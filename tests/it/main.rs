@@ -11,6 +11,7 @@ mod daemon;
 mod db_outage;
 mod fence;
 mod meetings_sync;
+mod metrics;
 mod recordings_sync;
 mod registrants_sync;
 mod schema;

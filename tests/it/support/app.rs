@@ -1,5 +1,5 @@
 //! `TestApp`: a fresh database, a simulator with its own account, and a sync context wired to
-//! both, as the daemon wires them.
+//! both and to a metrics registry of its own, as the daemon wires them.
 
 use std::time::Duration;
 
@@ -13,6 +13,7 @@ use zoom_mirror::clock::Clock;
 use zoom_mirror::config::{RecordingsSource, SyncSettings, ZoomCredentials};
 use zoom_mirror::db::schema::users;
 use zoom_mirror::sync::{Entity, PassOutcome, PassReport, SyncContext, Trigger, run_pass};
+use zoom_mirror::telemetry::metrics::Metrics;
 use zoom_mirror::zoom::{ClientSettings, Endpoint, Plan, ZoomClient};
 use zoom_simulator::{
     AccountSpec, BusyHosts, RunningSimulator, SimHandle, Simulator, SimulatorConfig,
@@ -24,6 +25,8 @@ pub struct TestApp {
     pub db: TestDb,
     pub sim: RunningSimulator,
     pub ctx: SyncContext,
+    /// What the daemon would serve at `/metrics`; the client counts its requests here.
+    pub metrics: Metrics,
 }
 
 impl TestApp {
@@ -54,9 +57,23 @@ impl TestApp {
             recordings_backfill_days: 180,
             recordings_source: RecordingsSource::Users,
         };
-        let ctx = SyncContext::new(&db.target(), 4, &zoom, credentials(&sim), settings, clock)
-            .expect("a sync context");
-        TestApp { db, sim, ctx }
+        let metrics = Metrics::default();
+        let ctx = SyncContext::new(
+            &db.target(),
+            4,
+            &zoom,
+            credentials(&sim),
+            settings,
+            clock,
+            Some(metrics.zoom_calls()),
+        )
+        .expect("a sync context");
+        TestApp {
+            db,
+            sim,
+            ctx,
+            metrics,
+        }
     }
 
     pub fn handle(&self) -> SimHandle {

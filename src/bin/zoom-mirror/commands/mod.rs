@@ -4,6 +4,7 @@ mod queue;
 mod status;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
@@ -13,6 +14,8 @@ use zoom_mirror::config::Config;
 use zoom_mirror::db::{self, DbTarget, DbTimeouts};
 use zoom_mirror::service;
 use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, Trigger, run_pass};
+use zoom_mirror::telemetry::metrics::Metrics;
+use zoom_mirror::zoom::calls::CallObserver;
 
 pub use queue::queue;
 pub use status::status;
@@ -57,7 +60,10 @@ fn database(config: &Config) -> anyhow::Result<DbTarget> {
 }
 
 /// The context for `run` and `sync`: both need the database and Zoom. Nothing connects yet.
-fn context(config: &Config) -> anyhow::Result<SyncContext> {
+fn context(
+    config: &Config,
+    observer: Option<Arc<dyn CallObserver>>,
+) -> anyhow::Result<SyncContext> {
     config.validate_for_run()?;
     Ok(SyncContext::new(
         &database(config)?,
@@ -66,19 +72,22 @@ fn context(config: &Config) -> anyhow::Result<SyncContext> {
         config.zoom_credentials()?,
         config.sync.settings,
         Clock::System,
+        observer,
     )?)
 }
 
 /// Waits for PostgreSQL and migrates before it reports ready.
 pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
-    let ctx = context(config)?;
-    service::run(config, ctx).await?;
+    let metrics = Metrics::default();
+    let ctx = context(config, Some(metrics.zoom_calls()))?;
+    service::run(config, ctx, metrics).await?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// One pass per entity, in order; Ctrl-C stops after the current page.
 pub async fn sync(config: &Config, entities: &[Entity]) -> anyhow::Result<ExitCode> {
-    let ctx = context(config)?;
+    // No listener, so no /metrics to count Zoom's calls for.
+    let ctx = context(config, None)?;
     db::run_migrations(&ctx.db).await?;
     let entities: Vec<Entity> = if entities.is_empty() {
         service::enabled_jobs(config)
