@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
 use zoom_mirror::db::sync_runs;
+use zoom_mirror::write_back::ErrorKind;
 
 use crate::support::{Process, TestApp};
 
@@ -383,10 +384,10 @@ async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
     std::fs::remove_file(&config).ok();
     assert_eq!(row.status, "succeeded", "{row:?}");
     assert_eq!(row.attempts, 2, "{row:?}");
-    let history = row.errors.to_string();
-    assert!(
-        history.contains("interrupted") && history.contains("adopted"),
-        "{history}"
+    assert_eq!(
+        row.kinds(),
+        [ErrorKind::Interrupted, ErrorKind::Adopted],
+        "{row:?}"
     );
     assert_eq!(
         handle.hosted_count(SessionKind::Meeting, &host),

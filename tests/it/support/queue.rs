@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use zoom_mirror::config::WriteBackConfig;
-use zoom_mirror::write_back::WriteBack;
+use zoom_mirror::write_back::{ErrorKind, WriteBack};
 use zoom_mirror::zoom::Plan;
 
 use super::TestApp;
@@ -47,6 +47,18 @@ impl QueueRow {
 
     pub fn error(&self) -> &str {
         self.last_error.as_deref().unwrap_or("")
+    }
+
+    /// The kind of each entry of the row's history, oldest first.
+    pub fn kinds(&self) -> Vec<ErrorKind> {
+        let entries = self.errors.as_array().expect("errors is an array");
+        entries
+            .iter()
+            .map(|entry| {
+                serde_json::from_value(entry["kind"].clone())
+                    .unwrap_or_else(|e| panic!("the kind of {entry}: {e}"))
+            })
+            .collect()
     }
 }
 
