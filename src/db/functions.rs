@@ -14,7 +14,12 @@ extern "SQL" {
 
     fn jsonb_build_array(element: Jsonb) -> Jsonb;
 
-    /// One entry of a write-back row's history: `{attempt, at, error}` or `{attempt, at, note}`.
+    /// `{key: value}`.
+    #[sql_name = "jsonb_build_object"]
+    fn jsonb_pair(key: Text, value: Text) -> Jsonb;
+
+    /// One entry of a write-back row's history but its kind: `{attempt, at, error}` or
+    /// `{attempt, at, note}`.
     #[sql_name = "jsonb_build_object"]
     fn history_entry(
         attempt_key: Text,

@@ -16,7 +16,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
 use super::error::{DbError, query};
-use super::functions::{history_entry, jsonb_build_array};
+use super::functions::{history_entry, jsonb_build_array, jsonb_pair};
 use super::schema::write_queue;
 
 /// A row claimed by this worker for one attempt.
@@ -155,17 +155,29 @@ macro_rules! fenced_update {
     };
 }
 
-/// `{attempt, at, <key>: value}` appended to the row's history.
+/// One entry of a row's history, `{attempt, at, kind, <error or note>}`.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// The name of its `write_back::ErrorKind`.
+    pub kind: String,
+    /// The same in words.
+    pub text: &'a str,
+}
+
+/// `{attempt, at, kind, <key>: text}` appended to the row's history.
 macro_rules! logged {
-    ($key:literal, $value:expr) => {
-        write_queue::errors.eq(write_queue::errors.concat(jsonb_build_array(history_entry(
-            "attempt",
-            write_queue::attempts,
-            "at",
-            now,
-            $key,
-            $value,
-        ))))
+    ($key:literal, $entry:expr) => {
+        write_queue::errors.eq(write_queue::errors.concat(jsonb_build_array(
+            history_entry(
+                "attempt",
+                write_queue::attempts,
+                "at",
+                now,
+                $key,
+                $entry.text,
+            )
+            .concat(jsonb_pair("kind", $entry.kind)),
+        )))
     };
 }
 
@@ -182,10 +194,10 @@ macro_rules! released {
 
 /// A failed attempt: in the row's history and `last_error`, and the row released.
 macro_rules! failed_attempt {
-    ($error:expr) => {
+    ($entry:expr) => {
         (
-            logged!("error", $error),
-            write_queue::last_error.eq($error),
+            logged!("error", $entry),
+            write_queue::last_error.eq($entry.text),
             released!(),
         )
     };
@@ -239,7 +251,7 @@ pub async fn succeed(
     conn: &mut AsyncPgConnection,
     fence: &Fence<'_>,
     result: &Value,
-    note: Option<&str>,
+    note: Option<Entry<'_>>,
 ) -> Result<bool, DbError> {
     let updated = diesel::update(
         write_queue::table
@@ -273,7 +285,7 @@ pub async fn succeed(
 pub async fn fail(
     conn: &mut AsyncPgConnection,
     fence: &Fence<'_>,
-    error: &str,
+    error: Entry<'_>,
 ) -> Result<bool, DbError> {
     fenced_update!(
         conn,
@@ -303,7 +315,7 @@ pub enum Retried {
 pub async fn retry_later(
     conn: &mut AsyncPgConnection,
     fence: &Fence<'_>,
-    error: &str,
+    error: Entry<'_>,
     after: Duration,
     in_doubt: bool,
 ) -> Result<Retried, DbError> {
@@ -368,31 +380,36 @@ pub struct Rescued {
 }
 
 /// Returns rows whose lease ran out (their daemon died or hung) to `pending`; a row whose call
-/// had started comes back in doubt, and is never failed blind. Replicas may run this at once.
-pub async fn rescue(conn: &mut AsyncPgConnection) -> Result<Vec<Rescued>, DbError> {
+/// had started comes back in doubt, and is never failed blind. Its history entry gets `kind`.
+/// Replicas may run this at once.
+pub async fn rescue(conn: &mut AsyncPgConnection, kind: &str) -> Result<Vec<Rescued>, DbError> {
     // Raw: a CTE that locks with SKIP LOCKED, then UPDATE … FROM it; the builder has neither.
     sql_query(
         "WITH stuck AS MATERIALIZED ( \
-             SELECT id FROM zoom.write_queue \
+             SELECT id, \
+                    attempts >= max_attempts AND call_started_at IS NULL AND NOT in_doubt \
+                        AS spent, \
+                    'interrupted: the lease of ' || locked_by || ' expired ' || \
+                    CASE WHEN call_started_at IS NULL THEN 'before the Zoom call' \
+                         ELSE 'after the Zoom call started' END AS why \
+             FROM zoom.write_queue \
              WHERE status = 'running' AND locked_until < now() \
              ORDER BY locked_until LIMIT 100 \
              FOR UPDATE SKIP LOCKED) \
          UPDATE zoom.write_queue q \
-         SET status = CASE WHEN q.attempts >= q.max_attempts AND q.call_started_at IS NULL \
-                                AND NOT q.in_doubt THEN 'failed' ELSE 'pending' END, \
-             finished_at = CASE WHEN q.attempts >= q.max_attempts AND q.call_started_at IS NULL \
-                                AND NOT q.in_doubt THEN now() END, \
+         SET status = CASE WHEN stuck.spent THEN 'failed' ELSE 'pending' END, \
+             finished_at = CASE WHEN stuck.spent THEN now() END, \
              in_doubt = q.in_doubt OR q.call_started_at IS NOT NULL, \
-             last_error = 'interrupted: the lease of ' || q.locked_by || ' expired ' || \
-                 CASE WHEN q.call_started_at IS NULL THEN 'before the Zoom call' \
-                      ELSE 'after the Zoom call started' END, \
+             last_error = stuck.why, \
              errors = q.errors || jsonb_build_array(jsonb_build_object('attempt', q.attempts, \
-                 'at', now(), 'error', 'interrupted', 'call_started', q.call_started_at IS NOT NULL)), \
+                 'at', now(), 'kind', $1::text, 'error', stuck.why, \
+                 'call_started', q.call_started_at IS NOT NULL)), \
              locked_by = NULL, locked_until = NULL, call_started_at = NULL, run_after = now(), \
              updated_at = now() \
          FROM stuck WHERE q.id = stuck.id \
          RETURNING q.id, q.status, q.in_doubt",
     )
+    .bind::<Text, _>(kind)
     .get_results(conn)
     .await
     .map_err(query("rescuing write-back rows whose lease expired"))

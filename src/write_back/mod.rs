@@ -6,6 +6,7 @@
 //! repeated create from making a duplicate where Zoom offers a way to look.
 
 pub mod action;
+mod kinds;
 mod listener;
 mod outcome;
 mod quota;
@@ -29,6 +30,7 @@ use crate::sync::SyncError;
 use crate::zoom::{Plan, ZoomClient};
 
 pub use action::Action;
+pub use kinds::ErrorKind;
 pub use request::{Subject, ZoomRequest};
 pub use validate::{Invalid, validate};
 
@@ -194,7 +196,9 @@ impl WriteBack {
                 () = tokio::time::sleep(self.settings.lease / 2) => {}
             }
             let rescued = match db::connection(&self.queue).await {
-                Ok(mut conn) => write_queue::rescue(&mut conn).await,
+                Ok(mut conn) => {
+                    write_queue::rescue(&mut conn, &ErrorKind::Interrupted.to_string()).await
+                }
                 Err(e) => Err(e),
             };
             match rescued {

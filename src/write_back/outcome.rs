@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::kinds::ErrorKind;
 use super::request::ZoomRequest;
 use crate::backoff::{Backoff, Jitter};
 use crate::zoom::ZoomError;
@@ -18,6 +19,7 @@ pub enum Next {
     Retry {
         after: Duration,
         in_doubt: bool,
+        kind: ErrorKind,
         error: String,
     },
     /// A daily limit: back to `pending` until `until`, without spending an attempt.
@@ -26,7 +28,7 @@ pub enum Next {
         reason: String,
     },
     /// Retrying cannot help.
-    Fail { error: String },
+    Fail { kind: ErrorKind, error: String },
     /// A delete whose earlier attempt may have gone through finds the object gone.
     AlreadyGone,
     /// An earlier, interrupted attempt took effect: the row succeeds with what it made.
@@ -89,6 +91,7 @@ pub fn after_failure(
             |after| after.max(backoff(attempt, policy)),
         ),
         in_doubt: error.may_have_taken_effect(),
+        kind: passing(&error),
         error: error.to_string(),
     };
     match failure {
@@ -115,8 +118,33 @@ pub fn after_failure(
             | ZoomError::Decode { .. }),
         ) => retry(None, error),
         AttemptError::Fatal(error) => Next::Fail {
+            kind: final_kind(&error),
             error: error.to_string(),
         },
+    }
+}
+
+/// The kind of a failure the row is retried after.
+fn passing(error: &ZoomError) -> ErrorKind {
+    match error {
+        ZoomError::Api { status: 429, .. } => ErrorKind::RateLimited,
+        // 401, or 400 with code 124: a fresh token refused again (`ZoomClient::send_once`).
+        ZoomError::Api {
+            status: 400 | 401, ..
+        }
+        | ZoomError::Credentials { .. } => ErrorKind::AuthRefused,
+        ZoomError::Exhausted { last, .. } => passing(last),
+        // A 5xx or 408, the network, an unreadable answer, the token endpoint failing.
+        _ => ErrorKind::ZoomUnavailable,
+    }
+}
+
+/// The kind of a failure that ends the row.
+fn final_kind(error: &ZoomError) -> ErrorKind {
+    match error {
+        ZoomError::MissingScope { .. } => ErrorKind::MissingScope,
+        error if error.is_session_missing() || error.is_user_missing() => ErrorKind::NotFound,
+        _ => ErrorKind::ZoomRejected,
     }
 }
 
@@ -177,6 +205,7 @@ mod tests {
         match after_failure(server_error, &delete, 1, false, &POLICY) {
             Next::Retry {
                 in_doubt: true,
+                kind: ErrorKind::ZoomUnavailable,
                 error,
                 ..
             } => assert!(error.contains("HTTP 502"), "{error}"),
@@ -222,7 +251,10 @@ mod tests {
             Next::AlreadyGone
         );
         match after_failure(missing(), &delete, 1, false, &POLICY) {
-            Next::Fail { error } => {
+            Next::Fail {
+                kind: ErrorKind::NotFound,
+                error,
+            } => {
                 assert!(
                     error.contains("HTTP 404") && error.contains("3001"),
                     "{error}"
@@ -233,7 +265,100 @@ mod tests {
         let patch = request(Method::PATCH);
         assert!(matches!(
             after_failure(missing(), &patch, 2, true, &POLICY),
-            Next::Fail { .. }
+            Next::Fail {
+                kind: ErrorKind::NotFound,
+                ..
+            }
         ));
+    }
+
+    /// Each failure a call can end with, by the decision and the kind its history entry gets.
+    #[test]
+    fn each_failure_has_its_kind() {
+        let retry = |error| AttemptError::Retry { after: None, error };
+        let fatal = AttemptError::Fatal;
+        let token_endpoint = || ZoomError::TokenEndpoint {
+            status: 503,
+            message: "unavailable".into(),
+        };
+        let cases: [(&str, AttemptError, &str); 11] = [
+            (
+                "5xx",
+                retry(api(503, None, "down")),
+                "retry zoom_unavailable",
+            ),
+            (
+                "408",
+                retry(api(408, None, "timeout")),
+                "retry zoom_unavailable",
+            ),
+            (
+                "per-second 429",
+                retry(api(429, Some(429), "slow")),
+                "retry rate_limited",
+            ),
+            (
+                "fresh token refused",
+                retry(api(401, Some(124), "Invalid access token")),
+                "retry auth_refused",
+            ),
+            (
+                "credentials refused",
+                fatal(ZoomError::Credentials {
+                    status: 400,
+                    reason: "invalid_client".into(),
+                }),
+                "retry auth_refused",
+            ),
+            (
+                "token endpoint down",
+                fatal(ZoomError::Exhausted {
+                    attempts: 3,
+                    last: Box::new(token_endpoint()),
+                }),
+                "retry zoom_unavailable",
+            ),
+            (
+                "unreadable answer",
+                fatal(ZoomError::Decode {
+                    what: "meetingDelete".into(),
+                    reason: "not JSON".into(),
+                    snippet: "<html>".into(),
+                }),
+                "retry zoom_unavailable",
+            ),
+            (
+                "meeting missing",
+                fatal(api(404, Some(3001), "Meeting 1 is not found")),
+                "fail not_found",
+            ),
+            (
+                "user missing",
+                fatal(api(404, Some(1001), "User does not exist")),
+                "fail not_found",
+            ),
+            (
+                "refused",
+                fatal(api(400, Some(300), "Invalid field")),
+                "fail zoom_rejected",
+            ),
+            (
+                "scope",
+                fatal(ZoomError::MissingScope {
+                    endpoint: Endpoint::DeleteMeeting,
+                    scopes: "meeting:delete:meeting:admin".into(),
+                }),
+                "fail missing_scope",
+            ),
+        ];
+        let delete = request(Method::DELETE);
+        for (what, failure, expected) in cases {
+            let found = match after_failure(failure, &delete, 1, false, &POLICY) {
+                Next::Retry { kind, .. } => format!("retry {kind}"),
+                Next::Fail { kind, .. } => format!("fail {kind}"),
+                other => format!("{other:?}"),
+            };
+            assert_eq!(found, expected, "{what}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! effect settles it, and whether Zoom may be called. Pure: the row's attempts and what the
 //! lookup found in; the step out.
 
+use super::kinds::ErrorKind;
 use super::outcome::{Next, backoff};
 use super::reconcile::Lookup;
 use crate::backoff::Backoff;
@@ -68,6 +69,7 @@ pub fn next_step(
     match looked {
         Err(error) if error.is_stopped() => record(Next::released(&error)),
         Err(error) if exhausted => record(Next::Fail {
+            kind: ErrorKind::InDoubt,
             error: format!(
                 "in doubt: an earlier attempt may have reached Zoom, and looking for its effect \
                  failed ({error}); check Zoom, then `zoom-mirror queue retry` the row if the \
@@ -77,13 +79,18 @@ pub fn next_step(
         Err(error) => record(Next::Retry {
             after: backoff(tries.attempt, policy),
             in_doubt: true,
+            kind: ErrorKind::LookupFailed,
             error: format!("looking for an interrupted attempt's effect: {error}"),
         }),
         Ok(Lookup::Found(made)) => record(Next::Adopt(made)),
         Ok(Lookup::Gone) => record(Next::AlreadyGone),
-        Ok(Lookup::Ambiguous(reason)) => record(Next::Fail { error: reason }),
+        Ok(Lookup::Ambiguous(reason)) => record(Next::Fail {
+            kind: ErrorKind::InDoubt,
+            error: reason,
+        }),
         Ok(Lookup::NotFound) if exhausted => Step::Record {
             next: Next::Fail {
+                kind: ErrorKind::Interrupted,
                 error: format!(
                     "attempts exhausted ({}); the last was interrupted after its Zoom call \
                      started, and no effect of it was found",
@@ -94,6 +101,7 @@ pub fn next_step(
         },
         Ok(Lookup::NotFound) => Step::Call { clear_doubt: true },
         Ok(Lookup::NotNeeded) if exhausted => record(Next::Fail {
+            kind: ErrorKind::InDoubt,
             error: format!(
                 "attempts exhausted ({}); the last was interrupted after its Zoom call started \
                  and may have taken effect: check Zoom",
@@ -125,10 +133,13 @@ mod tests {
             Step::Record { next, clear_doubt } => {
                 let what = match next {
                     Next::Retry {
-                        in_doubt, error, ..
-                    } => format!("retry (in doubt {in_doubt}): {error}"),
+                        in_doubt,
+                        kind,
+                        error,
+                        ..
+                    } => format!("retry {kind} (in doubt {in_doubt}): {error}"),
                     Next::Snooze { reason, .. } => format!("snooze: {reason}"),
-                    Next::Fail { error } => format!("fail: {error}"),
+                    Next::Fail { kind, error } => format!("fail {kind}: {error}"),
                     Next::AlreadyGone => "already gone".into(),
                     Next::Adopt(made) => format!("adopt {made}"),
                     Next::Release { reason } => format!("release: {reason}"),
@@ -158,9 +169,9 @@ mod tests {
     #[test]
     fn in_doubt_by_attempts_by_lookup() {
         type Looked = fn() -> Option<Result<Lookup, ZoomError>>;
-        let fail_looking = "fail: in doubt: an earlier attempt may have reached Zoom, and \
+        let fail_looking = "fail in_doubt: in doubt: an earlier attempt may have reached Zoom, and \
                             looking for its effect failed (Zoom meetings answered HTTP 502";
-        let retry_looking = "retry (in doubt true): looking for an interrupted attempt's effect: Zoom \
+        let retry_looking = "retry lookup_failed (in doubt true): looking for an interrupted attempt's effect: Zoom \
              meetings answered HTTP 502";
         let release = "release: stopped waiting for a page of meetings: zoom-mirror is \
                        shutting down, and nothing more was sent; the row runs again";
@@ -175,7 +186,7 @@ mod tests {
             (
                 "ambiguous",
                 || Some(Ok(Lookup::Ambiguous("in doubt: two alike".into()))),
-                ["fail: in doubt: two alike"; 3],
+                ["fail in_doubt: in doubt: two alike"; 3],
             ),
             (
                 "not found",
@@ -183,8 +194,8 @@ mod tests {
                 [
                     "clear doubt, call",
                     "clear doubt, call",
-                    "clear doubt, fail: attempts exhausted (8); the last was interrupted after \
-                     its Zoom call started, and no effect of it was found",
+                    "clear doubt, fail interrupted: attempts exhausted (8); the last was \
+                     interrupted after its Zoom call started, and no effect of it was found",
                 ],
             ),
             (
@@ -193,8 +204,8 @@ mod tests {
                 [
                     "call",
                     "call",
-                    "fail: attempts exhausted (8); the last was interrupted after its Zoom call \
-                     started and may have taken effect: check Zoom",
+                    "fail in_doubt: attempts exhausted (8); the last was interrupted after its \
+                     Zoom call started and may have taken effect: check Zoom",
                 ],
             ),
             // At the last attempt a failed lookup is retried like a failed call in doubt: the

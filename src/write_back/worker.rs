@@ -8,6 +8,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::kinds::ErrorKind;
 use super::outcome::{Next, after_failure, row_backoff};
 use super::quota::quotas;
 use super::reconcile::look;
@@ -18,7 +19,7 @@ use super::validate::{Invalid, decode, validate};
 use super::{WriteBack, WriteBackError};
 use crate::backoff::Backoff;
 use crate::db::daily_quota::{self, Quota};
-use crate::db::write_queue::{self, Claimed, Fence, Retried};
+use crate::db::write_queue::{self, Claimed, Entry, Fence, Retried};
 use crate::db::{self, sessions::Known};
 use crate::sync::sessions::table as session_table;
 use crate::zoom::Call;
@@ -131,7 +132,9 @@ impl WriteBack {
             Ok(request) => request,
             Err(invalid) => {
                 let reason = format!("invalid row, Zoom was not called: {invalid}");
-                return self.fail(fence, &reason, Ended::Invalid).await;
+                return self
+                    .fail(fence, ErrorKind::Invalid, &reason, Ended::Invalid)
+                    .await;
             }
         };
         let looked = if row.in_doubt {
@@ -288,12 +291,13 @@ impl WriteBack {
             Next::Retry {
                 after,
                 in_doubt,
+                kind,
                 error,
             } => {
+                let entry = entry(kind, &error);
                 let mut conn = db::connection(&self.queue).await?;
                 Ok(
-                    match write_queue::retry_later(&mut conn, fence, &error, after, in_doubt)
-                        .await?
+                    match write_queue::retry_later(&mut conn, fence, entry, after, in_doubt).await?
                     {
                         Retried::Pending => Ended::Retrying,
                         Retried::Failed => Ended::Failed,
@@ -304,9 +308,12 @@ impl WriteBack {
             Next::Snooze { until, reason } => {
                 self.give_back(fence, &reason, until, Ended::Snoozed).await
             }
-            Next::Fail { error } => self.fail(fence, &error, Ended::Failed).await,
+            Next::Fail { kind, error } => self.fail(fence, kind, &error, Ended::Failed).await,
             Next::AlreadyGone => {
-                let note = "an earlier, interrupted attempt had already deleted it";
+                let note = entry(
+                    ErrorKind::AlreadyGone,
+                    "an earlier, interrupted attempt had already deleted it",
+                );
                 self.succeed(fence, request, Value::Null, Some(note)).await
             }
             Next::Adopt(made) => self.adopt(fence, request, made).await,
@@ -341,7 +348,10 @@ impl WriteBack {
         request: &ZoomRequest,
         made: Value,
     ) -> Result<Ended, WriteBackError> {
-        let note = "adopted: an earlier, interrupted attempt had already done this";
+        let note = entry(
+            ErrorKind::Adopted,
+            "adopted: an earlier, interrupted attempt had already done this",
+        );
         match self.succeed(fence, request, made, Some(note)).await? {
             Ended::Succeeded => Ok(Ended::Adopted),
             other => Ok(other),
@@ -353,7 +363,7 @@ impl WriteBack {
         fence: &Fence<'_>,
         request: &ZoomRequest,
         answer: Value,
-        note: Option<&str>,
+        note: Option<Entry<'_>>,
     ) -> Result<Ended, WriteBackError> {
         let read_back = match refresh(&self.pool, &self.client, request, &answer).await {
             Ok(read_back) => read_back,
@@ -382,14 +392,25 @@ impl WriteBack {
     async fn fail(
         &self,
         fence: &Fence<'_>,
+        kind: ErrorKind,
         reason: &str,
         ended: Ended,
     ) -> Result<Ended, WriteBackError> {
         let mut conn = db::connection(&self.queue).await?;
-        Ok(if write_queue::fail(&mut conn, fence, reason).await? {
-            ended
-        } else {
-            Ended::LeaseLost
-        })
+        Ok(
+            if write_queue::fail(&mut conn, fence, entry(kind, reason)).await? {
+                ended
+            } else {
+                Ended::LeaseLost
+            },
+        )
+    }
+}
+
+/// A history entry of `kind`, saying `text`.
+fn entry(kind: ErrorKind, text: &str) -> Entry<'_> {
+    Entry {
+        kind: kind.to_string(),
+        text,
     }
 }

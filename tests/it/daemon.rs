@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
 use zoom_mirror::db::sync_runs;
+use zoom_mirror::write_back::ErrorKind;
 
 use crate::support::app::sync_jobs_off_but;
 use crate::support::queue::scheduled_meeting;
@@ -368,7 +369,11 @@ async fn a_daemon_killed_mid_create_leaves_no_row_stuck_and_no_duplicate() {
     std::fs::remove_file(&config).ok();
     assert_eq!(row.status, "succeeded", "{row:?}");
     assert_eq!(row.attempts, 2, "{row:?}");
-    assert!(row.history_mentions(&["interrupted", "adopted"]), "{row:?}");
+    assert_eq!(
+        row.kinds(),
+        [ErrorKind::Interrupted, ErrorKind::Adopted],
+        "{row:?}"
+    );
     assert_eq!(
         handle.hosted_count(SessionKind::Meeting, &host),
         before + 1,

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use zoom_mirror::config::WriteBackConfig;
-use zoom_mirror::write_back::WriteBack;
+use zoom_mirror::write_back::{ErrorKind, WriteBack};
 use zoom_mirror::zoom::Plan;
 
 use super::TestApp;
@@ -49,10 +49,16 @@ impl QueueRow {
         self.last_error.as_deref().unwrap_or("")
     }
 
-    /// Whether the row's attempt history (`errors`) mentions each of `words`.
-    pub fn history_mentions(&self, words: &[&str]) -> bool {
-        let history = self.errors.to_string();
-        words.iter().all(|word| history.contains(word))
+    /// The kind of each entry of the row's history, oldest first.
+    pub fn kinds(&self) -> Vec<ErrorKind> {
+        let entries = self.errors.as_array().expect("errors is an array");
+        entries
+            .iter()
+            .map(|entry| {
+                serde_json::from_value(entry["kind"].clone())
+                    .unwrap_or_else(|e| panic!("the kind of {entry}: {e}"))
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,1 @@
+COMMENT ON COLUMN zoom.write_queue.errors IS 'The row''s history: one entry per failed or interrupted attempt, and a note when an interrupted attempt is settled: [{attempt, at, kind, error or note}]. kind names what happened (invalid, zoom_rejected, rate_limited, interrupted, adopted ...): the list is in docs/write-back.md.';
