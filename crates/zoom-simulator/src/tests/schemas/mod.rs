@@ -313,6 +313,7 @@ async fn every_answer_on_the_clients_routes_is_as_zoom_documents_it() {
     changes::webinars(&mut probe).await;
     changes::registrants(&mut probe, SessionKind::Meeting).await;
     changes::registrants(&mut probe, SessionKind::Webinar).await;
+    changes::recordings(&mut probe).await;
     refusals::at_the_gate(&mut probe).await;
     refusals::without_scopes(&mut report).await;
     refusals::without_account_recordings(&mut report).await;
