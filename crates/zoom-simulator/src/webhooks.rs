@@ -238,7 +238,9 @@ fn session_object(detail: &Value) -> Map<String, Value> {
         .collect()
 }
 
-/// The fields of `after` that differ from `before`, each side with the `id`.
+/// The fields of `after` that differ from `before`, each side with the `id`. A field `before`
+/// did not have is left out of the old side: Zoom's event schemas type every old value, and
+/// none of them allows `null`.
 fn changed(before: &Value, after: &Value) -> (Map<String, Value>, Map<String, Value>) {
     let mut old = Map::new();
     let mut new = Map::new();
@@ -248,9 +250,12 @@ fn changed(before: &Value, after: &Value) -> (Map<String, Value>, Map<String, Va
     let empty = Map::new();
     let before = before.as_object().unwrap_or(&empty);
     for (key, value) in after.as_object().unwrap_or(&empty) {
-        if before.get(key) != Some(value) {
+        let was = before.get(key).filter(|was| !was.is_null());
+        if was != Some(value) {
             new.insert(key.clone(), value.clone());
-            old.insert(key.clone(), before.get(key).cloned().unwrap_or(Value::Null));
+            if let Some(was) = was {
+                old.insert(key.clone(), was.clone());
+            }
         }
     }
     (old, new)

@@ -180,10 +180,15 @@ fn apply(state: &SimState, call: &Call, change: Change) -> Result<Response, Refu
     // The event shows the recording as it was when the change was made.
     let object = inner.recording_object(&recording, &state.credentials.account_id);
     match change {
-        Change::Trash => inner.entities.set_trashed(&recording.uuid, true),
-        Change::Recover => inner.entities.set_trashed(&recording.uuid, false),
-        Change::Delete => inner.entities.remove_recording(&recording.uuid).is_some(),
-    };
+        Change::Trash | Change::Recover => {
+            inner
+                .entities
+                .set_trashed(&recording.uuid, change == Change::Trash);
+        }
+        Change::Delete => {
+            inner.entities.remove_recording(&recording.uuid);
+        }
+    }
     if let Some(operator) = inner.operator() {
         state
             .outbox

@@ -1,4 +1,5 @@
-//! Every answer the simulator gives on the routes the client uses, successes and errors, checked
+//! Every answer the simulator gives on the routes the client uses (and the recording writes it
+//! serves for tests: trash, delete, recover), successes and errors, checked
 //! against what Zoom publishes for that operation: the response schemas of its OpenAPI files
 //! (extracted into `zoom_response_schemas.json`), the error statuses and codes they list, and
 //! the error body of Zoom's error reference. What the simulator answers beyond them on purpose
