@@ -250,10 +250,10 @@ fn changed(before: &Value, after: &Value) -> (Map<String, Value>, Map<String, Va
     let empty = Map::new();
     let before = before.as_object().unwrap_or(&empty);
     for (key, value) in after.as_object().unwrap_or(&empty) {
-        let was = before.get(key).filter(|was| !was.is_null());
+        let was = before.get(key);
         if was != Some(value) {
             new.insert(key.clone(), value.clone());
-            if let Some(was) = was {
+            if let Some(was) = was.filter(|was| !was.is_null()) {
                 old.insert(key.clone(), was.clone());
             }
         }
@@ -292,4 +292,18 @@ async fn deliver(http: reqwest::Client, subscription: Arc<WebhookSubscription>, 
         }
     }
     tracing::warn!("webhook given up after Zoom's retries");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_update_reports_what_changed_and_no_null_old_value() {
+        let before = json!({"id": "u1", "a": 1, "b": null, "c": "same"});
+        let after = json!({"id": "u1", "a": 2, "b": null, "c": "same", "d": "new"});
+        let (old, new) = changed(&before, &after);
+        assert_eq!(Value::Object(new), json!({"id": "u1", "a": 2, "d": "new"}));
+        assert_eq!(Value::Object(old), json!({"id": "u1", "a": 1}));
+    }
 }
