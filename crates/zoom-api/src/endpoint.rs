@@ -1,7 +1,8 @@
 //! Every Zoom endpoint the mirror calls, tagged with its documented rate-limit label and page size
 //! (from each operation's description in <https://developers.zoom.us/docs/api/meetings/> and
 //! <https://developers.zoom.us/docs/api/users/>). Adding an endpoint here is what makes it
-//! callable.
+//! callable. The two recording writes are not called by the mirror itself (a `raw` write-back row
+//! may make them): the simulator serves them, for tests, and its gate counts calls by endpoint.
 
 use std::fmt;
 
@@ -63,13 +64,17 @@ pub enum Endpoint {
     CreateWebinarRegistrant,
     /// `PUT /webinars/{webinarId}/registrants/status`
     UpdateWebinarRegistrantStatus,
+    /// `DELETE /meetings/{meetingId}/recordings` (`action=trash`, the default, or `delete`)
+    DeleteMeetingRecordings,
+    /// `PUT /meetings/{meetingUUID}/recordings/status` (`{"action": "recover"}`)
+    RecoverMeetingRecordings,
     /// Any other call, from a `raw` write-back row (only when `write_back.allow_raw` is on).
     /// Paced as Medium: its real label is unknown, and Medium is the stricter of the common two.
     Raw,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 28] = [
+    pub const ALL: [Endpoint; 30] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::ListMeetings,
@@ -97,6 +102,8 @@ impl Endpoint {
         Endpoint::DeleteWebinar,
         Endpoint::CreateWebinarRegistrant,
         Endpoint::UpdateWebinarRegistrantStatus,
+        Endpoint::DeleteMeetingRecordings,
+        Endpoint::RecoverMeetingRecordings,
         Endpoint::Raw,
     ];
 
@@ -129,7 +136,9 @@ impl Endpoint {
             | Endpoint::CreateWebinar
             | Endpoint::UpdateWebinar
             | Endpoint::DeleteWebinar
-            | Endpoint::CreateWebinarRegistrant => Label::Light,
+            | Endpoint::CreateWebinarRegistrant
+            | Endpoint::DeleteMeetingRecordings
+            | Endpoint::RecoverMeetingRecordings => Label::Light,
         }
     }
 
@@ -178,6 +187,8 @@ impl Endpoint {
             Endpoint::DeleteWebinar => "webinarDelete",
             Endpoint::CreateWebinarRegistrant => "webinarRegistrantCreate",
             Endpoint::UpdateWebinarRegistrantStatus => "webinarRegistrantStatus",
+            Endpoint::DeleteMeetingRecordings => "recordingDelete",
+            Endpoint::RecoverMeetingRecordings => "recordingStatusUpdate",
             Endpoint::Raw => "raw",
         }
     }
@@ -215,6 +226,12 @@ impl Endpoint {
             Endpoint::DeleteWebinar => "webinar:delete:webinar:admin",
             Endpoint::CreateWebinarRegistrant => "webinar:write:registrant:admin",
             Endpoint::UpdateWebinarRegistrantStatus => "webinar:update:registrant_status:admin",
+            Endpoint::DeleteMeetingRecordings => {
+                "cloud_recording:delete:meeting_cloud_recording:admin"
+            }
+            Endpoint::RecoverMeetingRecordings => {
+                "cloud_recording:update:recover_meeting_recordings:admin"
+            }
             Endpoint::Raw => return None,
         })
     }

@@ -3,13 +3,16 @@
 
 use std::sync::Arc;
 
-use chrono::{NaiveDate, TimeDelta, Utc};
+use chrono::{NaiveDate, SubsecRound, TimeDelta, Utc};
 use serde_json::Value;
 
+use crate::generate::recordings;
 use crate::model::entities::AccountSummary;
 use crate::model::recording::{DateRange, SimRecording, SimRecordingFile};
 use crate::model::registrant::{RegistrantStatus, SimRegistrant};
-use crate::model::session::{MeetingListType, SimMeeting, SimSession, SimWebinar, minutes};
+use crate::model::session::{
+    MeetingListType, SimInstance, SimMeeting, SimSession, SimWebinar, minutes,
+};
 use crate::model::user::{SimUser, UserStatus};
 use crate::rules::faults::Fault;
 use crate::state::SimState;
@@ -383,6 +386,42 @@ impl SimHandle {
     /// The recording is deleted (gone from every listing).
     pub fn remove_recording(&self, uuid: &str) -> Option<SimRecording> {
         self.state.lock().entities.remove_recording(uuid)
+    }
+
+    /// The meeting or webinar (number or UUID) is held once more, ending now, and its cloud
+    /// recording finishes as Zoom finishes one: a new instance that started its `duration`
+    /// minutes ago (at least one), the recording of that instance, every file `completed`, in
+    /// the listings of the day it started, and `recording.completed` sent (from within a Tokio
+    /// runtime, when webhooks are on). The recording, or `None` if no such meeting or webinar
+    /// exists now.
+    pub fn finish_recording(&self, id_or_uuid: &str) -> Option<SimRecording> {
+        let now = Utc::now().trunc_subsecs(0);
+        let mut inner = self.state.lock();
+        let session = [SessionKind::Meeting, SessionKind::Webinar]
+            .into_iter()
+            .find_map(|kind| inner.entities.existing(kind, id_or_uuid, now))?
+            .clone();
+        let (_, uuid) = inner.entities.unused_session_ids(&mut rand::rng());
+        let duration = session.duration.max(1);
+        let start = now - minutes(duration);
+        let instance = SimInstance {
+            uuid: uuid.clone(),
+            start_time: start,
+            end_time: Some(now),
+            participants_count: 1,
+        };
+        let table = inner.entities.sessions_mut(session.kind);
+        table.update(session.id, |s| s.instances.push(instance));
+        let recording = recordings::held(&session, uuid, start, duration);
+        inner.entities.insert_recording(recording.clone());
+        let object = inner.recording_object(&recording, &self.state.credentials.account_id);
+        self.state.outbox.recording_completed(object, now);
+        Some(recording)
+    }
+
+    /// Whether the recording with this UUID is in the trash (listed only with `trash=true`).
+    pub fn recording_trashed(&self, uuid: &str) -> bool {
+        self.state.lock().entities.is_trashed(uuid)
     }
 
     /// One file of a recording is deleted; `None` if not found.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::middleware::map_response;
 use axum::response::Response;
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::{CancellationToken, DropGuard};
@@ -114,6 +114,21 @@ fn router(state: Arc<SimState>) -> Router {
             get(Api::new(
                 Endpoint::GetPastMeeting,
                 sessions::get_past_meeting,
+            )),
+        )
+        .route(
+            // A webinar's recordings are under `/meetings` too, as on Zoom.
+            "/v2/meetings/{id}/recordings",
+            delete(Api::new(
+                Endpoint::DeleteMeetingRecordings,
+                recordings::delete,
+            )),
+        )
+        .route(
+            "/v2/meetings/{id}/recordings/status",
+            put(Api::new(
+                Endpoint::RecoverMeetingRecordings,
+                recordings::recover,
             )),
         )
         .route(

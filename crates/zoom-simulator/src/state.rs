@@ -9,6 +9,7 @@ use crate::generate;
 use crate::generate::spec::account_info;
 use crate::generate::users;
 use crate::model::entities::Entities;
+use crate::model::recording::SimRecording;
 use crate::model::user::{AccountInfo, SimUser};
 use crate::rules::faults::Faults;
 use crate::rules::limits::RateLimiter;
@@ -17,7 +18,9 @@ use crate::rules::queries::{MeetingQuery, RecordingQuery, RegistrantQuery, UserQ
 use crate::rules::tokens::TokenStore;
 use crate::rules::user_limits::UserLimits;
 use crate::stats::StatsRecorder;
-use crate::webhooks::Outbox;
+use crate::webhooks::{self, Outbox};
+use serde_json::Value;
+use zoom_api::SessionKind;
 
 pub(crate) struct SimState {
     pub credentials: SimCredentials,
@@ -99,6 +102,27 @@ impl Inner {
     /// The host of a meeting or webinar, by exact id.
     pub fn host(&self, user_id: &str) -> Option<&SimUser> {
         self.users.iter().find(|u| u.id == user_id)
+    }
+
+    /// What the recording events carry of the recording, with its host's email and its
+    /// meeting's (or webinar's) timezone and passcode, as far as the account still has them.
+    pub fn recording_object(&self, recording: &SimRecording, account_id: &str) -> Value {
+        let host = self.host(&recording.host_id);
+        let number = recording.meeting_id.to_string();
+        let session = [SessionKind::Meeting, SessionKind::Webinar]
+            .into_iter()
+            .find_map(|kind| self.entities.sessions(kind).find(&number));
+        let timezone = session
+            .map(|s| s.timezone.clone())
+            .or_else(|| host.and_then(|h| h.timezone.clone()))
+            .unwrap_or_default();
+        webhooks::recording_object(
+            recording,
+            account_id,
+            host.map(|h| h.email.as_str()).unwrap_or_default(),
+            &timezone,
+            session.map(|s| s.password.as_str()).unwrap_or_default(),
+        )
     }
 
     pub fn expire_page_tokens(&mut self) {

@@ -1,6 +1,7 @@
 //! Zoom's webhooks, as the simulator sends them (<https://developers.zoom.us/docs/api/webhooks/>):
-//! when a call through the API changes a user, a meeting, a webinar or a registration, the
-//! event goes to the subscription's URL, signed
+//! when a call through the API changes a user, a meeting, a webinar, a registration or a cloud
+//! recording, or a test finishes a recording (`SimHandle::finish_recording`), the event goes to
+//! the subscription's URL, signed
 //! as Zoom signs it (`zoom_api::webhook`). A delivery answered 5xx, or not at all, is sent again
 //! after each of [`WebhookSubscription::retry_delays`] (Zoom: 5, 20 and 60 minutes); one
 //! answered 3xx or 4xx is not. Each event is delivered on its own task, so a retrying one holds
@@ -9,10 +10,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use rand::Rng;
 use serde_json::{Map, Value, json};
 use zoom_api::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
 
+use crate::model::recording::SimRecording;
 use crate::model::user::SimUser;
 
 /// Where the simulator sends its events, and the secret token that signs them.
@@ -134,6 +139,29 @@ impl Outbox {
         self.send(event, operator, now, parts.into_iter());
     }
 
+    /// `recording.trashed`, `recording.deleted`, `recording.recovered`: the recording as
+    /// [`recording_object`] shows it.
+    pub fn recording_event(
+        &self,
+        event: &str,
+        object: Value,
+        operator: &SimUser,
+        now: DateTime<Utc>,
+    ) {
+        self.send(event, operator, now, std::iter::once(("object", object)));
+    }
+
+    /// `recording.completed`: the recording, with no operator (nobody made the change), and
+    /// beside the payload the `download_token` that opens its files' `download_url`s.
+    pub fn recording_completed(&self, object: Value, now: DateTime<Utc>) {
+        let mut payload = Map::new();
+        payload.insert("account_id".into(), json!(self.account_id));
+        payload.insert("object".into(), object);
+        let mut envelope = envelope("recording.completed", now, payload);
+        envelope.insert("download_token".into(), json!(download_token()));
+        self.post(envelope);
+    }
+
     fn send(
         &self,
         event: &str,
@@ -141,18 +169,54 @@ impl Outbox {
         now: DateTime<Utc>,
         parts: impl Iterator<Item = (&'static str, Value)>,
     ) {
-        let Some(subscription) = &self.subscription else {
-            return;
-        };
         let mut payload = Map::new();
         payload.insert("account_id".into(), json!(self.account_id));
         payload.insert("operator".into(), json!(operator.email));
         payload.insert("operator_id".into(), json!(operator.id));
         payload.extend(parts.map(|(k, v)| (k.to_owned(), v)));
-        let body = json!({"event": event, "event_ts": now.timestamp_millis(), "payload": payload})
-            .to_string();
+        self.post(envelope(event, now, payload));
+    }
+
+    fn post(&self, envelope: Map<String, Value>) {
+        let Some(subscription) = &self.subscription else {
+            return;
+        };
+        let body = Value::Object(envelope).to_string();
         tokio::spawn(deliver(self.http.clone(), subscription.clone(), body));
     }
+}
+
+fn envelope(event: &str, now: DateTime<Utc>, payload: Map<String, Value>) -> Map<String, Value> {
+    let mut envelope = Map::new();
+    envelope.insert("event".into(), json!(event));
+    envelope.insert("event_ts".into(), json!(now.timestamp_millis()));
+    envelope.insert("payload".into(), Value::Object(payload));
+    envelope
+}
+
+/// What the recording events carry of a recording: the listing's item, with the meeting's
+/// `type` as the number it is (the listings show it as a string), the host's email, and the
+/// meeting's timezone and passcode.
+pub(crate) fn recording_object(
+    recording: &SimRecording,
+    account_id: &str,
+    host_email: &str,
+    timezone: &str,
+    password: &str,
+) -> Value {
+    let mut object = recording.listing_json(account_id);
+    object["type"] = json!(recording.meeting_type);
+    object["host_email"] = json!(host_email);
+    object["timezone"] = json!(timezone);
+    object["password"] = json!(password);
+    object
+}
+
+/// Zoom's is a token valid for 24 hours; any opaque string stands for it here.
+fn download_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// What a session's events carry of it: its identity and schedule.
@@ -174,7 +238,9 @@ fn session_object(detail: &Value) -> Map<String, Value> {
         .collect()
 }
 
-/// The fields of `after` that differ from `before`, each side with the `id`.
+/// The fields of `after` that differ from `before`, each side with the `id`. A field `before`
+/// did not have is left out of the old side: Zoom's event schemas type every old value, and
+/// none of them allows `null`.
 fn changed(before: &Value, after: &Value) -> (Map<String, Value>, Map<String, Value>) {
     let mut old = Map::new();
     let mut new = Map::new();
@@ -184,9 +250,12 @@ fn changed(before: &Value, after: &Value) -> (Map<String, Value>, Map<String, Va
     let empty = Map::new();
     let before = before.as_object().unwrap_or(&empty);
     for (key, value) in after.as_object().unwrap_or(&empty) {
-        if before.get(key) != Some(value) {
+        let was = before.get(key);
+        if was != Some(value) {
             new.insert(key.clone(), value.clone());
-            old.insert(key.clone(), before.get(key).cloned().unwrap_or(Value::Null));
+            if let Some(was) = was.filter(|was| !was.is_null()) {
+                old.insert(key.clone(), was.clone());
+            }
         }
     }
     (old, new)
@@ -223,4 +292,18 @@ async fn deliver(http: reqwest::Client, subscription: Arc<WebhookSubscription>, 
         }
     }
     tracing::warn!("webhook given up after Zoom's retries");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_update_reports_what_changed_and_no_null_old_value() {
+        let before = json!({"id": "u1", "a": 1, "b": null, "c": "same"});
+        let after = json!({"id": "u1", "a": 2, "b": null, "c": "same", "d": "new"});
+        let (old, new) = changed(&before, &after);
+        assert_eq!(Value::Object(new), json!({"id": "u1", "a": 2, "d": "new"}));
+        assert_eq!(Value::Object(old), json!({"id": "u1", "a": 1}));
+    }
 }

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
-use rand::{Rng, RngExt};
+use rand::{Rng, RngExt, SeedableRng};
 
 use crate::generate::pools;
 use crate::model::ids;
@@ -24,6 +24,17 @@ pub(super) struct Generator {
 }
 
 impl Generator {
+    /// For one-off things made while the simulator runs, not part of the seeded account.
+    pub(super) fn unseeded(anchor: DateTime<Utc>) -> Self {
+        Generator {
+            rng: StdRng::seed_from_u64(rand::random()),
+            anchor,
+            numbers: HashSet::new(),
+            uuids: HashSet::new(),
+            ids: HashSet::new(),
+        }
+    }
+
     /// Some working hour of the day `days` after the anchor.
     pub(super) fn at_hour(&mut self, days: i64) -> DateTime<Utc> {
         self.anchor + TimeDelta::days(days) + TimeDelta::hours(self.rng.random_range(7..20))

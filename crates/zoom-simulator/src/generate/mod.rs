@@ -24,7 +24,7 @@ use crate::model::user::{SimUser, UserStatus};
 mod busy;
 mod generator;
 pub(crate) mod pools;
-mod recordings;
+pub(crate) mod recordings;
 mod registrants;
 mod sessions;
 pub(crate) mod spec;

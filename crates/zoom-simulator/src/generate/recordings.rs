@@ -7,7 +7,30 @@ use rand::{Rng, RngExt};
 use crate::generate::generator::Generator;
 use crate::generate::pools;
 use crate::model::recording::{SimRecording, SimRecordingFile};
+use crate::model::session::SimSession;
 use crate::model::user::SimUser;
+
+/// The finished recording of the meeting or webinar instance `uuid`, held from `start` for
+/// `duration` minutes, built as the generated ones are (files, sizes, URLs), from an unseeded RNG.
+pub(crate) fn held(
+    session: &SimSession,
+    uuid: String,
+    start: DateTime<Utc>,
+    duration: u32,
+) -> SimRecording {
+    let mut g = Generator::unseeded(start);
+    SimRecording {
+        files: g.files(start, duration, false),
+        share_url: g.share_url(),
+        uuid,
+        meeting_id: session.id,
+        host_id: session.host_id.clone(),
+        topic: session.topic.clone(),
+        meeting_type: session.session_type,
+        start_time: start,
+        duration,
+    }
+}
 
 /// Recordings are spread over this many days back from the anchor.
 pub(super) const RECORDING_DAYS: i64 = 200;
@@ -34,7 +57,30 @@ impl Generator {
             }
         };
         let duration: u32 = self.rng.random_range(5..120);
-        let end = start_time + TimeDelta::minutes(i64::from(duration));
+        let files = self.files(start_time, duration, in_progress);
+        SimRecording {
+            share_url: self.share_url(),
+            uuid: self.uuid(),
+            meeting_id: self.number(),
+            host_id: host.id.clone(),
+            topic: self.pick(pools::TOPICS),
+            meeting_type: *[2u8, 2, 2, 8, 3, 4].choose(&mut self.rng).unwrap_or(&2),
+            start_time,
+            duration,
+            files,
+        }
+    }
+
+    /// The files of a recording that started at `start` and lasted `duration` minutes: video
+    /// and audio, sometimes a transcript and a chat, and while `in_progress` one more still
+    /// being processed.
+    fn files(
+        &mut self,
+        start: DateTime<Utc>,
+        duration: u32,
+        in_progress: bool,
+    ) -> Vec<SimRecordingFile> {
+        let end = start + TimeDelta::minutes(i64::from(duration));
         let mut kinds = vec![
             ("MP4", "MP4", "shared_screen_with_speaker_view"),
             ("M4A", "M4A", "audio_only"),
@@ -54,7 +100,7 @@ impl Generator {
                     _ => 2_000,
                 };
                 self.file(
-                    start_time,
+                    start,
                     Some(end),
                     file_type,
                     extension,
@@ -66,28 +112,14 @@ impl Generator {
         if in_progress {
             files.push(SimRecordingFile {
                 status: "processing".to_owned(),
-                ..self.file(
-                    start_time,
-                    None,
-                    "",
-                    "MP4",
-                    "shared_screen_with_gallery_view",
-                    0,
-                )
+                ..self.file(start, None, "", "MP4", "shared_screen_with_gallery_view", 0)
             });
         }
-        let share = self.token();
-        SimRecording {
-            uuid: self.uuid(),
-            meeting_id: self.number(),
-            host_id: host.id.clone(),
-            topic: self.pick(pools::TOPICS),
-            meeting_type: *[2u8, 2, 2, 8, 3, 4].choose(&mut self.rng).unwrap_or(&2),
-            start_time,
-            duration,
-            share_url: format!("https://us05web.zoom.us/rec/share/{share}"),
-            files,
-        }
+        files
+    }
+
+    fn share_url(&mut self) -> String {
+        format!("https://us05web.zoom.us/rec/share/{}", self.token())
     }
 
     pub(super) fn file(

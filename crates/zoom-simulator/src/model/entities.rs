@@ -1,6 +1,6 @@
 //! The meetings, webinars and recordings of the simulated account, indexed so that every call
 //! touches only what it answers with: rows by id, by UUID (instance UUIDs too) and by host, and
-//! recordings by start time. Nothing here scans the whole account except the summary for tests.
+//! recordings by start time and by meeting number. Nothing here scans the whole account except the summary for tests.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -131,6 +131,9 @@ pub(crate) struct Entities {
     recordings: HashMap<String, SimRecording>,
     recordings_by_host: HashMap<String, BTreeSet<When>>,
     recordings_by_time: BTreeSet<When>,
+    recordings_by_meeting: HashMap<u64, BTreeSet<When>>,
+    /// UUIDs of the recordings in the trash: kept, but listed only with `trash=true`.
+    trashed: HashSet<String>,
     /// Ids of the users with a webinar plan.
     webinar_plan: HashSet<String>,
 }
@@ -216,8 +219,23 @@ impl Entities {
         self.recordings.get(uuid)
     }
 
-    /// Recordings that started within `range`, newest first: one host's, or the account's.
+    pub fn is_trashed(&self, uuid: &str) -> bool {
+        self.trashed.contains(uuid)
+    }
+
+    /// Recordings out of the trash that started within `range`, newest first: one host's, or
+    /// the account's.
     pub fn recordings_in(&self, host_id: Option<&str>, range: DateRange) -> Vec<&SimRecording> {
+        self.recordings_where(host_id, range, false)
+    }
+
+    /// [`Entities::recordings_in`], of those in the trash or of those out of it.
+    pub fn recordings_where(
+        &self,
+        host_id: Option<&str>,
+        range: DateRange,
+        in_trash: bool,
+    ) -> Vec<&SimRecording> {
         let (start, end) = range.instants();
         let bounds = (start, String::new())..(end, String::new());
         let index = match host_id {
@@ -230,8 +248,45 @@ impl Entities {
         index
             .range(bounds)
             .rev()
+            .filter(|(_, uuid)| self.is_trashed(uuid) == in_trash)
             .filter_map(|(_, uuid)| self.recordings.get(uuid))
             .collect()
+    }
+
+    /// The recording `key` names, if `wanted` (whether it is in the trash) takes it: the one
+    /// with that UUID, or for a meeting or webinar number its latest such instance, as Zoom's
+    /// recording calls read their `{meetingId}`.
+    pub fn recording_named(
+        &self,
+        key: &str,
+        wanted: impl Fn(bool) -> bool,
+    ) -> Option<&SimRecording> {
+        let uuid = match key.parse::<u64>() {
+            Ok(number) => self
+                .recordings_by_meeting
+                .get(&number)?
+                .iter()
+                .rev()
+                .map(|(_, uuid)| uuid.as_str())
+                .find(|uuid| wanted(self.is_trashed(uuid)))?,
+            Err(_) => key,
+        };
+        self.recordings
+            .get(uuid)
+            .filter(|r| wanted(self.is_trashed(&r.uuid)))
+    }
+
+    /// Moves the recording into the trash, or out of it; `false` if there is no such recording.
+    pub fn set_trashed(&mut self, uuid: &str, trashed: bool) -> bool {
+        if !self.recordings.contains_key(uuid) {
+            return false;
+        }
+        if trashed {
+            self.trashed.insert(uuid.to_owned());
+        } else {
+            self.trashed.remove(uuid);
+        }
+        true
     }
 
     /// Adds the recording, or replaces the one with its UUID.
@@ -242,26 +297,39 @@ impl Entities {
             .entry(recording.host_id.clone())
             .or_default()
             .insert(when.clone());
+        self.recordings_by_meeting
+            .entry(recording.meeting_id)
+            .or_default()
+            .insert(when.clone());
         self.recordings_by_time.insert(when);
         self.recordings.insert(recording.uuid.clone(), recording);
     }
 
+    /// Gone for good, from the trash too.
     pub fn remove_recording(&mut self, uuid: &str) -> Option<SimRecording> {
         let recording = self.recordings.remove(uuid)?;
         let when = (recording.start_time, recording.uuid.clone());
         if let Some(index) = self.recordings_by_host.get_mut(&recording.host_id) {
             index.remove(&when);
         }
+        if let Some(index) = self.recordings_by_meeting.get_mut(&recording.meeting_id) {
+            index.remove(&when);
+        }
         self.recordings_by_time.remove(&when);
+        self.trashed.remove(uuid);
         Some(recording)
     }
 
+    /// Changes the recording in place, in the trash or out of it as it was.
     pub fn update_recording(&mut self, uuid: &str, f: impl FnOnce(&mut SimRecording)) -> bool {
+        let trashed = self.is_trashed(uuid);
         let Some(mut recording) = self.remove_recording(uuid) else {
             return false;
         };
         f(&mut recording);
+        let uuid = recording.uuid.clone();
         self.insert_recording(recording);
+        self.set_trashed(&uuid, trashed);
         true
     }
 
@@ -296,10 +364,7 @@ impl Entities {
         self.webinars.remove_host(host_id);
         self.webinar_plan.remove(host_id);
         for (_, uuid) in self.recordings_by_host.remove(host_id).unwrap_or_default() {
-            if let Some(recording) = self.recordings.remove(&uuid) {
-                self.recordings_by_time
-                    .remove(&(recording.start_time, recording.uuid));
-            }
+            self.remove_recording(&uuid);
         }
     }
 
@@ -324,8 +389,13 @@ impl Entities {
             }
         }
         s.webinar_hosts = self.webinar_plan.len();
-        s.recordings = self.recordings.len();
-        s.recording_files = self.recordings.values().map(|r| r.files.len()).sum();
+        let listed = || {
+            self.recordings
+                .values()
+                .filter(|r| !self.is_trashed(&r.uuid))
+        };
+        s.recordings = listed().count();
+        s.recording_files = listed().map(|r| r.files.len()).sum();
         s
     }
 }
@@ -351,6 +421,7 @@ pub struct AccountSummary {
     pub webinar_registrants: RegistrantCounts,
     /// Users with a webinar plan.
     pub webinar_hosts: usize,
+    /// Recordings out of the trash, and their files.
     pub recordings: usize,
     pub recording_files: usize,
 }

@@ -2,6 +2,14 @@
 //! (<https://developers.zoom.us/docs/api/meetings/>): recordings whose start falls in a window of
 //! whole UTC days, newest first, paged by `next_page_token`. The window is at most a month; a
 //! longer one is silently cut to its last month and the response echoes the dates actually used.
+//! With `trash=true` they list the recordings in the trash instead.
+//!
+//! The writes, each answered 204 and followed by its webhook (`webhooks.rs`):
+//! `DELETE /v2/meetings/{meetingId}/recordings` moves a held instance's recording to the trash
+//! (`recording.trashed`), or with `action=delete` deletes it for good (`recording.deleted`);
+//! `PUT /v2/meetings/{meetingUUID}/recordings/status` `{"action": "recover"}` takes it out of the
+//! trash (`recording.recovered`). A meeting number names its latest instance with a recording in
+//! the state the call acts on; no such recording is Zoom's 404/3301.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -11,13 +19,17 @@ use serde_json::{Value, json};
 
 use crate::model::recording::DateRange;
 use crate::routes::gate::Call;
+use crate::rules::body::{self, Fields, flag};
 use crate::rules::pages::parse_page_size;
-use crate::rules::path::user_param;
+use crate::rules::path::{session_param, user_param};
 use crate::rules::queries::{RecordingQuery, invalid, query_params};
 use crate::rules::refusals::no_such_user;
 use crate::rules::respond::{self, Refusal};
 use crate::state::SimState;
 use zoom_api::codes::NOT_ALLOWED;
+
+/// Zoom's code for a meeting without the recording a call asks for.
+const NO_RECORDING: i64 = 3301;
 use zoom_api::endpoint::Endpoint;
 
 const DEFAULT_PAGE_SIZE: u32 = 30;
@@ -54,7 +66,8 @@ fn list_page(state: &SimState, call: &Call, host_id: Option<String>) -> Result<R
     let (mut from, mut to) = (None, None);
     let mut page_size = DEFAULT_PAGE_SIZE;
     let mut token = None;
-    // `mc`, `trash`, `trash_type` and `meeting_id` are accepted and ignored.
+    let mut in_trash = false;
+    // `mc`, `trash_type` and `meeting_id` are accepted and ignored.
     for (key, value) in query_params(&call.query) {
         match &*key {
             "from" => from = Some(parse_day(&value).ok_or_else(|| invalid("from"))?),
@@ -64,6 +77,7 @@ fn list_page(state: &SimState, call: &Call, host_id: Option<String>) -> Result<R
                     .ok_or_else(|| invalid("page_size"))?;
             }
             "next_page_token" => token = Some(value.into_owned()),
+            "trash" => in_trash = flag(&value).ok_or_else(|| invalid("trash"))?,
             _ => {}
         }
     }
@@ -73,14 +87,16 @@ fn list_page(state: &SimState, call: &Call, host_id: Option<String>) -> Result<R
         host_id,
         range: DateRange::resolve(from, to, call.now.date_naive()),
         page_size,
+        in_trash,
     };
     let cursor = inner
         .recording_pages
         .start(token.as_deref(), first, call.instant)?;
     let query = &cursor.query;
-    let listed = inner
-        .entities
-        .recordings_in(query.host_id.as_deref(), query.range);
+    let listed =
+        inner
+            .entities
+            .recordings_where(query.host_id.as_deref(), query.range, query.in_trash);
     let (page, next) =
         inner
             .recording_pages
@@ -99,6 +115,97 @@ fn list_page(state: &SimState, call: &Call, host_id: Option<String>) -> Result<R
         "meetings": meetings,
     }))
     .into_response())
+}
+
+/// `DELETE /meetings/{meetingId}/recordings?action=trash|delete`.
+pub(crate) fn delete(state: &SimState, call: &Call) -> Result<Response, Refusal> {
+    let mut change = Change::Trash;
+    for (key, value) in query_params(&call.query) {
+        if key == "action" {
+            change = match &*value {
+                "trash" => Change::Trash,
+                "delete" => Change::Delete,
+                _ => return Err(invalid("action")),
+            };
+        }
+    }
+    apply(state, call, change)
+}
+
+/// `PUT /meetings/{meetingUUID}/recordings/status` with `{"action": "recover"}`.
+pub(crate) fn recover(state: &SimState, call: &Call) -> Result<Response, Refusal> {
+    let body = body::object(&call.body)?;
+    let f = Fields::new(&body);
+    if f.string("action")? != Some("recover") {
+        return Err(f.invalid("action"));
+    }
+    apply(state, call, Change::Recover)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Trash,
+    Delete,
+    Recover,
+}
+
+impl Change {
+    /// Whether the change applies to a recording in the trash (`true`) or out of it.
+    fn takes(self, trashed: bool) -> bool {
+        match self {
+            Change::Trash => !trashed,
+            Change::Delete => true,
+            Change::Recover => trashed,
+        }
+    }
+
+    fn event(self) -> &'static str {
+        match self {
+            Change::Trash => "recording.trashed",
+            Change::Delete => "recording.deleted",
+            Change::Recover => "recording.recovered",
+        }
+    }
+}
+
+fn apply(state: &SimState, call: &Call, change: Change) -> Result<Response, Refusal> {
+    let key = session_param(&call.uri, 3).map_err(|seen| no_recording(&seen))?;
+    let mut guard = state.lock();
+    let inner = &mut *guard;
+    let recording = inner
+        .entities
+        .recording_named(&key, |trashed| change.takes(trashed))
+        .ok_or_else(|| no_recording(&key))?
+        .clone();
+    // The event shows the recording as it was when the change was made.
+    let object = inner.recording_object(&recording, &state.credentials.account_id);
+    match change {
+        Change::Trash | Change::Recover => {
+            inner
+                .entities
+                .set_trashed(&recording.uuid, change == Change::Trash);
+        }
+        Change::Delete => {
+            inner.entities.remove_recording(&recording.uuid);
+        }
+    }
+    if let Some(operator) = inner.operator() {
+        state
+            .outbox
+            .recording_event(change.event(), object, operator, call.now);
+    }
+    Ok(respond::no_content())
+}
+
+/// Zoom's `recordingDelete` and `recordingStatusUpdate`: 404/3301.
+fn no_recording(key: &str) -> Refusal {
+    tracing::debug!(key, "no recording for this meeting");
+    respond::zoom_error(
+        StatusCode::NOT_FOUND,
+        NO_RECORDING,
+        "There is no recording for this meeting.",
+    )
+    .into()
 }
 
 /// `yyyy-mm-dd`, nothing else.

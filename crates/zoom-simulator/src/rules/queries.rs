@@ -42,6 +42,8 @@ pub(crate) struct RecordingQuery {
     pub host_id: Option<String>,
     pub range: DateRange,
     pub page_size: u32,
+    /// `trash=true`: the recordings in the trash instead of the others.
+    pub in_trash: bool,
 }
 
 /// The query string's parameters. Empty values count as absent: clients often send

@@ -1,8 +1,10 @@
 //! The simulator over real HTTP, as the client meets it. The write endpoints are in `writes`,
-//! the check of every answer against Zoom's published schemas in `schemas`.
+//! the check of every answer against Zoom's published schemas in `schemas`, the webhooks it
+//! delivers in `webhooks`.
 
 mod hostile;
 mod schemas;
+mod webhooks;
 mod writes;
 
 use std::time::{Duration, Instant};

@@ -8,6 +8,7 @@ use super::reads::open_and_closed;
 use super::*;
 use crate::rules::user_limits::SESSION_WRITES_PER_HOST;
 use crate::tests::writes::member;
+use zoom_api::meeting_path_segment;
 
 const NOBODY: &str = "nobody@example.com";
 const NO_SESSION: &str = "12345678901";
@@ -273,4 +274,38 @@ pub(super) async fn registrants(p: &mut Probe<'_>, kind: SessionKind) {
     let missing = format!("{missing}/status");
     p.call(status, Method::PUT, &missing, change("approve"), 404)
         .await;
+}
+
+/// Trash, recover and delete for good: 204s without a body, 404/3301 for a recording not in the
+/// state the call acts on, and 400/300 for an unknown action.
+pub(super) async fn recordings(p: &mut Probe<'_>) {
+    let handle = p.handle();
+    let today = Utc::now().date_naive();
+    let listed = handle.recordings_in(None, Some(today - TimeDelta::days(30)), Some(today));
+    let uuid = listed[0]["uuid"].as_str().unwrap().to_owned();
+    let number = listed[0]["id"].as_u64().unwrap();
+    let (delete, recover) = (
+        Endpoint::DeleteMeetingRecordings,
+        Endpoint::RecoverMeetingRecordings,
+    );
+    let by_uuid = format!("/meetings/{}/recordings", meeting_path_segment(&uuid));
+    let status = format!("{by_uuid}/status");
+    let action = |a: &str| Some(json!({ "action": a }));
+    p.call(recover, Method::PUT, &status, action("recover"), 404)
+        .await;
+    p.call(delete, Method::DELETE, &by_uuid, None, 204).await;
+    assert!(handle.recording_trashed(&uuid));
+    p.call(delete, Method::DELETE, &by_uuid, None, 404).await;
+    p.call(recover, Method::PUT, &status, action("restore"), 400)
+        .await;
+    p.call(recover, Method::PUT, &status, action("recover"), 204)
+        .await;
+    assert!(!handle.recording_trashed(&uuid));
+    let erase = format!("{by_uuid}?action=erase");
+    p.call(delete, Method::DELETE, &erase, None, 400).await;
+    let by_number = format!("/meetings/{number}/recordings?action=delete");
+    p.call(delete, Method::DELETE, &by_number, None, 204).await;
+    assert!(handle.recording(&uuid).is_none());
+    let again = format!("{by_uuid}?action=delete");
+    p.call(delete, Method::DELETE, &again, None, 404).await;
 }

@@ -1,4 +1,5 @@
-//! Every answer the simulator gives on the routes the client uses, successes and errors, checked
+//! Every answer the simulator gives on the routes the client uses (and the recording writes it
+//! serves for tests: trash, delete, recover), successes and errors, checked
 //! against what Zoom publishes for that operation: the response schemas of its OpenAPI files
 //! (extracted into `zoom_response_schemas.json`), the error statuses and codes they list, and
 //! the error body of Zoom's error reference. What the simulator answers beyond them on purpose
@@ -313,6 +314,7 @@ async fn every_answer_on_the_clients_routes_is_as_zoom_documents_it() {
     changes::webinars(&mut probe).await;
     changes::registrants(&mut probe, SessionKind::Meeting).await;
     changes::registrants(&mut probe, SessionKind::Webinar).await;
+    changes::recordings(&mut probe).await;
     refusals::at_the_gate(&mut probe).await;
     refusals::without_scopes(&mut report).await;
     refusals::without_account_recordings(&mut report).await;

@@ -39,6 +39,10 @@ fn route(endpoint: Endpoint) -> Option<(Method, &'static str)> {
         Endpoint::UpdateWebinarRegistrantStatus => {
             (Method::PUT, "/webinars/85746065432/registrants/status")
         }
+        Endpoint::DeleteMeetingRecordings => (Method::DELETE, "/meetings/85746065432/recordings"),
+        Endpoint::RecoverMeetingRecordings => {
+            (Method::PUT, "/meetings/85746065432/recordings/status")
+        }
         Endpoint::Raw => return None,
     };
     Some((method, path))
