@@ -265,6 +265,12 @@ pub(super) const KEYS: &[Key] = &[
     )
     .range(1024, 16 * 1024 * 1024, "1 KiB to 16 MiB"),
     Key::new(
+        "webhooks.keep_days",
+        Int(30),
+        "days an applied event stays in zoom.webhook_events before it is deleted",
+    )
+    .range(1, 3650, "1 to 3650"),
+    Key::new(
         "http.listen",
         Text("127.0.0.1:8080"),
         "IP address and port of the listener for webhooks, /healthz, /readyz and /metrics",

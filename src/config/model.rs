@@ -53,6 +53,8 @@ pub struct WebhooksConfig {
     pub secret_token: Option<SecretString>,
     pub previous_secret_token: Option<SecretString>,
     pub max_body_bytes: usize,
+    /// How long an applied event is kept.
+    pub keep: std::time::Duration,
 }
 
 impl WebhooksConfig {

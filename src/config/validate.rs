@@ -47,6 +47,7 @@ pub(super) fn validate(
         secret_token: r.secret("webhooks.secret_token"),
         previous_secret_token: r.secret("webhooks.previous_secret_token"),
         max_body_bytes: r.get("webhooks.max_body_bytes"),
+        keep: std::time::Duration::from_secs(86_400 * r.get::<u64>("webhooks.keep_days")),
     };
     let http = HttpConfig {
         listen: r.get("http.listen"),

@@ -30,3 +30,28 @@ extern "SQL" {
         what: Text,
     ) -> Jsonb;
 }
+
+/// `now() + d` (or `now() - d`, `ago`) by the server's clock, which every lease and delay is
+/// measured by. A fragment: Diesel types `now` as `timestamp`, and declares
+/// `timestamptz + interval` for columns only.
+pub type ServerTime = diesel::expression::UncheckedBind<
+    diesel::expression::SqlLiteral<Timestamptz>,
+    diesel::dsl::AsExprOf<diesel::data_types::PgInterval, diesel::sql_types::Interval>,
+>;
+
+pub fn from_now(d: std::time::Duration) -> ServerTime {
+    shifted("now() + ", d)
+}
+
+pub fn ago(d: std::time::Duration) -> ServerTime {
+    shifted("now() - ", d)
+}
+
+fn shifted(sql: &'static str, d: std::time::Duration) -> ServerTime {
+    diesel::dsl::sql::<Timestamptz>(sql).bind::<diesel::sql_types::Interval, _>(interval(d))
+}
+
+pub fn interval(d: std::time::Duration) -> diesel::data_types::PgInterval {
+    let micros = i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
+    diesel::data_types::PgInterval::from_microseconds(micros)
+}

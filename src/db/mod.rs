@@ -5,6 +5,7 @@ pub mod daily_quota;
 mod error;
 mod functions;
 pub mod gauges;
+mod held;
 mod lock;
 mod migrate;
 pub mod overview;
@@ -25,6 +26,7 @@ pub mod webhook_events;
 pub mod write_queue;
 
 pub use error::DbError;
+pub use held::Held;
 pub use lock::ClusterLock;
 pub use migrate::run_migrations;
 pub use pooled::{DbPool, connection, ping, pool};

@@ -9,6 +9,7 @@ use diesel::sql_types::{Array, BigInt, Integer, Jsonb, Nullable, Text, Timestamp
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
+use super::Held;
 use super::error::{DbError, query};
 use super::schema::{recording_files, recordings};
 use super::sync_runs::RowCounts;
@@ -218,6 +219,66 @@ pub async fn mark_unlisted_deleted(
     .await
     .map_err(query("marking files of deleted recordings"))?;
     Ok(uuids.len() as i64 + files as i64)
+}
+
+/// The recording as an event finds it, locked until the transaction ends.
+pub async fn held(conn: &mut AsyncPgConnection, uuid: &str) -> Result<Option<Held>, DbError> {
+    recordings::table
+        .filter(recordings::uuid.eq(uuid))
+        .select((
+            recordings::raw,
+            recordings::source_time,
+            recordings::deleted_at.is_not_null(),
+        ))
+        .for_update()
+        .first::<(Value, Option<DateTime<Utc>>, bool)>(conn)
+        .await
+        .optional()
+        .map(|row| row.map(Held::from))
+        .map_err(query("reading a recording for a webhook event"))
+}
+
+/// Marks one recording and its files deleted as of `source_time` (trashed or deleted at
+/// Zoom), unless its row holds newer information.
+pub async fn mark_deleted(
+    conn: &mut AsyncPgConnection,
+    uuid: &str,
+    source_time: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let marked = diesel::update(
+        recordings::table
+            .filter(recordings::uuid.eq(uuid))
+            .filter(recordings::deleted_at.is_null())
+            .filter(
+                recordings::source_time
+                    .is_null()
+                    .or(recordings::source_time.lt(source_time)),
+            ),
+    )
+    .set((
+        recordings::deleted_at.eq(now),
+        recordings::source_time.eq(source_time),
+    ))
+    .execute(conn)
+    .await
+    .map_err(query("marking a recording deleted"))?;
+    if marked == 0 {
+        return Ok(false);
+    }
+    diesel::update(
+        recording_files::table
+            .filter(recording_files::recording_uuid.eq(uuid))
+            .filter(recording_files::deleted_at.is_null()),
+    )
+    .set((
+        recording_files::deleted_at.eq(now),
+        recording_files::source_time.eq(source_time),
+    ))
+    .execute(conn)
+    .await
+    .map_err(query("marking a deleted recording's files deleted"))?;
+    Ok(true)
 }
 
 /// A file whose data is older than `source_time`: one a deletion known at that time may mark.

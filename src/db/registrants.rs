@@ -9,6 +9,7 @@ use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
+use super::Held;
 use super::error::{DbError, query};
 use super::functions::lower;
 use super::sync_runs::RowCounts;
@@ -186,4 +187,47 @@ pub async fn find(
         .load(conn)
         .await)
     .map_err(query("reading registrants back"))
+}
+
+/// The registrant as an event finds it, locked until the transaction ends.
+pub async fn held(
+    conn: &mut AsyncPgConnection,
+    table: RegistrantTable,
+    session_id: i64,
+    id: &str,
+) -> Result<Option<Held>, DbError> {
+    on_registrants!(table, r, parent => r::table
+        .filter(parent.eq(session_id))
+        .filter(r::id.eq(id))
+        .select((r::raw, r::source_time, r::deleted_at.is_not_null()))
+        .for_update()
+        .first::<(Value, Option<DateTime<Utc>>, bool)>(conn)
+        .await)
+    .optional()
+    .map(|row| row.map(Held::from))
+    .map_err(query("reading a registrant for a webhook event"))
+}
+
+/// Marks one registrant deleted as of `source_time` (its registration was cancelled), unless
+/// its row holds newer information.
+pub async fn mark_deleted(
+    conn: &mut AsyncPgConnection,
+    table: RegistrantTable,
+    session_id: i64,
+    id: &str,
+    source_time: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let marked = on_registrants!(table, r, parent => diesel::update(
+        r::table
+            .filter(parent.eq(session_id))
+            .filter(r::id.eq(id))
+            .filter(r::deleted_at.is_null())
+            .filter(r::source_time.is_null().or(r::source_time.lt(source_time))),
+    )
+    .set((r::deleted_at.eq(now), r::source_time.eq(source_time)))
+    .execute(conn)
+    .await)
+    .map_err(query("marking a registrant deleted"))?;
+    Ok(marked > 0)
 }

@@ -211,6 +211,8 @@ diesel::table! {
         applied_at -> Nullable<Timestamptz>,
         error -> Nullable<Text>,
         attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        outcome -> Nullable<Text>,
     }
 }
 

@@ -11,6 +11,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Integer, Jsonb, Nullable, Text, Tim
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
+use super::Held;
 use super::error::{DbError, query};
 use super::functions::coalesce;
 use super::sync_runs::RowCounts;
@@ -312,4 +313,21 @@ pub async fn known(
         .await
         .optional())
     .map_err(query("finding a meeting's or webinar's host"))
+}
+
+/// The meeting or webinar as an event finds it, locked until the transaction ends.
+pub async fn held(
+    conn: &mut AsyncPgConnection,
+    table: SessionTable,
+    id: i64,
+) -> Result<Option<Held>, DbError> {
+    on_sessions!(table, t => t::table
+        .filter(t::id.eq(id))
+        .select((t::raw, t::source_time, t::deleted_at.is_not_null()))
+        .for_update()
+        .first::<(Value, Option<DateTime<Utc>>, bool)>(conn)
+        .await)
+    .optional()
+    .map(|row| row.map(Held::from))
+    .map_err(query("reading a meeting or webinar for a webhook event"))
 }

@@ -8,6 +8,7 @@ use diesel::upsert::excluded;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
+use super::Held;
 use super::error::{DbError, query};
 use super::functions::lower;
 use super::schema::users;
@@ -331,6 +332,23 @@ pub async fn mark_deleted(
     .execute(conn)
     .await
     .map_err(query("marking a user deleted"))
+}
+
+/// The user with this id as an event finds it, locked until the transaction ends.
+pub async fn held(conn: &mut AsyncPgConnection, id: &str) -> Result<Option<Held>, DbError> {
+    users::table
+        .filter(users::id.eq(id))
+        .select((
+            users::raw,
+            users::source_time,
+            users::deleted_at.is_not_null(),
+        ))
+        .for_update()
+        .first::<(Value, Option<DateTime<Utc>>, bool)>(conn)
+        .await
+        .optional()
+        .map(|row| row.map(Held::from))
+        .map_err(query("reading a user for a webhook event"))
 }
 
 /// A row whose data is older than `source_time`: one a deletion known at that time may mark.

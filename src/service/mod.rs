@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::db::{self, DbError, DbTarget};
 use crate::sync::SyncContext;
 use crate::telemetry::metrics::Metrics;
-use crate::webhooks::{Inbox, Verifier};
+use crate::webhooks::{Applier, Inbox, Verifier};
 use crate::write_back::WriteBack;
 
 pub use scheduler::enabled_jobs;
@@ -63,7 +63,8 @@ pub async fn run(config: &Config, ctx: SyncContext, metrics: Metrics) -> Result<
     let stop = signals::shutdown_signal().map_err(ServiceError::Signals)?;
     let mut stop = std::pin::pin!(stop);
     let migrated = Arc::new(AtomicBool::new(false));
-    start_listener(config, &ctx, metrics, migrated.clone(), &cancel, &tracker).await?;
+    let endpoints =
+        start_listener(config, &ctx, metrics, migrated.clone(), &cancel, &tracker).await?;
     tokio::select! {
         signal = &mut stop => {
             tracing::info!(
@@ -75,6 +76,17 @@ pub async fn run(config: &Config, ctx: SyncContext, metrics: Metrics) -> Result<
         reached = migrate_when_reachable(&ctx.db) => reached?,
     }
     migrated.store(true, Ordering::Release);
+
+    if endpoints.inbox.is_on() {
+        let applier = Applier::new(
+            ctx.pool.clone(),
+            ctx.client.clone(),
+            endpoints.metrics.clone(),
+            endpoints.inbox.stored_events(),
+            config.webhooks.keep,
+        );
+        tracker.spawn(applier.run(cancel.clone()));
+    }
 
     if config.write_back.enabled {
         let worker = WriteBack::new(
@@ -113,7 +125,7 @@ pub async fn run(config: &Config, ctx: SyncContext, metrics: Metrics) -> Result<
 const LISTENER_CONNECTIONS: usize = 4;
 
 /// Binds `http.listen` and serves it in the background until `cancel`; the requests in flight
-/// then finish within the drain.
+/// then finish within the drain. Returns what the routes share.
 async fn start_listener(
     config: &Config,
     ctx: &SyncContext,
@@ -121,7 +133,7 @@ async fn start_listener(
     migrated: Arc<AtomicBool>,
     cancel: &CancellationToken,
     tracker: &TaskTracker,
-) -> Result<(), ServiceError> {
+) -> Result<http::Endpoints, ServiceError> {
     let addr = config.http.listen;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -146,12 +158,13 @@ async fn start_listener(
     let local = listener.local_addr().unwrap_or(addr);
     tracing::info!(%local, webhooks, "listening for /webhooks/zoom, /healthz, /readyz, /metrics");
     let cancel = cancel.clone();
+    let serving = endpoints.clone();
     tracker.spawn(async move {
-        if let Err(error) = http::serve(listener, endpoints, cancel).await {
+        if let Err(error) = http::serve(listener, serving, cancel).await {
             tracing::error!(%error, "the HTTP listener failed");
         }
     });
-    Ok(())
+    Ok(endpoints)
 }
 
 /// PostgreSQL may be down when the daemon starts (a restart, a failover, a boot that brings it

@@ -195,7 +195,7 @@ fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
-fn row(recording: &Recording) -> RecordingRow<'_> {
+pub(crate) fn row(recording: &Recording) -> RecordingRow<'_> {
     RecordingRow {
         uuid: &recording.uuid,
         meeting_id: recording.meeting_id,

@@ -30,7 +30,10 @@ pub enum WebhookOutcome {
     Duplicate,
     /// Not Zoom's, or not readable: answered 4xx, nothing kept.
     Refused,
-    /// Could not be stored: answered 503, so that Zoom delivers it again.
+    /// Applied to the mirror (whether or not the mirror changed: see the event's `outcome`).
+    Applied,
+    /// Could not be stored (answered 503, so that Zoom delivers it again), or an attempt to
+    /// apply it failed, or it cannot be applied.
     Failed,
 }
 
@@ -40,6 +43,7 @@ impl WebhookOutcome {
             WebhookOutcome::Stored => "stored",
             WebhookOutcome::Duplicate => "duplicate",
             WebhookOutcome::Refused => "refused",
+            WebhookOutcome::Applied => "applied",
             WebhookOutcome::Failed => "failed",
         }
     }

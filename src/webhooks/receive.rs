@@ -19,6 +19,8 @@ pub struct Inbox {
     verifier: Option<std::sync::Arc<Verifier>>,
     pool: DbPool,
     metrics: Metrics,
+    /// Told of each event stored, so that it is applied at once.
+    stored: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// A delivery taken.
@@ -60,7 +62,13 @@ impl Inbox {
             verifier: verifier.map(std::sync::Arc::new),
             pool,
             metrics,
+            stored: Default::default(),
         }
+    }
+
+    /// Notified each time an event is stored for the first time: what the applier waits on.
+    pub fn stored_events(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        self.stored.clone()
     }
 
     pub fn is_on(&self) -> bool {
@@ -104,6 +112,7 @@ impl Inbox {
         match self.store(&delivery).await {
             Ok(first) => {
                 let outcome = if first {
+                    self.stored.notify_one();
                     WebhookOutcome::Stored
                 } else {
                     WebhookOutcome::Duplicate

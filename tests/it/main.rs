@@ -19,6 +19,7 @@ mod source_time;
 mod support;
 mod users_sync;
 mod webhooks;
+mod webhooks_apply;
 mod write_back;
 mod write_back_hardening;
 mod zoom_client;

@@ -23,11 +23,11 @@ use crate::support::TestApp;
 use crate::support::app::account;
 use crate::support::db_proxy::DbProxy;
 
-const SECRET: &str = "whsec-current";
+pub(crate) const SECRET: &str = "whsec-current";
 const OLD_SECRET: &str = "whsec-previous";
 
 /// The router on a port of its own, as `run` serves it.
-struct Listener {
+pub(crate) struct Listener {
     base: String,
     http: reqwest::Client,
     migrated: Arc<AtomicBool>,
@@ -44,9 +44,20 @@ impl Listener {
     fn serve_on(socket: tokio::net::TcpListener, pool: DbPool, secrets: &[&str]) -> Listener {
         let metrics = Metrics::default();
         let verifier = Verifier::new(secrets.iter().map(|s| SecretString::from(*s)).collect());
+        let inbox = Inbox::new(verifier, pool.clone(), metrics.clone());
+        Listener::serve_inbox(socket, inbox, metrics, pool)
+    }
+
+    /// With `inbox`, whose stored events an applier may wait on.
+    pub(crate) fn serve_inbox(
+        socket: tokio::net::TcpListener,
+        inbox: Inbox,
+        metrics: Metrics,
+        pool: DbPool,
+    ) -> Listener {
         let migrated = Arc::new(AtomicBool::new(true));
         let endpoints = Endpoints {
-            inbox: Inbox::new(verifier, pool.clone(), metrics.clone()),
+            inbox,
             metrics,
             pool,
             migrated: migrated.clone(),
@@ -346,7 +357,7 @@ async fn metrics_show_the_queue_and_the_passes_as_the_database_has_them() {
 
 /// A simulator that sends its webhooks to a listener on the test's database, retrying a failed
 /// delivery after `retry`; the listener's pool goes through `proxy` when one is given.
-async fn app_sending_webhooks(retry: Duration) -> (TestApp, tokio::net::TcpListener) {
+pub(crate) async fn app_sending_webhooks(retry: Duration) -> (TestApp, tokio::net::TcpListener) {
     let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/webhooks/zoom", socket.local_addr().unwrap());
     let mut subscription = WebhookSubscription::new(url, SECRET);

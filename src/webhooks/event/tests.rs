@@ -1,0 +1,251 @@
+//! Payloads shaped like the samples in Zoom's event references.
+
+use serde_json::{Value, json};
+
+use super::*;
+
+fn object(value: Value) -> Map<String, Value> {
+    value.as_object().unwrap().clone()
+}
+
+fn user(id: &str) -> Target {
+    Target::User { id: id.into() }
+}
+
+fn meeting(id: i64) -> Target {
+    Target::Session {
+        kind: SessionKind::Meeting,
+        id,
+    }
+}
+
+#[test]
+fn user_events() {
+    let person = json!({"id": "z8yCw", "first_name": "Jill", "last_name": "Chill",
+                        "email": "jchill@example.com", "type": 1});
+    let cases = [
+        (
+            "user.created",
+            json!({"creation_type": "create", "object": person}),
+            Change::Fetch {
+                target: user("z8yCw"),
+            },
+        ),
+        (
+            "user.updated",
+            json!({"time_stamp": 1626230691572_i64,
+                   "old_object": {"id": "z8yCw", "email": "old@example.com"},
+                   "object": {"id": "z8yCw", "email": "new@example.com"}}),
+            Change::Merge {
+                target: user("z8yCw"),
+                fields: object(json!({"id": "z8yCw", "email": "new@example.com"})),
+                whole: false,
+            },
+        ),
+        (
+            "user.deactivated",
+            json!({"object": person}),
+            Change::Merge {
+                target: user("z8yCw"),
+                fields: {
+                    let mut f = object(person.clone());
+                    f.insert("status".into(), json!("inactive"));
+                    f
+                },
+                whole: false,
+            },
+        ),
+        (
+            "user.deleted",
+            json!({"object": person}),
+            Change::Gone {
+                target: user("z8yCw"),
+            },
+        ),
+        (
+            "user.disassociated",
+            json!({"object": person}),
+            Change::Gone {
+                target: user("z8yCw"),
+            },
+        ),
+        ("user.signed_in", json!({"object": person}), Change::Ignore),
+    ];
+    for (event, payload, expected) in cases {
+        assert_eq!(change(event, &payload).unwrap(), expected, "{event}");
+    }
+    let Change::Merge { fields, .. } =
+        change("user.activated", &json!({"object": person})).unwrap()
+    else {
+        panic!("user.activated merges")
+    };
+    assert_eq!(fields["status"], "active");
+}
+
+#[test]
+fn session_events_keep_what_the_listing_holds() {
+    let created = json!({"operator": "admin@example.com", "object": {
+        "uuid": "4444AAAiAAAAAiAiAiiAii==", "id": 94446976353_i64, "host_id": "z8yCw",
+        "topic": "My Meeting", "type": 2, "start_time": "2026-12-01T10:00:00Z", "duration": 60,
+        "timezone": "UTC", "join_url": "https://example.zoom.us/j/94446976353",
+        "password": "228899", "settings": {"use_pmi": false}}});
+    let Change::Merge {
+        target,
+        fields,
+        whole: true,
+    } = change("meeting.created", &created).unwrap()
+    else {
+        panic!("meeting.created merges")
+    };
+    assert_eq!(target, meeting(94446976353));
+    assert_eq!(fields["topic"], "My Meeting");
+    assert!(!fields.contains_key("settings") && !fields.contains_key("password"));
+
+    let updated = json!({"scope": "all", "time_stamp": 1,
+        "object": {"id": 94446976353_i64, "topic": "New Meeting Topic", "password": "228899"},
+        "old_object": {"id": 94446976353_i64, "topic": "Jane Dev", "password": "1"}});
+    assert_eq!(
+        change("webinar.updated", &updated).unwrap(),
+        Change::Merge {
+            target: Target::Session {
+                kind: SessionKind::Webinar,
+                id: 94446976353
+            },
+            fields: object(json!({"id": 94446976353_i64, "topic": "New Meeting Topic"})),
+            whole: false,
+        }
+    );
+
+    let one_occurrence = json!({"scope": "single", "object": {"id": "94446976353", "topic": "x"}});
+    assert_eq!(
+        change("meeting.updated", &one_occurrence).unwrap(),
+        Change::Fetch {
+            target: meeting(94446976353)
+        }
+    );
+    let deleted =
+        json!({"object": {"uuid": "u", "id": 94446976353_i64, "host_id": "z8yCw", "type": 2}});
+    assert_eq!(
+        change("meeting.deleted", &deleted).unwrap(),
+        Change::Gone {
+            target: meeting(94446976353)
+        }
+    );
+    let occurrence_deleted = json!({"object": {"uuid": "u", "id": 94446976353_i64,
+        "occurrences": [{"occurrence_id": "1648194360000", "start_time": "2026-12-01T10:00:00Z"}]}});
+    assert_eq!(
+        change("meeting.deleted", &occurrence_deleted).unwrap(),
+        Change::Fetch {
+            target: meeting(94446976353)
+        }
+    );
+    assert_eq!(change("meeting.started", &deleted).unwrap(), Change::Ignore);
+}
+
+#[test]
+fn registration_events() {
+    let payload = |status: &str| {
+        json!({"object": {"uuid": "u", "id": 85746065432_i64, "host_id": "z8yCw",
+            "topic": "My Meeting", "type": 2,
+            "registrant": {"id": "iFaHJ8y", "first_name": "Jill", "last_name": "Chill",
+                           "email": "jchill@example.com", "status": status,
+                           "join_url": "https://example.zoom.us/w/1"}}})
+    };
+    let target = Target::Registrant {
+        kind: SessionKind::Meeting,
+        session_id: 85746065432,
+        id: "iFaHJ8y".into(),
+    };
+    let Change::Merge { fields, .. } =
+        change("meeting.registration_created", &payload("pending")).unwrap()
+    else {
+        panic!("registration_created merges")
+    };
+    assert_eq!(fields["status"], "pending");
+    for (event, status) in [
+        ("meeting.registration_approved", "approved"),
+        ("meeting.registration_denied", "denied"),
+    ] {
+        let Change::Merge {
+            target: t, fields, ..
+        } = change(event, &payload("")).unwrap()
+        else {
+            panic!("{event} merges")
+        };
+        assert_eq!(
+            (t, fields["status"].as_str()),
+            (target.clone(), Some(status))
+        );
+    }
+    assert_eq!(
+        change("meeting.registration_cancelled", &payload("")).unwrap(),
+        Change::Gone { target }
+    );
+}
+
+#[test]
+fn recording_events() {
+    let recording = json!({"uuid": "dj12vck6sdTn6yy7qdnRrg==", "id": 6840331990_i64,
+        "host_id": "z8yCw", "topic": "My Meeting", "type": 2, "total_size": 761892,
+        "recording_count": 1, "recording_files": [{"id": "ed6c2f27", "file_type": "MP4",
+        "file_size": 761892, "status": "completed", "recording_type": "shared_screen_with_speaker_view"}]});
+    let target = Target::Recording {
+        uuid: "dj12vck6sdTn6yy7qdnRrg==".into(),
+    };
+    assert_eq!(
+        change("recording.completed", &json!({"object": recording})).unwrap(),
+        Change::Merge {
+            target: target.clone(),
+            fields: object(recording.clone()),
+            whole: true,
+        }
+    );
+    for event in ["recording.trashed", "recording.deleted"] {
+        assert_eq!(
+            change(event, &json!({"object": recording})).unwrap(),
+            Change::Gone {
+                target: target.clone()
+            }
+        );
+    }
+    assert_eq!(
+        change("recording.started", &json!({"object": recording})).unwrap(),
+        Change::Ignore
+    );
+}
+
+#[test]
+fn a_payload_without_its_object_or_key_is_unreadable() {
+    let cases = [
+        ("user.updated", json!({}), "no payload.object"),
+        (
+            "user.updated",
+            json!({"object": {"email": "x"}}),
+            "no user id",
+        ),
+        (
+            "meeting.updated",
+            json!({"object": {"id": "abc"}}),
+            "no numeric id",
+        ),
+        (
+            "webinar.registration_approved",
+            json!({"object": {"id": 1}}),
+            "no payload.object.registrant",
+        ),
+        (
+            "recording.completed",
+            json!({"object": {"id": 1}}),
+            "no recording uuid",
+        ),
+    ];
+    for (event, payload, why) in cases {
+        let error = change(event, &payload).unwrap_err();
+        assert_eq!(error.event, event);
+        assert!(error.why.starts_with(why), "{event}: {}", error.why);
+    }
+    assert_eq!(
+        change("app.deauthorized", &json!({})).unwrap(),
+        Change::Ignore
+    );
+}

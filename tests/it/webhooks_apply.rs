@@ -1,0 +1,705 @@
+//! Stored webhook events applied to the mirror: merged, inserted, read from the API when thin,
+//! marked gone, never rolled back by an older event or an older sync page, retried when they
+//! fail, kept with the reason when they cannot apply, and deleted after `webhooks.keep_days`.
+//! Events go in through the real inbox (signature and all) and the simulator answers the reads.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+use zoom_api::endpoint::Endpoint;
+use zoom_api::webhook::signature;
+use zoom_mirror::clock::{Clock, ManualTime};
+use zoom_mirror::db::schema::{
+    meeting_registrants, meetings, recording_files, recordings, users, webhook_events,
+};
+use zoom_mirror::db::{self, DbPool};
+use zoom_mirror::telemetry::metrics::Metrics;
+use zoom_mirror::webhooks::{Applier, Inbox, Verifier};
+use zoom_mirror::zoom::Call;
+use zoom_simulator::{Fault, FaultKind};
+
+use crate::support::TestApp;
+use crate::support::app::account;
+use crate::support::app::active_user;
+use crate::support::db_proxy::DbProxy;
+use crate::webhooks::Listener;
+
+const SECRET: &str = "whsec-apply";
+
+/// The inbox and the applier as `run` wires them, on the test's database and simulator.
+struct Hooks {
+    inbox: Inbox,
+    applier: Applier,
+    metrics: Metrics,
+}
+
+impl Hooks {
+    fn new(app: &TestApp) -> Hooks {
+        Hooks::applying_through(app, app.ctx.pool.clone())
+    }
+
+    /// The applier on a pool of its own.
+    fn applying_through(app: &TestApp, pool: DbPool) -> Hooks {
+        let metrics = Metrics::default();
+        let verifier = Verifier::new(vec![SECRET.into()]);
+        let inbox = Inbox::new(verifier, app.ctx.pool.clone(), metrics.clone());
+        let applier = Applier::new(
+            pool,
+            app.ctx.client.clone(),
+            metrics.clone(),
+            inbox.stored_events(),
+            Duration::from_secs(30 * 86_400),
+        );
+        Hooks {
+            inbox,
+            applier,
+            metrics,
+        }
+    }
+
+    /// Delivers `event` signed as Zoom signs it, as of `at`.
+    async fn deliver(&self, name: &str, at: DateTime<Utc>, payload: Value) {
+        let body = json!({"event": name, "event_ts": at.timestamp_millis(), "payload": payload})
+            .to_string();
+        let now = Utc::now();
+        let timestamp = now.timestamp().to_string();
+        let signed = signature(SECRET.as_bytes(), &timestamp, body.as_bytes());
+        self.inbox
+            .receive(Some(&timestamp), Some(&signed), body.as_bytes(), now)
+            .await
+            .expect("the delivery is stored");
+    }
+
+    /// Applies what is due, as one turn of the applier's loop does.
+    async fn apply(&self) -> usize {
+        self.applier.apply_due().await.expect("events are claimed")
+    }
+}
+
+#[derive(Debug, Queryable)]
+struct Applied {
+    event: String,
+    outcome: Option<String>,
+    error: Option<String>,
+    attempts: i32,
+}
+
+async fn applied(app: &TestApp) -> Vec<Applied> {
+    webhook_events::table
+        .order(webhook_events::event_ts)
+        .select((
+            webhook_events::event,
+            webhook_events::outcome,
+            webhook_events::error,
+            webhook_events::attempts,
+        ))
+        .load(&mut app.conn().await)
+        .await
+        .unwrap()
+}
+
+fn outcomes(events: &[Applied]) -> Vec<(&str, Option<&str>)> {
+    events
+        .iter()
+        .map(|e| (e.event.as_str(), e.outcome.as_deref()))
+        .collect()
+}
+
+#[derive(Debug, Queryable)]
+struct UserState {
+    dept: Option<String>,
+    email: String,
+    status: Option<String>,
+    raw: Value,
+    source_time: Option<DateTime<Utc>>,
+    deleted: bool,
+}
+
+async fn user(app: &TestApp, id: &str) -> Option<UserState> {
+    users::table
+        .filter(users::id.eq(id))
+        .select((
+            users::dept,
+            users::email,
+            users::status,
+            users::raw,
+            users::source_time,
+            users::deleted_at.is_not_null(),
+        ))
+        .first(&mut app.conn().await)
+        .await
+        .optional()
+        .unwrap()
+}
+
+fn updated(id: &str, fields: Value) -> Value {
+    let mut object = fields;
+    object["id"] = json!(id);
+    json!({"account_id": "acct", "operator": "admin@example.com", "operator_id": "op",
+           "time_stamp": 1, "object": object, "old_object": {"id": id}})
+}
+
+/// Zoom's events carry milliseconds; the mirror keeps microseconds.
+fn millis(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(at.timestamp_millis()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partial_update_is_merged_into_the_row_and_its_raw() {
+    let app = TestApp::new(5).await;
+    app.sync_users().await;
+    let hooks = Hooks::new(&app);
+    let (id, email) = active_user(&app.handle(), 0);
+    let before = user(&app, &id).await.unwrap();
+
+    let at = millis(Utc::now());
+    hooks
+        .deliver("user.updated", at, updated(&id, json!({"dept": "Merged"})))
+        .await;
+    assert_eq!(hooks.apply().await, 1);
+
+    let after = user(&app, &id).await.unwrap();
+    assert_eq!(after.dept.as_deref(), Some("Merged"));
+    assert_eq!(after.raw["dept"], "Merged");
+    assert_eq!((after.email, after.status), (email, before.status));
+    let mut expected = before.raw.clone();
+    expected["dept"] = json!("Merged");
+    assert_eq!(after.raw, expected, "every other field is kept");
+    assert_eq!(after.source_time, Some(at));
+    assert_eq!(
+        outcomes(&applied(&app).await),
+        [("user.updated", Some("written"))]
+    );
+    let metrics = hooks.metrics.encode();
+    assert!(
+        metrics.contains(
+            "zoom_mirror_webhook_events_total{event=\"user.updated\",outcome=\"applied\"} 1"
+        ),
+        "{metrics}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_older_than_the_row_never_rolls_it_back() {
+    let app = TestApp::new(5).await;
+    app.sync_users().await;
+    let hooks = Hooks::new(&app);
+    let (id, _) = active_user(&app.handle(), 0);
+    let later = millis(Utc::now());
+    let earlier = later - TimeDelta::seconds(30);
+
+    // Zoom delivers out of order: the later change first.
+    hooks
+        .deliver(
+            "user.updated",
+            later,
+            updated(&id, json!({"dept": "Later"})),
+        )
+        .await;
+    hooks.apply().await;
+    hooks
+        .deliver(
+            "user.updated",
+            earlier,
+            updated(&id, json!({"dept": "Earlier"})),
+        )
+        .await;
+    hooks
+        .deliver(
+            "user.deactivated",
+            earlier,
+            json!({"object": {"id": id, "email": "x@example.com"}}),
+        )
+        .await;
+    hooks.apply().await;
+
+    let row = user(&app, &id).await.unwrap();
+    assert_eq!(row.dept.as_deref(), Some("Later"));
+    assert_eq!(row.status.as_deref(), Some("active"));
+    assert_eq!(row.source_time, Some(later));
+    assert_eq!(
+        outcomes(&applied(&app).await),
+        [
+            ("user.updated", Some("stale")),
+            ("user.deactivated", Some("stale")),
+            ("user.updated", Some("written")),
+        ]
+    );
+}
+
+/// A page read before an event cannot undo it, and one read after it is newer and wins: the
+/// later information wins, whichever comes first.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sync_page_and_an_event_on_one_row_never_undo_each_other() {
+    let time = ManualTime::new(Utc::now());
+    let app = TestApp::at(Clock::Manual(time.clone()), account(5), |_| {}).await;
+    app.sync_users().await;
+    let hooks = Hooks::new(&app);
+    let (id, _) = active_user(&app.handle(), 0);
+
+    // Zoom changed the user an hour from the daemon's clock; the page read now is older.
+    let event_at = millis(time.get() + TimeDelta::hours(1));
+    hooks
+        .deliver(
+            "user.updated",
+            event_at,
+            updated(&id, json!({"dept": "By event"})),
+        )
+        .await;
+    hooks.apply().await;
+    app.handle()
+        .update_user(&id, |u| u.last_name = "Paged".into());
+    app.sync_users().await;
+    let row = user(&app, &id).await.unwrap();
+    assert_eq!(
+        row.dept.as_deref(),
+        Some("By event"),
+        "the older page is ignored"
+    );
+    assert_eq!(row.source_time, Some(event_at));
+
+    time.advance(TimeDelta::hours(2));
+    app.sync_users().await;
+    let row = user(&app, &id).await.unwrap();
+    assert_eq!(row.raw["last_name"], "Paged", "the newer page wins");
+    assert!(row.source_time > Some(event_at));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_thin_payload_is_read_from_the_api_once() {
+    let app = TestApp::new(5).await;
+    let hooks = Hooks::new(&app);
+    let (id, email) = active_user(&app.handle(), 1);
+    assert!(user(&app, &id).await.is_none(), "no pass has run");
+
+    app.handle().reset_stats();
+    let thin = json!({"creation_type": "create",
+        "object": {"id": id, "email": email, "first_name": "A", "last_name": "B", "type": 1}});
+    hooks
+        .deliver("user.created", millis(Utc::now()), thin)
+        .await;
+    hooks.apply().await;
+
+    let row = user(&app, &id)
+        .await
+        .expect("inserted from the API's answer");
+    assert_eq!(row.status.as_deref(), Some("active"));
+    assert_eq!(row.raw["email"], json!(email));
+    assert!(row.raw.get("created_at").is_some(), "{}", row.raw);
+    assert_eq!(app.handle().stats().calls(Endpoint::GetUser), 1);
+    assert_eq!(
+        outcomes(&applied(&app).await),
+        [("user.created", Some("written"))]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deletions_mark_rows_gone_unless_the_row_is_newer() {
+    let app = TestApp::new(5).await;
+    app.sync_users().await;
+    let hooks = Hooks::new(&app);
+    let (gone, _) = active_user(&app.handle(), 0);
+    let (kept, _) = active_user(&app.handle(), 1);
+    let now = millis(Utc::now());
+
+    hooks
+        .deliver(
+            "user.deleted",
+            now,
+            json!({"object": {"id": gone, "email": "g@example.com"}}),
+        )
+        .await;
+    hooks
+        .deliver(
+            "user.updated",
+            now,
+            updated(&kept, json!({"dept": "Still here"})),
+        )
+        .await;
+    hooks.apply().await;
+    let older = now - TimeDelta::minutes(5);
+    hooks
+        .deliver(
+            "user.disassociated",
+            older,
+            json!({"object": {"id": kept, "email": "k@example.com"}}),
+        )
+        .await;
+    hooks.apply().await;
+
+    assert!(user(&app, &gone).await.unwrap().deleted);
+    assert!(!user(&app, &kept).await.unwrap().deleted);
+    let events = applied(&app).await;
+    assert_eq!(
+        outcomes(&events),
+        [
+            ("user.disassociated", Some("stale")),
+            ("user.deleted", Some("written")),
+            ("user.updated", Some("written")),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sessions_and_registrants_the_mirror_lacks_are_inserted_from_their_events() {
+    let app = TestApp::new(5).await;
+    let hooks = Hooks::new(&app);
+    let at = millis(Utc::now());
+    let meeting = json!({"uuid": "4444AAAiAAAAAiAiAiiAii==", "id": 94446976353_i64,
+        "host_id": "z8yCw", "topic": "From an event", "type": 2,
+        "start_time": "2027-01-05T10:00:00Z", "duration": 60, "timezone": "UTC",
+        "join_url": "https://example.zoom.us/j/94446976353", "settings": {"use_pmi": false}});
+    hooks
+        .deliver(
+            "meeting.created",
+            at,
+            json!({"operator": "a@example.com", "object": meeting}),
+        )
+        .await;
+    let mut with_registrant = meeting.clone();
+    with_registrant["registrant"] = json!({"id": "iFaHJ8y", "first_name": "Jill",
+        "last_name": "Chill", "email": "jchill@example.com", "status": "pending",
+        "join_url": "https://example.zoom.us/w/1"});
+    hooks
+        .deliver(
+            "meeting.registration_created",
+            at,
+            json!({"object": with_registrant}),
+        )
+        .await;
+    hooks.apply().await;
+
+    let (topic, host, raw): (Option<String>, String, Value) = meetings::table
+        .filter(meetings::id.eq(94446976353_i64))
+        .select((meetings::topic, meetings::host_id, meetings::raw))
+        .first(&mut app.conn().await)
+        .await
+        .unwrap();
+    assert_eq!(
+        (topic.as_deref(), host.as_str()),
+        (Some("From an event"), "z8yCw")
+    );
+    assert!(
+        raw.get("settings").is_none(),
+        "raw holds what the listing holds: {raw}"
+    );
+    let status: Option<String> = meeting_registrants::table
+        .filter(meeting_registrants::meeting_id.eq(94446976353_i64))
+        .filter(meeting_registrants::id.eq("iFaHJ8y"))
+        .select(meeting_registrants::status)
+        .first(&mut app.conn().await)
+        .await
+        .unwrap();
+    assert_eq!(status.as_deref(), Some("pending"));
+
+    // Approved, then cancelled: the registrant leaves, as the listing would show it.
+    let mut approved = with_registrant.clone();
+    approved["registrant"]["status"] = json!(null);
+    hooks
+        .deliver(
+            "meeting.registration_approved",
+            at + TimeDelta::seconds(1),
+            json!({"object": approved}),
+        )
+        .await;
+    hooks
+        .deliver(
+            "meeting.registration_cancelled",
+            at + TimeDelta::seconds(2),
+            json!({"object": approved}),
+        )
+        .await;
+    hooks
+        .deliver(
+            "meeting.deleted",
+            at + TimeDelta::seconds(3),
+            json!({"object": meeting}),
+        )
+        .await;
+    hooks.apply().await;
+    let (status, gone): (Option<String>, bool) = meeting_registrants::table
+        .filter(meeting_registrants::id.eq("iFaHJ8y"))
+        .select((
+            meeting_registrants::status,
+            meeting_registrants::deleted_at.is_not_null(),
+        ))
+        .first(&mut app.conn().await)
+        .await
+        .unwrap();
+    assert_eq!((status.as_deref(), gone), (Some("approved"), true));
+    let reason: Option<String> = meetings::table
+        .filter(meetings::id.eq(94446976353_i64))
+        .select(meetings::deleted_reason)
+        .first(&mut app.conn().await)
+        .await
+        .unwrap();
+    assert_eq!(reason.as_deref(), Some("deleted"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_completed_recording_arrives_with_its_files_and_leaves_when_trashed() {
+    let app = TestApp::new(5).await;
+    let hooks = Hooks::new(&app);
+    let at = millis(Utc::now());
+    let recording = json!({"uuid": "dj12vck6sdTn6yy7qdnRrg==", "id": 6840331990_i64,
+        "account_id": "acct", "host_id": "z8yCw", "topic": "Recorded", "type": 2,
+        "start_time": "2026-11-20T10:00:00Z", "timezone": "UTC", "host_email": "h@example.com",
+        "duration": 20, "share_url": "https://example.zoom.us/rec/share/x",
+        "total_size": 761892, "recording_count": 1,
+        "recording_files": [{"id": "ed6c2f27", "meeting_id": "dj12vck6sdTn6yy7qdnRrg==",
+            "recording_start": "2026-11-20T10:00:00Z", "recording_end": "2026-11-20T10:20:00Z",
+            "file_type": "MP4", "file_size": 761892, "file_extension": "MP4",
+            "play_url": "https://example.zoom.us/rec/play/x",
+            "download_url": "https://example.zoom.us/rec/download/x", "status": "completed",
+            "recording_type": "shared_screen_with_speaker_view"}]});
+    hooks
+        .deliver("recording.completed", at, json!({"object": recording}))
+        .await;
+    hooks.apply().await;
+    let files: Vec<(String, Option<i64>, bool)> = recording_files::table
+        .filter(recording_files::recording_uuid.eq("dj12vck6sdTn6yy7qdnRrg=="))
+        .select((
+            recording_files::id,
+            recording_files::file_size,
+            recording_files::deleted_at.is_not_null(),
+        ))
+        .load(&mut app.conn().await)
+        .await
+        .unwrap();
+    assert_eq!(files, [("ed6c2f27".to_owned(), Some(761892), false)]);
+
+    hooks
+        .deliver(
+            "recording.trashed",
+            at + TimeDelta::seconds(5),
+            json!({"operator": "a@example.com", "object": recording}),
+        )
+        .await;
+    hooks.apply().await;
+    let gone: bool = recordings::table
+        .filter(recordings::uuid.eq("dj12vck6sdTn6yy7qdnRrg=="))
+        .select(recordings::deleted_at.is_not_null())
+        .first(&mut app.conn().await)
+        .await
+        .unwrap();
+    let file_gone: bool = recording_files::table
+        .filter(recording_files::id.eq("ed6c2f27"))
+        .select(recording_files::deleted_at.is_not_null())
+        .first(&mut app.conn().await)
+        .await
+        .unwrap();
+    assert!(gone && file_gone);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_apply_keeps_its_error_and_is_tried_again_after_a_wait() {
+    let app = TestApp::new(5).await;
+    let hooks = Hooks::new(&app);
+    let (id, email) = active_user(&app.handle(), 2);
+    app.handle().inject(
+        Fault::new(FaultKind::ZoomError {
+            status: 400,
+            code: 300,
+            message: "Request failed: try again".into(),
+        })
+        .on(Endpoint::GetUser)
+        .times(1),
+    );
+    let thin = json!({"object": {"id": id, "email": email, "type": 1}});
+    hooks
+        .deliver("user.created", millis(Utc::now()), thin)
+        .await;
+    hooks.apply().await;
+
+    let events = applied(&app).await;
+    assert_eq!(
+        (events[0].outcome.as_deref(), events[0].attempts),
+        (None, 1)
+    );
+    assert!(
+        events[0].error.as_deref().unwrap_or("").contains("300"),
+        "{events:?}"
+    );
+    assert_eq!(hooks.apply().await, 0, "it waits before the next attempt");
+
+    // The wait is over.
+    diesel::update(webhook_events::table)
+        .set(webhook_events::next_attempt_at.eq(diesel::dsl::now))
+        .execute(&mut app.conn().await)
+        .await
+        .unwrap();
+    hooks.apply().await;
+    let events = applied(&app).await;
+    assert_eq!(
+        (events[0].outcome.as_deref(), events[0].attempts),
+        (Some("written"), 2)
+    );
+    assert!(user(&app, &id).await.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreadable_or_foreign_event_is_kept_with_the_reason_and_not_retried() {
+    let app = TestApp::new(5).await;
+    let hooks = Hooks::new(&app);
+    let now = millis(Utc::now());
+    hooks
+        .deliver(
+            "meeting.updated",
+            now,
+            json!({"object": {"topic": "no id"}}),
+        )
+        .await;
+    hooks
+        .deliver("user.signed_in", now, json!({"object": {"id": "x"}}))
+        .await;
+    hooks.apply().await;
+    let events = applied(&app).await;
+    assert_eq!(
+        outcomes(&events),
+        [
+            ("meeting.updated", Some("unreadable")),
+            ("user.signed_in", Some("ignored"))
+        ]
+    );
+    assert!(
+        events[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("no numeric id")
+    );
+    assert_eq!(hooks.apply().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn applied_events_past_keep_days_are_deleted_and_unapplied_ones_kept() {
+    let app = TestApp::new(5).await;
+    let hooks = Hooks::new(&app);
+    let now = millis(Utc::now());
+    hooks
+        .deliver("user.signed_in", now, json!({"object": {"id": "old"}}))
+        .await;
+    hooks
+        .deliver("user.signed_in", now, json!({"object": {"id": "recent"}}))
+        .await;
+    hooks.apply().await;
+    hooks
+        .deliver("user.updated", now, json!({"object": {}}))
+        .await;
+    let mut conn = app.conn().await;
+    diesel::sql_query(
+        "UPDATE zoom.webhook_events SET applied_at = now() - interval '31 days' \
+         WHERE payload @> '{\"payload\": {\"object\": {\"id\": \"old\"}}}'",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    diesel::sql_query(
+        "UPDATE zoom.webhook_events SET received_at = now() - interval '90 days' \
+         WHERE applied_at IS NULL",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+
+    assert_eq!(hooks.applier.sweep().await.unwrap(), 1);
+    let left: Vec<String> = webhook_events::table
+        .order(webhook_events::id)
+        .select(webhook_events::event)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(left, ["user.signed_in", "user.updated"]);
+}
+
+/// Zoom changes a user (a PATCH straight to the simulator's API, not through the queue, whose
+/// read-back would change the row itself); the signed `user.updated` it sends reaches the
+/// mirror through the listener and the applier within a second.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_in_zoom_reaches_the_mirror_by_webhook_within_a_second() {
+    let (app, socket) = crate::webhooks::app_sending_webhooks(Duration::from_secs(60)).await;
+    app.sync_users().await;
+    let metrics = Metrics::default();
+    let verifier = Verifier::new(vec![crate::webhooks::SECRET.into()]);
+    let inbox = Inbox::new(verifier, app.ctx.pool.clone(), metrics.clone());
+    let applier = Applier::new(
+        app.ctx.pool.clone(),
+        app.ctx.client.clone(),
+        metrics.clone(),
+        inbox.stored_events(),
+        Duration::from_secs(86_400),
+    );
+    let _listener = Listener::serve_inbox(socket, inbox, metrics, app.ctx.pool.clone());
+    let stop = CancellationToken::new();
+    let _stop_on_drop = stop.clone().drop_guard();
+    tokio::spawn(applier.run(stop));
+    let (id, _) = active_user(&app.handle(), 0);
+
+    let started = Instant::now();
+    let path = format!("users/{id}");
+    let body = json!({"dept": "Arrived by webhook"});
+    let call = Call {
+        method: Method::PATCH,
+        endpoint: Endpoint::UpdateUser,
+        path: &path,
+        query: &[],
+        body: Some(&body),
+    };
+    let permit = app.client().acquire(call).await.unwrap();
+    app.client().send_once(permit).await.unwrap();
+    loop {
+        let dept = user(&app, &id).await.and_then(|u| u.dept);
+        if dept.as_deref() == Some("Arrived by webhook") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the change did not arrive"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        outcomes(&applied(&app).await),
+        [("user.updated", Some("written"))]
+    );
+}
+
+/// Events answered 200 while PostgreSQL is away from the applier are all applied once it is back.
+#[tokio::test(flavor = "multi_thread")]
+async fn events_stored_before_an_outage_are_applied_once_postgresql_is_back() {
+    let app = TestApp::new(5).await;
+    app.sync_users().await;
+    let proxy = DbProxy::start(&app.db, true).await;
+    let target = crate::support::test_db::target(&secrecy::SecretString::from(proxy.url()));
+    let hooks = Hooks::applying_through(&app, db::pool(&target, 2).unwrap());
+    let ids: Vec<String> = (0..3).map(|n| active_user(&app.handle(), n).0).collect();
+
+    proxy.cut();
+    let at = millis(Utc::now());
+    for id in &ids {
+        hooks
+            .deliver(
+                "user.updated",
+                at,
+                updated(id, json!({"dept": "After the outage"})),
+            )
+            .await;
+    }
+    assert!(
+        hooks.applier.apply_due().await.is_err(),
+        "the applier cannot reach PostgreSQL"
+    );
+    proxy.restore();
+    assert_eq!(hooks.apply().await, 3);
+    for id in &ids {
+        assert_eq!(
+            user(&app, id).await.unwrap().dept.as_deref(),
+            Some("After the outage")
+        );
+    }
+}
