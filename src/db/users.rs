@@ -362,3 +362,15 @@ fn older(
         .is_null()
         .or(users::source_time.lt(source_time))
 }
+
+/// The department of the user with this id, as the mirror has it.
+pub async fn dept_of(conn: &mut AsyncPgConnection, id: &str) -> Result<Option<String>, DbError> {
+    users::table
+        .filter(users::id.eq(id))
+        .select(users::dept)
+        .first::<Option<String>>(conn)
+        .await
+        .optional()
+        .map(Option::flatten)
+        .map_err(query("reading a user's department"))
+}

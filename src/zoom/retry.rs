@@ -75,6 +75,15 @@ pub enum AttemptError {
     Fatal(ZoomError),
 }
 
+impl AttemptError {
+    /// What failed, whether or not another attempt could help.
+    pub fn into_error(self) -> ZoomError {
+        match self {
+            AttemptError::Retry { error, .. } | AttemptError::Fatal(error) => error,
+        }
+    }
+}
+
 /// Runs `attempt` until it succeeds, fails fatally, or the policy is spent. A spent policy
 /// returns [`ZoomError::Exhausted`] carrying the last error. The waits between attempts go
 /// through `progress`: once it is stopped, no further attempt is made.

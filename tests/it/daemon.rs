@@ -152,6 +152,10 @@ async fn demo_mirrors_a_simulated_account_into_database_url() {
         "{stdout}"
     );
     assert_every_pass_succeeded(&stdout);
+    assert!(
+        stdout.contains("A change made in Zoom reached the mirror by webhook"),
+        "{stdout}"
+    );
 
     #[derive(diesel::QueryableByName)]
     struct Count {

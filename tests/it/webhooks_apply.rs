@@ -617,55 +617,156 @@ async fn applied_events_past_keep_days_are_deleted_and_unapplied_ones_kept() {
     assert_eq!(left, ["user.signed_in", "user.updated"]);
 }
 
-/// Zoom changes a user (a PATCH straight to the simulator's API, not through the queue, whose
-/// read-back would change the row itself); the signed `user.updated` it sends reaches the
-/// mirror through the listener and the applier within a second.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_change_in_zoom_reaches_the_mirror_by_webhook_within_a_second() {
-    let (app, socket) = crate::webhooks::app_sending_webhooks(Duration::from_secs(60)).await;
-    app.sync_users().await;
-    let metrics = Metrics::default();
-    let verifier = Verifier::new(vec![crate::webhooks::SECRET.into()]);
-    let inbox = Inbox::new(verifier, app.ctx.pool.clone(), metrics.clone());
-    let applier = Applier::new(
-        app.ctx.pool.clone(),
-        app.ctx.client.clone(),
-        metrics.clone(),
-        inbox.stored_events(),
-        Duration::from_secs(86_400),
-    );
-    let _listener = Listener::serve_inbox(socket, inbox, metrics, app.ctx.pool.clone());
-    let stop = CancellationToken::new();
-    let _stop_on_drop = stop.clone().drop_guard();
-    tokio::spawn(applier.run(stop));
-    let (id, _) = active_user(&app.handle(), 0);
+/// The listener and the applier running as `run` runs them, for a simulator that sends its
+/// webhooks to them; stopped on drop.
+struct Running {
+    _listener: Listener,
+    _stop: tokio_util::sync::DropGuard,
+}
 
-    let started = Instant::now();
-    let path = format!("users/{id}");
-    let body = json!({"dept": "Arrived by webhook"});
+impl Running {
+    async fn start(app: &TestApp, socket: tokio::net::TcpListener) -> Running {
+        let metrics = Metrics::default();
+        let verifier = Verifier::new(vec![crate::webhooks::SECRET.into()]);
+        let inbox = Inbox::new(verifier, app.ctx.pool.clone(), metrics.clone());
+        let applier = Applier::new(
+            app.ctx.pool.clone(),
+            app.ctx.client.clone(),
+            metrics.clone(),
+            inbox.stored_events(),
+            Duration::from_secs(86_400),
+        );
+        let listener = Listener::serve_inbox(socket, inbox, metrics, app.ctx.pool.clone());
+        let stop = CancellationToken::new();
+        tokio::spawn(applier.run(stop.clone()));
+        Running {
+            _listener: listener,
+            _stop: stop.drop_guard(),
+        }
+    }
+}
+
+/// Sends `method path body` to the simulator as a write, through the client's limiter.
+async fn call_zoom(
+    app: &TestApp,
+    method: Method,
+    endpoint: Endpoint,
+    path: &str,
+    body: Option<&Value>,
+) {
     let call = Call {
-        method: Method::PATCH,
-        endpoint: Endpoint::UpdateUser,
-        path: &path,
+        method,
+        endpoint,
+        path,
         query: &[],
-        body: Some(&body),
+        body,
     };
     let permit = app.client().acquire(call).await.unwrap();
     app.client().send_once(permit).await.unwrap();
-    loop {
-        let dept = user(&app, &id).await.and_then(|u| u.dept);
-        if dept.as_deref() == Some("Arrived by webhook") {
-            break;
-        }
+}
+
+/// Waits up to 10 s for `holds` to say the mirror shows the change.
+async fn until<F: std::future::Future<Output = bool>>(what: &str, holds: impl Fn() -> F) {
+    let started = Instant::now();
+    while !holds().await {
         assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "the change did not arrive"
+            started.elapsed() < Duration::from_secs(10),
+            "{what} did not arrive"
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// Zoom changes a user (a PATCH straight to the simulator's API, not through the queue, whose
+/// read-back would change the row itself); the signed `user.updated` it sends reaches the
+/// mirror through the listener and the applier.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_in_zoom_reaches_the_mirror_by_webhook() {
+    let (app, socket) = crate::webhooks::app_sending_webhooks(Duration::from_secs(60)).await;
+    app.sync_users().await;
+    let _running = Running::start(&app, socket).await;
+    let (id, _) = active_user(&app.handle(), 0);
+
+    let body = json!({"dept": "Arrived by webhook"});
+    call_zoom(
+        &app,
+        Method::PATCH,
+        Endpoint::UpdateUser,
+        &format!("users/{id}"),
+        Some(&body),
+    )
+    .await;
+    until("the new department", || async {
+        user(&app, &id).await.and_then(|u| u.dept).as_deref() == Some("Arrived by webhook")
+    })
+    .await;
     assert_eq!(
         outcomes(&applied(&app).await),
         [("user.updated", Some("written"))]
+    );
+}
+
+/// A cloud recording Zoom finishes arrives with its files by `recording.completed`, and leaves
+/// by `recording.trashed` when it is moved to the trash through the API.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_finished_recording_arrives_by_webhook_and_leaves_when_trashed() {
+    let (app, socket) = crate::webhooks::app_sending_webhooks(Duration::from_secs(60)).await;
+    let _running = Running::start(&app, socket).await;
+    let (host, _) = active_user(&app.handle(), 0);
+    let meeting = app.handle().listed_meetings(&host, "scheduled")[0]["id"].to_string();
+
+    let recording = app
+        .handle()
+        .finish_recording(&meeting)
+        .expect("the meeting exists");
+    let uuid = recording.uuid.clone();
+    let files = |deleted: bool| {
+        let uuid = uuid.clone();
+        let app = &app;
+        async move {
+            recording_files::table
+                .filter(recording_files::recording_uuid.eq(uuid))
+                .filter(recording_files::deleted_at.is_not_null().eq(deleted))
+                .count()
+                .get_result::<i64>(&mut app.conn().await)
+                .await
+                .unwrap()
+        }
+    };
+    until("the recording's files", || async {
+        files(false).await == recording.files.len() as i64
+    })
+    .await;
+
+    let path = format!(
+        "meetings/{}/recordings",
+        zoom_mirror::zoom::meeting_path_segment(&uuid)
+    );
+    call_zoom(
+        &app,
+        Method::DELETE,
+        Endpoint::DeleteMeetingRecordings,
+        &path,
+        None,
+    )
+    .await;
+    until("the trashing", || async {
+        files(true).await == recording.files.len() as i64
+    })
+    .await;
+    let gone: bool = recordings::table
+        .filter(recordings::uuid.eq(&uuid))
+        .select(recordings::deleted_at.is_not_null())
+        .first(&mut app.conn().await)
+        .await
+        .unwrap();
+    assert!(gone);
+    assert_eq!(
+        outcomes(&applied(&app).await),
+        [
+            ("recording.completed", Some("written")),
+            ("recording.trashed", Some("written"))
+        ]
     );
 }
 
