@@ -28,6 +28,21 @@ pub enum Target {
     },
 }
 
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::User { id } => write!(f, "user {id}"),
+            Target::Session { kind, id } => write!(f, "{} {id}", kind.as_str()),
+            Target::Registrant {
+                kind,
+                session_id,
+                id,
+            } => write!(f, "registrant {id} of {} {session_id}", kind.as_str()),
+            Target::Recording { uuid } => write!(f, "recording {uuid}"),
+        }
+    }
+}
+
 /// What applying an event does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {

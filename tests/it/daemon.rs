@@ -57,35 +57,42 @@ pub(crate) fn command(app: &TestApp, args: &[&str]) -> Command {
     command
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn run_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
-    let app = TestApp::new(25).await;
-    let config = std::env::temp_dir().join(format!("zm-run-{}.toml", std::process::id()));
-    std::fs::write(&config, "[sync.users]\nschedule = \"*/1 * * * * *\"\n").unwrap();
+/// `run` with the users job every second (its config file at `config`), listening on a free
+/// port, once a scheduled pass has succeeded: the daemon, and where it listens.
+pub(crate) async fn run_users_every_second(
+    app: &TestApp,
+    config: &std::path::Path,
+) -> (Process, String) {
+    std::fs::write(config, "[sync.users]\nschedule = \"*/1 * * * * *\"\n").unwrap();
     let listen = free_local_address();
     let child = Process::spawn(
-        command(&app, &["--config", config.to_str().unwrap(), "run"])
+        command(app, &["--config", config.to_str().unwrap(), "run"])
             .env("ZOOM_MIRROR_LISTEN", &listen)
             .stdout(Stdio::null())
             .stderr(Stdio::piped()),
     );
-
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut conn = app.conn().await;
-    loop {
-        let runs = sync_runs::latest_per_entity(&mut conn).await.unwrap();
-        if runs
-            .iter()
-            .any(|r| r.status == "succeeded" && r.triggered_by == "schedule")
-        {
-            break;
-        }
+    while !sync_runs::latest_per_entity(&mut conn)
+        .await
+        .unwrap()
+        .iter()
+        .any(|r| r.status == "succeeded" && r.triggered_by == "schedule")
+    {
         assert!(
             Instant::now() < deadline,
             "no scheduled pass succeeded within 30 s"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    (child, listen)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn run_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
+    let app = TestApp::new(25).await;
+    let config = std::env::temp_dir().join(format!("zm-run-{}.toml", std::process::id()));
+    let (child, listen) = run_users_every_second(&app, &config).await;
     // Migrated and syncing: live and ready.
     let http = zoom_mirror::zoom::http_client(Duration::from_secs(5)).unwrap();
     for path in ["healthz", "readyz"] {
@@ -105,7 +112,9 @@ async fn run_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
     );
     assert!(stderr.contains("SIGTERM"), "{stderr}");
     app.assert_every_user_mirrored().await;
-    let runs = sync_runs::latest_per_entity(&mut conn).await.unwrap();
+    let runs = sync_runs::latest_per_entity(&mut app.conn().await)
+        .await
+        .unwrap();
     assert!(
         runs.iter().all(|r| r.status != "running"),
         "nothing left running: {runs:?}"

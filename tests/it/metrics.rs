@@ -1,16 +1,14 @@
 //! The Zoom client's requests in the metrics: every attempt by rate-limit label and status, and
 //! every 429 by label, as the simulator saw them; and the real daemon serving them at `/metrics`.
 
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use zoom_mirror::db::sync_runs;
 use zoom_mirror::zoom::{Endpoint, Label};
 use zoom_simulator::{Fault, FaultKind};
 
-use crate::daemon::{command, free_local_address};
+use crate::daemon::run_users_every_second;
+use crate::support::TestApp;
 use crate::support::app::users_only;
-use crate::support::{Process, TestApp};
 
 /// The value of the sample `series` (a name and its labels), 0 when the text has none.
 fn sample(text: &str, series: &str) -> u64 {
@@ -100,29 +98,7 @@ async fn the_daemon_serves_its_zoom_request_counts_at_metrics() {
             .times(1),
     );
     let config = std::env::temp_dir().join(format!("zm-metrics-{}.toml", std::process::id()));
-    std::fs::write(&config, "[sync.users]\nschedule = \"*/1 * * * * *\"\n").unwrap();
-    let listen = free_local_address();
-    let child = Process::spawn(
-        command(&app, &["--config", config.to_str().unwrap(), "run"])
-            .env("ZOOM_MIRROR_LISTEN", &listen)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped()),
-    );
-
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut conn = app.conn().await;
-    while !sync_runs::latest_per_entity(&mut conn)
-        .await
-        .unwrap()
-        .iter()
-        .any(|r| r.status == "succeeded" && r.triggered_by == "schedule")
-    {
-        assert!(
-            Instant::now() < deadline,
-            "no scheduled pass succeeded within 30 s"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let (child, listen) = run_users_every_second(&app, &config).await;
     let http = zoom_mirror::zoom::http_client(Duration::from_secs(5)).unwrap();
     let text = http
         .get(format!("http://{listen}/metrics"))

@@ -179,26 +179,20 @@ impl Applier {
             Ok(change) => change,
             Err(unreadable) => return Ok((Outcome::Unreadable, Some(unreadable.to_string()))),
         };
-        let outcome = match change {
-            Change::Ignore => Outcome::Ignored,
+        let (target, edit) = match change {
+            Change::Ignore => return Ok((Outcome::Ignored, None)),
             Change::Fetch { target } => return self.fetch(&target).await,
-            Change::Gone { target } => {
-                let gone = self.locked(&target, event.event_ts, Edit::Gone).await?;
-                gone.expect("marking a row gone needs no read")
-            }
+            Change::Gone { target } => (target, Edit::Gone),
             Change::Merge {
                 target,
                 fields,
                 whole,
-            } => {
-                let edit = Edit::Merge { fields, whole };
-                match self.locked(&target, event.event_ts, edit).await? {
-                    Some(outcome) => outcome,
-                    None => return self.fetch(&target).await,
-                }
-            }
+            } => (target, Edit::Merge { fields, whole }),
         };
-        Ok((outcome, None))
+        match self.locked(&target, event.event_ts, edit).await? {
+            Some(outcome) => Ok((outcome, None)),
+            None => self.fetch(&target).await,
+        }
     }
 
     /// Edits the target's row under its lock, unless the row is newer than the event; `None`
@@ -222,7 +216,7 @@ impl Applier {
             Some(false) => (Outcome::Unchanged, None),
             None => (
                 Outcome::Unreadable,
-                Some(format!("the payload cannot build the row of {target:?}")),
+                Some(format!("the payload cannot build the row of {target}")),
             ),
         })
     }
