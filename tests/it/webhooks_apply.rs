@@ -626,17 +626,22 @@ struct Running {
 
 impl Running {
     async fn start(app: &TestApp, socket: tokio::net::TcpListener) -> Running {
+        Running::on(app, socket, app.ctx.pool.clone())
+    }
+
+    /// With the listener and the applier on `pool`.
+    fn on(app: &TestApp, socket: tokio::net::TcpListener, pool: DbPool) -> Running {
         let metrics = Metrics::default();
         let verifier = Verifier::new(vec![crate::webhooks::SECRET.into()]);
-        let inbox = Inbox::new(verifier, app.ctx.pool.clone(), metrics.clone());
+        let inbox = Inbox::new(verifier, pool.clone(), metrics.clone());
         let applier = Applier::new(
-            app.ctx.pool.clone(),
+            pool.clone(),
             app.ctx.client.clone(),
             metrics.clone(),
             inbox.stored_events(),
             Duration::from_secs(86_400),
         );
-        let listener = Listener::serve_inbox(socket, inbox, metrics, app.ctx.pool.clone());
+        let listener = Listener::serve_inbox(socket, inbox, metrics, pool);
         let stop = CancellationToken::new();
         tokio::spawn(applier.run(stop.clone()));
         Running {
@@ -677,6 +682,15 @@ async fn until<F: std::future::Future<Output = bool>>(what: &str, holds: impl Fn
     }
 }
 
+/// Every event once each has its outcome: a row changes before its event's outcome is recorded.
+async fn settled(app: &TestApp) -> Vec<Applied> {
+    until("the outcomes", || async {
+        applied(app).await.iter().all(|e| e.outcome.is_some())
+    })
+    .await;
+    applied(app).await
+}
+
 /// Zoom changes a user (a PATCH straight to the simulator's API, not through the queue, whose
 /// read-back would change the row itself); the signed `user.updated` it sends reaches the
 /// mirror through the listener and the applier.
@@ -701,7 +715,7 @@ async fn a_change_in_zoom_reaches_the_mirror_by_webhook() {
     })
     .await;
     assert_eq!(
-        outcomes(&applied(&app).await),
+        outcomes(&settled(&app).await),
         [("user.updated", Some("written"))]
     );
 }
@@ -762,7 +776,7 @@ async fn a_finished_recording_arrives_by_webhook_and_leaves_when_trashed() {
         .unwrap();
     assert!(gone);
     assert_eq!(
-        outcomes(&applied(&app).await),
+        outcomes(&settled(&app).await),
         [
             ("recording.completed", Some("written")),
             ("recording.trashed", Some("written"))
@@ -803,4 +817,47 @@ async fn events_stored_before_an_outage_are_applied_once_postgresql_is_back() {
             Some("After the outage")
         );
     }
+}
+
+/// Zoom's deliveries during an outage are answered 503 and sent again (here after 300 ms); once
+/// PostgreSQL is back every change arrives: nothing answered 200 is lost, nothing is applied
+/// twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn changes_made_during_an_outage_all_arrive_once_postgresql_is_back() {
+    let (app, socket) = crate::webhooks::app_sending_webhooks(Duration::from_millis(300)).await;
+    app.sync_users().await;
+    let proxy = DbProxy::start(&app.db, true).await;
+    let target = crate::support::test_db::target(&secrecy::SecretString::from(proxy.url()));
+    let _running = Running::on(&app, socket, db::pool(&target, 2).unwrap());
+    let ids: Vec<String> = (0..3).map(|n| active_user(&app.handle(), n).0).collect();
+
+    proxy.cut();
+    for id in &ids {
+        let body = json!({"dept": "Changed during the outage"});
+        call_zoom(
+            &app,
+            Method::PATCH,
+            Endpoint::UpdateUser,
+            &format!("users/{id}"),
+            Some(&body),
+        )
+        .await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    proxy.restore();
+    for id in &ids {
+        until("a change made during the outage", || async {
+            user(&app, id).await.and_then(|u| u.dept).as_deref()
+                == Some("Changed during the outage")
+        })
+        .await;
+    }
+    let events = settled(&app).await;
+    assert_eq!(events.len(), 3, "{events:?}");
+    assert!(
+        events
+            .iter()
+            .all(|e| e.outcome.as_deref() == Some("written")),
+        "{events:?}"
+    );
 }
