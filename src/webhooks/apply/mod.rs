@@ -124,7 +124,8 @@ impl Applier {
                     false
                 }
             };
-            if full {
+            // A full batch: more may be due at once, unless the daemon is stopping.
+            if full && !cancel.is_cancelled() {
                 continue;
             }
             tokio::select! {
