@@ -94,7 +94,7 @@ impl Listener {
         self.post(body, &signed(body, secret, &now)).await
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, String) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, String) {
         let response = self
             .http
             .get(format!("{}{path}", self.base))
@@ -143,7 +143,7 @@ async fn stored(app: &TestApp) -> Vec<(String, Value)> {
 }
 
 /// The value of the `zoom_mirror_webhook_events_total` sample with these labels, 0 if absent.
-fn counted(metrics: &str, event: &str, outcome: &str) -> u64 {
+pub(crate) fn counted(metrics: &str, event: &str, outcome: &str) -> u64 {
     let sample =
         format!("zoom_mirror_webhook_events_total{{event=\"{event}\",outcome=\"{outcome}\"}} ");
     metrics

@@ -75,6 +75,24 @@ impl Hooks {
             .expect("the delivery is stored");
     }
 
+    /// Delivers `user.updated` for user `id` with its changed `fields`, as of `at`.
+    async fn user_updated(&self, id: &str, at: DateTime<Utc>, fields: Value) {
+        self.deliver("user.updated", at, updated(id, fields)).await;
+    }
+
+    /// Delivers `user.{action}` for user `id`, whose object has the id and an email.
+    async fn user_event(&self, action: &str, id: &str, at: DateTime<Utc>) {
+        let object = json!({"object": {"id": id, "email": format!("{id}@example.com")}});
+        self.deliver(&format!("user.{action}"), at, object).await;
+    }
+
+    /// Delivers each of `events` (name, time, payload) in turn.
+    async fn deliver_each(&self, events: Vec<(&str, DateTime<Utc>, Value)>) {
+        for (name, at, payload) in events {
+            self.deliver(name, at, payload).await;
+        }
+    }
+
     /// Applies what is due, as one turn of the applier's loop does.
     async fn apply(&self) -> usize {
         self.applier.apply_due().await.expect("events are claimed")
@@ -158,9 +176,7 @@ async fn a_partial_update_is_merged_into_the_row_and_its_raw() {
     let before = user(&app, &id).await.unwrap();
 
     let at = millis(Utc::now());
-    hooks
-        .deliver("user.updated", at, updated(&id, json!({"dept": "Merged"})))
-        .await;
+    hooks.user_updated(&id, at, json!({"dept": "Merged"})).await;
     assert_eq!(hooks.apply().await, 1);
 
     let after = user(&app, &id).await.unwrap();
@@ -195,27 +211,13 @@ async fn an_event_older_than_the_row_never_rolls_it_back() {
 
     // Zoom delivers out of order: the later change first.
     hooks
-        .deliver(
-            "user.updated",
-            later,
-            updated(&id, json!({"dept": "Later"})),
-        )
+        .user_updated(&id, later, json!({"dept": "Later"}))
         .await;
     hooks.apply().await;
     hooks
-        .deliver(
-            "user.updated",
-            earlier,
-            updated(&id, json!({"dept": "Earlier"})),
-        )
+        .user_updated(&id, earlier, json!({"dept": "Earlier"}))
         .await;
-    hooks
-        .deliver(
-            "user.deactivated",
-            earlier,
-            json!({"object": {"id": id, "email": "x@example.com"}}),
-        )
-        .await;
+    hooks.user_event("deactivated", &id, earlier).await;
     hooks.apply().await;
 
     let row = user(&app, &id).await.unwrap();
@@ -245,11 +247,7 @@ async fn a_sync_page_and_an_event_on_one_row_never_undo_each_other() {
     // Zoom changed the user an hour from the daemon's clock; the page read now is older.
     let event_at = millis(time.get() + TimeDelta::hours(1));
     hooks
-        .deliver(
-            "user.updated",
-            event_at,
-            updated(&id, json!({"dept": "By event"})),
-        )
+        .user_updated(&id, event_at, json!({"dept": "By event"}))
         .await;
     hooks.apply().await;
     app.handle()
@@ -307,29 +305,13 @@ async fn deletions_mark_rows_gone_unless_the_row_is_newer() {
     let (kept, _) = active_user(&app.handle(), 1);
     let now = millis(Utc::now());
 
+    hooks.user_event("deleted", &gone, now).await;
     hooks
-        .deliver(
-            "user.deleted",
-            now,
-            json!({"object": {"id": gone, "email": "g@example.com"}}),
-        )
-        .await;
-    hooks
-        .deliver(
-            "user.updated",
-            now,
-            updated(&kept, json!({"dept": "Still here"})),
-        )
+        .user_updated(&kept, now, json!({"dept": "Still here"}))
         .await;
     hooks.apply().await;
     let older = now - TimeDelta::minutes(5);
-    hooks
-        .deliver(
-            "user.disassociated",
-            older,
-            json!({"object": {"id": kept, "email": "k@example.com"}}),
-        )
-        .await;
+    hooks.user_event("disassociated", &kept, older).await;
     hooks.apply().await;
 
     assert!(user(&app, &gone).await.unwrap().deleted);
@@ -400,26 +382,21 @@ async fn sessions_and_registrants_the_mirror_lacks_are_inserted_from_their_event
     // Approved, then cancelled: the registrant leaves, as the listing would show it.
     let mut approved = with_registrant.clone();
     approved["registrant"]["status"] = json!(null);
+    let later = |seconds| at + TimeDelta::seconds(seconds);
     hooks
-        .deliver(
-            "meeting.registration_approved",
-            at + TimeDelta::seconds(1),
-            json!({"object": approved}),
-        )
-        .await;
-    hooks
-        .deliver(
-            "meeting.registration_cancelled",
-            at + TimeDelta::seconds(2),
-            json!({"object": approved}),
-        )
-        .await;
-    hooks
-        .deliver(
-            "meeting.deleted",
-            at + TimeDelta::seconds(3),
-            json!({"object": meeting}),
-        )
+        .deliver_each(vec![
+            (
+                "meeting.registration_approved",
+                later(1),
+                json!({"object": approved}),
+            ),
+            (
+                "meeting.registration_cancelled",
+                later(2),
+                json!({"object": approved}),
+            ),
+            ("meeting.deleted", later(3), json!({"object": meeting})),
+        ])
         .await;
     hooks.apply().await;
     let (status, gone): (Option<String>, bool) = meeting_registrants::table
@@ -620,7 +597,7 @@ async fn applied_events_past_keep_days_are_deleted_and_unapplied_ones_kept() {
 /// The listener and the applier running as `run` runs them, for a simulator that sends its
 /// webhooks to them; stopped on drop.
 struct Running {
-    _listener: Listener,
+    listener: Listener,
     _stop: tokio_util::sync::DropGuard,
 }
 
@@ -645,7 +622,7 @@ impl Running {
         let stop = CancellationToken::new();
         tokio::spawn(applier.run(stop.clone()));
         Running {
-            _listener: listener,
+            listener,
             _stop: stop.drop_guard(),
         }
     }
@@ -668,6 +645,21 @@ async fn call_zoom(
     };
     let permit = app.client().acquire(call).await.unwrap();
     app.client().send_once(permit).await.unwrap();
+}
+
+/// Zoom sets user `id`'s department (a PATCH to the simulator's API).
+async fn set_dept_in_zoom(app: &TestApp, id: &str, dept: &str) {
+    let body = json!({ "dept": dept });
+    let path = format!("users/{id}");
+    call_zoom(app, Method::PATCH, Endpoint::UpdateUser, &path, Some(&body)).await;
+}
+
+/// Waits until the mirror shows user `id` in `dept`.
+async fn until_dept(app: &TestApp, id: &str, dept: &str) {
+    until(dept, || async {
+        user(app, id).await.and_then(|u| u.dept).as_deref() == Some(dept)
+    })
+    .await;
 }
 
 /// Waits up to 10 s for `holds` to say the mirror shows the change.
@@ -701,19 +693,8 @@ async fn a_change_in_zoom_reaches_the_mirror_by_webhook() {
     let _running = Running::start(&app, socket).await;
     let (id, _) = active_user(&app.handle(), 0);
 
-    let body = json!({"dept": "Arrived by webhook"});
-    call_zoom(
-        &app,
-        Method::PATCH,
-        Endpoint::UpdateUser,
-        &format!("users/{id}"),
-        Some(&body),
-    )
-    .await;
-    until("the new department", || async {
-        user(&app, &id).await.and_then(|u| u.dept).as_deref() == Some("Arrived by webhook")
-    })
-    .await;
+    set_dept_in_zoom(&app, &id, "Arrived by webhook").await;
+    until_dept(&app, &id, "Arrived by webhook").await;
     assert_eq!(
         outcomes(&settled(&app).await),
         [("user.updated", Some("written"))]
@@ -798,11 +779,7 @@ async fn events_stored_before_an_outage_are_applied_once_postgresql_is_back() {
     let at = millis(Utc::now());
     for id in &ids {
         hooks
-            .deliver(
-                "user.updated",
-                at,
-                updated(id, json!({"dept": "After the outage"})),
-            )
+            .user_updated(id, at, json!({"dept": "After the outage"}))
             .await;
     }
     assert!(
@@ -828,29 +805,21 @@ async fn changes_made_during_an_outage_all_arrive_once_postgresql_is_back() {
     app.sync_users().await;
     let proxy = DbProxy::start(&app.db, true).await;
     let target = crate::support::test_db::target(&secrecy::SecretString::from(proxy.url()));
-    let _running = Running::on(&app, socket, db::pool(&target, 2).unwrap());
+    let running = Running::on(&app, socket, db::pool(&target, 2).unwrap());
     let ids: Vec<String> = (0..3).map(|n| active_user(&app.handle(), n).0).collect();
 
     proxy.cut();
     for id in &ids {
-        let body = json!({"dept": "Changed during the outage"});
-        call_zoom(
-            &app,
-            Method::PATCH,
-            Endpoint::UpdateUser,
-            &format!("users/{id}"),
-            Some(&body),
-        )
-        .await;
+        set_dept_in_zoom(&app, id, "Changed during the outage").await;
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    until("three deliveries answered 503", || async {
+        let metrics = running.listener.get("/metrics").await.1;
+        crate::webhooks::counted(&metrics, "user.updated", "failed") >= 3
+    })
+    .await;
     proxy.restore();
     for id in &ids {
-        until("a change made during the outage", || async {
-            user(&app, id).await.and_then(|u| u.dept).as_deref()
-                == Some("Changed during the outage")
-        })
-        .await;
+        until_dept(&app, id, "Changed during the outage").await;
     }
     let events = settled(&app).await;
     assert_eq!(events.len(), 3, "{events:?}");
