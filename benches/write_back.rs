@@ -25,7 +25,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Double, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use daemon::{stop, sync_jobs_off};
+use daemon::{Count, percentile, stop, sync_jobs_off};
 use support::{tempfile, zoom_mirror};
 use zoom_mirror::zoom::limiter::RateLimits;
 use zoom_mirror::zoom::{Label, Plan};
@@ -200,12 +200,6 @@ async fn insert(
     Ok(())
 }
 
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
 async fn wait_all_finished(conn: &mut AsyncPgConnection, timeout: Duration) -> anyhow::Result<()> {
     let deadline = Instant::now() + timeout;
     loop {
@@ -253,12 +247,4 @@ async fn latencies_ms(conn: &mut AsyncPgConnection, from_id: i64) -> anyhow::Res
     .load(conn)
     .await?;
     Ok(rows.into_iter().map(|r| r.ms).collect())
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
