@@ -50,6 +50,10 @@ diesel::table! {
         rows_repaired -> Int8,
         rows_skipped -> Int8,
         listings_incomplete -> Int8,
+        parents_done -> Nullable<Int8>,
+        parents_total -> Nullable<Int8>,
+        progress_at -> Nullable<Timestamptz>,
+        estimated_finish_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -275,6 +275,16 @@ pub struct Listed {
     pub session_type: Option<i32>,
 }
 
+/// How many live sessions [`live_after`] walks, for a pass's progress.
+pub async fn count_live(conn: &mut AsyncPgConnection, table: SessionTable) -> Result<i64, DbError> {
+    on_sessions!(table, t => t::table
+        .filter(t::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+        .await)
+    .map_err(query("counting meetings or webinars"))
+}
+
 /// Live sessions in id order after `after`, `limit` at a time: a pass walks them without
 /// holding the account in memory.
 pub async fn live_after(

@@ -1,4 +1,5 @@
-//! `zoom.sync_runs`: one row per pass, written when it starts and again when it ends.
+//! `zoom.sync_runs`: one row per pass, written when it starts, every few seconds while it runs
+//! (its progress), and when it ends.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -113,12 +114,53 @@ pub async fn start(
         .map_err(query("recording the start of a sync run"))
 }
 
+/// How far a pass has come: its calls and rows so far, and where it is in its walk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub api_calls: i64,
+    pub counts: RowCounts,
+    /// `None` for a pass without parents (users) and before a walk began.
+    pub parents: Option<Parents>,
+}
+
+/// The parents (hosts, meetings …) a pass has finished, of those it walks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parents {
+    pub done: i64,
+    /// Counted when the walk began: the mirror may gain or lose parents while it runs, so
+    /// `done` can end a little off it.
+    pub total: i64,
+}
+
+/// Records a running pass's progress as of `now`, with the time it should end, if known.
+/// A row no longer `running` (marked abandoned by another process) is left alone.
+pub async fn progress(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    progress: &Progress,
+    now: DateTime<Utc>,
+    estimated_finish: Option<DateTime<Utc>>,
+) -> Result<(), DbError> {
+    diesel::update(
+        sync_runs::table
+            .find(id)
+            .filter(sync_runs::status.eq("running")),
+    )
+    .set((
+        figures(progress, now),
+        sync_runs::estimated_finish_at.eq(estimated_finish),
+    ))
+    .execute(conn)
+    .await
+    .map_err(query("recording the progress of a sync run"))?;
+    Ok(())
+}
+
 pub async fn finish(
     conn: &mut AsyncPgConnection,
     id: i64,
     status: RunStatus,
-    api_calls: i64,
-    counts: RowCounts,
+    progress: &Progress,
     error: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
@@ -126,20 +168,51 @@ pub async fn finish(
         .set((
             sync_runs::status.eq(status.as_str()),
             sync_runs::finished_at.eq(now),
-            sync_runs::api_calls.eq(api_calls),
-            sync_runs::rows_inserted.eq(counts.inserted),
-            sync_runs::rows_updated.eq(counts.updated),
-            sync_runs::rows_unchanged.eq(counts.unchanged),
-            sync_runs::rows_deleted.eq(counts.deleted),
-            sync_runs::rows_repaired.eq(counts.repaired),
-            sync_runs::rows_skipped.eq(counts.skipped),
-            sync_runs::listings_incomplete.eq(counts.incomplete),
+            figures(progress, now),
+            sync_runs::estimated_finish_at.eq(None::<DateTime<Utc>>),
             sync_runs::error.eq(error),
         ))
         .execute(conn)
         .await
         .map_err(query("recording the end of a sync run"))?;
     Ok(())
+}
+
+/// The columns a pass's progress and its end both write.
+#[allow(
+    clippy::type_complexity,
+    reason = "diesel's assignment tuple, used right away"
+)]
+fn figures(
+    p: &Progress,
+    now: DateTime<Utc>,
+) -> (
+    diesel::dsl::Eq<sync_runs::api_calls, i64>,
+    diesel::dsl::Eq<sync_runs::rows_inserted, i64>,
+    diesel::dsl::Eq<sync_runs::rows_updated, i64>,
+    diesel::dsl::Eq<sync_runs::rows_unchanged, i64>,
+    diesel::dsl::Eq<sync_runs::rows_deleted, i64>,
+    diesel::dsl::Eq<sync_runs::rows_repaired, i64>,
+    diesel::dsl::Eq<sync_runs::rows_skipped, i64>,
+    diesel::dsl::Eq<sync_runs::listings_incomplete, i64>,
+    diesel::dsl::Eq<sync_runs::parents_done, Option<i64>>,
+    diesel::dsl::Eq<sync_runs::parents_total, Option<i64>>,
+    diesel::dsl::Eq<sync_runs::progress_at, DateTime<Utc>>,
+) {
+    let c = p.counts;
+    (
+        sync_runs::api_calls.eq(p.api_calls),
+        sync_runs::rows_inserted.eq(c.inserted),
+        sync_runs::rows_updated.eq(c.updated),
+        sync_runs::rows_unchanged.eq(c.unchanged),
+        sync_runs::rows_deleted.eq(c.deleted),
+        sync_runs::rows_repaired.eq(c.repaired),
+        sync_runs::rows_skipped.eq(c.skipped),
+        sync_runs::listings_incomplete.eq(c.incomplete),
+        sync_runs::parents_done.eq(p.parents.map(|p| p.done)),
+        sync_runs::parents_total.eq(p.parents.map(|p| p.total)),
+        sync_runs::progress_at.eq(now),
+    )
 }
 
 /// One recorded pass.
@@ -162,6 +235,10 @@ pub struct SyncRun {
     pub rows_repaired: i64,
     pub rows_skipped: i64,
     pub listings_incomplete: i64,
+    pub parents_done: Option<i64>,
+    pub parents_total: Option<i64>,
+    pub progress_at: Option<DateTime<Utc>>,
+    pub estimated_finish_at: Option<DateTime<Utc>>,
 }
 
 impl SyncRun {

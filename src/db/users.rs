@@ -268,6 +268,22 @@ pub struct Host {
     pub first_seen_at: DateTime<Utc>,
 }
 
+/// The users a pass walks as hosts: live ones with a Zoom id.
+#[diesel::dsl::auto_type]
+fn is_host() -> _ {
+    users::id.is_not_null().and(users::deleted_at.is_null())
+}
+
+/// How many hosts [`hosts_after`] walks, for a pass's progress.
+pub async fn count_hosts(conn: &mut AsyncPgConnection) -> Result<i64, DbError> {
+    users::table
+        .filter(is_host())
+        .count()
+        .get_result(conn)
+        .await
+        .map_err(query("counting hosts"))
+}
+
 /// Hosts in id order after `after`, `limit` at a time.
 pub async fn hosts_after(
     conn: &mut AsyncPgConnection,
@@ -275,8 +291,7 @@ pub async fn hosts_after(
     limit: i64,
 ) -> Result<Vec<Host>, DbError> {
     let mut hosts = users::table
-        .filter(users::id.is_not_null())
-        .filter(users::deleted_at.is_null())
+        .filter(is_host())
         .select((users::id.assume_not_null(), users::first_seen_at))
         .order(users::id)
         .limit(limit)

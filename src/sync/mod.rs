@@ -8,6 +8,7 @@ mod error;
 pub(crate) mod listing;
 pub mod one;
 mod pass;
+mod progress;
 pub(crate) mod recordings;
 pub(crate) mod registrants;
 pub(crate) mod sessions;
@@ -26,6 +27,7 @@ pub use counts::PassCounts;
 pub use entity::Entity;
 pub use error::SyncError;
 pub use pass::{PassOutcome, PassReport, Trigger, run_pass};
+pub use progress::{ParentsDone, ProgressIntervals};
 
 /// What every pass needs.
 #[derive(Clone)]
@@ -37,6 +39,8 @@ pub struct SyncContext {
     /// Recorded in `zoom.sync_runs.host`, to tell replicas apart.
     pub host: String,
     pub settings: SyncSettings,
+    /// How often a running pass records and logs its progress: the defaults, shorter in tests.
+    pub progress: ProgressIntervals,
 }
 
 impl SyncContext {
@@ -56,6 +60,7 @@ impl SyncContext {
             db: db.clone(),
             host: host_name(),
             settings,
+            progress: ProgressIntervals::default(),
         })
     }
 

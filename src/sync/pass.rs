@@ -10,11 +10,12 @@ use super::counts::PassCounts;
 use super::entity::Entity;
 use super::error::SyncError;
 use super::listing::Sink;
+use super::progress;
 use super::recordings::sync_recordings;
 use super::registrants::sync_registrants;
 use super::sessions::sync_sessions;
 use super::users::sync_users;
-use crate::db::sync_runs::{self, RowCounts, RunStatus};
+use crate::db::sync_runs::{self, Parents, Progress, RowCounts, RunStatus};
 use crate::db::{self, ClusterLock};
 use crate::zoom::SessionKind;
 
@@ -59,6 +60,8 @@ pub struct PassReport {
     pub status: RunStatus,
     pub api_calls: u64,
     pub counts: RowCounts,
+    /// `None` for a pass without parents (users), or one that ended before its walk began.
+    pub parents: Option<Parents>,
     pub elapsed: Duration,
     pub error: Option<SyncError>,
 }
@@ -107,29 +110,45 @@ pub async fn run_pass(
         cancel: &stop,
         clock: ctx.clock(),
     };
-    let result = match entity {
-        Entity::Users => sync_users(&client, &sink).await,
-        Entity::Meetings => sync_sessions(ctx, &client, SessionKind::Meeting, &sink).await,
-        Entity::Webinars => sync_sessions(ctx, &client, SessionKind::Webinar, &sink).await,
-        Entity::MeetingRegistrants => {
-            sync_registrants(ctx, &client, SessionKind::Meeting, &sink).await
+    let work = async {
+        match entity {
+            Entity::Users => sync_users(&client, &sink).await,
+            Entity::Meetings => sync_sessions(ctx, &client, SessionKind::Meeting, &sink).await,
+            Entity::Webinars => sync_sessions(ctx, &client, SessionKind::Webinar, &sink).await,
+            Entity::MeetingRegistrants => {
+                sync_registrants(ctx, &client, SessionKind::Meeting, &sink).await
+            }
+            Entity::WebinarRegistrants => {
+                sync_registrants(ctx, &client, SessionKind::Webinar, &sink).await
+            }
+            Entity::Recordings => sync_recordings(ctx, &client, &sink).await,
         }
-        Entity::WebinarRegistrants => {
-            sync_registrants(ctx, &client, SessionKind::Webinar, &sink).await
-        }
-        Entity::Recordings => sync_recordings(ctx, &client, &sink).await,
     };
+    let pass = progress::Pass {
+        run_id,
+        entity,
+        counts: &counts,
+        client: &client,
+        started,
+    };
+    let reporting = CancellationToken::new();
+    let (result, ()) = tokio::join!(
+        async {
+            let result = work.await;
+            reporting.cancel();
+            result
+        },
+        progress::report(ctx, &pass, ctx.progress, &reporting),
+    );
     let (status, error) = outcome(result, lock.lost());
-    let counts = RowCounts {
-        repaired: i64::try_from(client.repaired()).unwrap_or(i64::MAX),
-        ..counts.get()
-    };
+    let progress = pass.progress();
     let report = PassReport {
         run_id,
         entity,
         status,
         api_calls: client.calls(),
-        counts,
+        counts: progress.counts,
+        parents: progress.parents,
         elapsed: started.elapsed(),
         error,
     };
@@ -165,21 +184,16 @@ async fn record_end(
     cancel: &CancellationToken,
 ) -> Result<(), SyncError> {
     let error = report.error.as_ref().map(ToString::to_string);
-    let api_calls = i64::try_from(report.api_calls).unwrap_or(i64::MAX);
+    let progress = Progress {
+        api_calls: i64::try_from(report.api_calls).unwrap_or(i64::MAX),
+        counts: report.counts,
+        parents: report.parents,
+    };
     let attempt = || async {
         let mut conn = db::connection(&ctx.pool).await?;
-        let (id, status, counts) = (report.run_id, report.status, report.counts);
         let now = ctx.clock().now();
-        sync_runs::finish(
-            &mut conn,
-            id,
-            status,
-            api_calls,
-            counts,
-            error.as_deref(),
-            now,
-        )
-        .await
+        let (id, status) = (report.run_id, report.status);
+        sync_runs::finish(&mut conn, id, status, &progress, error.as_deref(), now).await
     };
     let what = "recording the end of a sync pass";
     db::retry_while_unavailable(what, trigger.record_retry_limit(), cancel, attempt)

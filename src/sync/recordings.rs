@@ -12,7 +12,7 @@ use super::SyncContext;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
 use super::sessions::hosts;
-use super::walk::for_each;
+use super::walk::{Walk, for_each};
 use crate::config::RecordingsSource;
 use crate::db::recordings::{FileRow, RecordingRow};
 use crate::db::sync_runs::RowCounts;
@@ -39,11 +39,11 @@ pub async fn sync_recordings(
         from: (last.date_naive() - Duration::days(1)).max(backfill.from),
         to: today,
     };
-    let per_user = || {
+    let per_user = || async {
         for_each(
-            hosts(sink.pool),
+            hosts(sink.pool).await?,
             ctx.settings.concurrency,
-            sink.cancel,
+            sink,
             |host| async move {
                 let range = match last_success {
                     Some(last) if host.first_seen_at <= last => since(last),
@@ -52,15 +52,15 @@ pub async fn sync_recordings(
                 sync_range(sink, client, RecordingSource::User(&host.id), range).await
             },
         )
+        .await
     };
     let account = || {
         let range = last_success.map_or(backfill, since);
-        for_each(
-            stream::once(async move { Ok(range) }),
-            1,
-            sink.cancel,
-            |range| sync_range(sink, client, RecordingSource::Account, range),
-        )
+        // One parent, the account.
+        let rows = stream::once(async move { Ok(range) });
+        for_each(Walk { total: 1, rows }, 1, sink, |range| {
+            sync_range(sink, client, RecordingSource::Account, range)
+        })
     };
     match ctx.settings.recordings_source {
         RecordingsSource::Users => per_user().await?,

@@ -14,7 +14,7 @@ use super::SyncContext;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, End, Listable, Sink, deletions, list};
 use super::sessions::table;
-use super::walk::{BATCH, for_each, in_batches};
+use super::walk::{BATCH, Walk, for_each, in_batches};
 use crate::db::registrants::{RegistrantRow, RegistrantTable};
 use crate::db::sessions::Listed;
 use crate::db::sync_runs::RowCounts;
@@ -35,7 +35,8 @@ pub async fn sync_registrants(
         );
     }
     let pool = sink.pool;
-    let sessions = in_batches(
+    let total = db::sessions::count_live(&mut *db::connection(pool).await?, table(kind)).await?;
+    let rows = in_batches(
         |s: &Listed| s.id,
         move |after: Option<i64>| async move {
             let mut conn = db::connection(pool).await?;
@@ -43,7 +44,8 @@ pub async fn sync_registrants(
             Ok(db::sessions::live_after(&mut conn, table(kind), after, BATCH).await?)
         },
     );
-    for_each(sessions, ctx.settings.concurrency, sink.cancel, |session| {
+    let sessions = Walk { total, rows };
+    for_each(sessions, ctx.settings.concurrency, sink, |session| {
         sync_session(sink, client, kind, session)
     })
     .await

@@ -9,7 +9,7 @@ use futures::Stream;
 use super::SyncContext;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
-use super::walk::{BATCH, for_each, in_batches};
+use super::walk::{BATCH, Walk, for_each, in_batches};
 use crate::db::sessions::{SessionRow, SessionTable, Vanished};
 use crate::db::sync_runs::RowCounts;
 use crate::db::users::Host;
@@ -37,9 +37,9 @@ pub async fn sync_sessions(
             .deleted(db::sessions::mark_hosts_gone(&mut conn, table, sink.clock.now()).await?);
     }
     for_each(
-        hosts(sink.pool),
+        hosts(sink.pool).await?,
         ctx.settings.concurrency,
-        sink.cancel,
+        sink,
         |host| sync_host(sink, client, kind, host, details),
     )
     .await
@@ -53,14 +53,18 @@ pub(crate) fn table(kind: SessionKind) -> SessionTable {
 }
 
 /// Every host the users pass left live, in batches.
-pub(super) fn hosts(pool: &DbPool) -> impl futures::Stream<Item = Result<Host, SyncError>> + '_ {
-    in_batches(
+pub(super) async fn hosts(
+    pool: &DbPool,
+) -> Result<Walk<impl Stream<Item = Result<Host, SyncError>> + '_>, SyncError> {
+    let total = db::users::count_hosts(&mut *db::connection(pool).await?).await?;
+    let rows = in_batches(
         |host: &Host| host.id.clone(),
         move |after: Option<String>| async move {
             let mut conn = db::connection(pool).await?;
             Ok(db::users::hosts_after(&mut conn, after.as_deref(), BATCH).await?)
         },
-    )
+    );
+    Ok(Walk { total, rows })
 }
 
 async fn sync_host(

@@ -3,10 +3,10 @@
 
 use std::future::Future;
 
-use futures::{Stream, TryStreamExt, stream};
-use tokio_util::sync::CancellationToken;
+use futures::{Stream, TryFutureExt, TryStreamExt, stream};
 
 use super::error::SyncError;
+use super::listing::Sink;
 
 /// Rows read per query.
 pub(super) const BATCH: i64 = 500;
@@ -43,24 +43,33 @@ where
     .try_flatten()
 }
 
-/// Runs `work` on every row, `concurrency` at a time. The first error stops the pass, as does
-/// `cancel`; work already finished stays done (and counted, since work counts as it writes).
+/// The parents a pass walks: how many there are, counted as the walk begins, and the rows.
+pub(super) struct Walk<S> {
+    pub total: i64,
+    pub rows: S,
+}
+
+/// Runs `work` on every row, `concurrency` at a time, counting each parent done in the pass's
+/// progress. The first error stops the pass, as does the sink's `cancel`; work already
+/// finished stays done (and counted, since work counts as it writes).
 pub(super) async fn for_each<T, Fut>(
-    rows: impl Stream<Item = Result<T, SyncError>>,
+    walk: Walk<impl Stream<Item = Result<T, SyncError>>>,
     concurrency: usize,
-    cancel: &CancellationToken,
+    sink: &Sink<'_>,
     work: impl Fn(T) -> Fut,
 ) -> Result<(), SyncError>
 where
     Fut: Future<Output = Result<(), SyncError>>,
 {
-    let all = rows
-        .map_ok(work)
+    sink.counts.walking(walk.total);
+    let all = walk
+        .rows
+        .map_ok(|row| work(row).inspect_ok(|()| sink.counts.parent_done()))
         .try_buffer_unordered(concurrency.max(1))
         .try_collect::<()>();
     tokio::select! {
         biased;
-        () = cancel.cancelled() => Err(SyncError::Cancelled),
+        () = sink.cancel.cancelled() => Err(SyncError::Cancelled),
         total = all => total,
     }
 }

@@ -33,7 +33,8 @@ pub const MAX_BODY_BYTES: usize = 64 << 20;
 #[derive(Clone)]
 pub struct ZoomClient {
     shared: Arc<Shared>,
-    calls: Arc<AtomicU64>,
+    /// Calls sent through this handle, by rate-limit label (see [`slot`]).
+    calls: Arc<[AtomicU64; Label::ALL.len()]>,
     /// Strings in answers whose U+0000 was replaced (see [`replace_nul`]).
     repaired: Arc<AtomicU64>,
 }
@@ -172,7 +173,13 @@ impl ZoomClient {
 
     /// API calls sent through this handle (retries included: each counts against the limits).
     pub fn calls(&self) -> u64 {
-        self.calls.load(Ordering::Relaxed)
+        self.calls.iter().map(|n| n.load(Ordering::Relaxed)).sum()
+    }
+
+    /// The calls of [`ZoomClient::calls`] paced under `label`: what a pass's estimate of its
+    /// time left weighs against that label's pace.
+    pub fn calls_under(&self, label: Label) -> u64 {
+        self.calls[slot(label)].load(Ordering::Relaxed)
     }
 
     /// Strings in Zoom's answers through this handle that held U+0000, stored with U+FFFD.
@@ -286,7 +293,7 @@ impl ZoomClient {
             .token()
             .await
             .map_err(AttemptError::Fatal)?;
-        self.calls.fetch_add(1, Ordering::Relaxed);
+        self.calls[slot(label)].fetch_add(1, Ordering::Relaxed);
 
         let url = format!(
             "{}/{}",
@@ -456,7 +463,18 @@ const PER_SECOND_WAIT: Backoff = Backoff {
     jitter: Jitter::UP_TO_HALF_MORE,
 };
 
+/// `label`'s counter in [`ZoomClient`]'s `calls`.
+fn slot(label: Label) -> usize {
+    match label {
+        Label::Light => 0,
+        Label::Medium => 1,
+        Label::Heavy => 2,
+        Label::ResourceIntensive => 3,
+    }
+}
+
 /// The one HTTP client: rustls with the ring provider, timeouts, gzip.
+
 pub fn http_client(timeout: Duration) -> Result<reqwest::Client, ZoomError> {
     static PROVIDER: Once = Once::new();
     PROVIDER.call_once(|| {

@@ -1,10 +1,15 @@
-//! `zoom-mirror status`: the last pass of each entity and what the mirror holds.
+//! `zoom-mirror status`: the last pass of each entity (a running one's progress) and what the
+//! mirror holds.
 
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
+
 use zoom_mirror::clock::Clock;
 use zoom_mirror::config::Config;
+use zoom_mirror::db::sync_runs::{Parents, SyncRun};
 use zoom_mirror::db::{self, overview, queue_operator, sync_runs, users};
+use zoom_mirror::sync::ParentsDone;
 
 pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     let pool = db::pool(&super::database(config)?, 1)?;
@@ -14,6 +19,7 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
     if runs.is_empty() {
         println!("  none yet (run `zoom-mirror sync`, or wait for the schedule)");
     }
+    let now = Clock::System.now();
     for run in &runs {
         println!(
             "  {:<20} {:<10} started {} by {} on {}, {} API calls, {}{}",
@@ -29,6 +35,9 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
                 .map(|e| format!("\n             error: {e}"))
                 .unwrap_or_default(),
         );
+        if run.status == "running" {
+            println!("             {}", running(run, now));
+        }
     }
     println!("rows in the mirror (live / marked deleted):");
     for table in overview::table_counts(&mut conn).await? {
@@ -46,7 +55,7 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
         let detail = match (row.oldest_due, row.waiting) {
             (Some(oldest), waiting) => format!(
                 "; oldest due row waits {}s; {waiting} wait for a retry or a daily limit",
-                (Clock::System.now() - oldest).num_seconds().max(0)
+                (now - oldest).num_seconds().max(0)
             ),
             (None, waiting) if waiting > 0 => {
                 format!("; all {waiting} wait for a retry or a daily limit")
@@ -56,4 +65,44 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
         println!("  {:<10} {}{detail}", row.status, row.rows);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A running pass that has not recorded its progress for this long (a dozen of its 5-second
+/// writes) is said to be possibly stalled.
+const STALE_SECS: i64 = 60;
+
+/// A running pass's progress as its row last had it: parents, time left, and how old that is.
+fn running(run: &SyncRun, now: DateTime<Utc>) -> String {
+    let parents = match (run.parents_done, run.parents_total) {
+        (Some(done), Some(total)) => Some(Parents { done, total }),
+        _ => None,
+    };
+    let left = match run.estimated_finish_at {
+        Some(at) => format!(
+            "about {} s left (an estimate from the rate limits: ends ~{})",
+            (at - now).num_seconds().max(0),
+            at.format("%H:%M:%SZ")
+        ),
+        None => "time left unknown".to_owned(),
+    };
+    let since = |at: DateTime<Utc>| (now - at).num_seconds().max(0);
+    let updated = match run.progress_at {
+        Some(at) => format!("updated {} s ago", since(at)),
+        None => "no progress recorded yet".to_owned(),
+    };
+    let quiet = since(run.progress_at.unwrap_or(run.started_at));
+    let stalled = if quiet > STALE_SECS {
+        format!(
+            "\n             possibly stalled: nothing recorded for {quiet} s; if its process (see \
+             host) is gone, the next pass of {} marks this one abandoned",
+            run.entity
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "running for {} s: {}; {left}; {updated}{stalled}",
+        since(run.started_at),
+        ParentsDone(parents),
+    )
 }
