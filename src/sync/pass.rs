@@ -213,6 +213,8 @@ fn log_pass(report: &PassReport) {
                 run_id = report.run_id,
                 status = report.status.as_str(),
                 api_calls = report.api_calls,
+                parents_done = report.parents.map(|p| p.done),
+                parents_total = report.parents.map(|p| p.total),
                 inserted = c.inserted,
                 updated = c.updated,
                 unchanged = c.unchanged,
