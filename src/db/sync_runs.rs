@@ -179,40 +179,37 @@ pub async fn finish(
 }
 
 /// The columns a pass's progress and its end both write.
-#[allow(
-    clippy::type_complexity,
-    reason = "diesel's assignment tuple, used right away"
-)]
-fn figures(
-    p: &Progress,
-    now: DateTime<Utc>,
-) -> (
-    diesel::dsl::Eq<sync_runs::api_calls, i64>,
-    diesel::dsl::Eq<sync_runs::rows_inserted, i64>,
-    diesel::dsl::Eq<sync_runs::rows_updated, i64>,
-    diesel::dsl::Eq<sync_runs::rows_unchanged, i64>,
-    diesel::dsl::Eq<sync_runs::rows_deleted, i64>,
-    diesel::dsl::Eq<sync_runs::rows_repaired, i64>,
-    diesel::dsl::Eq<sync_runs::rows_skipped, i64>,
-    diesel::dsl::Eq<sync_runs::listings_incomplete, i64>,
-    diesel::dsl::Eq<sync_runs::parents_done, Option<i64>>,
-    diesel::dsl::Eq<sync_runs::parents_total, Option<i64>>,
-    diesel::dsl::Eq<sync_runs::progress_at, DateTime<Utc>>,
-) {
+#[derive(AsChangeset)]
+#[diesel(table_name = sync_runs, treat_none_as_null = true)]
+struct Figures {
+    api_calls: i64,
+    rows_inserted: i64,
+    rows_updated: i64,
+    rows_unchanged: i64,
+    rows_deleted: i64,
+    rows_repaired: i64,
+    rows_skipped: i64,
+    listings_incomplete: i64,
+    parents_done: Option<i64>,
+    parents_total: Option<i64>,
+    progress_at: DateTime<Utc>,
+}
+
+fn figures(p: &Progress, now: DateTime<Utc>) -> Figures {
     let c = p.counts;
-    (
-        sync_runs::api_calls.eq(p.api_calls),
-        sync_runs::rows_inserted.eq(c.inserted),
-        sync_runs::rows_updated.eq(c.updated),
-        sync_runs::rows_unchanged.eq(c.unchanged),
-        sync_runs::rows_deleted.eq(c.deleted),
-        sync_runs::rows_repaired.eq(c.repaired),
-        sync_runs::rows_skipped.eq(c.skipped),
-        sync_runs::listings_incomplete.eq(c.incomplete),
-        sync_runs::parents_done.eq(p.parents.map(|p| p.done)),
-        sync_runs::parents_total.eq(p.parents.map(|p| p.total)),
-        sync_runs::progress_at.eq(now),
-    )
+    Figures {
+        api_calls: p.api_calls,
+        rows_inserted: c.inserted,
+        rows_updated: c.updated,
+        rows_unchanged: c.unchanged,
+        rows_deleted: c.deleted,
+        rows_repaired: c.repaired,
+        rows_skipped: c.skipped,
+        listings_incomplete: c.incomplete,
+        parents_done: p.parents.map(|p| p.done),
+        parents_total: p.parents.map(|p| p.total),
+        progress_at: now,
+    }
 }
 
 /// One recorded pass.

@@ -474,7 +474,6 @@ fn slot(label: Label) -> usize {
 }
 
 /// The one HTTP client: rustls with the ring provider, timeouts, gzip.
-
 pub fn http_client(timeout: Duration) -> Result<reqwest::Client, ZoomError> {
     static PROVIDER: Once = Once::new();
     PROVIDER.call_once(|| {
