@@ -10,6 +10,7 @@ use super::counts::PassCounts;
 use super::entity::Entity;
 use super::error::SyncError;
 use super::listing::Sink;
+use super::participants::sync_participants;
 use super::recordings::sync_recordings;
 use super::registrants::sync_registrants;
 use super::sessions::sync_sessions;
@@ -118,6 +119,12 @@ pub async fn run_pass(
             sync_registrants(ctx, &client, SessionKind::Webinar, &sink).await
         }
         Entity::Recordings => sync_recordings(ctx, &client, &sink).await,
+        Entity::MeetingParticipants => {
+            sync_participants(ctx, &client, SessionKind::Meeting, &sink).await
+        }
+        Entity::WebinarParticipants => {
+            sync_participants(ctx, &client, SessionKind::Webinar, &sink).await
+        }
     };
     let (status, error) = outcome(result, lock.lost());
     let counts = RowCounts {
