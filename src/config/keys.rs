@@ -358,7 +358,7 @@ pub(super) const KEYS: &[Key] = &[
         Int(24),
         "hours after an instance ended from which one complete read settles it",
     )
-    .range(0, 8760, "0 to 8760 (a year)"),
+    .range(0, 8760, "0 to 8760, a year"),
     Key::new(
         "sync.webinar_participants.enabled",
         Bool(false),
@@ -375,7 +375,7 @@ pub(super) const KEYS: &[Key] = &[
         Int(24),
         "hours after an instance ended from which one complete read settles it",
     )
-    .range(0, 8760, "0 to 8760 (a year)"),
+    .range(0, 8760, "0 to 8760, a year"),
     Key::new(
         "write_back.enabled",
         Bool(true),
