@@ -3,7 +3,8 @@
 //! the rate-limit floor (the least time those calls need at plan limit × share), wall time and
 //! their ratio, rows written, the sync process's peak RSS and 429s, the calls per endpoint and
 //! the pages per listing; then the same for an unchanged second pass, which should rewrite
-//! nothing. `--big` makes an account where every listing runs to three pages or more.
+//! nothing. `--big` makes an account where every listing runs to three pages or more;
+//! `--participants` adds the participants passes, which the daemon leaves off by default.
 //!
 //! The simulator runs in this process and the sync in a child, so the RSS measured is the
 //! daemon's alone: the child's `VmHWM`, sampled every 20 ms while it runs. (`getrusage` would
@@ -64,6 +65,9 @@ struct Args {
     /// More recordings of each busy host, all in the last month [default: 0; with --big: 700].
     #[arg(long)]
     busy_recordings: Option<usize>,
+    /// Also sync meeting and webinar participants, which the daemon leaves off by default.
+    #[arg(long)]
+    participants: bool,
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// The share of the plan's limits the daemon may use.
@@ -139,10 +143,15 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
         args.concurrency
     );
 
+    let participants = if args.participants {
+        "[sync.meeting_participants]\nenabled = true\n[sync.webinar_participants]\nenabled = true\n"
+    } else {
+        ""
+    };
     let mut config = tempfile(
         "full_sync.toml",
         &format!(
-            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[sync]\nconcurrency = {}\n",
+            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[sync]\nconcurrency = {}\n{participants}",
             PLAN.as_str(),
             args.share,
             args.concurrency

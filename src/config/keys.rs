@@ -341,6 +341,41 @@ pub(super) const KEYS: &[Key] = &[
         Text("auto"),
         "`auto`, `users` or `account`: which listing the pass reads",
     ),
+    // Off by default: each needs its own scopes and a paid plan (webinars: the add-on).
+    Key::new(
+        "sync.meeting_participants.enabled",
+        Bool(false),
+        "sync who joined each ended meeting instance",
+    ),
+    Key::new(
+        "sync.meeting_participants.schedule",
+        Text("0 50 * * * *"),
+        "when",
+    )
+    .check(Cron),
+    Key::new(
+        "sync.meeting_participants.settle_hours",
+        Int(24),
+        "hours after an instance ended from which one complete read settles it",
+    )
+    .range(0, 8760, "0 to 8760, a year"),
+    Key::new(
+        "sync.webinar_participants.enabled",
+        Bool(false),
+        "sync who joined each ended webinar instance",
+    ),
+    Key::new(
+        "sync.webinar_participants.schedule",
+        Text("0 55 * * * *"),
+        "when",
+    )
+    .check(Cron),
+    Key::new(
+        "sync.webinar_participants.settle_hours",
+        Int(24),
+        "hours after an instance ended from which one complete read settles it",
+    )
+    .range(0, 8760, "0 to 8760, a year"),
     Key::new(
         "write_back.enabled",
         Bool(true),

@@ -84,6 +84,8 @@ pub struct SyncConfig {
     pub meeting_registrants: JobConfig,
     pub webinar_registrants: JobConfig,
     pub recordings: JobConfig,
+    pub meeting_participants: JobConfig,
+    pub webinar_participants: JobConfig,
 }
 
 /// How passes run: the `[sync]` options that are not schedules.
@@ -99,6 +101,11 @@ pub struct SyncSettings {
     pub recordings_backfill_days: u32,
     /// `sync.recordings.source`.
     pub recordings_source: RecordingsSource,
+    /// `sync.meeting_participants.settle_hours`: an instance read whole this long after it
+    /// ended is never read again.
+    pub meeting_participants_settle_hours: u32,
+    /// `sync.webinar_participants.settle_hours`.
+    pub webinar_participants_settle_hours: u32,
 }
 
 /// Which listing the recordings pass reads.

@@ -61,6 +61,8 @@ pub(super) fn validate(
     let meeting_registrants = job(&mut r, "meeting_registrants");
     let webinar_registrants = job(&mut r, "webinar_registrants");
     let recordings = job(&mut r, "recordings");
+    let meeting_participants = job(&mut r, "meeting_participants");
+    let webinar_participants = job(&mut r, "webinar_participants");
     let sync = SyncConfig {
         settings: SyncSettings {
             concurrency,
@@ -68,6 +70,8 @@ pub(super) fn validate(
             webinar_details,
             recordings_backfill_days: r.get("sync.recordings.backfill_days"),
             recordings_source: r.get("sync.recordings.source"),
+            meeting_participants_settle_hours: r.get("sync.meeting_participants.settle_hours"),
+            webinar_participants_settle_hours: r.get("sync.webinar_participants.settle_hours"),
         },
         users,
         meetings,
@@ -75,6 +79,8 @@ pub(super) fn validate(
         meeting_registrants,
         webinar_registrants,
         recordings,
+        meeting_participants,
+        webinar_participants,
     };
     let write_back = WriteBackConfig {
         enabled: r.get("write_back.enabled"),

@@ -9,6 +9,7 @@ mod held;
 mod lock;
 mod migrate;
 pub mod overview;
+pub mod participants;
 mod pooled;
 pub mod queue_inserts;
 pub mod queue_limits;

@@ -41,7 +41,9 @@ pub async fn table_counts(conn: &mut AsyncPgConnection) -> Result<Vec<TableCount
         meeting_registrants,
         webinar_registrants,
         recordings,
-        recording_files
+        recording_files,
+        meeting_participants,
+        webinar_participants
     )
     .load(conn)
     .await

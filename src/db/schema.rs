@@ -115,6 +115,57 @@ macro_rules! registrant_table {
 registrant_table!(zoom.meeting_registrants, meeting_id);
 registrant_table!(zoom.webinar_registrants, webinar_id);
 
+/// Past instances of meetings and of webinars differ only in their parent's column.
+macro_rules! instance_table {
+    ($schema:ident . $name:ident, $parent:ident) => {
+        diesel::table! {
+            $schema.$name (uuid) {
+                uuid -> Text,
+                $parent -> Int8,
+                start_time -> Nullable<Timestamptz>,
+                end_time -> Nullable<Timestamptz>,
+                found_by -> Text,
+                participants_read_at -> Nullable<Timestamptz>,
+                settled_at -> Nullable<Timestamptz>,
+                settled_reason -> Nullable<Text>,
+                first_seen_at -> Timestamptz,
+            }
+        }
+    };
+}
+instance_table!(zoom.meeting_instances, meeting_id);
+instance_table!(zoom.webinar_instances, webinar_id);
+
+/// Participants of meetings and of webinars differ only in their instance's and parent's columns.
+macro_rules! participant_table {
+    ($schema:ident . $name:ident, $instance:ident, $parent:ident) => {
+        diesel::table! {
+            $schema.$name ($instance, user_id, join_time) {
+                $instance -> Text,
+                user_id -> Text,
+                join_time -> Timestamptz,
+                $parent -> Int8,
+                participant_user_id -> Nullable<Text>,
+                name -> Nullable<Text>,
+                user_email -> Nullable<Text>,
+                registrant_id -> Nullable<Text>,
+                leave_time -> Nullable<Timestamptz>,
+                duration -> Nullable<Int4>,
+                status -> Nullable<Text>,
+                internal_user -> Nullable<Bool>,
+                failover -> Nullable<Bool>,
+                raw -> Jsonb,
+                first_seen_at -> Timestamptz,
+                synced_at -> Timestamptz,
+                deleted_at -> Nullable<Timestamptz>,
+                source_time -> Nullable<Timestamptz>,
+            }
+        }
+    };
+}
+participant_table!(zoom.meeting_participants, meeting_uuid, meeting_id);
+participant_table!(zoom.webinar_participants, webinar_uuid, webinar_id);
+
 diesel::table! {
     zoom.recordings (uuid) {
         uuid -> Text,
@@ -241,7 +292,11 @@ macro_rules! zoom_tables {
             daily_quota,
             write_queue_limits,
             write_queue_writers,
-            webhook_events
+            webhook_events,
+            meeting_instances,
+            webinar_instances,
+            meeting_participants,
+            webinar_participants
         }
     };
 }

@@ -27,6 +27,8 @@ pub fn enabled_jobs(config: &Config) -> Vec<(Entity, &JobConfig)> {
                 Entity::MeetingRegistrants => &sync.meeting_registrants,
                 Entity::WebinarRegistrants => &sync.webinar_registrants,
                 Entity::Recordings => &sync.recordings,
+                Entity::MeetingParticipants => &sync.meeting_participants,
+                Entity::WebinarParticipants => &sync.webinar_participants,
             };
             (entity, job)
         })

@@ -14,18 +14,23 @@ pub enum Entity {
     MeetingRegistrants,
     WebinarRegistrants,
     Recordings,
+    MeetingParticipants,
+    WebinarParticipants,
 }
 
 impl Entity {
     /// In the order `sync` runs them: hosts before what they host, meetings and webinars
-    /// before their registrants.
-    pub const ALL: [Entity; 6] = [
+    /// before their registrants, recordings before participants (a recording shows an
+    /// instance that was held).
+    pub const ALL: [Entity; 8] = [
         Entity::Users,
         Entity::Meetings,
         Entity::Webinars,
         Entity::MeetingRegistrants,
         Entity::WebinarRegistrants,
         Entity::Recordings,
+        Entity::MeetingParticipants,
+        Entity::WebinarParticipants,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +41,8 @@ impl Entity {
             Entity::MeetingRegistrants => "meeting_registrants",
             Entity::WebinarRegistrants => "webinar_registrants",
             Entity::Recordings => "recordings",
+            Entity::MeetingParticipants => "meeting_participants",
+            Entity::WebinarParticipants => "webinar_participants",
         }
     }
 }

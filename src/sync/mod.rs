@@ -7,6 +7,7 @@ mod entity;
 mod error;
 pub(crate) mod listing;
 pub mod one;
+pub(crate) mod participants;
 mod pass;
 mod progress;
 pub(crate) mod recordings;

@@ -11,6 +11,7 @@ use super::entity::Entity;
 use super::error::SyncError;
 use super::listing::Sink;
 use super::progress;
+use super::participants::sync_participants;
 use super::recordings::sync_recordings;
 use super::registrants::sync_registrants;
 use super::sessions::sync_sessions;
@@ -122,6 +123,12 @@ pub async fn run_pass(
                 sync_registrants(ctx, &client, SessionKind::Webinar, &sink).await
             }
             Entity::Recordings => sync_recordings(ctx, &client, &sink).await,
+            Entity::MeetingParticipants => {
+                sync_participants(ctx, &client, SessionKind::Meeting, &sink).await
+            }
+            Entity::WebinarParticipants => {
+                sync_participants(ctx, &client, SessionKind::Webinar, &sink).await
+            }
         }
     };
     let pass = progress::Pass {

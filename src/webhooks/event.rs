@@ -5,6 +5,7 @@
 //! <https://developers.zoom.us/docs/api/rest/reference/zoom-api/events/>): `payload.object` is
 //! the object; an `*.updated` event's object holds only `id` and the fields that changed.
 
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use zoom_api::kinds::{RegistrantStatus, SessionKind};
 
@@ -58,6 +59,15 @@ pub enum Change {
     Fetch { target: Target },
     /// The object is gone at Zoom.
     Gone { target: Target },
+    /// An instance of a meeting or webinar ended: its participants are to be read (by the
+    /// next participants pass, if that entity is enabled).
+    Ended {
+        kind: SessionKind,
+        id: i64,
+        uuid: String,
+        start_time: Option<DateTime<Utc>>,
+        end_time: Option<DateTime<Utc>>,
+    },
     /// An event the mirror keeps nothing of, or one this version does not apply.
     Ignore,
 }
@@ -153,6 +163,9 @@ fn session(
     payload: &Value,
     object: &Map<String, Value>,
 ) -> Result<Change, &'static str> {
+    if action == "ended" {
+        return ended(kind, object);
+    }
     if !matches!(action, "created" | "updated" | "deleted" | "recovered") {
         return Ok(Change::Ignore);
     }
@@ -179,6 +192,25 @@ fn session(
                 .collect(),
             whole: action == "created",
         },
+    })
+}
+
+/// `meeting.ended` / `webinar.ended`: the object names the instance (`uuid`) and its times.
+/// Participants joining and leaving (`*.participant_joined`, `*.participant_left`) are not
+/// applied: the instance's listing, read once it ended, holds every join whole.
+fn ended(kind: SessionKind, object: &Map<String, Value>) -> Result<Change, &'static str> {
+    let time = |key: &str| {
+        let text = object.get(key)?.as_str()?;
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    Ok(Change::Ended {
+        kind,
+        id: number(object, "id").ok_or("no numeric id in payload.object")?,
+        uuid: text(object, "uuid").ok_or("no instance uuid in payload.object")?,
+        start_time: time("start_time"),
+        end_time: time("end_time"),
     })
 }
 

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use zoom_api::codes::{
-    INVALID_PARAMETER, MEETING_NOT_FOUND, NOT_ALLOWED, REGISTRATION_NOT_ENABLED, USER_NOT_FOUND,
+    INVALID_PARAMETER, MEETING_NOT_FOUND, NOT_ALLOWED, PAST_MEETING_OVER_A_YEAR,
+    REGISTRATION_NOT_ENABLED, USER_NOT_FOUND,
 };
 use zoom_api::endpoint::Endpoint;
 use zoom_api::plan::Label;
@@ -142,6 +143,17 @@ impl ZoomError {
     /// Code 200 "Webinar plan subscription is missing": the user has no webinars.
     pub fn is_webinar_plan_missing(&self) -> bool {
         self.zoom_code() == Some(NOT_ALLOWED) && self.message_mentions("webinar")
+    }
+
+    /// Code 200: the account's (or the host's) plan lacks what was asked ("Only available for
+    /// paid account", "No permission"): there is nothing to read, which is no failure.
+    pub fn is_plan_missing(&self) -> bool {
+        self.zoom_code() == Some(NOT_ALLOWED)
+    }
+
+    /// 400 code 12702: the instance ended more than a year ago and Zoom keeps nothing of it.
+    pub fn is_over_a_year_ago(&self) -> bool {
+        self.zoom_code() == Some(PAST_MEETING_OVER_A_YEAR)
     }
 
     /// The meeting or webinar takes no registrations: code 300 "has not set registration as

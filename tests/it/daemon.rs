@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
 use zoom_mirror::db::sync_runs;
+use zoom_mirror::sync::Entity;
 use zoom_mirror::write_back::ErrorKind;
+use zoom_mirror::zoom::Endpoint;
 
 use crate::support::app::sync_jobs_off_but;
 use crate::support::queue::scheduled_meeting;
@@ -160,7 +162,7 @@ async fn demo_mirrors_a_simulated_account_into_database_url() {
         stdout.contains("users: succeeded") && stdout.contains("30 inserted"),
         "{stdout}"
     );
-    assert_every_pass_succeeded(&stdout);
+    assert_every_pass_succeeded(&stdout, &Entity::ALL);
     assert!(
         stdout.contains("A change made in Zoom reached the mirror by webhook"),
         "{stdout}"
@@ -254,12 +256,29 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         assert!(count > 0, "the account has {table}");
         assert_eq!(live[table], count as i64, "zoom.{table}");
     }
-    assert_every_pass_succeeded(&stdout);
+    // Participants are off by default: not synced, and not one call made for them.
+    let (off, on): (Vec<Entity>, Vec<Entity>) = Entity::ALL
+        .into_iter()
+        .partition(|e| matches!(e, Entity::MeetingParticipants | Entity::WebinarParticipants));
+    assert_every_pass_succeeded(&stdout, &on);
+    for entity in off {
+        assert!(!stdout.contains(&format!("{entity}:")), "{stdout}");
+    }
+    let stats = handle.stats();
+    for endpoint in [
+        Endpoint::ListPastMeetingInstances,
+        Endpoint::ListPastMeetingParticipants,
+        Endpoint::ListPastWebinarInstances,
+        Endpoint::ListPastWebinarParticipants,
+    ] {
+        assert_eq!(stats.calls(endpoint), 0, "{endpoint}");
+    }
+    assert_eq!(live["meeting_participants"], 0);
 }
 
-/// The command printed a succeeded pass for every entity.
-fn assert_every_pass_succeeded(stdout: &str) {
-    for entity in zoom_mirror::sync::Entity::ALL {
+/// The command printed a succeeded pass for each of `entities`.
+fn assert_every_pass_succeeded(stdout: &str, entities: &[Entity]) {
+    for entity in entities {
         assert!(stdout.contains(&format!("{entity}: succeeded")), "{stdout}");
     }
 }

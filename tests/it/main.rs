@@ -13,6 +13,7 @@ mod fence;
 mod meetings_sync;
 mod metrics;
 mod progress;
+mod participants_sync;
 mod recordings_sync;
 mod registrants_sync;
 mod schema;

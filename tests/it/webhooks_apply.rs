@@ -830,3 +830,53 @@ async fn changes_made_during_an_outage_all_arrive_once_postgresql_is_back() {
         "{events:?}"
     );
 }
+
+/// `meeting.ended` queues the instance for the participants pass, even one no listing shows
+/// (an instant meeting's); the same event again changes nothing, and joins are not applied.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ended_meeting_is_read_by_the_next_participants_pass() {
+    let app = TestApp::new(3).await;
+    let hooks = Hooks::new(&app);
+    let handle = app.handle();
+    let listed = handle.listed_meetings(&active_user(&handle, 0).0, "scheduled");
+    let mut instant = handle.meeting(&listed[0]["id"].to_string()).unwrap();
+    let uuid = "InstantInstance00000001==";
+    let ended = Utc::now() - TimeDelta::minutes(30);
+    (instant.id, instant.uuid, instant.session_type) = (10_000_000_009, uuid.into(), 1);
+    instant.instances = vec![zoom_simulator::SimInstance {
+        uuid: uuid.into(),
+        start_time: ended - TimeDelta::hours(1),
+        end_time: Some(ended),
+        participants_count: 6,
+    }];
+    handle.insert_meeting(instant);
+    let object = json!({"object": {"id": 10_000_000_009_i64, "uuid": uuid, "type": 1,
+        "start_time": (ended - TimeDelta::hours(1)).to_rfc3339(), "end_time": ended.to_rfc3339()}});
+    hooks.deliver("meeting.ended", ended, object.clone()).await;
+    hooks
+        .deliver("meeting.ended", ended + TimeDelta::seconds(1), object)
+        .await;
+    hooks
+        .deliver(
+            "meeting.participant_joined",
+            ended + TimeDelta::seconds(2),
+            json!({"object": {"id": "1", "uuid": uuid}}),
+        )
+        .await;
+    assert_eq!(hooks.apply().await, 3);
+    assert_eq!(
+        outcomes(&applied(&app).await),
+        [
+            ("meeting.ended", Some("written")),
+            ("meeting.ended", Some("unchanged")),
+            ("meeting.participant_joined", Some("ignored")),
+        ]
+    );
+    let report = app
+        .sync(zoom_mirror::sync::Entity::MeetingParticipants)
+        .await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let expected = handle.listed_participants(zoom_simulator::SessionKind::Meeting, uuid);
+    assert_eq!(report.counts.inserted as usize, expected.len());
+    assert!(expected.len() > 1);
+}

@@ -20,6 +20,14 @@ pub enum Endpoint {
     GetMeeting,
     /// `GET /past_meetings/{meetingId}`: the latest instance that ended
     GetPastMeeting,
+    /// `GET /past_meetings/{meetingId}/instances`: the meeting's ended instances (not paged)
+    ListPastMeetingInstances,
+    /// `GET /past_meetings/{meetingId}/participants` (id: the latest instance; or a UUID)
+    ListPastMeetingParticipants,
+    /// `GET /past_webinars/{webinarId}/instances`
+    ListPastWebinarInstances,
+    /// `GET /past_webinars/{webinarId}/participants`
+    ListPastWebinarParticipants,
     /// `GET /meetings/{meetingId}/registrants`
     ListMeetingRegistrants,
     /// `GET /users/{userId}/webinars`
@@ -74,12 +82,16 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 30] = [
+    pub const ALL: [Endpoint; 34] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::ListMeetings,
         Endpoint::GetMeeting,
         Endpoint::GetPastMeeting,
+        Endpoint::ListPastMeetingInstances,
+        Endpoint::ListPastMeetingParticipants,
+        Endpoint::ListPastWebinarInstances,
+        Endpoint::ListPastWebinarParticipants,
         Endpoint::ListMeetingRegistrants,
         Endpoint::ListWebinars,
         Endpoint::GetWebinar,
@@ -112,6 +124,9 @@ impl Endpoint {
             Endpoint::ListUsers
             | Endpoint::ListMeetings
             | Endpoint::ListMeetingRegistrants
+            | Endpoint::ListPastMeetingInstances
+            | Endpoint::ListPastMeetingParticipants
+            | Endpoint::ListPastWebinarParticipants
             | Endpoint::ListWebinars
             | Endpoint::ListWebinarRegistrants
             | Endpoint::ListUserRecordings
@@ -123,6 +138,7 @@ impl Endpoint {
             Endpoint::GetUser
             | Endpoint::GetMeeting
             | Endpoint::GetPastMeeting
+            | Endpoint::ListPastWebinarInstances
             | Endpoint::GetWebinar
             | Endpoint::GetMeetingRegistrant
             | Endpoint::GetWebinarRegistrant
@@ -149,6 +165,8 @@ impl Endpoint {
             Endpoint::ListUsers => Some(2000),
             Endpoint::ListMeetings
             | Endpoint::ListMeetingRegistrants
+            | Endpoint::ListPastMeetingParticipants
+            | Endpoint::ListPastWebinarParticipants
             | Endpoint::ListWebinars
             | Endpoint::ListWebinarRegistrants
             | Endpoint::ListUserRecordings
@@ -165,6 +183,10 @@ impl Endpoint {
             Endpoint::ListMeetings => "meetings",
             Endpoint::GetMeeting => "meeting",
             Endpoint::GetPastMeeting => "pastMeetingDetails",
+            Endpoint::ListPastMeetingInstances => "pastMeetings",
+            Endpoint::ListPastMeetingParticipants => "pastMeetingParticipants",
+            Endpoint::ListPastWebinarInstances => "pastWebinars",
+            Endpoint::ListPastWebinarParticipants => "listWebinarParticipants",
             Endpoint::ListMeetingRegistrants => "meetingRegistrants",
             Endpoint::ListWebinars => "webinars",
             Endpoint::GetWebinar => "webinar",
@@ -204,6 +226,10 @@ impl Endpoint {
             Endpoint::ListMeetings => "meeting:read:list_meetings:admin",
             Endpoint::GetMeeting => "meeting:read:meeting:admin",
             Endpoint::GetPastMeeting => "meeting:read:past_meeting:admin",
+            Endpoint::ListPastMeetingInstances => "meeting:read:list_past_instances:admin",
+            Endpoint::ListPastMeetingParticipants => "meeting:read:list_past_participants:admin",
+            Endpoint::ListPastWebinarInstances => "webinar:read:list_past_instances:admin",
+            Endpoint::ListPastWebinarParticipants => "webinar:read:list_past_participants:admin",
             Endpoint::ListMeetingRegistrants => "meeting:read:list_registrants:admin",
             Endpoint::ListWebinars => "webinar:read:list_webinars:admin",
             Endpoint::GetWebinar => "webinar:read:webinar:admin",

@@ -41,6 +41,30 @@ impl SessionKind {
             SessionKind::Webinar => Endpoint::GetWebinar,
         }
     }
+
+    /// The path prefix of ended instances: `past_meetings` or `past_webinars`.
+    pub fn past(self) -> &'static str {
+        match self {
+            SessionKind::Meeting => "past_meetings",
+            SessionKind::Webinar => "past_webinars",
+        }
+    }
+
+    /// The (unpaged) listing of a meeting's or webinar's ended instances.
+    pub fn past_instances_endpoint(self) -> Endpoint {
+        match self {
+            SessionKind::Meeting => Endpoint::ListPastMeetingInstances,
+            SessionKind::Webinar => Endpoint::ListPastWebinarInstances,
+        }
+    }
+
+    /// The listing of an ended instance's participants.
+    pub fn past_participants_endpoint(self) -> Endpoint {
+        match self {
+            SessionKind::Meeting => Endpoint::ListPastMeetingParticipants,
+            SessionKind::Webinar => Endpoint::ListPastWebinarParticipants,
+        }
+    }
 }
 
 /// A user's `status`, which is also the `status` filter of `GET /users`: listings take one at a

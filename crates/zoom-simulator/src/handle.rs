@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::generate::recordings;
 use crate::model::entities::AccountSummary;
+use crate::model::participants::participants_json;
 use crate::model::recording::{DateRange, SimRecording, SimRecordingFile};
 use crate::model::registrant::{RegistrantStatus, SimRegistrant};
 use crate::model::session::{
@@ -232,6 +233,21 @@ impl SimHandle {
         let before = self.session(kind, id_or_uuid)?;
         self.update_session(kind, id_or_uuid, |s| s.deleted = true);
         Some(before)
+    }
+
+    /// Every join `GET /past_meetings/{uuid}/participants` (or the webinar's) lists for the
+    /// ended instance `uuid`, all pages, whatever the plan; empty for an unknown instance.
+    pub fn listed_participants(&self, kind: SessionKind, uuid: &str) -> Vec<Value> {
+        let inner = self.state.lock();
+        let Some(session) = inner.entities.sessions(kind).find(uuid) else {
+            return Vec::new();
+        };
+        session
+            .instances
+            .iter()
+            .find(|i| i.uuid == uuid && i.end_time.is_some())
+            .map(|i| participants_json(session, i, inner.host(&session.host_id)))
+            .unwrap_or_default()
     }
 
     /// [`SimHandle::session`] for a meeting.

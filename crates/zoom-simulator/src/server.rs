@@ -18,7 +18,7 @@ use crate::config::{SimCredentials, SimulatorConfig, SimulatorError};
 use crate::handle::SimHandle;
 use crate::routes::gate::{Api, Call};
 use crate::routes::listing_pages::counted;
-use crate::routes::{oauth, recordings, registrants, sessions, users};
+use crate::routes::{oauth, past, recordings, registrants, sessions, users};
 use crate::rules::respond::{self, Refusal};
 use crate::state::SimState;
 use zoom_api::SessionKind;
@@ -192,6 +192,18 @@ fn session_routes(
             get(Api::new(e.get_registrant, move |s, c| {
                 registrants::get(s, c, kind)
             })),
+        )
+        .route(
+            &format!("/v2/{}/{{id}}/instances", kind.past()),
+            get(Api::new(kind.past_instances_endpoint(), move |s, c| {
+                past::instances(s, c, kind)
+            })),
+        )
+        .route(
+            &format!("/v2/{}/{{id}}/participants", kind.past()),
+            listing(state, kind.past_participants_endpoint(), move |s, c| {
+                past::participants(s, c, kind)
+            }),
         )
 }
 

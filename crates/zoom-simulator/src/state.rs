@@ -14,19 +14,24 @@ use crate::model::user::{AccountInfo, SimUser};
 use crate::rules::faults::Faults;
 use crate::rules::limits::RateLimiter;
 use crate::rules::pages::PageTokens;
-use crate::rules::queries::{MeetingQuery, RecordingQuery, RegistrantQuery, UserQuery};
+use crate::rules::queries::{
+    MeetingQuery, ParticipantQuery, RecordingQuery, RegistrantQuery, UserQuery,
+};
 use crate::rules::tokens::TokenStore;
 use crate::rules::user_limits::UserLimits;
 use crate::stats::StatsRecorder;
 use crate::webhooks::{self, Outbox};
 use serde_json::Value;
 use zoom_api::SessionKind;
+use zoom_api::plan::Plan;
 
 pub(crate) struct SimState {
     pub credentials: SimCredentials,
     pub scopes: Vec<String>,
     pub qps_retry_after: bool,
     pub account_recordings: bool,
+    /// The account's plan: past participants need a paid one.
+    pub plan: Plan,
     pub account: AccountInfo,
     pub outbox: Outbox,
     inner: Mutex<Inner>,
@@ -41,6 +46,7 @@ pub(crate) struct Inner {
     pub meeting_pages: PageTokens<MeetingQuery>,
     pub registrant_pages: PageTokens<RegistrantQuery>,
     pub recording_pages: PageTokens<RecordingQuery>,
+    pub participant_pages: PageTokens<ParticipantQuery>,
     pub limiter: RateLimiter,
     pub user_limits: UserLimits,
     pub faults: Faults,
@@ -62,6 +68,7 @@ impl SimState {
                 meeting_pages: PageTokens::new(ttl),
                 registrant_pages: PageTokens::new(ttl),
                 recording_pages: PageTokens::new(ttl),
+                participant_pages: PageTokens::new(ttl),
                 limiter: RateLimiter::new(config.plan),
                 user_limits: UserLimits::new(config.plan, config.session_writes_per_host),
                 faults: Faults::default(),
@@ -71,6 +78,7 @@ impl SimState {
             scopes: config.scopes,
             qps_retry_after: config.qps_retry_after,
             account_recordings: config.account_recordings,
+            plan: config.plan,
         }
     }
 
@@ -130,5 +138,6 @@ impl Inner {
         self.meeting_pages.expire_all();
         self.registrant_pages.expire_all();
         self.recording_pages.expire_all();
+        self.participant_pages.expire_all();
     }
 }

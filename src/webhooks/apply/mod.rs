@@ -22,9 +22,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::event::{self, Change, Target};
 use crate::backoff::{Backoff, Jitter};
+use crate::db::participants::FoundBy;
 use crate::db::webhook_events::{self, Claimed};
 use crate::db::{self, DbError, DbPool};
 use crate::sync::SyncError;
+use crate::sync::participants::past_table;
 use crate::telemetry::metrics::{Metrics, WebhookOutcome};
 use crate::zoom::ZoomClient;
 
@@ -183,6 +185,30 @@ impl Applier {
         let (target, edit) = match change {
             Change::Ignore => return Ok((Outcome::Ignored, None)),
             Change::Fetch { target } => return self.fetch(&target).await,
+            Change::Ended {
+                kind,
+                id,
+                uuid,
+                start_time,
+                end_time,
+            } => {
+                let mut conn = db::connection(&self.pool).await?;
+                let written = db::participants::add_instances(
+                    &mut conn,
+                    past_table(kind),
+                    id,
+                    &[(&uuid, start_time)],
+                    end_time,
+                    FoundBy::Event,
+                )
+                .await?;
+                let outcome = if written.inserted + written.updated > 0 {
+                    Outcome::Written
+                } else {
+                    Outcome::Unchanged
+                };
+                return Ok((outcome, None));
+            }
             Change::Gone { target } => (target, Edit::Gone),
             Change::Merge {
                 target,

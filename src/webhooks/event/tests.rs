@@ -249,3 +249,45 @@ fn a_payload_without_its_object_or_key_is_unreadable() {
         Change::Ignore
     );
 }
+
+#[test]
+fn an_ended_instance_is_queued_for_its_participants_and_joins_are_not_applied() {
+    // The sample of Zoom's meeting.ended reference: the id as a number, the instance's uuid.
+    let ended = json!({"object": {"id": 85_746_065_432_i64, "uuid": "/ajXp112QmuoKj4854875==",
+        "host_id": "z8yCw", "topic": "Weekly", "type": 8, "start_time": "2026-11-02T10:00:00Z",
+        "end_time": "2026-11-02T11:05:00Z", "duration": 60, "timezone": "UTC"}});
+    let at = |s: &str| Some(s.parse::<DateTime<Utc>>().unwrap());
+    assert_eq!(
+        change("meeting.ended", &ended).unwrap(),
+        Change::Ended {
+            kind: SessionKind::Meeting,
+            id: 85_746_065_432,
+            uuid: "/ajXp112QmuoKj4854875==".into(),
+            start_time: at("2026-11-02T10:00:00Z"),
+            end_time: at("2026-11-02T11:05:00Z"),
+        }
+    );
+    let webinar = json!({"object": {"id": "91234567890", "uuid": "Bznyg8KZTdCVbQxvS/oZ7w=="}});
+    assert_eq!(
+        change("webinar.ended", &webinar).unwrap(),
+        Change::Ended {
+            kind: SessionKind::Webinar,
+            id: 91_234_567_890,
+            uuid: "Bznyg8KZTdCVbQxvS/oZ7w==".into(),
+            start_time: None,
+            end_time: None,
+        }
+    );
+    let no_uuid = json!({"object": {"id": 1}});
+    assert!(
+        change("meeting.ended", &no_uuid)
+            .unwrap_err()
+            .why
+            .starts_with("no instance uuid")
+    );
+    let joined =
+        json!({"object": {"id": "1", "uuid": "u", "participant": {"user_id": "16778240"}}});
+    for event in ["meeting.participant_joined", "webinar.participant_left"] {
+        assert_eq!(change(event, &joined).unwrap(), Change::Ignore);
+    }
+}

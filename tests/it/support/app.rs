@@ -56,6 +56,8 @@ impl TestApp {
             webinar_details: false,
             recordings_backfill_days: 180,
             recordings_source: RecordingsSource::Users,
+            meeting_participants_settle_hours: 24,
+            webinar_participants_settle_hours: 24,
         };
         let metrics = Metrics::default();
         let ctx = SyncContext::new(

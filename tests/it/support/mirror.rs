@@ -39,6 +39,19 @@ pub const WEBINAR_REGISTRANTS: Table =
     Table::new("zoom.webinar_registrants", "webinar_id || '/' || id");
 pub const RECORDINGS: Table = Table::new("zoom.recordings", "uuid");
 pub const RECORDING_FILES: Table = Table::new("zoom.recording_files", "id");
+/// Joins are keyed by instance, participant and join time as Zoom writes it.
+pub const MEETING_PARTICIPANTS: Table = Table::new(
+    "zoom.meeting_participants",
+    "meeting_uuid || '/' || user_id || '/' || \
+     to_char(join_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+);
+pub const WEBINAR_PARTICIPANTS: Table = Table::new(
+    "zoom.webinar_participants",
+    "webinar_uuid || '/' || user_id || '/' || \
+     to_char(join_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+);
+pub const MEETING_INSTANCES: Table = Table::new("zoom.meeting_instances", "uuid");
+pub const WEBINAR_INSTANCES: Table = Table::new("zoom.webinar_instances", "uuid");
 
 impl TestApp {
     /// Every row of `table` as a JSON object of its columns, by key.

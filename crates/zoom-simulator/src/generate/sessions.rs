@@ -1,11 +1,13 @@
 //! The generated meetings and webinars, and where the awkward cases go.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use rand::RngExt;
+use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{RngExt, SeedableRng};
 
 use crate::generate::generator::Generator;
 use crate::generate::pools;
+use crate::model::ids;
 use crate::model::session::{SimInstance, SimMeeting, SimWebinar};
 use crate::model::user::SimUser;
 use zoom_api::SessionKind;
@@ -283,7 +285,7 @@ impl Generator {
         };
         let registrants =
             self.registrants_if_open(id, created_at, approval_type, registrants, rank == Some(0));
-        SimWebinar {
+        let mut webinar = SimWebinar {
             kind: SessionKind::Webinar,
             id,
             uuid: self.uuid(),
@@ -304,6 +306,34 @@ impl Generator {
             registrants,
             instances: Vec::new(),
             deleted: false,
-        }
+        };
+        webinar.instances = webinar_instances(&webinar, self.anchor);
+        webinar
     }
+}
+
+/// The times a webinar was held: each fixed start that ended before `anchor`, the first of a
+/// one-off webinar under the webinar's own UUID. Drawn from a generator of the webinar's own,
+/// seeded by its number, so that adding them left every other generated value as it was.
+fn webinar_instances(webinar: &SimWebinar, anchor: DateTime<Utc>) -> Vec<SimInstance> {
+    let mut rng = StdRng::seed_from_u64(webinar.id);
+    let length = TimeDelta::minutes(i64::from(webinar.duration));
+    let starts = match (&webinar.occurrences[..], webinar.start_time) {
+        ([], start) => start.into_iter().collect(),
+        (occurrences, _) => occurrences.to_vec(),
+    };
+    (starts.into_iter())
+        .filter(|start| *start + length < anchor)
+        .enumerate()
+        .map(|(n, start)| SimInstance {
+            uuid: if n == 0 && webinar.session_type == 5 {
+                webinar.uuid.clone()
+            } else {
+                ids::uuid(&mut rng)
+            },
+            start_time: start,
+            end_time: Some(start + length),
+            participants_count: rng.random_range(2..60),
+        })
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! One simulated meeting or webinar: [`SimSession`], with a [`SessionKind`] for what Zoom does
 //! differently with each (which types it takes, when it forgets one, what its objects show; see
-//! `session_json`). Meetings also keep the instances they were held as.
+//! `session_json`). Both keep the instances they were held as.
 //!
 //! Whether a session still exists is not stored but computed from its dates against the clock of
 //! the request (Zoom's meeting ID lifetime, <https://support.zoom.us/hc/en-us/articles/201362373>),
@@ -16,7 +16,7 @@ use crate::model::user::SimUser;
 use zoom_api::SessionKind;
 
 /// A scheduled meeting or webinar of the simulated account. The two share every field Zoom
-/// shows of both; `instances` is a meeting's only and `is_simulive` a webinar's only.
+/// shows of both; `is_simulive` is a webinar's only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimSession {
     pub kind: SessionKind,
@@ -55,8 +55,8 @@ pub struct SimSession {
     pub settings: Map<String, Value>,
     /// Only meaningful while registration is on.
     pub registrants: Vec<SimRegistrant>,
-    /// The times a meeting was held, oldest first; the last may still be running
-    /// (`end_time: None`). Always empty for a webinar.
+    /// The times it was held, oldest first; a meeting's last may still be running
+    /// (`end_time: None`).
     pub instances: Vec<SimInstance>,
     /// Deleted on Zoom: gone from listings and `GET`, but a meeting's past instances still
     /// answer.

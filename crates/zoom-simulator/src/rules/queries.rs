@@ -35,6 +35,15 @@ pub(crate) struct RegistrantQuery {
     pub page_size: u32,
 }
 
+/// The part of a participants listing a `next_page_token` remembers: the instance, so that an
+/// id (the latest instance) keeps naming the one the listing began with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ParticipantQuery {
+    pub kind: SessionKind,
+    pub uuid: String,
+    pub page_size: u32,
+}
+
 /// The part of a recordings listing a `next_page_token` remembers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RecordingQuery {

@@ -305,6 +305,8 @@ async fn every_answer_on_the_clients_routes_is_as_zoom_documents_it() {
     reads::users(&mut probe).await;
     reads::meetings(&mut probe).await;
     reads::past_meetings(&mut probe).await;
+    reads::past_participants(&mut probe, SessionKind::Meeting).await;
+    reads::past_participants(&mut probe, SessionKind::Webinar).await;
     reads::webinars(&mut probe).await;
     reads::registrants(&mut probe, SessionKind::Meeting).await;
     reads::registrants(&mut probe, SessionKind::Webinar).await;

@@ -13,6 +13,14 @@ fn route(endpoint: Endpoint) -> Option<(Method, &'static str)> {
         Endpoint::ListMeetings => (Method::GET, "/users/me/meetings"),
         Endpoint::GetMeeting => (Method::GET, "/meetings/85746065432"),
         Endpoint::GetPastMeeting => (Method::GET, "/past_meetings/85746065432"),
+        Endpoint::ListPastMeetingInstances => (Method::GET, "/past_meetings/85746065432/instances"),
+        Endpoint::ListPastMeetingParticipants => {
+            (Method::GET, "/past_meetings/85746065432/participants")
+        }
+        Endpoint::ListPastWebinarInstances => (Method::GET, "/past_webinars/85746065432/instances"),
+        Endpoint::ListPastWebinarParticipants => {
+            (Method::GET, "/past_webinars/85746065432/participants")
+        }
         Endpoint::ListMeetingRegistrants => (Method::GET, "/meetings/85746065432/registrants"),
         Endpoint::ListWebinars => (Method::GET, "/users/me/webinars"),
         Endpoint::GetWebinar => (Method::GET, "/webinars/85746065432"),
