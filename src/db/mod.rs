@@ -8,6 +8,7 @@ pub mod gauges;
 mod held;
 mod lock;
 mod migrate;
+pub mod oauth_tokens;
 pub mod overview;
 mod pooled;
 pub mod queue_inserts;

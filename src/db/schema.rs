@@ -216,6 +216,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    zoom.oauth_tokens (id) {
+        id -> Int4,
+        client_id -> Text,
+        user_id -> Nullable<Text>,
+        user_email -> Nullable<Text>,
+        scope -> Text,
+        access_token -> Bytea,
+        access_expires_at -> Timestamptz,
+        refresh_token -> Bytea,
+        authorized_at -> Timestamptz,
+        refreshed_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(recording_files -> recordings (recording_uuid));
 
 /// Calls `$callback!` with every table above: Diesel's `allow_tables_to_appear_in_same_query!`
@@ -237,7 +252,8 @@ macro_rules! zoom_tables {
             daily_quota,
             write_queue_limits,
             write_queue_writers,
-            webhook_events
+            webhook_events,
+            oauth_tokens
         }
     };
 }

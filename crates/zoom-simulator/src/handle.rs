@@ -97,6 +97,20 @@ impl SimHandle {
         self.state.lock().tokens.revoke_all();
     }
 
+    /// The user's authorization of the app ends, as when the app is removed: its refresh token
+    /// is refused ("Invalid Token!") and its access tokens are invalid.
+    pub fn revoke_user_authorization(&self) {
+        let mut inner = self.state.lock();
+        for access in inner.grants.revoke_all() {
+            inner.tokens.revoke(&access);
+        }
+    }
+
+    /// Refresh grants honoured so far: one per rotation of the refresh token.
+    pub fn refreshes(&self) -> u64 {
+        self.state.lock().grants.refreshes()
+    }
+
     /// Every access token issued since the last revocation: what a test looks for in errors
     /// and logs, which must never show one.
     pub fn issued_tokens(&self) -> Vec<String> {

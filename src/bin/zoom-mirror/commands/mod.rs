@@ -69,7 +69,7 @@ fn context(
         &database(config)?,
         config.database.max_connections,
         &config.zoom.client,
-        config.zoom_credentials()?,
+        config.zoom_auth()?,
         config.sync.settings,
         Clock::System,
         observer,
