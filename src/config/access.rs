@@ -100,7 +100,11 @@ impl Config {
                 })
             }
             (client_id, client_secret, token_key) => {
-                errors.extend([client_id.err(), client_secret.err(), token_key.err()].into_iter().flatten());
+                errors.extend(
+                    [client_id.err(), client_secret.err(), token_key.err()]
+                        .into_iter()
+                        .flatten(),
+                );
                 Err(ConfigErrors(errors))
             }
         }
@@ -177,7 +181,10 @@ mod tests {
         let oauth = [("ZOOM_AUTH", "oauth")];
         let config = load("[zoom]\naccount_id = \"acct\"\n", &oauth).unwrap();
         let found = messages(config.validate_for_run().unwrap_err());
-        let keys: Vec<&str> = found.iter().filter_map(|m| m.split([' ', ':']).next()).collect();
+        let keys: Vec<&str> = found
+            .iter()
+            .filter_map(|m| m.split([' ', ':']).next())
+            .collect();
         assert_eq!(
             keys,
             [

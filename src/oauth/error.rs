@@ -32,7 +32,9 @@ pub enum OAuthError {
     )]
     RedirectUri { uri: String, reason: String },
 
-    #[error("cannot listen on {addr} for the redirect: {reason}; free the port or pick another --redirect-uri")]
+    #[error(
+        "cannot listen on {addr} for the redirect: {reason}; free the port or pick another --redirect-uri"
+    )]
     Listen { addr: String, reason: String },
 
     #[error(

@@ -29,9 +29,7 @@ impl TokenKey {
     pub fn parse(text: &SecretString) -> Result<TokenKey, String> {
         let bytes = STANDARD
             .decode(text.expose_secret().trim())
-            .map_err(|_| {
-                "is not base64; make a key with `openssl rand -base64 32`".to_owned()
-            })?;
+            .map_err(|_| "is not base64; make a key with `openssl rand -base64 32`".to_owned())?;
         let cipher = Aes256Gcm::new_from_slice(&bytes).map_err(|_| {
             format!(
                 "is {} bytes once decoded, not 32; make a key with `openssl rand -base64 32`",
@@ -99,8 +97,15 @@ mod tests {
         );
         let opened = key(1).open(&sealed, "refresh_token").unwrap();
         assert_eq!(opened.expose_secret(), token.expose_secret());
-        assert_ne!(sealed, key(1).seal(&token, "refresh_token"), "a fresh nonce");
-        let wrong = key(2).open(&sealed, "refresh_token").unwrap_err().to_string();
+        assert_ne!(
+            sealed,
+            key(1).seal(&token, "refresh_token"),
+            "a fresh nonce"
+        );
+        let wrong = key(2)
+            .open(&sealed, "refresh_token")
+            .unwrap_err()
+            .to_string();
         assert!(wrong.contains("another ZOOM_MIRROR_TOKEN_KEY"), "{wrong}");
         assert!(key(1).open(&sealed, "access_token").is_err());
         assert!(key(1).open(&sealed[..5], "refresh_token").is_err());
@@ -109,7 +114,10 @@ mod tests {
     #[test]
     fn a_key_of_the_wrong_length_or_not_base64_says_so() {
         let short = TokenKey::parse(&SecretString::from(STANDARD.encode([0_u8; 16]))).unwrap_err();
-        assert!(short.contains("16 bytes") && short.contains("openssl rand"), "{short}");
+        assert!(
+            short.contains("16 bytes") && short.contains("openssl rand"),
+            "{short}"
+        );
         let text = TokenKey::parse(&SecretString::from("not base64!".to_owned())).unwrap_err();
         assert!(text.contains("not base64"), "{text}");
     }

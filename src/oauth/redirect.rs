@@ -33,9 +33,13 @@ impl RedirectListener {
         };
         let url = Url::parse(redirect_uri).map_err(|e| refused(&e.to_string()))?;
         if url.scheme() != "http" {
-            return Err(refused("only http is listened on; Zoom's page redirects the browser, which is on this machine"));
+            return Err(refused(
+                "only http is listened on; Zoom's page redirects the browser, which is on this machine",
+            ));
         }
-        let port = url.port_or_known_default().ok_or_else(|| refused("no port"))?;
+        let port = url
+            .port_or_known_default()
+            .ok_or_else(|| refused("no port"))?;
         let host = match url.host_str() {
             Some("localhost") => "127.0.0.1",
             Some(host) => host.trim_start_matches('[').trim_end_matches(']'),
@@ -70,7 +74,9 @@ impl RedirectListener {
                 async move {
                     let outcome = code_from(query.as_deref().unwrap_or_default(), &expected);
                     let page = match &outcome {
-                        Ok(_) => "<p>zoom-mirror is authorized. You can close this tab.</p>".to_owned(),
+                        Ok(_) => {
+                            "<p>zoom-mirror is authorized. You can close this tab.</p>".to_owned()
+                        }
                         Err(error) => format!(
                             "<p>zoom-mirror was not authorized: {}</p>",
                             escape(&error.to_string())
@@ -139,7 +145,10 @@ mod tests {
     fn only_a_redirect_with_the_login_s_state_gives_its_code() {
         let url = "http://127.0.0.1:8765/oauth/callback?code=abc&state=s1";
         assert_eq!(from_pasted(url, "s1").unwrap().0, "abc");
-        assert!(matches!(from_pasted(url, "s2"), Err(OAuthError::StateMismatch)));
+        assert!(matches!(
+            from_pasted(url, "s2"),
+            Err(OAuthError::StateMismatch)
+        ));
         assert!(matches!(
             from_pasted("http://h/cb?state=s1", "s1"),
             Err(OAuthError::NoCode)

@@ -104,9 +104,8 @@ impl HeldStore {
 
 /// The row with its tokens opened.
 pub fn open(key: &TokenKey, row: TokenRow) -> Result<Authorization, OAuthError> {
-    let opened = |sealed: &[u8], column| -> Result<SecretString, OAuthError> {
-        key.open(sealed, column)
-    };
+    let opened =
+        |sealed: &[u8], column| -> Result<SecretString, OAuthError> { key.open(sealed, column) };
     Ok(Authorization {
         tokens: StoredTokens {
             access_token: opened(&row.access_token, ACCESS)?,
@@ -130,7 +129,12 @@ impl HeldTokens for HeldStore {
     fn save<'a>(&'a mut self, tokens: &'a StoredTokens) -> BoxFuture<'a, Result<(), StoreError>> {
         async move {
             let sealed = self.sealed(tokens);
-            if self.row.refreshed(&sealed).await.map_err(OAuthError::from)? {
+            if self
+                .row
+                .refreshed(&sealed)
+                .await
+                .map_err(OAuthError::from)?
+            {
                 Ok(())
             } else {
                 Err(OAuthError::Removed.into())

@@ -18,8 +18,8 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::{SyncSettings, ZoomAuth};
-use crate::oauth::DbTokenStore;
 use crate::db::{self, DbPool, DbTarget};
+use crate::oauth::DbTokenStore;
 use crate::zoom::calls::CallObserver;
 use crate::zoom::{Authorization, ClientSettings, ZoomClient};
 

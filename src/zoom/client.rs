@@ -11,13 +11,13 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use super::auth::{Authorization, TokenSource};
-use super::oauth::OAuthEndpoints;
 use super::body::{BodyError, read_body};
 use super::calls::{CallLabel, CallObserver, Observer};
 use super::classify::{ErrorBody, Verdict, classify};
 use super::error::{ZoomError, snippet};
 use super::json::replace_nul;
 use super::limiter::RateLimits;
+use super::oauth::OAuthEndpoints;
 use super::progress::Progress;
 use super::retry::{AttemptError, RetryPolicy, bounded_retry_after, retry};
 use crate::backoff::{Backoff, Jitter};

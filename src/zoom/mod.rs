@@ -28,5 +28,6 @@ pub use paginate::ListedPage;
 pub use recordings::{DayRange, Recording, RecordingFile, RecordingSource};
 pub use registrants::{Registrant, RegistrantStatus};
 pub use sessions::{PastInstance, Session, SessionKind, registration_on};
+pub use token_answer::Grant;
 pub use users::{User, UserStatus};
 pub use zoom_api::{Endpoint, Label, Plan, meeting_path_segment, path_segment};

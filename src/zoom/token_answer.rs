@@ -374,7 +374,10 @@ mod tests {
         ));
         for status in [408, 429, 500, 503] {
             assert!(
-                matches!(read(status, body, Flow::Account), Err(AttemptError::Retry { .. })),
+                matches!(
+                    read(status, body, Flow::Account),
+                    Err(AttemptError::Retry { .. })
+                ),
                 "{status}"
             );
         }
@@ -393,8 +396,12 @@ mod tests {
             read(400, client, Flow::User),
             Err(AttemptError::Fatal(ZoomError::Credentials { .. }))
         ));
-        assert!(matches!(read(503, used, Flow::User), Err(AttemptError::Retry { .. })));
-        let grant = granted(json!({"access_token": LIVE, "refresh_token": "rt", "expires_in": 3600}));
+        assert!(matches!(
+            read(503, used, Flow::User),
+            Err(AttemptError::Retry { .. })
+        ));
+        let grant =
+            granted(json!({"access_token": LIVE, "refresh_token": "rt", "expires_in": 3600}));
         assert_eq!(grant.refresh_token.unwrap().expose_secret(), "rt");
         assert!(revoked(200, br#"{"status":"success"}"#).is_ok());
         assert!(revoked(400, used).is_ok(), "already revoked");

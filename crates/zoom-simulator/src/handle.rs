@@ -106,6 +106,12 @@ impl SimHandle {
         }
     }
 
+    /// The refresh token Zoom would honour now: what a test looks for where it must never be in
+    /// clear.
+    pub fn current_refresh_token(&self) -> Option<String> {
+        self.state.lock().grants.current()
+    }
+
     /// Refresh grants honoured so far: one per rotation of the refresh token.
     pub fn refreshes(&self) -> u64 {
         self.state.lock().grants.refreshes()

@@ -130,8 +130,13 @@ pub(crate) async fn token(
                     .map_err(TokenRequestError::Grant)
             }
             Grant::Refresh => {
-                let token = param("refresh_token").ok_or(TokenRequestError::Missing("refresh_token"))?;
-                inner.grants.refresh(token).map(Some).map_err(TokenRequestError::Grant)
+                let token =
+                    param("refresh_token").ok_or(TokenRequestError::Missing("refresh_token"))?;
+                inner
+                    .grants
+                    .refresh(token)
+                    .map(Some)
+                    .map_err(TokenRequestError::Grant)
             }
         }
     });
@@ -267,7 +272,9 @@ pub(crate) async fn authorize(
     if params.get("response_type").map(String::as_str) != Some("code") {
         return refuse("Unsupported response_type");
     }
-    let Some(redirect) = params.get("redirect_uri").and_then(|uri| url::Url::parse(uri).ok())
+    let Some(redirect) = params
+        .get("redirect_uri")
+        .and_then(|uri| url::Url::parse(uri).ok())
     else {
         return refuse("Invalid redirect_uri");
     };

@@ -51,7 +51,12 @@ pub(crate) struct UserGrants {
 
 impl UserGrants {
     /// The code of a consent, to redeem at `redirect_uri`.
-    pub fn authorize(&mut self, redirect_uri: &str, challenge: Option<String>, now: Instant) -> String {
+    pub fn authorize(
+        &mut self,
+        redirect_uri: &str,
+        challenge: Option<String>,
+        now: Instant,
+    ) -> String {
         let code = random(32);
         self.codes.insert(
             code.clone(),
@@ -107,8 +112,8 @@ impl UserGrants {
     /// Ends the authorization `token` (its refresh token or one of its access tokens) belongs
     /// to; the access tokens to revoke. Nothing when it belongs to none.
     pub fn revoke(&mut self, token: &str) -> Vec<String> {
-        let ours = self.current.as_deref() == Some(token)
-            || self.access_tokens.iter().any(|t| t == token);
+        let ours =
+            self.current.as_deref() == Some(token) || self.access_tokens.iter().any(|t| t == token);
         if ours { self.revoke_all() } else { Vec::new() }
     }
 
@@ -116,6 +121,11 @@ impl UserGrants {
     pub fn revoke_all(&mut self) -> Vec<String> {
         self.current = None;
         std::mem::take(&mut self.access_tokens)
+    }
+
+    /// The live authorization's refresh token.
+    pub fn current(&self) -> Option<String> {
+        self.current.clone()
     }
 
     /// Refresh grants honoured so far.
@@ -156,7 +166,10 @@ mod tests {
         let mut grants = UserGrants::default();
         let code = grants.authorize(URI, challenge("v"), t0);
         assert!(grants.redeem(&code, Some(URI), Some("v"), t0).is_ok());
-        assert_eq!(grants.redeem(&code, Some(URI), Some("v"), t0), Err(GrantRefusal::InvalidCode));
+        assert_eq!(
+            grants.redeem(&code, Some(URI), Some("v"), t0),
+            Err(GrantRefusal::InvalidCode)
+        );
         let late = grants.authorize(URI, challenge("v"), t0);
         assert_eq!(
             grants.redeem(&late, Some(URI), Some("v"), t0 + CODE_LIFETIME),
