@@ -2,6 +2,8 @@
 //! AES-256-GCM under a fresh random nonce. The column's name is the associated data, so a token
 //! moved to the other column does not open.
 
+use std::sync::Arc;
+
 use aes_gcm::aead::{Aead, Generate, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
@@ -15,8 +17,9 @@ pub const KEY_VAR: &str = "ZOOM_MIRROR_TOKEN_KEY";
 
 const NONCE_BYTES: usize = 12;
 
+/// Shared: the cipher holds the expanded key, some hundreds of bytes.
 #[derive(Clone)]
-pub struct TokenKey(Aes256Gcm);
+pub struct TokenKey(Arc<Aes256Gcm>);
 
 impl std::fmt::Debug for TokenKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -36,7 +39,7 @@ impl TokenKey {
                 bytes.len()
             )
         })?;
-        Ok(TokenKey(cipher))
+        Ok(TokenKey(Arc::new(cipher)))
     }
 
     /// Nonce, then ciphertext and tag.

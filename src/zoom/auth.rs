@@ -143,7 +143,7 @@ impl TokenSource {
             }
             Authorization::User { store, .. } => {
                 let mut held = store.hold().await.map_err(store_error)?;
-                let token = self.from_store(held.as_mut(), refused).await;
+                let token = self.stored_or_refreshed(held.as_mut(), refused).await;
                 held.release().await;
                 token
             }
@@ -152,7 +152,7 @@ impl TokenSource {
 
     /// With the store held: its access token if it still works (another replica may just
     /// have refreshed it), else a refresh whose tokens are saved before they are used.
-    async fn from_store(
+    async fn stored_or_refreshed(
         &self,
         held: &mut dyn HeldTokens,
         refused: Option<&SecretString>,
