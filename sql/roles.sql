@@ -30,6 +30,8 @@ GRANT SELECT ON ALL TABLES IN SCHEMA zoom TO zoom_reader, zoom_writer;
 -- gets the status view instead, and a writer its own rows of the table.
 REVOKE ALL ON zoom.write_queue, zoom.write_queue_writers FROM zoom_reader, zoom_writer;
 REVOKE ALL ON zoom.write_queue_status FROM zoom_writer;
+-- The OAuth tokens (encrypted, but still the keys to the Zoom account) are the daemon's alone.
+REVOKE ALL ON zoom.oauth_tokens FROM zoom_reader, zoom_writer;
 GRANT SELECT ON zoom.write_queue TO zoom_writer;
 GRANT INSERT (action, target, payload, idempotency_key, max_attempts, run_after)
     ON zoom.write_queue TO zoom_writer;

@@ -40,6 +40,31 @@ pub enum Command {
     /// Operate on rows of the write-back queue (zoom.write_queue).
     #[command(subcommand)]
     Queue(QueueCommand),
+    /// The authorization of an OAuth 2.0 app (zoom.auth = "oauth"), kept in zoom.oauth_tokens.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+}
+
+/// The redirect URI `auth login` listens on unless told another: the app's redirect URL must
+/// be set to it (or to the one given) in the Zoom App Marketplace.
+pub const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1:8765/oauth/callback";
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Authorize the app: print Zoom's authorize URL, take the redirect, store the tokens.
+    Login {
+        /// Where Zoom sends the browser back; one of the app's redirect URLs.
+        #[arg(long, value_name = "URI", default_value = DEFAULT_REDIRECT_URI)]
+        redirect_uri: String,
+        /// Read the URL the browser was sent to from standard input instead of listening on
+        /// the redirect URI (for a server without a browser).
+        #[arg(long)]
+        no_listen: bool,
+    },
+    /// Who authorized the app, its scopes, and when the access token expires.
+    Status,
+    /// Revoke the authorization at Zoom and delete its tokens.
+    Logout,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod oauth;
 pub mod service;
 pub mod sync;
 pub mod telemetry;

@@ -38,6 +38,9 @@ pub(super) fn check_text(key: &Key, text: &str) -> Result<(), String> {
         Check::Listen => listen_addr(text),
         Check::Cron => cron(text),
         Check::PostgresUrl => postgres_url(text),
+        Check::TokenKey => {
+            crate::oauth::TokenKey::parse(&secrecy::SecretString::from(text.to_owned())).map(drop)
+        }
         Check::Any | Check::Range { .. } | Check::Fraction | Check::PerSecond => Ok(()),
     }
 }

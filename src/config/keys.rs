@@ -56,6 +56,8 @@ pub(super) enum Check {
     Cron,
     /// A postgres:// URL, never quoted.
     PostgresUrl,
+    /// 32 bytes in base64, never quoted.
+    TokenKey,
 }
 
 impl Key {
@@ -166,9 +168,16 @@ pub(super) const KEYS: &[Key] = &[
     )
     .range(1, 600, "1 second to 10 minutes"),
     Key::new(
+        "zoom.auth",
+        Text("s2s"),
+        "`s2s` (a Server-to-Server OAuth app) or `oauth` (an OAuth app a user authorizes with \
+         `zoom-mirror auth login`)",
+    )
+    .env("ZOOM_AUTH"),
+    Key::new(
         "zoom.account_id",
         Unset,
-        "the Server-to-Server OAuth app's account ID",
+        "the Server-to-Server OAuth app's account ID (not with `oauth`)",
     )
     .env("ZOOM_ACCOUNT_ID")
     .check(Identifier),
@@ -176,6 +185,13 @@ pub(super) const KEYS: &[Key] = &[
         .env("ZOOM_CLIENT_ID")
         .check(Identifier),
     Key::new("zoom.client_secret", Unset, "the app's client secret").secret("ZOOM_CLIENT_SECRET"),
+    Key::new(
+        "zoom.token_key",
+        Unset,
+        "with `oauth`: 32 bytes, base64 (`openssl rand -base64 32`), encrypting the stored tokens",
+    )
+    .secret("ZOOM_MIRROR_TOKEN_KEY")
+    .check(TokenKey),
     Key::new(
         "zoom.api_base_url",
         Text("https://api.zoom.us/v2"),
@@ -186,7 +202,7 @@ pub(super) const KEYS: &[Key] = &[
     Key::new(
         "zoom.oauth_base_url",
         Text("https://zoom.us"),
-        "base of the OAuth token URL, `{base}/oauth/token`",
+        "base of the OAuth URLs, `{base}/oauth/token` and (with `oauth`) `/oauth/authorize`",
     )
     .env("ZOOM_OAUTH_BASE_URL")
     .check(HttpUrl),

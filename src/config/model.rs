@@ -41,11 +41,65 @@ pub struct DatabaseConfig {
 
 #[derive(Debug, Clone)]
 pub struct ZoomConfig {
+    /// `zoom.auth`: how the app connects.
+    pub auth: AuthKind,
     pub account_id: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<SecretString>,
+    /// `zoom.token_key` / `ZOOM_MIRROR_TOKEN_KEY`: encrypts the stored OAuth tokens.
+    pub token_key: Option<SecretString>,
     /// Where and how the client calls Zoom: the rest of `[zoom]` and `[zoom.rate_limits]`.
     pub client: ClientSettings,
+}
+
+/// The two ways a Zoom app connects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthKind {
+    /// `s2s`: a Server-to-Server OAuth app (account ID, client ID and secret).
+    ServerToServer,
+    /// `oauth`: an OAuth app a user authorizes once with `zoom-mirror auth login`.
+    OAuth,
+}
+
+impl AuthKind {
+    pub const ALL: [AuthKind; 2] = [AuthKind::ServerToServer, AuthKind::OAuth];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthKind::ServerToServer => "s2s",
+            AuthKind::OAuth => "oauth",
+        }
+    }
+}
+
+impl FromStr for AuthKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        (AuthKind::ALL.into_iter().find(|kind| kind.as_str() == s))
+            .ok_or_else(|| format!("{s:?} is not a way to connect; use \"s2s\" or \"oauth\""))
+    }
+}
+
+/// A user-authorized OAuth app, as the configuration gives it: its client and the key its
+/// stored tokens are encrypted with.
+#[derive(Debug, Clone)]
+pub struct OAuthSettings {
+    pub app: crate::zoom::oauth::OAuthApp,
+    pub token_key: crate::oauth::TokenKey,
+}
+
+/// What the client connects with, per `zoom.auth`.
+#[derive(Debug, Clone)]
+pub enum ZoomAuth {
+    ServerToServer(ZoomCredentials),
+    OAuth(OAuthSettings),
+}
+
+impl From<ZoomCredentials> for ZoomAuth {
+    fn from(credentials: ZoomCredentials) -> Self {
+        ZoomAuth::ServerToServer(credentials)
+    }
 }
 
 #[derive(Debug, Clone)]

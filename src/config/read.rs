@@ -15,7 +15,7 @@ use super::checks;
 use super::error::ConfigError;
 use super::inputs::{Inputs, Origin, Raw};
 use super::keys::{self, Key};
-use super::model::{LogFormat, RecordingsSource};
+use super::model::{AuthKind, LogFormat, RecordingsSource};
 use zoom_api::plan::Plan;
 
 /// How `check-config` prints a value that no source sets.
@@ -77,6 +77,7 @@ settings! {
     Plan: parsed, |plan| quoted(plan.as_str());
     RecordingsSource: parsed, |source| quoted(source.as_str());
     LogFormat: parsed, |format| quoted(format.as_str());
+    AuthKind: parsed, |kind| quoted(kind.as_str());
 }
 
 pub(super) struct Reader<'a> {

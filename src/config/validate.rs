@@ -24,9 +24,11 @@ pub(super) fn validate(
         pool_timeout: r.secs("database.pool_timeout_secs"),
     };
     let zoom = ZoomConfig {
+        auth: r.get("zoom.auth"),
         account_id: r.optional("zoom.account_id"),
         client_id: r.optional("zoom.client_id"),
         client_secret: r.secret("zoom.client_secret"),
+        token_key: r.secret("zoom.token_key"),
         client: ClientSettings {
             api_base_url: r.get("zoom.api_base_url"),
             oauth_base_url: r.get("zoom.oauth_base_url"),

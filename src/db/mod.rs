@@ -8,6 +8,7 @@ pub mod gauges;
 mod held;
 mod lock;
 mod migrate;
+pub mod oauth_tokens;
 pub mod overview;
 pub mod participants;
 mod pooled;

@@ -271,6 +271,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    zoom.oauth_tokens (id) {
+        id -> Int4,
+        client_id -> Text,
+        user_id -> Nullable<Text>,
+        user_email -> Nullable<Text>,
+        scope -> Text,
+        access_token -> Bytea,
+        access_expires_at -> Timestamptz,
+        refresh_token -> Bytea,
+        authorized_at -> Timestamptz,
+        refreshed_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(recording_files -> recordings (recording_uuid));
 
 /// Calls `$callback!` with every table above: Diesel's `allow_tables_to_appear_in_same_query!`
@@ -296,7 +311,8 @@ macro_rules! zoom_tables {
             meeting_instances,
             webinar_instances,
             meeting_participants,
-            webinar_participants
+            webinar_participants,
+            oauth_tokens
         }
     };
 }

@@ -19,10 +19,11 @@ mod walk;
 use std::sync::Arc;
 
 use crate::clock::Clock;
-use crate::config::{SyncSettings, ZoomCredentials};
+use crate::config::{SyncSettings, ZoomAuth};
 use crate::db::{self, DbPool, DbTarget};
+use crate::oauth::DbTokenStore;
 use crate::zoom::calls::CallObserver;
-use crate::zoom::{ClientSettings, ZoomClient};
+use crate::zoom::{Authorization, ClientSettings, ZoomClient};
 
 pub use counts::PassCounts;
 pub use entity::Entity;
@@ -46,18 +47,19 @@ pub struct SyncContext {
 
 impl SyncContext {
     /// A pool on `db` and a Zoom client telling `observer` of its requests; connects lazily.
+    /// A user-authorized app's tokens are kept in `db` (`zoom.oauth_tokens`).
     pub fn new(
         db: &DbTarget,
         max_connections: usize,
         zoom: &ClientSettings,
-        credentials: ZoomCredentials,
+        auth: impl Into<ZoomAuth>,
         settings: SyncSettings,
         clock: Clock,
         observer: Option<Arc<dyn CallObserver>>,
     ) -> Result<Self, SyncError> {
         Ok(SyncContext {
             pool: db::pool(db, max_connections)?,
-            client: ZoomClient::new(zoom, credentials, clock, observer)?,
+            client: ZoomClient::new(zoom, authorization(db, auth.into()), clock, observer)?,
             db: db.clone(),
             host: host_name(),
             settings,
@@ -68,6 +70,21 @@ impl SyncContext {
     /// The client's clock: every time a pass records or compares.
     pub fn clock(&self) -> &Clock {
         self.client.clock()
+    }
+}
+
+/// The client's authorization: a user-authorized app's store is the database.
+pub fn authorization(db: &DbTarget, auth: ZoomAuth) -> Authorization {
+    match auth {
+        ZoomAuth::ServerToServer(credentials) => Authorization::ServerToServer(credentials),
+        ZoomAuth::OAuth(settings) => Authorization::User {
+            store: Arc::new(DbTokenStore::new(
+                db.clone(),
+                settings.token_key,
+                settings.app.client_id.clone(),
+            )),
+            app: settings.app,
+        },
     }
 }
 

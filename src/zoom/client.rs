@@ -10,13 +10,14 @@ use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::auth::{TokenSource, ZoomCredentials};
+use super::auth::{Authorization, TokenSource};
 use super::body::{BodyError, read_body};
 use super::calls::{CallLabel, CallObserver, Observer};
 use super::classify::{ErrorBody, Verdict, classify};
 use super::error::{ZoomError, snippet};
 use super::json::replace_nul;
 use super::limiter::RateLimits;
+use super::oauth::OAuthEndpoints;
 use super::progress::Progress;
 use super::retry::{AttemptError, RetryPolicy, bounded_retry_after, retry};
 use crate::backoff::{Backoff, Jitter};
@@ -115,9 +116,11 @@ pub struct Permit<'a> {
 
 impl ZoomClient {
     /// `observer` hears of every request sent (see [`CallObserver`]); the daemon's metrics.
+    /// `authorization` is a Server-to-Server app's [`ZoomCredentials`](super::ZoomCredentials)
+    /// or a user-authorized app and its token store.
     pub fn new(
         config: &ClientSettings,
-        credentials: ZoomCredentials,
+        authorization: impl Into<Authorization>,
         clock: Clock,
         observer: Option<Arc<dyn CallObserver>>,
     ) -> Result<Self, ZoomError> {
@@ -126,17 +129,19 @@ impl ZoomClient {
         let progress = Arc::new(Progress::new(config.request_timeout));
         let observer = Observer::new(observer);
         let auth = TokenSource::new(
-            http.clone(),
-            &config.oauth_base_url,
-            credentials,
-            retry.clone(),
-            progress.clone(),
-            observer.clone(),
-        )
-        .map_err(|e| ZoomError::InvalidBaseUrl {
-            key: "zoom.oauth_base_url",
-            reason: e.to_string(),
-        })?;
+            |app| {
+                OAuthEndpoints::new(
+                    http.clone(),
+                    &config.oauth_base_url,
+                    app,
+                    retry.clone(),
+                    progress.clone(),
+                    observer.clone(),
+                )
+            },
+            authorization.into(),
+            clock.clone(),
+        )?;
         let limits = RateLimits::new(
             config.plan,
             config.rate_limit_share,

@@ -44,6 +44,23 @@ pub enum ZoomError {
     )]
     Credentials { status: u16, reason: String },
 
+    /// Zoom no longer honours the user authorization (a code or refresh token used, expired or
+    /// revoked, the app removed): only a new one helps.
+    #[error(
+        "Zoom refused the OAuth authorization (HTTP {status}): {reason}; the app may have been \
+         removed or its authorization revoked: run `zoom-mirror auth login` again"
+    )]
+    Reauthorize { status: u16, reason: String },
+
+    #[error(
+        "no Zoom authorization is stored (zoom.auth = \"oauth\"): run `zoom-mirror auth login`"
+    )]
+    NotAuthorized,
+
+    /// The tokens' store failed; `reason` is the store's own, without a token.
+    #[error("the stored OAuth tokens: {reason}")]
+    TokenStore { reason: String },
+
     #[error("Zoom's OAuth token endpoint failed (HTTP {status}): {message}")]
     TokenEndpoint { status: u16, message: String },
 

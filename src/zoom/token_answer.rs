@@ -35,27 +35,40 @@ pub struct Grant {
     /// What the client goes by: `expires_in` (or an hour) clamped to [`LIFETIME_SECS`].
     pub lifetime: Duration,
     pub scope: String,
+    /// The refresh token of a user's authorization; Server-to-Server grants have none.
+    pub refresh_token: Option<SecretString>,
+}
+
+/// Which grant was asked for: a refusal means different things to each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// `account_credentials`: a refusal is a wrong account, client ID or secret.
+    Account,
+    /// `authorization_code` or `refresh_token`: a refusal other than of the client itself is a
+    /// code or refresh token Zoom no longer honours (used, expired, revoked, app removed: 4733,
+    /// 4734, 4735, 4737, 4741, "Invalid Token!"), which only a new authorization cures.
+    User,
 }
 
 /// The answer to `POST /oauth/token`: a grant, a refusal worth retrying (408, 429, 5xx), or one
 /// that is not (other statuses, and a 2xx without a usable token).
-pub fn read(status: u16, body: &[u8]) -> Result<Grant, AttemptError> {
+pub fn read(status: u16, body: &[u8], flow: Flow) -> Result<Grant, AttemptError> {
     let answer = Answer::parse(body);
     match status {
         200..=299 => answer
             .grant()
             .map_err(|reason| AttemptError::Fatal(ZoomError::TokenAnswer { status, reason })),
-        408 | 429 | 500..=599 => Err(AttemptError::Retry {
-            after: None,
-            error: ZoomError::TokenEndpoint {
-                status,
-                message: answer.refusal(status),
-            },
-        }),
-        _ => Err(AttemptError::Fatal(ZoomError::Credentials {
-            status,
-            reason: answer.refusal(status),
-        })),
+        _ => Err(answer.refused(status, flow)),
+    }
+}
+
+/// The answer to `POST /oauth/revoke`: done on a 2xx, and also on a refusal of the token,
+/// which means it was revoked already.
+pub fn revoked(status: u16, body: &[u8]) -> Result<(), AttemptError> {
+    match Answer::parse(body).refused(status, Flow::User) {
+        _ if (200..=299).contains(&status) => Ok(()),
+        AttemptError::Fatal(ZoomError::Reauthorize { .. }) => Ok(()),
+        refused => Err(refused),
     }
 }
 
@@ -88,6 +101,29 @@ impl Answer {
             len: body.len(),
             secrets,
         }
+    }
+
+    /// A refusal worth retrying (408, 429, 5xx), or one that is not.
+    fn refused(&self, status: u16, flow: Flow) -> AttemptError {
+        let reason = self.refusal(status);
+        match status {
+            408 | 429 | 500..=599 => AttemptError::Retry {
+                after: None,
+                error: ZoomError::TokenEndpoint {
+                    status,
+                    message: reason,
+                },
+            },
+            _ if flow == Flow::User && self.error() != Some("invalid_client") => {
+                AttemptError::Fatal(ZoomError::Reauthorize { status, reason })
+            }
+            _ => AttemptError::Fatal(ZoomError::Credentials { status, reason }),
+        }
+    }
+
+    /// The OAuth `error` field (`invalid_client`, `invalid_grant` …).
+    fn error(&self) -> Option<&str> {
+        self.json.as_ref()?.get("error")?.as_str()
     }
 
     fn not_json(&self) -> String {
@@ -143,11 +179,18 @@ impl Answer {
                 .join(" "),
             _ => String::new(),
         };
+        let refresh_token = match fields.get("refresh_token") {
+            Some(Value::String(token)) if !token.trim().is_empty() => {
+                Some(SecretString::from(token.clone()))
+            }
+            _ => None,
+        };
         Ok(Grant {
             access_token,
             expires_in,
             lifetime: Duration::from_secs(lifetime),
             scope,
+            refresh_token,
         })
     }
 
@@ -253,11 +296,11 @@ mod tests {
     const LIVE: &str = "eyJsdmUiOiJ0b2tlbiJ9Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op";
 
     fn granted(body: Value) -> Grant {
-        read(200, body.to_string().as_bytes()).unwrap()
+        read(200, body.to_string().as_bytes(), Flow::Account).unwrap()
     }
 
     fn error_text(status: u16, body: &[u8]) -> String {
-        let error = match read(status, body) {
+        let error = match read(status, body, Flow::Account) {
             Ok(grant) => panic!("granted {:?}", grant.lifetime),
             Err(AttemptError::Retry { error, .. } | AttemptError::Fatal(error)) => error,
         };
@@ -325,16 +368,44 @@ mod tests {
     fn refusals_are_retried_only_when_zoom_may_recover() {
         let body = br#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#;
         assert!(matches!(
-            read(400, body),
+            read(400, body, Flow::Account),
             Err(AttemptError::Fatal(ZoomError::Credentials { status: 400, ref reason }))
                 if reason == "Invalid client_id or client_secret"
         ));
         for status in [408, 429, 500, 503] {
             assert!(
-                matches!(read(status, body), Err(AttemptError::Retry { .. })),
+                matches!(
+                    read(status, body, Flow::Account),
+                    Err(AttemptError::Retry { .. })
+                ),
                 "{status}"
             );
         }
+    }
+
+    #[test]
+    fn a_refused_user_grant_asks_for_a_new_authorization_unless_the_client_is_wrong() {
+        let used = br#"{"reason":"Invalid Token!","error":"invalid_grant"}"#;
+        assert!(matches!(
+            read(400, used, Flow::User),
+            Err(AttemptError::Fatal(ZoomError::Reauthorize { status: 400, ref reason }))
+                if reason == "Invalid Token!"
+        ));
+        let client = br#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#;
+        assert!(matches!(
+            read(400, client, Flow::User),
+            Err(AttemptError::Fatal(ZoomError::Credentials { .. }))
+        ));
+        assert!(matches!(
+            read(503, used, Flow::User),
+            Err(AttemptError::Retry { .. })
+        ));
+        let grant =
+            granted(json!({"access_token": LIVE, "refresh_token": "rt", "expires_in": 3600}));
+        assert_eq!(grant.refresh_token.unwrap().expose_secret(), "rt");
+        assert!(revoked(200, br#"{"status":"success"}"#).is_ok());
+        assert!(revoked(400, used).is_ok(), "already revoked");
+        assert!(revoked(401, client).is_err());
     }
 
     fn any_json() -> impl Strategy<Value = Value> {
@@ -369,7 +440,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_bytes_are_read_without_a_panic(status in any::<u16>(), body in prop::collection::vec(any::<u8>(), 0..256)) {
-            let _ = read(status, &body);
+            let _ = read(status, &body, Flow::User);
         }
 
         #[test]
@@ -385,7 +456,7 @@ mod tests {
             body.insert("expires_in".into(), expires_in);
             body.insert(token_field, Value::from(token.clone()));
             body.insert(echo_in.into(), Value::from(format!("about {token}.")));
-            match read(status, Value::Object(body).to_string().as_bytes()) {
+            match read(status, Value::Object(body).to_string().as_bytes(), Flow::Account) {
                 Ok(grant) => {
                     prop_assert!(LIFETIME_SECS.contains(&grant.lifetime.as_secs()));
                     prop_assert!(!grant.scope.contains(&token));

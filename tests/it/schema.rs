@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::QueryableByName;
 use diesel::sql_types::{
-    Array, BigInt, Bool, Date, Integer, Interval, Jsonb, Nullable, SingleValue, Text, Timestamptz,
+    Array, BigInt, Binary, Bool, Date, Integer, Interval, Jsonb, Nullable, SingleValue, Text,
+    Timestamptz,
 };
 use diesel::{Column, Expression, Table};
 use diesel_async::RunQueryDsl;
@@ -39,6 +40,7 @@ macro_rules! pg_type {
 
 pg_type! {
     BigInt => "bigint",
+    Binary => "bytea",
     Integer => "integer",
     Text => "text",
     Bool => "boolean",

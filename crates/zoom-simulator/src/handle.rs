@@ -98,6 +98,26 @@ impl SimHandle {
         self.state.lock().tokens.revoke_all();
     }
 
+    /// The user's authorization of the app ends, as when the app is removed: its refresh token
+    /// is refused ("Invalid Token!") and its access tokens are invalid.
+    pub fn revoke_user_authorization(&self) {
+        let mut inner = self.state.lock();
+        for access in inner.grants.revoke_all() {
+            inner.tokens.revoke(&access);
+        }
+    }
+
+    /// The refresh token Zoom would honour now: what a test looks for where it must never be in
+    /// clear.
+    pub fn current_refresh_token(&self) -> Option<String> {
+        self.state.lock().grants.current()
+    }
+
+    /// Refresh grants honoured so far: one per rotation of the refresh token.
+    pub fn refreshes(&self) -> u64 {
+        self.state.lock().grants.refreshes()
+    }
+
     /// Every access token issued since the last revocation: what a test looks for in errors
     /// and logs, which must never show one.
     pub fn issued_tokens(&self) -> Vec<String> {

@@ -86,6 +86,8 @@ impl Simulator {
 fn router(state: Arc<SimState>) -> Router {
     let routes = Router::new()
         .route("/oauth/token", post(oauth::token))
+        .route("/oauth/authorize", get(oauth::authorize))
+        .route("/oauth/revoke", post(oauth::revoke))
         .route(
             "/v2/users",
             listing(&state, Endpoint::ListUsers, users::list)

@@ -12,6 +12,7 @@ use crate::model::entities::Entities;
 use crate::model::recording::SimRecording;
 use crate::model::user::{AccountInfo, SimUser};
 use crate::rules::faults::Faults;
+use crate::rules::grants::UserGrants;
 use crate::rules::limits::RateLimiter;
 use crate::rules::pages::PageTokens;
 use crate::rules::queries::{
@@ -41,6 +42,8 @@ pub(crate) struct Inner {
     /// In listing order.
     pub users: Vec<SimUser>,
     pub tokens: TokenStore,
+    /// The authorization of a user-authorized app, its codes and refresh tokens.
+    pub grants: UserGrants,
     pub entities: Entities,
     pub pages: PageTokens<UserQuery>,
     pub meeting_pages: PageTokens<MeetingQuery>,
@@ -64,6 +67,7 @@ impl SimState {
                 entities: generate::generate(&config.account, &users),
                 users,
                 tokens: TokenStore::new(config.token_ttl),
+                grants: UserGrants::default(),
                 pages: PageTokens::new(ttl),
                 meeting_pages: PageTokens::new(ttl),
                 registrant_pages: PageTokens::new(ttl),

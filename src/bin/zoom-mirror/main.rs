@@ -37,6 +37,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate => commands::migrate(&config).await,
         Command::Status => commands::status(&config).await,
         Command::Queue(command) => commands::queue(&config, command).await,
+        Command::Auth(command) => commands::auth(&config, command).await,
         Command::Sync { entities } => commands::sync(&config, &entities).await,
         Command::Run => commands::run(&config).await,
     }

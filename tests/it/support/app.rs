@@ -10,10 +10,14 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use zoom_mirror::clock::Clock;
-use zoom_mirror::config::{RecordingsSource, SyncSettings, ZoomCredentials};
+use zoom_mirror::config::{
+    OAuthSettings, RecordingsSource, SyncSettings, ZoomAuth, ZoomCredentials,
+};
 use zoom_mirror::db::schema::users;
+use zoom_mirror::oauth::TokenKey;
 use zoom_mirror::sync::{Entity, PassOutcome, PassReport, SyncContext, Trigger, run_pass};
 use zoom_mirror::telemetry::metrics::Metrics;
+use zoom_mirror::zoom::oauth::OAuthApp;
 use zoom_mirror::zoom::{ClientSettings, Endpoint, Plan, ZoomClient};
 use zoom_simulator::{
     AccountSpec, BusyHosts, RunningSimulator, SimHandle, Simulator, SimulatorConfig,
@@ -46,6 +50,27 @@ impl TestApp {
         sim: SimulatorConfig,
         tweak: impl FnOnce(&mut ClientSettings),
     ) -> TestApp {
+        Self::connected(clock, sim, tweak, |sim| credentials(sim).into()).await
+    }
+
+    /// A simulator whose OAuth app a user authorizes (`zoom.auth = "oauth"`): the client's
+    /// tokens are in the test's `zoom.oauth_tokens`, which is empty until a login.
+    pub async fn oauth(sim: SimulatorConfig) -> TestApp {
+        Self::connected(
+            Clock::System,
+            sim,
+            |_| {},
+            |sim| ZoomAuth::OAuth(oauth_settings(sim)),
+        )
+        .await
+    }
+
+    async fn connected(
+        clock: Clock,
+        sim: SimulatorConfig,
+        tweak: impl FnOnce(&mut ClientSettings),
+        auth: impl FnOnce(&RunningSimulator) -> ZoomAuth,
+    ) -> TestApp {
         let db = TestDb::new().await;
         let sim = Simulator::start(sim).await.expect("starting the simulator");
         let mut zoom = client_settings(&sim);
@@ -64,7 +89,7 @@ impl TestApp {
             &db.target(),
             4,
             &zoom,
-            credentials(&sim),
+            auth(&sim),
             settings,
             clock,
             Some(metrics.zoom_calls()),
@@ -278,6 +303,21 @@ pub fn credentials(sim: &RunningSimulator) -> ZoomCredentials {
         account_id: c.account_id.clone(),
         client_id: c.client_id.clone(),
         client_secret: SecretString::from(c.client_secret.clone()),
+    }
+}
+
+/// The ZOOM_MIRROR_TOKEN_KEY of the tests: 32 bytes, base64.
+pub const TOKEN_KEY: &str = "3q2+7wABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhs=";
+
+/// The simulator's app as a user-authorized OAuth app, its tokens under [`TOKEN_KEY`].
+pub fn oauth_settings(sim: &RunningSimulator) -> OAuthSettings {
+    let c = sim.credentials();
+    OAuthSettings {
+        app: OAuthApp {
+            client_id: c.client_id.clone(),
+            client_secret: SecretString::from(c.client_secret.clone()),
+        },
+        token_key: TokenKey::parse(&SecretString::from(TOKEN_KEY)).expect("a valid key"),
     }
 }
 

@@ -1,8 +1,12 @@
-//! `POST /oauth/token` for Server-to-Server OAuth
-//! (<https://developers.zoom.us/docs/rooms/s2s-oauth/>): Basic client authentication,
-//! `grant_type=account_credentials` and `account_id` in the form body or the query string. Errors
-//! use the token endpoint's own shape, `{"reason","error"}`, not the API's `{"code","message"}`. A
-//! [`TokenAnswer`] fault makes the answer odd, with a live token in it.
+//! Zoom's OAuth endpoints. `POST /oauth/token` with Basic client authentication and its grant in
+//! the form body or the query string: `account_credentials` and `account_id` for a
+//! Server-to-Server app (<https://developers.zoom.us/docs/rooms/s2s-oauth/>), and for an app a
+//! user authorizes (<https://developers.zoom.us/docs/integrations/oauth/>) `authorization_code`
+//! (with `code`, `redirect_uri` and the PKCE `code_verifier`) and `refresh_token`, whose answers
+//! carry a refresh token. `GET /oauth/authorize` consents at once, as the account's owner, and
+//! redirects (302) with `code` and `state`; `POST /oauth/revoke?token=…` ends an authorization.
+//! Errors use the token endpoint's own shape, `{"reason","error"}`, not the API's
+//! `{"code","message"}`. A [`TokenAnswer`] fault makes the answer odd, with a live token in it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,7 +14,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::header::{AUTHORIZATION, HOST};
+use axum::http::header::{AUTHORIZATION, HOST, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -20,6 +24,7 @@ use tokio::time::Instant;
 
 use crate::config::SimCredentials;
 use crate::rules::faults::TokenAnswer;
+use crate::rules::grants::GrantRefusal;
 use crate::rules::respond;
 use crate::state::SimState;
 
@@ -30,6 +35,9 @@ enum TokenRequestError {
     NoGrantType,
     UnsupportedGrantType,
     BadAccount,
+    /// A parameter the grant needs is missing.
+    Missing(&'static str),
+    Grant(GrantRefusal),
 }
 
 impl IntoResponse for TokenRequestError {
@@ -60,6 +68,34 @@ impl IntoResponse for TokenRequestError {
                 "invalid_request",
                 "Invalid account_id",
             ),
+            TokenRequestError::Missing(name) => {
+                let reason = format!("Missing {name}");
+                let body = json!({ "reason": reason, "error": "invalid_request" });
+                return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+            }
+            TokenRequestError::Grant(refusal) => match refusal {
+                GrantRefusal::CodeExpired => {
+                    (StatusCode::BAD_REQUEST, "invalid_grant", "Code is expired")
+                }
+                GrantRefusal::InvalidCode => (
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "Invalid authorization code",
+                ),
+                GrantRefusal::RedirectMismatch => (
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "Redirect URI mismatch.",
+                ),
+                GrantRefusal::VerifierMismatch => (
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "Invalid code verifier",
+                ),
+                GrantRefusal::InvalidToken => {
+                    (StatusCode::BAD_REQUEST, "invalid_grant", "Invalid Token!")
+                }
+            },
         };
         (status, Json(json!({ "reason": reason, "error": error }))).into_response()
     }
@@ -79,14 +115,42 @@ pub(crate) async fn token(
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
     let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let verdict = check(&state.credentials, authorization, &params);
     let mut inner = state.lock();
     inner.stats.token_request();
-    if let Err(refusal) = verdict {
-        tracing::debug!(?refusal, "token request refused");
-        return refusal.into_response();
-    }
+    let verdict = check(&state.credentials, authorization, &params).and_then(|grant| {
+        let param = |name| params.get(name).map(String::as_str);
+        match grant {
+            Grant::Account => Ok(None),
+            Grant::Code => {
+                let code = param("code").ok_or(TokenRequestError::Missing("code"))?;
+                inner
+                    .grants
+                    .redeem(code, param("redirect_uri"), param("code_verifier"), now)
+                    .map(Some)
+                    .map_err(TokenRequestError::Grant)
+            }
+            Grant::Refresh => {
+                let token =
+                    param("refresh_token").ok_or(TokenRequestError::Missing("refresh_token"))?;
+                inner
+                    .grants
+                    .refresh(token)
+                    .map(Some)
+                    .map_err(TokenRequestError::Grant)
+            }
+        }
+    });
+    let refresh_token = match verdict {
+        Ok(refresh_token) => refresh_token,
+        Err(refusal) => {
+            tracing::debug!(?refusal, "token request refused");
+            return refusal.into_response();
+        }
+    };
     let access_token = inner.tokens.issue(now);
+    if refresh_token.is_some() {
+        inner.grants.gave(access_token.clone());
+    }
     let expires_in = inner.tokens.ttl().as_secs();
     let odd = inner.faults.on_token_request();
     drop(inner);
@@ -102,6 +166,9 @@ pub(crate) async fn token(
         "scope": state.scopes.join(" "),
         "api_url": api_url,
     });
+    if let Some(refresh_token) = refresh_token {
+        answer["refresh_token"] = refresh_token.into();
+    }
     match odd {
         None => Json(answer).into_response(),
         Some(odd) => {
@@ -153,11 +220,20 @@ fn odd_answer(odd: TokenAnswer, token: &str, usual: &mut serde_json::Value) -> R
     Json(usual.take()).into_response()
 }
 
+/// The grant a token request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grant {
+    Account,
+    Code,
+    Refresh,
+}
+
+/// The app and the grant type, and for a Server-to-Server grant its account.
 fn check(
     expected: &SimCredentials,
     authorization: Option<&str>,
     params: &HashMap<String, String>,
-) -> Result<(), TokenRequestError> {
+) -> Result<Grant, TokenRequestError> {
     let (client_id, client_secret) = authorization
         .and_then(basic_credentials)
         .ok_or(TokenRequestError::NoClient)?;
@@ -165,14 +241,85 @@ fn check(
         return Err(TokenRequestError::BadClient);
     }
     match params.get("grant_type").map(String::as_str) {
-        None | Some("") => return Err(TokenRequestError::NoGrantType),
-        Some("account_credentials") => {}
-        Some(_) => return Err(TokenRequestError::UnsupportedGrantType),
+        None | Some("") => Err(TokenRequestError::NoGrantType),
+        Some("account_credentials") if params.get("account_id") == Some(&expected.account_id) => {
+            Ok(Grant::Account)
+        }
+        Some("account_credentials") => Err(TokenRequestError::BadAccount),
+        Some("authorization_code") => Ok(Grant::Code),
+        Some("refresh_token") => Ok(Grant::Refresh),
+        Some(_) => Err(TokenRequestError::UnsupportedGrantType),
     }
-    if params.get("account_id") != Some(&expected.account_id) {
-        return Err(TokenRequestError::BadAccount);
+}
+
+/// `GET /oauth/authorize`: the owner consents at once, and the browser is sent back to
+/// `redirect_uri` with a code and the `state` it came with.
+pub(crate) async fn authorize(
+    State(state): State<Arc<SimState>>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params: HashMap<String, String> =
+        url::form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let refuse = |reason: &str| {
+        let body = json!({ "reason": reason, "error": "invalid_request" });
+        (StatusCode::BAD_REQUEST, Json(body)).into_response()
+    };
+    if params.get("client_id") != Some(&state.credentials.client_id) {
+        return refuse("Invalid client_id");
     }
-    Ok(())
+    if params.get("response_type").map(String::as_str) != Some("code") {
+        return refuse("Unsupported response_type");
+    }
+    let Some(redirect) = params
+        .get("redirect_uri")
+        .and_then(|uri| url::Url::parse(uri).ok())
+    else {
+        return refuse("Invalid redirect_uri");
+    };
+    let challenge = match params.get("code_challenge_method").map(String::as_str) {
+        None => None,
+        Some("S256") => params.get("code_challenge").cloned(),
+        Some(_) => return refuse("Unsupported code_challenge_method"),
+    };
+    let code = state
+        .lock()
+        .grants
+        .authorize(redirect.as_str(), challenge, Instant::now());
+    let mut back = redirect;
+    back.query_pairs_mut().append_pair("code", &code);
+    if let Some(sent) = params.get("state") {
+        back.query_pairs_mut().append_pair("state", sent);
+    }
+    (StatusCode::FOUND, [(LOCATION, back.to_string())]).into_response()
+}
+
+/// `POST /oauth/revoke?token=…`: the authorization the token belongs to ends, its access
+/// tokens with it. A token of no live authorization is answered the same: it is revoked.
+pub(crate) async fn revoke(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    match authorization.and_then(basic_credentials) {
+        Some((id, secret))
+            if id == state.credentials.client_id && secret == state.credentials.client_secret => {}
+        Some(_) => return TokenRequestError::BadClient.into_response(),
+        None => return TokenRequestError::NoClient.into_response(),
+    }
+    let token = url::form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == "token")
+        .map(|(_, value)| value.into_owned());
+    let Some(token) = token else {
+        return TokenRequestError::Missing("token").into_response();
+    };
+    let mut inner = state.lock();
+    for access in inner.grants.revoke(&token) {
+        inner.tokens.revoke(&access);
+    }
+    Json(json!({ "status": "success" })).into_response()
 }
 
 /// `Basic base64(client_id:client_secret)`; `None` when it is not that.
@@ -209,7 +356,7 @@ mod tests {
             ("grant_type", "account_credentials"),
             ("account_id", &creds.account_id),
         ]);
-        assert_eq!(check(&creds, Some(&auth), &good), Ok(()));
+        assert_eq!(check(&creds, Some(&auth), &good), Ok(Grant::Account));
     }
 
     #[test]
@@ -240,6 +387,11 @@ mod tests {
                 Some(auth.clone()),
                 with("client_credentials", &creds.account_id),
                 TokenRequestError::UnsupportedGrantType,
+            ),
+            (
+                Some(basic(&creds.client_id, "wrong")),
+                params(&[("grant_type", "refresh_token"), ("refresh_token", "x")]),
+                TokenRequestError::BadClient,
             ),
             (
                 Some(auth.clone()),

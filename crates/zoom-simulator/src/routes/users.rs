@@ -32,7 +32,14 @@ const DEFAULT_PAGE_SIZE: u32 = 30;
 pub(crate) fn get(state: &SimState, call: &Call) -> Result<Response, Refusal> {
     let user_id = user_param(&call.uri, 3);
     let inner = state.lock();
-    let user = inner.user(&user_id).ok_or_else(|| no_such_user(&user_id))?;
+    // `me`: the token's user, the account's owner either way (a Server-to-Server token is the
+    // owner's, and the owner is who authorizes a user-authorized app here).
+    let user = if user_id == "me" {
+        inner.operator()
+    } else {
+        inner.user(&user_id)
+    };
+    let user = user.ok_or_else(|| no_such_user(&user_id))?;
     Ok(Json(user.detail_json(&state.account, call.now)).into_response())
 }
 

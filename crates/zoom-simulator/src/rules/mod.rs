@@ -4,6 +4,7 @@
 
 pub(crate) mod body;
 pub(crate) mod faults;
+pub(crate) mod grants;
 pub(crate) mod limits;
 pub(crate) mod pages;
 pub(crate) mod path;

@@ -81,6 +81,11 @@ impl TokenStore {
         }
     }
 
+    /// Forgets `token`: it becomes invalid.
+    pub fn revoke(&mut self, token: &str) {
+        self.expiry.remove(token);
+    }
+
     /// Forgets every token, as deactivating the app does: they become invalid, not expired.
     pub fn revoke_all(&mut self) {
         self.expiry.clear();

@@ -1,5 +1,6 @@
 //! One function per subcommand.
 
+mod auth;
 mod queue;
 mod status;
 
@@ -17,6 +18,7 @@ use zoom_mirror::sync::{Entity, PassOutcome, SyncContext, Trigger, run_pass};
 use zoom_mirror::telemetry::metrics::Metrics;
 use zoom_mirror::zoom::calls::CallObserver;
 
+pub use auth::auth;
 pub use queue::queue;
 pub use status::status;
 
@@ -69,7 +71,7 @@ fn context(
         &database(config)?,
         config.database.max_connections,
         &config.zoom.client,
-        config.zoom_credentials()?,
+        config.zoom_auth()?,
         config.sync.settings,
         Clock::System,
         observer,

@@ -1,0 +1,1 @@
+DROP TABLE zoom.oauth_tokens;
