@@ -12,6 +12,7 @@ mod db_outage;
 mod fence;
 mod meetings_sync;
 mod metrics;
+mod rate_budget;
 mod recordings_sync;
 mod registrants_sync;
 mod schema;

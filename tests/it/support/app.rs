@@ -66,6 +66,7 @@ impl TestApp {
             settings,
             clock,
             Some(metrics.zoom_calls()),
+            false,
         )
         .expect("a sync context");
         TestApp {

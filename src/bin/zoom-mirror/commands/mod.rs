@@ -73,6 +73,7 @@ fn context(
         config.sync.settings,
         Clock::System,
         observer,
+        true,
     )?)
 }
 
