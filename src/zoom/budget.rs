@@ -118,7 +118,7 @@ impl Budget {
         let mut slice = self.slices[&label].lock().await;
         let late = Instant::now()
             .checked_duration_since(slice.next)
-            .map_or(0, |late| late.as_secs_f64() / interval.as_secs_f64());
+            .map_or(0.0, |late| late.as_secs_f64() / interval.as_secs_f64());
         if slice.left > 0 && late >= 1.0 {
             // `as` saturates: whatever the lateness, at most what is left is lost.
             let lost = (late.floor() as u32).min(slice.left);

@@ -15,6 +15,7 @@ mod metrics;
 mod rate_budget;
 mod recordings_sync;
 mod registrants_sync;
+mod replicas;
 mod schema;
 mod source_time;
 mod support;

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::QueryableByName;
 use diesel::sql_types::{
-    Array, BigInt, Bool, Date, Integer, Interval, Jsonb, Nullable, SingleValue, Text, Timestamptz,
+    Array, BigInt, Double, Bool, Date, Integer, Interval, Jsonb, Nullable, SingleValue, Text, Timestamptz,
 };
 use diesel::{Column, Expression, Table};
 use diesel_async::RunQueryDsl;
@@ -43,6 +43,7 @@ pg_type! {
     Text => "text",
     Bool => "boolean",
     Date => "date",
+    Double => "double precision",
     Interval => "interval",
     Jsonb => "jsonb",
     Timestamptz => "timestamp with time zone",
