@@ -209,9 +209,14 @@ impl ZoomClient {
         let (limits, progress) = (&self.shared.limits, &*self.shared.progress);
         let stopped = |_| ZoomError::stopped(format!("Zoom's rate limit for {label} calls"));
         if let Some(budget) = &self.shared.budget {
+            // A token fetched after the slot was taken would hold back every call waiting on
+            // it, and then let them go together, over the next process's slots.
+            self.shared.auth.token().await?;
             // A slice reserved during a 429's pause would expire unspent.
             limits.paused(label, progress).await.map_err(stopped)?;
-            budget.draw(label, limits.per_second(label), progress).await?;
+            budget
+                .draw(label, limits.per_second(label), progress)
+                .await?;
         }
         limits.acquire(label, progress).await.map_err(stopped)?;
         Ok(Permit { call })

@@ -19,12 +19,22 @@ use crate::support::db_proxy::DbProxy;
 use crate::support::test_db::target;
 
 /// A client of its own, as another process would have, drawing on the budget in `db`.
-fn client_on(app: &TestApp, db: &DbTarget, tweak: impl FnOnce(&mut zoom_mirror::zoom::ClientSettings)) -> ZoomClient {
+fn client_on(
+    app: &TestApp,
+    db: &DbTarget,
+    tweak: impl FnOnce(&mut zoom_mirror::zoom::ClientSettings),
+) -> ZoomClient {
     let mut settings = client_settings(&app.sim);
     tweak(&mut settings);
     let budget: Arc<dyn SharedBudget> = Arc::new(PgRateBudget::new(db));
-    ZoomClient::new(&settings, credentials(&app.sim), Clock::System, None, Some(budget))
-        .expect("a client")
+    ZoomClient::new(
+        &settings,
+        credentials(&app.sim),
+        Clock::System,
+        None,
+        Some(budget),
+    )
+    .expect("a client")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -34,8 +44,9 @@ async fn concurrent_reservations_never_give_out_more_than_the_rate() {
     const RUN: Duration = Duration::from_millis(1500);
     // Three "processes", each on a connection of its own, with two tasks drawing slices of one
     // to five calls as fast as the database answers.
-    let budgets: Vec<Arc<PgRateBudget>> =
-        (0..3).map(|_| Arc::new(PgRateBudget::new(&app.db.target()))).collect();
+    let budgets: Vec<Arc<PgRateBudget>> = (0..3)
+        .map(|_| Arc::new(PgRateBudget::new(&app.db.target())))
+        .collect();
     let began = Instant::now();
     let mut tasks = Vec::new();
     for (n, budget) in budgets.iter().cycle().take(6).enumerate() {
@@ -61,7 +72,10 @@ async fn concurrent_reservations_never_give_out_more_than_the_rate() {
     let span = (last.0 - first).as_secs_f64() + f64::from(last.1) / RATE;
     // The draws asked for far more than the rate in the time they ran: the schedule, not the
     // database's speed, set how much was given out.
-    assert!(total as f64 > RATE * RUN.as_secs_f64(), "{total} calls drawn");
+    assert!(
+        total as f64 > RATE * RUN.as_secs_f64(),
+        "{total} calls drawn"
+    );
     // Each start is placed by when its answer reached the task, up to a few milliseconds
     // after the server's `now()` it was computed from: 25 ms (5 calls) of slack.
     let slack = 0.025;
@@ -118,7 +132,11 @@ async fn clients_on_one_budget_stay_under_the_account_limit_together() {
     let stats = app.handle().stats();
     let light = &stats.per_label[&Label::Light];
     assert_eq!(light.calls, 3 * per_client as u64);
-    assert_eq!(light.over_limit + light.injected_429, 0, "no 429: {light:?}");
+    assert_eq!(
+        light.over_limit + light.injected_429,
+        0,
+        "no 429: {light:?}"
+    );
     // Together at 16 a second, plus a call at a slice's edge; alone, each would send 16.
     assert!(light.max_in_window <= 18, "{light:?}");
     assert!(
@@ -149,7 +167,10 @@ async fn a_429_one_process_meets_holds_the_others_back() {
     let mut conn = app.conn().await;
     let deadline = Instant::now() + Duration::from_secs(10);
     while !held_past(&mut conn, Label::Light, Duration::from_millis(500)).await {
-        assert!(Instant::now() < deadline, "the 429 never reached the budget");
+        assert!(
+            Instant::now() < deadline,
+            "the 429 never reached the budget"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let began = Instant::now();
@@ -178,10 +199,7 @@ async fn held_past(
     let wait = diesel::data_types::PgInterval::from_microseconds(wait.as_micros() as i64);
     rate_budget::table
         .find(label.as_str())
-        .select(
-            sql::<Bool>("next_free > now() + ")
-                .bind::<Interval, _>(wait),
-        )
+        .select(sql::<Bool>("next_free > now() + ").bind::<Interval, _>(wait))
         .first(conn)
         .await
         .optional()

@@ -27,7 +27,11 @@ fn run_only(app: &TestApp, config: &std::path::Path, entity: Entity) -> Command 
 }
 
 /// Whether a pass of `entity` that started after `since` succeeded.
-async fn succeeded_since(app: &TestApp, entity: Entity, since: chrono::DateTime<chrono::Utc>) -> bool {
+async fn succeeded_since(
+    app: &TestApp,
+    entity: Entity,
+    since: chrono::DateTime<chrono::Utc>,
+) -> bool {
     sync_runs::latest_per_entity(&mut app.conn().await)
         .await
         .unwrap()
@@ -39,7 +43,7 @@ async fn succeeded_since(app: &TestApp, entity: Entity, since: chrono::DateTime<
 async fn two_runs_and_a_sync_share_one_rate_limit() {
     // Meetings, webinars and recordings list per user, all under the medium label (20 a
     // second on Pro, 16 at the default share): a few hundred calls, rate-bound for seconds.
-    let app = TestApp::new(12).await;
+    let app = TestApp::new(50).await;
     app.sync_users().await;
     let work = ["meetings", "webinars", "recordings"];
 
@@ -49,7 +53,11 @@ async fn two_runs_and_a_sync_share_one_rate_limit() {
         .output()
         .unwrap();
     let alone_took = began.elapsed();
-    assert!(alone.status.success(), "{}", String::from_utf8_lossy(&alone.stderr));
+    assert!(
+        alone.status.success(),
+        "{}",
+        String::from_utf8_lossy(&alone.stderr)
+    );
     let medium_calls = app.handle().stats().per_label[&Label::Medium].calls;
     assert!(
         alone_took >= Duration::from_secs(4),
@@ -64,11 +72,19 @@ async fn two_runs_and_a_sync_share_one_rate_limit() {
     let mut runs = vec![
         (
             Entity::Meetings,
-            Process::spawn(&mut run_only(&app, &scratch.join("meetings.toml"), Entity::Meetings)),
+            Process::spawn(&mut run_only(
+                &app,
+                &scratch.join("meetings.toml"),
+                Entity::Meetings,
+            )),
         ),
         (
             Entity::Webinars,
-            Process::spawn(&mut run_only(&app, &scratch.join("webinars.toml"), Entity::Webinars)),
+            Process::spawn(&mut run_only(
+                &app,
+                &scratch.join("webinars.toml"),
+                Entity::Webinars,
+            )),
         ),
     ];
     let sync = Process::spawn(
@@ -81,7 +97,10 @@ async fn two_runs_and_a_sync_share_one_rate_limit() {
     let stopping = async {
         let mut stopped = Vec::new();
         while !runs.is_empty() {
-            assert!(began.elapsed() < Duration::from_secs(60), "the runs' passes never succeeded");
+            assert!(
+                began.elapsed() < Duration::from_secs(60),
+                "the runs' passes never succeeded"
+            );
             let mut i = 0;
             while i < runs.len() {
                 if succeeded_since(&app, runs[i].0, since).await {
@@ -98,21 +117,38 @@ async fn two_runs_and_a_sync_share_one_rate_limit() {
     let (synced, stopped) = tokio::join!(synced, stopping);
     let together_took = began.elapsed();
     std::fs::remove_dir_all(&scratch).ok();
-    assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
+    assert!(
+        synced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synced.stderr)
+    );
     for stderr in &stopped {
         assert!(!stderr.contains("rate budget"), "{stderr}");
     }
 
     let stats = app.handle().stats();
     for (label, seen) in &stats.per_label {
-        assert_eq!(seen.over_limit + seen.injected_429, 0, "429s under {label}: {seen:?}");
+        assert_eq!(
+            seen.over_limit + seen.injected_429,
+            0,
+            "429s under {label}: {seen:?}"
+        );
     }
     let medium = &stats.per_label[&Label::Medium];
-    assert!(medium.max_in_window <= 20, "over Pro's 20 a second: {medium:?}");
     assert!(
-        medium.calls >= medium_calls,
+        medium.max_in_window <= 20,
+        "over Pro's 20 a second: {medium:?}"
+    );
+    // The same passes, on a mirror they already filled: within a few calls of the same work.
+    assert!(
+        medium.calls * 10 >= medium_calls * 9,
         "the three did the work of the one: {} medium calls, alone {medium_calls}",
         medium.calls
+    );
+    eprintln!(
+        "alone: {medium_calls} medium calls in {alone_took:?}; together: {} in {together_took:?}, \
+         at most {} in a second",
+        medium.calls, medium.max_in_window
     );
     // Alone, one process is paced at the account's budget; three share it, so together they
     // take about as long, not a third of it, and not much more.

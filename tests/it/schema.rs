@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::QueryableByName;
 use diesel::sql_types::{
-    Array, BigInt, Double, Bool, Date, Integer, Interval, Jsonb, Nullable, SingleValue, Text, Timestamptz,
+    Array, BigInt, Bool, Date, Double, Integer, Interval, Jsonb, Nullable, SingleValue, Text,
+    Timestamptz,
 };
 use diesel::{Column, Expression, Table};
 use diesel_async::RunQueryDsl;
