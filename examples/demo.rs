@@ -107,9 +107,6 @@ async fn demo(args: &Args) -> anyhow::Result<ExitCode> {
         config.sync.settings,
         Clock::System,
         None,
-        // The simulated account is not the one a daemon on this database mirrors: its calls
-        // are no part of that account's budget.
-        false,
     )?;
     let cancel = CancellationToken::new();
     for entity in Entity::ALL {

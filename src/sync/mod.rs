@@ -42,10 +42,8 @@ pub struct SyncContext {
 
 impl SyncContext {
     /// A pool on `db` and a Zoom client telling `observer` of its requests; connects lazily.
-    /// With `shared_budget`, the client draws its calls from the account's rate budget in `db`,
-    /// shared with every other process calling Zoom for the account (`run`, `sync` and the
-    /// write-back worker all do); without it, it paces itself alone, as tests that run one
-    /// client may.
+    /// The client draws its calls from the account's rate budget in `db`, shared with every
+    /// other process calling Zoom for the account (`run`, `sync` and the write-back worker).
     pub fn new(
         db: &DbTarget,
         max_connections: usize,
@@ -54,13 +52,11 @@ impl SyncContext {
         settings: SyncSettings,
         clock: Clock,
         observer: Option<Arc<dyn CallObserver>>,
-        shared_budget: bool,
     ) -> Result<Self, SyncError> {
-        let budget = shared_budget
-            .then(|| Arc::new(db::rate_budget::PgRateBudget::new(db)) as Arc<dyn SharedBudget>);
+        let budget: Arc<dyn SharedBudget> = Arc::new(db::rate_budget::PgRateBudget::new(db));
         Ok(SyncContext {
             pool: db::pool(db, max_connections)?,
-            client: ZoomClient::new(zoom, credentials, clock, observer, budget)?,
+            client: ZoomClient::new(zoom, credentials, clock, observer, Some(budget))?,
             db: db.clone(),
             host: host_name(),
             settings,

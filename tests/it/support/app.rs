@@ -66,7 +66,6 @@ impl TestApp {
             settings,
             clock,
             Some(metrics.zoom_calls()),
-            false,
         )
         .expect("a sync context");
         TestApp {

@@ -73,7 +73,6 @@ fn context(
         config.sync.settings,
         Clock::System,
         observer,
-        true,
     )?)
 }
 
