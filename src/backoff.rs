@@ -7,7 +7,7 @@
 //! | Zoom calls (`zoom::retry`) | 250 ms | 30 s | 2 | ×[1, 2) |
 //! | a per-second 429 without `Retry-After` (`zoom::client`) | 1 s | 1 s | 1 | ×[1, 1.5) |
 //! | a write-back row (`write_back.retry_base_secs`, `retry_max_secs`) | base | max | 2 | ×[0.8, 1.2) |
-//! | a database outage (`db::retry`) | 500 ms | 15 s | 2 | ×[1, 2) |
+//! | a database outage (`db::retry`, and the shared rate budget in `zoom::budget`) | 500 ms | 15 s | 2 | ×[1, 2) |
 //! | the write-back LISTEN connection (`write_back::listener`) | 1 s | 60 s | 2 | none |
 //!
 //! Where backon drives the retries, [`Backoff::schedule`] feeds it the same waits.
@@ -15,6 +15,14 @@
 use std::time::Duration;
 
 use rand::{Rng, RngExt};
+
+/// Waiting for PostgreSQL to answer again.
+pub const DATABASE_OUTAGE: Backoff = Backoff {
+    first: Duration::from_millis(500),
+    max: Duration::from_secs(15),
+    factor: 2,
+    jitter: Jitter::UP_TO_DOUBLE,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Backoff {

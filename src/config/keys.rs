@@ -215,7 +215,7 @@ pub(super) const KEYS: &[Key] = &[
     Key::new(
         "zoom.rate_limit_share",
         Float(0.8),
-        "fraction of the plan's limits this daemon may use, in (0, 1]",
+        "fraction of the plan's limits zoom-mirror may use, all its processes together, in (0, 1]",
     )
     .env("ZOOM_RATE_LIMIT_SHARE")
     .check(Fraction),

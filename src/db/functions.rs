@@ -10,6 +10,10 @@ extern "SQL" {
 
     fn greatest(a: Integer, b: Integer) -> Integer;
 
+    /// The later of two times.
+    #[sql_name = "greatest"]
+    fn latest(a: Timestamptz, b: Timestamptz) -> Timestamptz;
+
     fn lower(text: Text) -> Text;
 
     fn jsonb_build_array(element: Jsonb) -> Jsonb;

@@ -15,6 +15,7 @@ mod pooled;
 pub mod queue_inserts;
 pub mod queue_limits;
 pub mod queue_operator;
+pub mod rate_budget;
 pub mod recordings;
 pub mod registrants;
 mod retry;

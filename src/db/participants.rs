@@ -145,6 +145,26 @@ pub struct Unsettled {
 }
 
 /// Unsettled instances in UUID order after `after`, `limit` at a time.
+/// How many instances are not settled yet: the second walk of a participants pass.
+pub async fn count_unsettled(
+    conn: &mut AsyncPgConnection,
+    table: PastTable,
+) -> Result<i64, DbError> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let row: Count = sql_query(format!(
+        "SELECT count(*) AS n FROM {t} WHERE settled_at IS NULL",
+        t = table.instances(),
+    ))
+    .get_result(conn)
+    .await
+    .map_err(query("counting unsettled instances"))?;
+    Ok(row.n)
+}
+
 pub async fn unsettled_after(
     conn: &mut AsyncPgConnection,
     table: PastTable,

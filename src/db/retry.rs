@@ -8,14 +8,7 @@ use backon::Retryable;
 use tokio_util::sync::CancellationToken;
 
 use super::error::DbError;
-use crate::backoff::{Backoff, Jitter};
-
-const OUTAGE: Backoff = Backoff {
-    first: Duration::from_millis(500),
-    max: Duration::from_secs(15),
-    factor: 2,
-    jitter: Jitter::UP_TO_DOUBLE,
-};
+use crate::backoff::DATABASE_OUTAGE;
 
 /// Runs `attempt` until it succeeds or fails for a reason other than an unreachable server
 /// ([`DbError::is_unavailable`]), for at most `limit` of waiting between attempts (`None`: no
@@ -41,7 +34,7 @@ where
         }
     };
     attempt
-        .retry(OUTAGE.schedule(None, limit))
+        .retry(DATABASE_OUTAGE.schedule(None, limit))
         .sleep(sleep)
         .when(|e| e.is_unavailable() && !stop.is_cancelled())
         .notify(|error, wait| {

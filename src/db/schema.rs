@@ -240,6 +240,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    zoom.rate_budget (label) {
+        label -> Text,
+        next_free -> Timestamptz,
+        per_second -> Float8,
+    }
+}
+
+diesel::table! {
     zoom.write_queue_limits (singleton) {
         singleton -> Bool,
         max_payload_bytes -> Int4,
@@ -305,6 +313,7 @@ macro_rules! zoom_tables {
             recording_files,
             write_queue,
             daily_quota,
+            rate_budget,
             write_queue_limits,
             write_queue_writers,
             webhook_events,

@@ -22,6 +22,7 @@ use crate::clock::Clock;
 use crate::config::{SyncSettings, ZoomAuth};
 use crate::db::{self, DbPool, DbTarget};
 use crate::oauth::DbTokenStore;
+use crate::zoom::budget::SharedBudget;
 use crate::zoom::calls::CallObserver;
 use crate::zoom::{Authorization, ClientSettings, ZoomClient};
 
@@ -48,6 +49,8 @@ pub struct SyncContext {
 impl SyncContext {
     /// A pool on `db` and a Zoom client telling `observer` of its requests; connects lazily.
     /// A user-authorized app's tokens are kept in `db` (`zoom.oauth_tokens`).
+    /// The client draws its calls from the account's rate budget in `db`, shared with every
+    /// other process calling Zoom for the account (`run`, `sync` and the write-back worker).
     pub fn new(
         db: &DbTarget,
         max_connections: usize,
@@ -57,9 +60,16 @@ impl SyncContext {
         clock: Clock,
         observer: Option<Arc<dyn CallObserver>>,
     ) -> Result<Self, SyncError> {
+        let budget: Arc<dyn SharedBudget> = Arc::new(db::rate_budget::PgRateBudget::new(db));
         Ok(SyncContext {
             pool: db::pool(db, max_connections)?,
-            client: ZoomClient::new(zoom, authorization(db, auth.into()), clock, observer)?,
+            client: ZoomClient::new(
+                zoom,
+                authorization(db, auth.into()),
+                clock,
+                observer,
+                Some(budget),
+            )?,
             db: db.clone(),
             host: host_name(),
             settings,

@@ -17,10 +17,9 @@ use futures::Stream;
 use super::SyncContext;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
-use super::sessions::table;
-use super::walk::{BATCH, for_each, in_batches};
+use super::sessions::live_sessions;
+use super::walk::{BATCH, Walk, for_each, in_batches};
 use crate::db::participants::{FoundBy, ParticipantRow, PastTable, Unsettled};
-use crate::db::sessions::Listed;
 use crate::db::sync_runs::RowCounts;
 use crate::db::{self, DbError};
 use crate::zoom::{ListedPage, Participant, SessionKind, ZoomClient, ZoomError};
@@ -42,20 +41,16 @@ pub async fn sync_participants(
         let found = db::participants::add_recorded_instances(&mut conn, past).await?;
         tally.found.fetch_add(found, Ordering::Relaxed);
     }
-    let pool = sink.pool;
-    let sessions = in_batches(
-        |s: &Listed| s.id,
-        move |after: Option<i64>| async move {
-            let mut conn = db::connection(pool).await?;
-            let after = after.unwrap_or(i64::MIN);
-            Ok(db::sessions::live_after(&mut conn, table(kind), after, BATCH).await?)
-        },
-    );
-    for_each(sessions, ctx.settings.concurrency, sink.cancel, |session| {
-        find_instances(sink, client, kind, session.id, &tally)
-    })
+    for_each(
+        live_sessions(sink.pool, kind).await?,
+        ctx.settings.concurrency,
+        sink,
+        |session| find_instances(sink, client, kind, session.id, &tally),
+    )
     .await?;
-    let unsettled = in_batches(
+    let pool = sink.pool;
+    let total = db::participants::count_unsettled(&mut *db::connection(pool).await?, past).await?;
+    let rows = in_batches(
         |i: &Unsettled| i.uuid.clone(),
         move |after: Option<String>| async move {
             let mut conn = db::connection(pool).await?;
@@ -63,9 +58,9 @@ pub async fn sync_participants(
         },
     );
     for_each(
-        unsettled,
+        Walk { total, rows },
         ctx.settings.concurrency,
-        sink.cancel,
+        sink,
         |instance| read_instance(sink, client, kind, instance, settle_hours, &tally),
     )
     .await?;

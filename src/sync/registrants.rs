@@ -13,8 +13,8 @@ use futures::Stream;
 use super::SyncContext;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, End, Listable, Sink, deletions, list};
-use super::sessions::table;
-use super::walk::{BATCH, Walk, for_each, in_batches};
+use super::sessions::{live_sessions, table};
+use super::walk::for_each;
 use crate::db::registrants::{RegistrantRow, RegistrantTable};
 use crate::db::sessions::Listed;
 use crate::db::sync_runs::RowCounts;
@@ -34,17 +34,7 @@ pub async fn sync_registrants(
             db::registrants::mark_orphans_deleted(&mut conn, registrants, sink.clock.now()).await?,
         );
     }
-    let pool = sink.pool;
-    let total = db::sessions::count_live(&mut *db::connection(pool).await?, table(kind)).await?;
-    let rows = in_batches(
-        |s: &Listed| s.id,
-        move |after: Option<i64>| async move {
-            let mut conn = db::connection(pool).await?;
-            let after = after.unwrap_or(i64::MIN);
-            Ok(db::sessions::live_after(&mut conn, table(kind), after, BATCH).await?)
-        },
-    );
-    let sessions = Walk { total, rows };
+    let sessions = live_sessions(sink.pool, kind).await?;
     for_each(sessions, ctx.settings.concurrency, sink, |session| {
         sync_session(sink, client, kind, session)
     })

@@ -10,7 +10,7 @@ use super::SyncContext;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
 use super::walk::{BATCH, Walk, for_each, in_batches};
-use crate::db::sessions::{SessionRow, SessionTable, Vanished};
+use crate::db::sessions::{Listed, SessionRow, SessionTable, Vanished};
 use crate::db::sync_runs::RowCounts;
 use crate::db::users::Host;
 use crate::db::{self, DbError, DbPool};
@@ -62,6 +62,24 @@ pub(super) async fn hosts(
         move |after: Option<String>| async move {
             let mut conn = db::connection(pool).await?;
             Ok(db::users::hosts_after(&mut conn, after.as_deref(), BATCH).await?)
+        },
+    );
+    Ok(Walk { total, rows })
+}
+
+/// Every live meeting (or webinar) of the mirror, in batches: the registrants and participants
+/// passes' parents.
+pub(super) async fn live_sessions(
+    pool: &DbPool,
+    kind: SessionKind,
+) -> Result<Walk<impl Stream<Item = Result<Listed, SyncError>> + '_>, SyncError> {
+    let total = db::sessions::count_live(&mut *db::connection(pool).await?, table(kind)).await?;
+    let rows = in_batches(
+        |s: &Listed| s.id,
+        move |after: Option<i64>| async move {
+            let mut conn = db::connection(pool).await?;
+            let after = after.unwrap_or(i64::MIN);
+            Ok(db::sessions::live_after(&mut conn, table(kind), after, BATCH).await?)
         },
     );
     Ok(Walk { total, rows })

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::auth::{Authorization, TokenSource};
 use super::body::{BodyError, read_body};
+use super::budget::{Budget, SharedBudget};
 use super::calls::{CallLabel, CallObserver, Observer};
 use super::classify::{ErrorBody, Verdict, classify};
 use super::error::{ZoomError, snippet};
@@ -45,6 +46,8 @@ struct Shared {
     api_base: String,
     auth: TokenSource,
     limits: RateLimits,
+    /// The account's budget shared with the other processes, when there are any to share with.
+    budget: Option<Budget>,
     retry: RetryPolicy,
     progress: Arc<Progress>,
     observer: Observer,
@@ -118,11 +121,14 @@ impl ZoomClient {
     /// `observer` hears of every request sent (see [`CallObserver`]); the daemon's metrics.
     /// `authorization` is a Server-to-Server app's [`ZoomCredentials`](super::ZoomCredentials)
     /// or a user-authorized app and its token store.
+    /// `budget` is the account's rate budget shared with every other process calling Zoom for
+    /// the account (see [`SharedBudget`]); without it the client paces itself alone.
     pub fn new(
         config: &ClientSettings,
         authorization: impl Into<Authorization>,
         clock: Clock,
         observer: Option<Arc<dyn CallObserver>>,
+        budget: Option<Arc<dyn SharedBudget>>,
     ) -> Result<Self, ZoomError> {
         let http = http_client(config.request_timeout)?;
         let retry = RetryPolicy::new(config.max_attempts, config.max_retry_time);
@@ -157,6 +163,7 @@ impl ZoomClient {
                     .to_string(),
                 auth,
                 limits,
+                budget: budget.map(|shared| Budget::new(shared, config.max_retry_time)),
                 retry,
                 progress,
                 observer,
@@ -211,11 +218,19 @@ impl ZoomClient {
     pub async fn acquire<'a>(&self, call: Call<'a>) -> Result<Permit<'a>, ZoomError> {
         let label = call.endpoint.label();
         let _in_flight = self.shared.progress.call();
-        self.shared
-            .limits
-            .acquire(label, &self.shared.progress)
-            .await
-            .map_err(|_| ZoomError::stopped(format!("Zoom's rate limit for {label} calls")))?;
+        let (limits, progress) = (&self.shared.limits, &*self.shared.progress);
+        let stopped = |_| ZoomError::stopped(format!("Zoom's rate limit for {label} calls"));
+        if let Some(budget) = &self.shared.budget {
+            // A token fetched after the slot was taken would hold back every call waiting on
+            // it, and then let them go together, over the next process's slots.
+            self.shared.auth.token().await?;
+            // A slice reserved during a 429's pause would expire unspent.
+            limits.paused(label, progress).await.map_err(stopped)?;
+            budget
+                .draw(label, limits.per_second(label), progress)
+                .await?;
+        }
+        limits.acquire(label, progress).await.map_err(stopped)?;
         Ok(Permit { call })
     }
 
@@ -413,6 +428,9 @@ impl ZoomClient {
                     &call.endpoint,
                 );
                 self.shared.limits.pause(label, wait);
+                if let Some(budget) = &self.shared.budget {
+                    budget.hold(label, wait).await;
+                }
                 AttemptError::Retry {
                     after: Some(wait),
                     error,

@@ -80,6 +80,13 @@ pub enum ZoomError {
     )]
     InvalidBaseUrl { key: &'static str, reason: String },
 
+    #[error(
+        "no {label} call to Zoom was sent: the account's rate budget, which every zoom-mirror \
+         process draws on in PostgreSQL, could not be drawn on ({cause}); check that PostgreSQL \
+         answers and that `zoom-mirror migrate` has run"
+    )]
+    RateBudget { label: Label, cause: String },
+
     #[error("could not reach Zoom for {what}: {}", with_causes(.error))]
     Transport { what: String, error: reqwest::Error },
 

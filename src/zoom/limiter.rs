@@ -49,15 +49,8 @@ impl RateLimits {
 
     /// Waits until a request under `label` may be sent, or until `progress` is stopped.
     pub async fn acquire(&self, label: Label, progress: &Progress) -> Result<(), Stopped> {
+        self.paused(label, progress).await?;
         let limiter = &self.labels[&label];
-        // A 429 may close the gate again while we wait, so look again after each sleep.
-        loop {
-            let until = *lock(&limiter.paused_until);
-            match until {
-                Some(until) if until > Instant::now() => progress.wait_until(until).await?,
-                _ => break,
-            }
-        }
         loop {
             match limiter.limiter.check() {
                 Ok(()) => return Ok(()),
@@ -65,6 +58,19 @@ impl RateLimits {
                     let wait = not_until.wait_time_from(limiter.limiter.clock().now());
                     progress.wait(wait).await?;
                 }
+            }
+        }
+    }
+
+    /// Waits until no 429 holds `label` back.
+    pub async fn paused(&self, label: Label, progress: &Progress) -> Result<(), Stopped> {
+        let limiter = &self.labels[&label];
+        // A 429 may close the gate again while we wait, so look again after each sleep.
+        loop {
+            let until = *lock(&limiter.paused_until);
+            match until {
+                Some(until) if until > Instant::now() => progress.wait_until(until).await?,
+                _ => return Ok(()),
             }
         }
     }

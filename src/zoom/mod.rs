@@ -3,6 +3,7 @@
 
 mod auth;
 mod body;
+pub mod budget;
 pub mod calls;
 pub mod classify;
 mod client;

@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::QueryableByName;
 use diesel::sql_types::{
-    Array, BigInt, Binary, Bool, Date, Integer, Interval, Jsonb, Nullable, SingleValue, Text,
+    Array, BigInt, Binary, Bool, Date, Double, Integer, Interval, Jsonb, Nullable, SingleValue,
+    Text,
     Timestamptz,
 };
 use diesel::{Column, Expression, Table};
@@ -45,6 +46,7 @@ pg_type! {
     Text => "text",
     Bool => "boolean",
     Date => "date",
+    Double => "double precision",
     Interval => "interval",
     Jsonb => "jsonb",
     Timestamptz => "timestamp with time zone",

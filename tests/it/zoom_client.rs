@@ -194,7 +194,7 @@ async fn wrong_credentials_say_which_settings_to_check() {
     let mut credentials = crate::support::app::credentials(&app.sim);
     credentials.client_id = "not-the-client".into();
     let client =
-        zoom_mirror::zoom::ZoomClient::new(&zoom, credentials, Clock::System, None).unwrap();
+        zoom_mirror::zoom::ZoomClient::new(&zoom, credentials, Clock::System, None, None).unwrap();
     let error = client
         .get_user("nobody@example.com")
         .await

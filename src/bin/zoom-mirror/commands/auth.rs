@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -10,6 +11,7 @@ use anyhow::Context;
 use zoom_mirror::cli::AuthCommand;
 use zoom_mirror::clock::Clock;
 use zoom_mirror::config::{Config, OAuthSettings, ZoomAuth};
+use zoom_mirror::db::rate_budget::PgRateBudget;
 use zoom_mirror::db::{self, DbTarget};
 use zoom_mirror::oauth::redirect::{self, RedirectListener};
 use zoom_mirror::oauth::{DbTokenStore, OAuthError};
@@ -114,6 +116,7 @@ async fn login(
         sync::authorization(db, ZoomAuth::OAuth(settings)),
         Clock::System,
         None,
+        Some(Arc::new(PgRateBudget::new(db))),
     )?;
     let me = client
         .get_user("me")

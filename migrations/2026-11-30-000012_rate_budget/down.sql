@@ -1,0 +1,1 @@
+DROP TABLE zoom.rate_budget;
