@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveTime, Utc};
 use serde_json::Value;
 
 use zoom_mirror::config::RecordingsSource;
@@ -159,15 +159,17 @@ async fn later_passes_read_only_the_days_since_the_last_one_and_find_late_arriva
     );
 }
 
-/// Copies a listed recording as `uuid`, started two hours ago, its files named `file_prefix-N`:
-/// only the re-read days can reveal deletions, and today is always among them.
+/// Copies a listed recording as `uuid`, started two hours ago but no earlier than today's UTC
+/// midnight (the test looks for it under today), its files named `file_prefix-N`: only the
+/// re-read days can reveal deletions, and today is always among them.
 fn make_recent(app: &TestApp, uuid: &str, file_prefix: &str) {
     let handle = app.handle();
     let mut r = handle
         .recording(listed(app, None, backfill()).keys().next().unwrap())
         .unwrap();
     r.uuid = uuid.into();
-    r.start_time = Utc::now() - Duration::hours(2);
+    let midnight = Utc::now().date_naive().and_time(NaiveTime::MIN).and_utc();
+    r.start_time = (Utc::now() - Duration::hours(2)).max(midnight);
     for (i, f) in r.files.iter_mut().enumerate() {
         f.id = format!("{file_prefix}-{i}");
     }
