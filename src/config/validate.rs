@@ -63,17 +63,21 @@ pub(super) fn validate(
     let meeting_registrants = job(&mut r, "meeting_registrants");
     let webinar_registrants = job(&mut r, "webinar_registrants");
     let recordings = job(&mut r, "recordings");
+    let recordings_backfill_days = r.get("sync.recordings.backfill_days");
+    let recordings_source = r.get("sync.recordings.source");
     let meeting_participants = job(&mut r, "meeting_participants");
+    let meeting_participants_settle_hours = r.get("sync.meeting_participants.settle_hours");
     let webinar_participants = job(&mut r, "webinar_participants");
+    let webinar_participants_settle_hours = r.get("sync.webinar_participants.settle_hours");
     let sync = SyncConfig {
         settings: SyncSettings {
             concurrency,
             meeting_details,
             webinar_details,
-            recordings_backfill_days: r.get("sync.recordings.backfill_days"),
-            recordings_source: r.get("sync.recordings.source"),
-            meeting_participants_settle_hours: r.get("sync.meeting_participants.settle_hours"),
-            webinar_participants_settle_hours: r.get("sync.webinar_participants.settle_hours"),
+            recordings_backfill_days,
+            recordings_source,
+            meeting_participants_settle_hours,
+            webinar_participants_settle_hours,
         },
         users,
         meetings,

@@ -4,8 +4,8 @@
 //! Both need a paid plan: on the Free plan Zoom answers 400 with code 200 "Only available for
 //! paid account: {accountId}", and a webinar's host without the webinar add-on gets the
 //! add-on's 400/200. An id means the latest ended instance, a UUID (encoded twice when it
-//! begins with `/` or holds `//`) that instance; an instance that has not ended is 404/3001, one
-//! that ended over a year ago 400/12702. Deleted and expired sessions still answer, as Zoom's
+//! begins with `/` or holds `//`) that instance; an instance that has not ended is 404/3001, a
+//! meeting's that ended over a year ago 400/12702 (Zoom documents no such limit for webinars). Deleted and expired sessions still answer, as Zoom's
 //! past instances do.
 
 use axum::Json;
@@ -72,9 +72,17 @@ pub(crate) fn participants(
     let inner = &mut *guard;
     let (uuid, joins) = {
         let session = past_session(state, inner, kind, &key)?;
-        let instance = match session.instances.iter().find(|i| i.uuid == key) {
-            Some(instance) => past_instance_check(instance, call.now),
-            None => session.latest_past(call.now),
+        let instance = match (kind, session.instances.iter().find(|i| i.uuid == key)) {
+            (SessionKind::Meeting, Some(instance)) => past_instance_check(instance, call.now),
+            (SessionKind::Meeting, None) => session.latest_past(call.now),
+            // Zoom documents no age limit (no 12702) for webinars.
+            (SessionKind::Webinar, Some(instance)) => Some(instance)
+                .filter(|i| i.end_time.is_some())
+                .ok_or(PastRefusal::NeverEnded),
+            (SessionKind::Webinar, None) => (session.instances.iter())
+                .filter(|i| i.end_time.is_some())
+                .max_by_key(|i| i.start_time)
+                .ok_or(PastRefusal::NeverEnded),
         };
         let instance = match instance {
             Ok(instance) => instance,

@@ -212,8 +212,11 @@ pub(super) async fn past_participants(p: &mut Probe<'_>, kind: SessionKind) {
             i.end_time = i.end_time.map(|t| t - TimeDelta::days(400));
         }
     });
+    // Over a year ago for a meeting (12702), a host without the add-on for a webinar (200).
+    handle.set_webinar_plan(&s.host_id, kind == SessionKind::Meeting);
     p.get(participants, &format!("/{past}/{}/participants", s.id), 400)
         .await;
+    handle.set_webinar_plan(&s.host_id, true);
 }
 
 pub(super) async fn webinars(p: &mut Probe<'_>) {
