@@ -12,8 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use diesel::QueryableByName;
 use diesel::sql_types::{
     Array, BigInt, Binary, Bool, Date, Double, Integer, Interval, Jsonb, Nullable, SingleValue,
-    Text,
-    Timestamptz,
+    Text, Timestamptz,
 };
 use diesel::{Column, Expression, Table};
 use diesel_async::RunQueryDsl;
