@@ -11,6 +11,7 @@ pub(crate) mod participants;
 mod pass;
 mod progress;
 pub(crate) mod recordings;
+mod refused;
 pub(crate) mod registrants;
 pub(crate) mod sessions;
 pub(crate) mod users;

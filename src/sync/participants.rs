@@ -17,6 +17,7 @@ use futures::Stream;
 use super::SyncContext;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
+use super::refused::Refused;
 use super::sessions::live_sessions;
 use super::walk::{BATCH, Walk, for_each, in_batches};
 use crate::db::participants::{FoundBy, ParticipantRow, PastTable, Unsettled};
@@ -80,7 +81,7 @@ pub(crate) fn past_table(kind: SessionKind) -> PastTable {
 struct PassTally {
     found: AtomicI64,
     settled: AtomicI64,
-    plan_missing: AtomicI64,
+    plan_missing: Refused,
 }
 
 impl PassTally {
@@ -89,23 +90,17 @@ impl PassTally {
             self.found.load(Ordering::Relaxed),
             self.settled.load(Ordering::Relaxed),
         );
-        let plan_missing = self.plan_missing.load(Ordering::Relaxed);
         tracing::info!(
             kind = kind.as_str(),
             instances_found = found,
             instances_settled = settled,
             "ended instances found and settled"
         );
-        if plan_missing > 0 {
-            tracing::warn!(
-                kind = kind.as_str(),
-                refused = plan_missing,
-                "Zoom answered that the plan lacks past {} participants (code 200) for {plan_missing} \
-                 {} or instances: nothing was read of them; this is no failure",
-                kind.as_str(),
-                kind.plural()
-            );
-        }
+        self.plan_missing.log(
+            &format!("{}_participants", kind.as_str()),
+            &format!("past {} participants (code 200)", kind.as_str()),
+            &format!("{} or instances", kind.plural()),
+        );
     }
 }
 
@@ -120,7 +115,7 @@ async fn find_instances(
     let instances = match client.past_instances(kind, session_id).await {
         Ok(instances) => instances,
         Err(e) if e.is_plan_missing() => {
-            tally.plan_missing.fetch_add(1, Ordering::Relaxed);
+            tally.plan_missing.add();
             return Ok(());
         }
         // Gone since the meetings pass, which settles it.
@@ -206,7 +201,7 @@ async fn read_instance(
         ),
         Decision::Skip => match participants.refusal() {
             Some(Refusal::PlanMissing) => {
-                tally.plan_missing.fetch_add(1, Ordering::Relaxed);
+                tally.plan_missing.add();
             }
             Some(Refusal::OverAYear) => {
                 db::participants::settle_over_a_year(&mut conn, past, &instance.uuid, now).await?;
