@@ -353,3 +353,49 @@ pub async fn mark_unlisted_deleted(
     .map_err(query("marking unlisted participants deleted"))?;
     Ok(marked as i64)
 }
+
+/// A participant's leave of an instance, as the participant_left event tells it.
+#[derive(Debug, Clone, Copy)]
+pub struct Leave<'a> {
+    pub uuid: &'a str,
+    pub user_id: &'a str,
+    pub at: DateTime<Utc>,
+    /// The event's participant object, merged into the row's `raw`.
+    pub participant: &'a Value,
+}
+
+/// Closes the participant's latest join of the instance before it left: its leave time,
+/// duration and `raw`, unless the row holds data newer than `source_time`. Whether a row
+/// changed; none when the join is not in the mirror (its event was lost), which the
+/// instance's listing brings once it ended.
+pub async fn record_leave(
+    conn: &mut AsyncPgConnection,
+    table: PastTable,
+    leave: &Leave<'_>,
+    now: DateTime<Utc>,
+    source_time: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let statement = format!(
+        "UPDATE {t} AS t SET leave_time = $3, \
+             duration = GREATEST(0, floor(extract(epoch FROM $3 - t.join_time)))::integer, \
+             raw = t.raw || $4, synced_at = $5, source_time = $6, deleted_at = NULL \
+         WHERE t.{inst} = $1 AND t.user_id = $2 \
+           AND t.join_time = (SELECT max(j.join_time) FROM {t} j \
+                              WHERE j.{inst} = $1 AND j.user_id = $2 AND j.join_time <= $3) \
+           AND t.leave_time IS DISTINCT FROM $3 \
+           AND (t.source_time IS NULL OR t.source_time <= $6)",
+        t = table.participants(),
+        inst = table.instance(),
+    );
+    let changed = sql_query(statement)
+        .bind::<Text, _>(leave.uuid)
+        .bind::<Text, _>(leave.user_id)
+        .bind::<Timestamptz, _>(leave.at)
+        .bind::<Jsonb, _>(leave.participant)
+        .bind::<Timestamptz, _>(now)
+        .bind::<Timestamptz, _>(source_time)
+        .execute(conn)
+        .await
+        .map_err(query("recording a participant's leave"))?;
+    Ok(changed > 0)
+}

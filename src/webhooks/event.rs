@@ -68,8 +68,35 @@ pub enum Change {
         start_time: Option<DateTime<Utc>>,
         end_time: Option<DateTime<Utc>>,
     },
+    /// A participant joined or left a running instance: the row of that join session is
+    /// written at once, so attendance shows while the meeting runs; the instance's listing,
+    /// read once it ended, rewrites it whole.
+    Attended {
+        kind: SessionKind,
+        id: i64,
+        uuid: String,
+        attendance: Attendance,
+    },
     /// An event the mirror keeps nothing of, or one this version does not apply.
     Ignore,
+}
+
+/// One participant's join or leave, from `payload.object.participant`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attendance {
+    /// The participant's ID within the meeting, as the participants listing's `user_id`.
+    pub user_id: String,
+    pub step: AttendanceStep,
+    /// The event's participant object, kept as the row's `raw` when it makes the row.
+    pub participant: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttendanceStep {
+    Joined(DateTime<Utc>),
+    /// Zoom's `participant_left` carries no join time: the leave closes the participant's
+    /// latest join before it.
+    Left(DateTime<Utc>),
 }
 
 /// Why a payload cannot be applied: retrying will not change it.
@@ -163,8 +190,10 @@ fn session(
     payload: &Value,
     object: &Map<String, Value>,
 ) -> Result<Change, &'static str> {
-    if action == "ended" {
-        return ended(kind, object);
+    match action {
+        "ended" => return ended(kind, object),
+        "participant_joined" | "participant_left" => return attended(kind, action, object),
+        _ => {}
     }
     if !matches!(action, "created" | "updated" | "deleted" | "recovered") {
         return Ok(Change::Ignore);
@@ -196,21 +225,41 @@ fn session(
 }
 
 /// `meeting.ended` / `webinar.ended`: the object names the instance (`uuid`) and its times.
-/// Participants joining and leaving (`*.participant_joined`, `*.participant_left`) are not
-/// applied: the instance's listing, read once it ended, holds every join whole.
 fn ended(kind: SessionKind, object: &Map<String, Value>) -> Result<Change, &'static str> {
-    let time = |key: &str| {
-        let text = object.get(key)?.as_str()?;
-        DateTime::parse_from_rfc3339(text)
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
-    };
     Ok(Change::Ended {
         kind,
         id: number(object, "id").ok_or("no numeric id in payload.object")?,
         uuid: text(object, "uuid").ok_or("no instance uuid in payload.object")?,
-        start_time: time("start_time"),
-        end_time: time("end_time"),
+        start_time: time(object, "start_time"),
+        end_time: time(object, "end_time"),
+    })
+}
+
+/// `*.participant_joined` / `*.participant_left`: the object names the instance, and its
+/// `participant` the join session (<https://developers.zoom.us/docs/api/meetings/events/>).
+fn attended(
+    kind: SessionKind,
+    action: &str,
+    object: &Map<String, Value>,
+) -> Result<Change, &'static str> {
+    let participant = object
+        .get("participant")
+        .and_then(Value::as_object)
+        .ok_or("no payload.object.participant")?;
+    let step = if action == "participant_joined" {
+        AttendanceStep::Joined(time(participant, "join_time").ok_or("no participant join_time")?)
+    } else {
+        AttendanceStep::Left(time(participant, "leave_time").ok_or("no participant leave_time")?)
+    };
+    Ok(Change::Attended {
+        kind,
+        id: number(object, "id").ok_or("no numeric id in payload.object")?,
+        uuid: text(object, "uuid").ok_or("no instance uuid in payload.object")?,
+        attendance: Attendance {
+            user_id: text(participant, "user_id").ok_or("no participant user_id")?,
+            step,
+            participant: participant.clone(),
+        },
     })
 }
 
@@ -277,6 +326,13 @@ fn text(object: &Map<String, Value>, key: &str) -> Option<String> {
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
+}
+
+fn time(object: &Map<String, Value>, key: &str) -> Option<DateTime<Utc>> {
+    let text = object.get(key)?.as_str()?;
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Meeting ids are numbers in meeting events but strings in some others: either is read.

@@ -831,18 +831,15 @@ async fn changes_made_during_an_outage_all_arrive_once_postgresql_is_back() {
     );
 }
 
-/// `meeting.ended` queues the instance for the participants pass, even one no listing shows
-/// (an instant meeting's); the same event again changes nothing, and joins are not applied.
-#[tokio::test(flavor = "multi_thread")]
-async fn an_ended_meeting_is_read_by_the_next_participants_pass() {
-    let app = TestApp::new(3).await;
-    let hooks = Hooks::new(&app);
+/// An instant meeting, unknown to any listing, whose one instance ended half an hour ago with
+/// six participants; its id, instance and end.
+fn ended_instant_meeting(app: &TestApp) -> (i64, &'static str, DateTime<Utc>) {
     let handle = app.handle();
     let listed = handle.listed_meetings(&active_user(&handle, 0).0, "scheduled");
     let mut instant = handle.meeting(&listed[0]["id"].to_string()).unwrap();
-    let uuid = "InstantInstance00000001==";
+    let (id, uuid) = (10_000_000_009, "InstantInstance00000001==");
     let ended = Utc::now() - TimeDelta::minutes(30);
-    (instant.id, instant.uuid, instant.session_type) = (10_000_000_009, uuid.into(), 1);
+    (instant.id, instant.uuid, instant.session_type) = (id as u64, uuid.into(), 1);
     instant.instances = vec![zoom_simulator::SimInstance {
         uuid: uuid.into(),
         start_time: ended - TimeDelta::hours(1),
@@ -850,33 +847,192 @@ async fn an_ended_meeting_is_read_by_the_next_participants_pass() {
         participants_count: 6,
     }];
     handle.insert_meeting(instant);
-    let object = json!({"object": {"id": 10_000_000_009_i64, "uuid": uuid, "type": 1,
-        "start_time": (ended - TimeDelta::hours(1)).to_rfc3339(), "end_time": ended.to_rfc3339()}});
-    hooks.deliver("meeting.ended", ended, object.clone()).await;
+    (id, uuid, ended)
+}
+
+fn ended_event(id: i64, uuid: &str, ended: DateTime<Utc>) -> Value {
+    json!({"object": {"id": id, "uuid": uuid, "type": 1,
+        "start_time": (ended - TimeDelta::hours(1)).to_rfc3339(), "end_time": ended.to_rfc3339()}})
+}
+
+/// `meeting.ended` queues the instance for the participants pass, even one no listing shows
+/// (an instant meeting's); the same event again changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ended_meeting_is_read_by_the_next_participants_pass() {
+    let app = TestApp::new(3).await;
+    let hooks = Hooks::new(&app);
+    let (id, uuid, ended) = ended_instant_meeting(&app);
     hooks
-        .deliver("meeting.ended", ended + TimeDelta::seconds(1), object)
+        .deliver("meeting.ended", ended, ended_event(id, uuid, ended))
         .await;
     hooks
         .deliver(
-            "meeting.participant_joined",
-            ended + TimeDelta::seconds(2),
-            json!({"object": {"id": "1", "uuid": uuid}}),
+            "meeting.ended",
+            ended + TimeDelta::seconds(1),
+            ended_event(id, uuid, ended),
         )
         .await;
-    assert_eq!(hooks.apply().await, 3);
+    assert_eq!(hooks.apply().await, 2);
     assert_eq!(
         outcomes(&applied(&app).await),
         [
             ("meeting.ended", Some("written")),
             ("meeting.ended", Some("unchanged")),
-            ("meeting.participant_joined", Some("ignored")),
         ]
     );
     let report = app
         .sync(zoom_mirror::sync::Entity::MeetingParticipants)
         .await;
     assert!(report.error.is_none(), "{:?}", report.error);
-    let expected = handle.listed_participants(zoom_simulator::SessionKind::Meeting, uuid);
+    let expected = app
+        .handle()
+        .listed_participants(zoom_simulator::SessionKind::Meeting, uuid);
     assert_eq!(report.counts.inserted as usize, expected.len());
     assert!(expected.len() > 1);
+}
+
+/// The mirror's rows of one instance's participants, by (user_id, join_time): leave time,
+/// duration, email and raw.
+async fn attendance(app: &TestApp, uuid: &str) -> Vec<Value> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Jsonb)]
+        row: Value,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT jsonb_build_object('user_id', user_id, 'join_time', join_time, \
+                'leave_time', leave_time, 'duration', duration, 'user_email', user_email, \
+                'deleted', deleted_at IS NOT NULL, 'raw', raw) AS row \
+         FROM zoom.meeting_participants WHERE meeting_uuid = $1 ORDER BY user_id, join_time",
+    )
+    .bind::<diesel::sql_types::Text, _>(uuid)
+    .load(&mut app.conn().await)
+    .await
+    .unwrap();
+    rows.into_iter().map(|r| r.row).collect()
+}
+
+/// Joins and leaves show attendance while a meeting runs, a row per join session closed by
+/// its leave; once it ended, its listing rewrites the same rows whole (one key, no second
+/// row), and a join event delivered late never rolls the listing back.
+#[tokio::test(flavor = "multi_thread")]
+async fn joins_and_leaves_show_attendance_until_the_listing_rewrites_it() {
+    let app = TestApp::new(3).await;
+    let hooks = Hooks::new(&app);
+    let (id, uuid, ended) = ended_instant_meeting(&app);
+    let listed = app
+        .handle()
+        .listed_participants(zoom_simulator::SessionKind::Meeting, uuid);
+    let time = |p: &Value, key: &str| p[key].as_str().unwrap().parse::<DateTime<Utc>>().unwrap();
+    // What Zoom sent as it ran: the meeting id as a string, the join session's ID in
+    // `participant.user_id`, a leave without its join time.
+    let joined = |p: &Value| {
+        json!({"object": {"id": id.to_string(), "uuid": uuid, "type": 1, "participant": {
+            "user_id": p["user_id"], "user_name": p["name"], "id": p["id"],
+            "email": p["user_email"], "join_time": p["join_time"]}}})
+    };
+    let left = |p: &Value| {
+        json!({"object": {"id": id.to_string(), "uuid": uuid, "type": 1, "participant": {
+            "user_id": p["user_id"], "user_name": p["name"], "email": "",
+            "leave_time": p["leave_time"], "leave_reason": "left the meeting"}}})
+    };
+    for p in &listed {
+        hooks
+            .deliver(
+                "meeting.participant_joined",
+                time(p, "join_time"),
+                joined(p),
+            )
+            .await;
+    }
+    assert_eq!(hooks.apply().await, listed.len());
+    let running = attendance(&app, uuid).await;
+    assert_eq!(running.len(), listed.len());
+    assert!(running.iter().all(|r| r["leave_time"].is_null()));
+
+    for p in &listed {
+        hooks
+            .deliver("meeting.participant_left", time(p, "leave_time"), left(p))
+            .await;
+    }
+    // A leave whose join was never delivered: nothing to close.
+    let mut stranger = listed[0].clone();
+    stranger["user_id"] = json!("99999999");
+    hooks
+        .deliver("meeting.participant_left", ended, left(&stranger))
+        .await;
+    assert_eq!(hooks.apply().await, listed.len() + 1);
+    let events = applied(&app).await;
+    assert!(
+        outcomes(&events[..2 * listed.len()])
+            .iter()
+            .all(|(_, outcome)| *outcome == Some("written")),
+        "{events:?}"
+    );
+    assert_eq!(
+        outcomes(&events[2 * listed.len()..]),
+        [("meeting.participant_left", Some("unchanged"))]
+    );
+    let closed = attendance(&app, uuid).await;
+    let by_key = |rows: &[Value], p: &Value| {
+        rows.iter()
+            .find(|r| r["user_id"] == p["user_id"] && time(r, "join_time") == time(p, "join_time"))
+            .cloned()
+            .unwrap_or_else(|| panic!("no row for {p}"))
+    };
+    for p in &listed {
+        let row = by_key(&closed, p);
+        assert_eq!(time(&row, "leave_time"), time(p, "leave_time"), "{p}");
+        assert_eq!(row["duration"], p["duration"], "{p}");
+        // The leave's blank email does not blank the join's.
+        let email = p["user_email"].as_str().unwrap();
+        assert_eq!(
+            row["user_email"].as_str(),
+            (!email.is_empty()).then_some(email)
+        );
+    }
+
+    hooks
+        .deliver("meeting.ended", ended, ended_event(id, uuid, ended))
+        .await;
+    hooks.apply().await;
+    let report = app
+        .sync(zoom_mirror::sync::Entity::MeetingParticipants)
+        .await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(
+        report.counts.inserted, 0,
+        "the listing's rows are the events' rows"
+    );
+    assert_eq!(report.counts.updated as usize, listed.len());
+    let read = attendance(&app, uuid).await;
+    assert_eq!(read.len(), listed.len());
+    for p in &listed {
+        let row = by_key(&read, p);
+        assert_eq!(&row["raw"], p, "the listing's row is Zoom's whole");
+        assert_eq!(row["deleted"], false);
+    }
+
+    // A join event that arrives after the listing was read (a redelivery is stored once, so
+    // this one says something else): older than the row, it changes nothing.
+    let mut late = joined(&listed[0]);
+    late["object"]["participant"]["user_name"] = json!("A name from before");
+    hooks
+        .deliver(
+            "meeting.participant_joined",
+            time(&listed[0], "join_time") + TimeDelta::seconds(1),
+            late,
+        )
+        .await;
+    assert_eq!(hooks.apply().await, 1);
+    let events = applied(&app).await;
+    assert_eq!(
+        outcomes(&events)
+            .iter()
+            .filter(|o| **o == ("meeting.participant_joined", Some("unchanged")))
+            .count(),
+        1,
+        "{events:?}"
+    );
+    assert_eq!(attendance(&app, uuid).await, read);
 }

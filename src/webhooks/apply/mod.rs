@@ -9,6 +9,7 @@
 //! time, and a row whose information is newer than the event is left alone (`stale`): an event
 //! never rolls the mirror back, and a sync pass and an event on one row cannot undo each other.
 
+mod attendance;
 mod rows;
 
 use std::sync::Arc;
@@ -207,6 +208,26 @@ impl Applier {
                 } else {
                     Outcome::Unchanged
                 };
+                return Ok((outcome, None));
+            }
+            Change::Attended {
+                kind,
+                id,
+                uuid,
+                attendance,
+            } => {
+                let mut conn = db::connection(&self.pool).await?;
+                let now = self.client.clock().now();
+                let outcome = attendance::write(
+                    &mut conn,
+                    past_table(kind),
+                    id,
+                    &uuid,
+                    &attendance,
+                    event.event_ts,
+                    now,
+                )
+                .await?;
                 return Ok((outcome, None));
             }
             Change::Gone { target } => (target, Edit::Gone),

@@ -285,9 +285,68 @@ fn an_ended_instance_is_queued_for_its_participants_and_joins_are_not_applied() 
             .why
             .starts_with("no instance uuid")
     );
-    let joined =
+}
+
+/// The participant events' shapes, as Zoom's event reference shows them: the meeting id a
+/// string, the join session's ID in `participant.user_id`, a leave without its join time.
+#[test]
+fn joins_and_leaves_name_the_instance_and_the_join_session() {
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let joined = json!({"account_id": "a", "object": {
+        "id": "85746065432", "uuid": "4444AAAiAAAAAiAiAiiAii==", "host_id": "h", "type": 2,
+        "topic": "Standup", "duration": 30,
+        "participant": {"user_id": "16778240", "user_name": "Jill Chill", "id": "iFxeBPYun6SAiWUzBcEkX",
+            "participant_uuid": "55555AAAiAAAAAiAiAiiAii", "join_time": "2026-11-02T10:01:30Z",
+            "email": "jchill@example.com", "registrant_id": "abcdefghij0-klmnopq23456"}}});
+    let Change::Attended {
+        kind,
+        id,
+        uuid,
+        attendance,
+    } = change("meeting.participant_joined", &joined).unwrap()
+    else {
+        panic!("a join is attendance");
+    };
+    assert_eq!(
+        (kind, id, uuid.as_str()),
+        (
+            SessionKind::Meeting,
+            85_746_065_432,
+            "4444AAAiAAAAAiAiAiiAii=="
+        )
+    );
+    assert_eq!(attendance.user_id, "16778240");
+    assert_eq!(
+        attendance.step,
+        AttendanceStep::Joined(at("2026-11-02T10:01:30Z"))
+    );
+    assert_eq!(attendance.participant["email"], "jchill@example.com");
+
+    let left = json!({"object": {"id": 91234567890_i64, "uuid": "Bznyg8KZTdCVbQxvS/oZ7w==",
+        "participant": {"user_id": "16778240", "leave_time": "2026-11-02T10:40:00Z",
+            "leave_reason": "left the meeting"}}});
+    let Change::Attended { attendance, .. } = change("webinar.participant_left", &left).unwrap()
+    else {
+        panic!("a leave is attendance");
+    };
+    assert_eq!(
+        attendance.step,
+        AttendanceStep::Left(at("2026-11-02T10:40:00Z"))
+    );
+
+    let no_time =
         json!({"object": {"id": "1", "uuid": "u", "participant": {"user_id": "16778240"}}});
-    for event in ["meeting.participant_joined", "webinar.participant_left"] {
-        assert_eq!(change(event, &joined).unwrap(), Change::Ignore);
-    }
+    assert!(
+        change("meeting.participant_joined", &no_time)
+            .unwrap_err()
+            .why
+            .contains("join_time")
+    );
+    let no_participant = json!({"object": {"id": "1", "uuid": "u"}});
+    assert!(
+        change("meeting.participant_left", &no_participant)
+            .unwrap_err()
+            .why
+            .contains("participant")
+    );
 }
