@@ -307,6 +307,7 @@ mod tests {
                 fatal(ZoomError::Credentials {
                     status: 400,
                     reason: "invalid_client".into(),
+                    settings: "ZOOM_CLIENT_ID",
                 }),
                 "retry auth_refused",
             ),

@@ -24,8 +24,9 @@ pub enum ZoomError {
     },
 
     #[error(
-        "the Zoom app lacks scope {scopes} (needed by {endpoint}): add it to the Server-to-Server \
-         OAuth app in the Zoom App Marketplace, then reactivate the app"
+        "the Zoom app lacks scope {scopes} (needed by {endpoint}): add it to the app in the Zoom \
+         App Marketplace, then reactivate a Server-to-Server app, or run `zoom-mirror auth login` \
+         again for an OAuth app (its authorization holds the scopes granted then)"
     )]
     MissingScope { endpoint: Endpoint, scopes: String },
 
@@ -39,10 +40,15 @@ pub enum ZoomError {
     },
 
     #[error(
-        "Zoom refused the OAuth credentials (HTTP {status}): {reason}; check ZOOM_ACCOUNT_ID, \
-         ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET, and that the app is activated"
+        "Zoom refused the OAuth credentials (HTTP {status}): {reason}; check {settings}, and that \
+         the app is activated"
     )]
-    Credentials { status: u16, reason: String },
+    Credentials {
+        status: u16,
+        reason: String,
+        /// The settings that name the app, which differ between its kinds.
+        settings: &'static str,
+    },
 
     /// Zoom no longer honours the user authorization (a code or refresh token used, expired or
     /// revoked, the app removed): only a new one helps.

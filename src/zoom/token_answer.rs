@@ -117,7 +117,14 @@ impl Answer {
             _ if flow == Flow::User && self.error() != Some("invalid_client") => {
                 AttemptError::Fatal(ZoomError::Reauthorize { status, reason })
             }
-            _ => AttemptError::Fatal(ZoomError::Credentials { status, reason }),
+            _ => AttemptError::Fatal(ZoomError::Credentials {
+                status,
+                reason,
+                settings: match flow {
+                    Flow::Account => "ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET",
+                    Flow::User => "ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (the OAuth app's)",
+                },
+            }),
         }
     }
 
@@ -369,8 +376,8 @@ mod tests {
         let body = br#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#;
         assert!(matches!(
             read(400, body, Flow::Account),
-            Err(AttemptError::Fatal(ZoomError::Credentials { status: 400, ref reason }))
-                if reason == "Invalid client_id or client_secret"
+            Err(AttemptError::Fatal(ZoomError::Credentials { status: 400, ref reason, settings }))
+                if reason == "Invalid client_id or client_secret" && settings.contains("ZOOM_ACCOUNT_ID")
         ));
         for status in [408, 429, 500, 503] {
             assert!(
@@ -394,7 +401,8 @@ mod tests {
         let client = br#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#;
         assert!(matches!(
             read(400, client, Flow::User),
-            Err(AttemptError::Fatal(ZoomError::Credentials { .. }))
+            Err(AttemptError::Fatal(ZoomError::Credentials { settings, .. }))
+                if !settings.contains("ZOOM_ACCOUNT_ID")
         ));
         assert!(matches!(
             read(503, used, Flow::User),
