@@ -70,6 +70,7 @@ READS = {
     "user": (USERS, "/users/{userId}", "get"),
     "meetings": (MEETINGS, "/users/{userId}/meetings", "get"),
     "meeting": (MEETINGS, "/meetings/{meetingId}", "get"),
+    "meetingInvitation": (MEETINGS, "/meetings/{meetingId}/invitation", "get"),
     "pastMeetingDetails": (MEETINGS, "/past_meetings/{meetingId}", "get"),
     "pastMeetings": (MEETINGS, "/past_meetings/{meetingId}/instances", "get"),
     "pastMeetingParticipants": (MEETINGS, "/past_meetings/{meetingId}/participants", "get"),

@@ -392,6 +392,18 @@ pub(super) const KEYS: &[Key] = &[
         "hours after an instance ended from which one complete read settles it",
     )
     .range(0, 8760, "0 to 8760, a year"),
+    // Off by default: one call per new or changed meeting, for a text few systems need.
+    Key::new(
+        "sync.meeting_invitations.enabled",
+        Bool(false),
+        "sync each meeting's invitation note",
+    ),
+    Key::new(
+        "sync.meeting_invitations.schedule",
+        Text("0 35 * * * *"),
+        "when",
+    )
+    .check(Cron),
     Key::new(
         "write_back.enabled",
         Bool(true),

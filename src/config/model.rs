@@ -140,6 +140,7 @@ pub struct SyncConfig {
     pub recordings: JobConfig,
     pub meeting_participants: JobConfig,
     pub webinar_participants: JobConfig,
+    pub meeting_invitations: JobConfig,
 }
 
 /// How passes run: the `[sync]` options that are not schedules.

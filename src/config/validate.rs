@@ -69,6 +69,7 @@ pub(super) fn validate(
     let meeting_participants_settle_hours = r.get("sync.meeting_participants.settle_hours");
     let webinar_participants = job(&mut r, "webinar_participants");
     let webinar_participants_settle_hours = r.get("sync.webinar_participants.settle_hours");
+    let meeting_invitations = job(&mut r, "meeting_invitations");
     let sync = SyncConfig {
         settings: SyncSettings {
             concurrency,
@@ -87,6 +88,7 @@ pub(super) fn validate(
         recordings,
         meeting_participants,
         webinar_participants,
+        meeting_invitations,
     };
     let write_back = WriteBackConfig {
         enabled: r.get("write_back.enabled"),

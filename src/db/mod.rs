@@ -6,6 +6,7 @@ mod error;
 mod functions;
 pub mod gauges;
 mod held;
+pub mod invitations;
 mod lock;
 mod migrate;
 pub mod oauth_tokens;

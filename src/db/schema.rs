@@ -57,9 +57,10 @@ diesel::table! {
     }
 }
 
-/// Meetings and webinars have one shape (`CREATE TABLE … LIKE`), so one macro declares both.
+/// Meetings and webinars share one shape (`CREATE TABLE … LIKE`), so one macro declares both;
+/// the columns of one table alone (a meeting's invitation) follow in braces.
 macro_rules! session_table {
-    ($schema:ident . $name:ident) => {
+    ($schema:ident . $name:ident { $($only:tt)* }) => {
         diesel::table! {
             $schema.$name (id) {
                 id -> Int8,
@@ -83,12 +84,17 @@ macro_rules! session_table {
                 deleted_at -> Nullable<Timestamptz>,
                 deleted_reason -> Nullable<Text>,
                 source_time -> Nullable<Timestamptz>,
+                $($only)*
             }
         }
     };
 }
-session_table!(zoom.meetings);
-session_table!(zoom.webinars);
+session_table!(zoom.meetings {
+    invitation -> Nullable<Text>,
+    invitation_synced_at -> Nullable<Timestamptz>,
+    invitation_for -> Nullable<Text>,
+});
+session_table!(zoom.webinars {});
 
 /// Registrants of meetings and of webinars differ only in their parent's column.
 macro_rules! registrant_table {

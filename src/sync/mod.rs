@@ -5,6 +5,7 @@
 mod counts;
 mod entity;
 mod error;
+mod invitations;
 pub(crate) mod listing;
 pub mod one;
 pub(crate) mod participants;

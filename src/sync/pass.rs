@@ -9,6 +9,7 @@ use super::SyncContext;
 use super::counts::PassCounts;
 use super::entity::Entity;
 use super::error::SyncError;
+use super::invitations::sync_invitations;
 use super::listing::Sink;
 use super::participants::sync_participants;
 use super::progress;
@@ -129,6 +130,7 @@ pub async fn run_pass(
             Entity::WebinarParticipants => {
                 sync_participants(ctx, &client, SessionKind::Webinar, &sink).await
             }
+            Entity::MeetingInvitations => sync_invitations(ctx, &client, &sink).await,
         }
     };
     let pass = progress::Pass {

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use zoom_api::codes::{
-    INVALID_PARAMETER, MEETING_NOT_FOUND, NOT_ALLOWED, PAST_MEETING_OVER_A_YEAR,
-    REGISTRATION_NOT_ENABLED, USER_NOT_FOUND,
+    HOSTING_NOT_ALLOWED, INVALID_PARAMETER, MEETING_NOT_FOUND, NOT_ALLOWED,
+    PAST_MEETING_OVER_A_YEAR, REGISTRATION_NOT_ENABLED, USER_NOT_FOUND,
 };
 use zoom_api::endpoint::Endpoint;
 use zoom_api::plan::Label;
@@ -179,6 +179,11 @@ impl ZoomError {
     /// paid account", "No permission"): there is nothing to read, which is no failure.
     pub fn is_plan_missing(&self) -> bool {
         self.zoom_code() == Some(NOT_ALLOWED)
+    }
+
+    /// 400 code 3161: the user may not host or schedule meetings (no Meetings licence).
+    pub fn is_hosting_not_allowed(&self) -> bool {
+        self.zoom_code() == Some(HOSTING_NOT_ALLOWED)
     }
 
     /// 400 code 12702: the instance ended more than a year ago and Zoom keeps nothing of it.

@@ -208,6 +208,10 @@ async fn migrate_is_idempotent_and_status_reports_the_mirror() {
         "{stdout}"
     );
     assert!(stdout.contains("active"), "{stdout}");
+    assert!(
+        stdout.contains("meeting invitations (zoom.meetings.invitation): 0 held"),
+        "{stdout}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -256,10 +260,14 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         assert!(count > 0, "the account has {table}");
         assert_eq!(live[table], count as i64, "zoom.{table}");
     }
-    // Participants are off by default: not synced, and not one call made for them.
-    let (off, on): (Vec<Entity>, Vec<Entity>) = Entity::ALL
-        .into_iter()
-        .partition(|e| matches!(e, Entity::MeetingParticipants | Entity::WebinarParticipants));
+    // Participants and invitations are off by default: not synced, and not one call made for
+    // them.
+    let (off, on): (Vec<Entity>, Vec<Entity>) = Entity::ALL.into_iter().partition(|e| {
+        matches!(
+            e,
+            Entity::MeetingParticipants | Entity::WebinarParticipants | Entity::MeetingInvitations
+        )
+    });
     assert_every_pass_succeeded(&stdout, &on);
     for entity in off {
         assert!(!stdout.contains(&format!("{entity}:")), "{stdout}");
@@ -270,6 +278,7 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         Endpoint::ListPastMeetingParticipants,
         Endpoint::ListPastWebinarInstances,
         Endpoint::ListPastWebinarParticipants,
+        Endpoint::GetMeetingInvitation,
     ] {
         assert_eq!(stats.calls(endpoint), 0, "{endpoint}");
     }

@@ -10,6 +10,7 @@ mod config;
 mod daemon;
 mod db_outage;
 mod fence;
+mod meeting_invitations_sync;
 mod meetings_sync;
 mod metrics;
 mod oauth;

@@ -19,6 +19,9 @@ pub const NOT_ALLOWED: i64 = 200;
 pub const USER_NOT_FOUND: i64 = 1001;
 /// 404: the meeting or webinar does not exist, was deleted, or expired.
 pub const MEETING_NOT_FOUND: i64 = 3001;
+/// 400: "Meeting hosting and scheduling capabilities are not allowed for your user account":
+/// the meeting's host may not host (no Meetings licence).
+pub const HOSTING_NOT_ALLOWED: i64 = 3161;
 /// 404 as a code: "Registration has not been enabled for this meeting".
 pub const REGISTRATION_NOT_ENABLED: i64 = 404;
 /// A past meeting held more than a year ago: its instance is no longer served.

@@ -18,6 +18,8 @@ pub enum Endpoint {
     ListMeetings,
     /// `GET /meetings/{meetingId}` (id or UUID)
     GetMeeting,
+    /// `GET /meetings/{meetingId}/invitation` (id only, no UUID)
+    GetMeetingInvitation,
     /// `GET /past_meetings/{meetingId}`: the latest instance that ended
     GetPastMeeting,
     /// `GET /past_meetings/{meetingId}/instances`: the meeting's ended instances (not paged)
@@ -82,11 +84,12 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 34] = [
+    pub const ALL: [Endpoint; 35] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::ListMeetings,
         Endpoint::GetMeeting,
+        Endpoint::GetMeetingInvitation,
         Endpoint::GetPastMeeting,
         Endpoint::ListPastMeetingInstances,
         Endpoint::ListPastMeetingParticipants,
@@ -137,6 +140,7 @@ impl Endpoint {
             | Endpoint::Raw => Label::Medium,
             Endpoint::GetUser
             | Endpoint::GetMeeting
+            | Endpoint::GetMeetingInvitation
             | Endpoint::GetPastMeeting
             | Endpoint::ListPastWebinarInstances
             | Endpoint::GetWebinar
@@ -182,6 +186,7 @@ impl Endpoint {
             Endpoint::GetUser => "user",
             Endpoint::ListMeetings => "meetings",
             Endpoint::GetMeeting => "meeting",
+            Endpoint::GetMeetingInvitation => "meetingInvitation",
             Endpoint::GetPastMeeting => "pastMeetingDetails",
             Endpoint::ListPastMeetingInstances => "pastMeetings",
             Endpoint::ListPastMeetingParticipants => "pastMeetingParticipants",
@@ -225,6 +230,7 @@ impl Endpoint {
             Endpoint::GetUser => "user:read:user:admin",
             Endpoint::ListMeetings => "meeting:read:list_meetings:admin",
             Endpoint::GetMeeting => "meeting:read:meeting:admin",
+            Endpoint::GetMeetingInvitation => "meeting:read:invitation:admin",
             Endpoint::GetPastMeeting => "meeting:read:past_meeting:admin",
             Endpoint::ListPastMeetingInstances => "meeting:read:list_past_instances:admin",
             Endpoint::ListPastMeetingParticipants => "meeting:read:list_past_participants:admin",

@@ -275,6 +275,14 @@ impl SimHandle {
         self.session(SessionKind::Meeting, id_or_uuid)
     }
 
+    /// The invitation `GET /meetings/{id}/invitation` answers for the meeting, whatever its
+    /// host may do (`None` for an unknown meeting): `{"invitation", "sip_links"}`.
+    pub fn meeting_invitation(&self, id: &str) -> Option<Value> {
+        let inner = self.state.lock();
+        let meeting = inner.entities.sessions(SessionKind::Meeting).find(id)?;
+        Some(meeting.invitation_json(inner.host(&meeting.host_id)))
+    }
+
     /// [`SimHandle::insert_session`] for a meeting.
     pub fn insert_meeting(&self, meeting: SimMeeting) {
         self.insert_session(meeting);

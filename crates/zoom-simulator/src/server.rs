@@ -18,7 +18,7 @@ use crate::config::{SimCredentials, SimulatorConfig, SimulatorError};
 use crate::handle::SimHandle;
 use crate::routes::gate::{Api, Call};
 use crate::routes::listing_pages::counted;
-use crate::routes::{oauth, past, recordings, registrants, sessions, users};
+use crate::routes::{invitation, oauth, past, recordings, registrants, sessions, users};
 use crate::rules::respond::{self, Refusal};
 use crate::state::SimState;
 use zoom_api::SessionKind;
@@ -117,6 +117,10 @@ fn router(state: Arc<SimState>) -> Router {
                 Endpoint::GetPastMeeting,
                 sessions::get_past_meeting,
             )),
+        )
+        .route(
+            "/v2/meetings/{id}/invitation",
+            get(Api::new(Endpoint::GetMeetingInvitation, invitation::get)),
         )
         .route(
             // A webinar's recordings are under `/meetings` too, as on Zoom.

@@ -4,6 +4,7 @@
 
 pub(crate) mod entities;
 pub(crate) mod ids;
+pub(crate) mod invitation;
 pub(crate) mod participants;
 pub(crate) mod recording;
 pub(crate) mod recurrence;

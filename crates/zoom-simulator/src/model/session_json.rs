@@ -45,15 +45,17 @@ impl SimSession {
             o.insert("agenda".into(), json!(cut(&self.agenda, agenda_chars)));
         }
         o.insert("created_at".into(), json!(timestamp(self.created_at)));
-        o.insert(
-            "join_url".into(),
-            json!(format!("https://us05web.zoom.us/j/{}", self.id)),
-        );
+        o.insert("join_url".into(), json!(self.join_url()));
         if self.shape() == Shape::Personal {
             // A string in Zoom's schema, unlike `id`.
             o.insert("pmi".into(), json!(self.id.to_string()));
         }
         o
+    }
+
+    /// The link that joins it, as its listing, its object and its invitation show it.
+    pub fn join_url(&self) -> String {
+        format!("https://us05web.zoom.us/j/{}", self.id)
     }
 
     /// The object `GET` returns for it. `host_email` comes from the host.

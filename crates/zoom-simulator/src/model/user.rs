@@ -63,6 +63,12 @@ impl SimUser {
         self.id == id_or_email || self.email.eq_ignore_ascii_case(id_or_email)
     }
 
+    /// Whether the user may host meetings: an unassigned user without Meetings Basic (type 4)
+    /// and one of type None (99) may not, which Zoom answers with code 3161.
+    pub fn can_host(&self) -> bool {
+        !matches!(self.user_type, 4 | 99)
+    }
+
     /// The item `GET /users` lists for this user.
     pub fn listing_json(&self) -> Value {
         Value::Object(self.listing_fields())

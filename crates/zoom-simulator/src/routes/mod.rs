@@ -2,6 +2,7 @@
 //! the gate (faults, token, scope, rate limits), then the area's answer for it.
 
 pub(crate) mod gate;
+pub(crate) mod invitation;
 pub(crate) mod listing_pages;
 pub(crate) mod oauth;
 pub(crate) mod past;

@@ -17,16 +17,13 @@ use crate::model::participants::participants_json;
 use crate::model::session::{PastRefusal, SimSession, past_instance_check};
 use crate::routes::gate::Call;
 use crate::routes::sessions::session_key;
-use crate::rules::pages::parse_page_size;
-use crate::rules::queries::{ParticipantQuery, invalid, query_params};
+use crate::rules::queries::{PageParams, ParticipantQuery, page_params};
 use crate::rules::refusals::webinar_plan_missing;
 use crate::rules::respond::{self, Refusal};
 use crate::state::{Inner, SimState};
 use zoom_api::SessionKind;
 use zoom_api::codes::{MEETING_NOT_FOUND, NOT_ALLOWED, PAST_MEETING_OVER_A_YEAR};
 use zoom_api::plan::Plan;
-
-const DEFAULT_PAGE_SIZE: u32 = 30;
 
 /// The session's ended instances, oldest first; Zoom does not page this listing.
 pub(crate) fn instances(
@@ -56,18 +53,7 @@ pub(crate) fn participants(
     kind: SessionKind,
 ) -> Result<Response, Refusal> {
     let key = session_key(kind, &call.uri)?;
-    let mut page_size = DEFAULT_PAGE_SIZE;
-    let mut token = None;
-    for (name, value) in query_params(&call.query) {
-        match &*name {
-            "page_size" => {
-                page_size =
-                    parse_page_size(&value, call.endpoint).ok_or_else(|| invalid("page_size"))?;
-            }
-            "next_page_token" => token = Some(value.into_owned()),
-            _ => {}
-        }
-    }
+    let PageParams { page_size, token } = page_params(&call.query, call.endpoint, |_, _| Ok(()))?;
     let mut guard = state.lock();
     let inner = &mut *guard;
     let (uuid, joins) = {

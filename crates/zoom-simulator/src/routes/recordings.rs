@@ -20,9 +20,8 @@ use serde_json::{Value, json};
 use crate::model::recording::DateRange;
 use crate::routes::gate::Call;
 use crate::rules::body::{self, Fields, flag};
-use crate::rules::pages::parse_page_size;
 use crate::rules::path::{session_param, user_param};
-use crate::rules::queries::{RecordingQuery, invalid, query_params};
+use crate::rules::queries::{PageParams, RecordingQuery, invalid, page_params, query_params};
 use crate::rules::refusals::no_such_user;
 use crate::rules::respond::{self, Refusal};
 use crate::state::SimState;
@@ -31,8 +30,6 @@ use zoom_api::codes::NOT_ALLOWED;
 /// Zoom's code for a meeting without the recording a call asks for.
 const NO_RECORDING: i64 = 3301;
 use zoom_api::endpoint::Endpoint;
-
-const DEFAULT_PAGE_SIZE: u32 = 30;
 
 pub(crate) fn list_for_user(state: &SimState, call: &Call) -> Result<Response, Refusal> {
     let user = user_param(&call.uri, 3);
@@ -64,23 +61,18 @@ pub(crate) fn list_for_account(state: &SimState, call: &Call) -> Result<Response
 
 fn list_page(state: &SimState, call: &Call, host_id: Option<String>) -> Result<Response, Refusal> {
     let (mut from, mut to) = (None, None);
-    let mut page_size = DEFAULT_PAGE_SIZE;
-    let mut token = None;
     let mut in_trash = false;
     // `mc`, `trash_type` and `meeting_id` are accepted and ignored.
-    for (key, value) in query_params(&call.query) {
-        match &*key {
-            "from" => from = Some(parse_day(&value).ok_or_else(|| invalid("from"))?),
-            "to" => to = Some(parse_day(&value).ok_or_else(|| invalid("to"))?),
-            "page_size" => {
-                page_size = parse_page_size(&value, Endpoint::ListUserRecordings)
-                    .ok_or_else(|| invalid("page_size"))?;
+    let PageParams { page_size, token } =
+        page_params(&call.query, Endpoint::ListUserRecordings, |key, value| {
+            match key {
+                "from" => from = Some(parse_day(value).ok_or_else(|| invalid("from"))?),
+                "to" => to = Some(parse_day(value).ok_or_else(|| invalid("to"))?),
+                "trash" => in_trash = flag(value).ok_or_else(|| invalid("trash"))?,
+                _ => {}
             }
-            "next_page_token" => token = Some(value.into_owned()),
-            "trash" => in_trash = flag(&value).ok_or_else(|| invalid("trash"))?,
-            _ => {}
-        }
-    }
+            Ok(())
+        })?;
     let mut guard = state.lock();
     let inner = &mut *guard;
     let first = RecordingQuery {

@@ -27,9 +27,8 @@ use crate::model::user::timestamp;
 use crate::routes::gate::Call;
 use crate::routes::sessions::{existing, session_key};
 use crate::rules::body::{self, Fields, is_email};
-use crate::rules::pages::parse_page_size;
 use crate::rules::path::session_param;
-use crate::rules::queries::{RegistrantQuery, invalid, query_params};
+use crate::rules::queries::{PageParams, RegistrantQuery, invalid, page_params};
 use crate::rules::refusals::{noun, unreadable_uuid};
 use crate::rules::respond::{self, Refusal};
 use crate::rules::user_limits::Counter;
@@ -37,29 +36,19 @@ use crate::state::{Inner, SimState};
 use zoom_api::SessionKind;
 use zoom_api::codes::REGISTRATION_NOT_ENABLED;
 
-const DEFAULT_PAGE_SIZE: u32 = 30;
-
 /// Zoom takes at most this many registrants in one status change.
 const MAX_PER_STATUS_CHANGE: usize = 30;
 
 pub(crate) fn list(state: &SimState, call: &Call, kind: SessionKind) -> Result<Response, Refusal> {
     let key = session_key(kind, &call.uri)?;
     let mut status = RegistrantStatus::Approved;
-    let mut page_size = DEFAULT_PAGE_SIZE;
-    let mut token = None;
-    for (name, value) in query_params(&call.query) {
-        match &*name {
-            "status" => {
-                status = RegistrantStatus::parse(&value).ok_or_else(|| invalid("status"))?;
+    let PageParams { page_size, token } =
+        page_params(&call.query, call.endpoint, |name, value| {
+            if name == "status" {
+                status = RegistrantStatus::parse(value).ok_or_else(|| invalid("status"))?;
             }
-            "page_size" => {
-                page_size =
-                    parse_page_size(&value, call.endpoint).ok_or_else(|| invalid("page_size"))?;
-            }
-            "next_page_token" => token = Some(value.into_owned()),
-            _ => {}
-        }
-    }
+            Ok(())
+        })?;
     let mut guard = state.lock();
     let inner = &mut *guard;
     let session = existing(&inner.entities, kind, &key, call.now)?;

@@ -24,7 +24,9 @@ use crate::routes::gate::Call;
 use crate::rules::body::{self, Fields};
 use crate::rules::pages::{Page, parse_page_size};
 use crate::rules::path::{session_param, user_param};
-use crate::rules::queries::{MeetingQuery, invalid, query_params};
+use crate::rules::queries::{
+    DEFAULT_PAGE_SIZE, MeetingQuery, PageParams, invalid, page_params, query_params,
+};
 use crate::rules::refusals::{
     no_such_user, not_found, noun, unreadable_uuid, webinar_plan_missing,
 };
@@ -34,8 +36,6 @@ use crate::rules::user_limits::Counter;
 use crate::state::SimState;
 use zoom_api::SessionKind;
 use zoom_api::codes::MEETING_NOT_FOUND;
-
-const DEFAULT_PAGE_SIZE: u32 = 30;
 
 /// The host's meetings or webinars, each listing paged its own way.
 pub(crate) fn list(state: &SimState, call: &Call, kind: SessionKind) -> Result<Response, Refusal> {
@@ -47,29 +47,21 @@ pub(crate) fn list(state: &SimState, call: &Call, kind: SessionKind) -> Result<R
 
 fn list_meetings(state: &SimState, call: &Call) -> Result<Response, Refusal> {
     let user = user_param(&call.uri, 3);
-    let mut query = MeetingQuery {
-        user_id: String::new(),
-        list_type: MeetingListType::Scheduled,
-        page_size: DEFAULT_PAGE_SIZE,
-    };
-    let mut token = None;
-    for (key, value) in query_params(&call.query) {
-        match &*key {
-            "type" => {
-                query.list_type = MeetingListType::parse(&value).ok_or_else(|| invalid("type"))?;
-            }
-            "page_size" => {
-                query.page_size =
-                    parse_page_size(&value, call.endpoint).ok_or_else(|| invalid("page_size"))?;
-            }
-            "next_page_token" => token = Some(value.into_owned()),
-            _ => {}
+    let mut list_type = MeetingListType::Scheduled;
+    let PageParams { page_size, token } = page_params(&call.query, call.endpoint, |key, value| {
+        if key == "type" {
+            list_type = MeetingListType::parse(value).ok_or_else(|| invalid("type"))?;
         }
-    }
+        Ok(())
+    })?;
     let mut guard = state.lock();
     let inner = &mut *guard;
     let host = inner.user(&user).ok_or_else(|| no_such_user(&user))?;
-    query.user_id = host.id.clone();
+    let query = MeetingQuery {
+        user_id: host.id.clone(),
+        list_type,
+        page_size,
+    };
     let cursor = inner
         .meeting_pages
         .start(token.as_deref(), query, call.instant)?;

@@ -18,7 +18,7 @@ use crate::routes::gate::Call;
 use crate::rules::body::{self, Fields, flag, is_email};
 use crate::rules::pages::Cursor;
 use crate::rules::path::user_param;
-use crate::rules::queries::{UserQuery, invalid, query_params};
+use crate::rules::queries::{DEFAULT_PAGE_SIZE, UserQuery, invalid, query_params};
 use crate::rules::refusals::no_such_user;
 use crate::rules::respond::{self, Refusal};
 use crate::rules::user_body::{UserPatch, derived_display_name};
@@ -26,8 +26,6 @@ use crate::rules::user_limits::Counter;
 use crate::state::SimState;
 use zoom_api::codes::{INVALID_PARAMETER, NOT_ALLOWED};
 use zoom_api::endpoint::Endpoint;
-
-const DEFAULT_PAGE_SIZE: u32 = 30;
 
 pub(crate) fn get(state: &SimState, call: &Call) -> Result<Response, Refusal> {
     let user_id = user_param(&call.uri, 3);

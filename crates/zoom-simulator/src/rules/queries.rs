@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use crate::rules::pages::parse_page_size;
 use crate::rules::respond::{self, Refusal};
 
 use crate::model::recording::DateRange;
@@ -10,6 +11,10 @@ use crate::model::registrant::RegistrantStatus;
 use crate::model::session::MeetingListType;
 use crate::model::user::UserStatus;
 use zoom_api::SessionKind;
+use zoom_api::endpoint::Endpoint;
+
+/// Zoom's page size when a listing's request names none.
+pub(crate) const DEFAULT_PAGE_SIZE: u32 = 30;
 
 /// The part of a listing request a `next_page_token` remembers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,4 +69,36 @@ pub(crate) fn query_params(raw: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow
 /// Zoom's refusal of a query parameter's value.
 pub(crate) fn invalid(field: &str) -> Refusal {
     respond::validation_failed(field).into()
+}
+
+/// A token-paged listing's `page_size` and `next_page_token`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PageParams {
+    pub page_size: u32,
+    pub token: Option<String>,
+}
+
+/// Reads a token-paged listing's query: `page_size` within `endpoint`'s limit (else Zoom's
+/// default) and `next_page_token`; every other parameter goes to `other`, which refuses what it
+/// cannot read and passes over what the listing ignores.
+pub(crate) fn page_params(
+    query: &str,
+    endpoint: Endpoint,
+    mut other: impl FnMut(&str, &str) -> Result<(), Refusal>,
+) -> Result<PageParams, Refusal> {
+    let mut params = PageParams {
+        page_size: DEFAULT_PAGE_SIZE,
+        token: None,
+    };
+    for (name, value) in query_params(query) {
+        match &*name {
+            "page_size" => {
+                params.page_size =
+                    parse_page_size(&value, endpoint).ok_or_else(|| invalid("page_size"))?;
+            }
+            "next_page_token" => params.token = Some(value.into_owned()),
+            _ => other(&name, &value)?,
+        }
+    }
+    Ok(params)
 }

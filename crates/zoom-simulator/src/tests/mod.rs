@@ -515,7 +515,7 @@ async fn message_of(response: reqwest::Response) -> String {
 async fn unknown_endpoints_are_not_recognized() {
     let f = Fixture::default().await;
     let token = f.token().await;
-    for path in ["/groups/123", "/users/a/b", "/meetings/123/invitation"] {
+    for path in ["/groups/123", "/users/a/b", "/meetings/123/livestream"] {
         assert_eq!(
             zoom_error(f.get(path, &token).await).await,
             (

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use zoom_mirror::clock::Clock;
 use zoom_mirror::config::Config;
 use zoom_mirror::db::sync_runs::{Parents, SyncRun};
-use zoom_mirror::db::{self, overview, queue_operator, sync_runs, users};
+use zoom_mirror::db::{self, invitations, overview, queue_operator, sync_runs, users};
 use zoom_mirror::sync::ParentsDone;
 
 pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
@@ -46,6 +46,11 @@ pub async fn status(config: &Config) -> anyhow::Result<ExitCode> {
             table.name, table.live, table.deleted
         );
     }
+    let (invitations, due) = invitations::overview(&mut conn).await?;
+    println!(
+        "meeting invitations (zoom.meetings.invitation): {invitations} held, \
+         {due} live meetings new or changed since theirs was fetched"
+    );
     println!("zoom.users by status:");
     for row in users::count_by_status(&mut conn).await? {
         println!("  {:<10} {}", row.status, row.users);

@@ -92,6 +92,13 @@ const EXTRAS: &[Extra] = &[
         why: "no such meeting, as on the meeting's own calls",
     },
     Extra {
+        endpoint: Some(Endpoint::GetMeetingInvitation),
+        status: 404,
+        code: Some(3001),
+        why: "no such meeting, as on the meeting's own calls (the invitation documents only \
+              3161)",
+    },
+    Extra {
         endpoint: Some(Endpoint::GetMeetingRegistrant),
         status: 404,
         code: Some(404),
@@ -304,6 +311,7 @@ async fn every_answer_on_the_clients_routes_is_as_zoom_documents_it() {
     let mut probe = Probe::new(&f, &mut report).await;
     reads::users(&mut probe).await;
     reads::meetings(&mut probe).await;
+    reads::invitations(&mut probe).await;
     reads::past_meetings(&mut probe).await;
     reads::past_participants(&mut probe, SessionKind::Meeting).await;
     reads::past_participants(&mut probe, SessionKind::Webinar).await;

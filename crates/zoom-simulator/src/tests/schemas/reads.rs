@@ -129,6 +129,28 @@ pub(super) async fn meetings(p: &mut Probe<'_>) {
     .await;
 }
 
+/// The invitation of each type of meeting; an unknown meeting; a host who may not host.
+pub(super) async fn invitations(p: &mut Probe<'_>) {
+    let handle = p.handle();
+    let mut shown = HashSet::new();
+    let meetings = all_meetings(&handle);
+    let can_host = |m: &SimMeeting| handle.user(&m.host_id).is_some_and(|u| u.can_host());
+    for m in meetings.iter().filter(|m| can_host(m)) {
+        if shown.insert(m.session_type) {
+            let path = format!("/meetings/{}/invitation", m.id);
+            p.get(Endpoint::GetMeetingInvitation, &path, 200).await;
+        }
+    }
+    let unknown = format!("/meetings/{NO_SESSION}/invitation");
+    p.get(Endpoint::GetMeetingInvitation, &unknown, 404).await;
+    let refused = meetings
+        .iter()
+        .find(|m| !can_host(m))
+        .expect("a meeting whose host may not host");
+    let path = format!("/meetings/{}/invitation", refused.id);
+    p.get(Endpoint::GetMeetingInvitation, &path, 400).await;
+}
+
 pub(super) async fn past_meetings(p: &mut Probe<'_>) {
     let handle = p.handle();
     let mut m = all_meetings(&handle).remove(0);

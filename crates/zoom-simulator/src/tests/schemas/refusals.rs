@@ -12,6 +12,7 @@ fn route(endpoint: Endpoint) -> Option<(Method, &'static str)> {
         Endpoint::GetUser => (Method::GET, "/users/me"),
         Endpoint::ListMeetings => (Method::GET, "/users/me/meetings"),
         Endpoint::GetMeeting => (Method::GET, "/meetings/85746065432"),
+        Endpoint::GetMeetingInvitation => (Method::GET, "/meetings/85746065432/invitation"),
         Endpoint::GetPastMeeting => (Method::GET, "/past_meetings/85746065432"),
         Endpoint::ListPastMeetingInstances => (Method::GET, "/past_meetings/85746065432/instances"),
         Endpoint::ListPastMeetingParticipants => {
