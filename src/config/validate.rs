@@ -69,6 +69,8 @@ pub(super) fn validate(
     let meeting_participants_settle_hours = r.get("sync.meeting_participants.settle_hours");
     let webinar_participants = job(&mut r, "webinar_participants");
     let webinar_participants_settle_hours = r.get("sync.webinar_participants.settle_hours");
+    let phone_recordings = job(&mut r, "phone_recordings");
+    let phone_recordings_backfill_days = r.get("sync.phone_recordings.backfill_days");
     let sync = SyncConfig {
         settings: SyncSettings {
             concurrency,
@@ -78,6 +80,7 @@ pub(super) fn validate(
             recordings_source,
             meeting_participants_settle_hours,
             webinar_participants_settle_hours,
+            phone_recordings_backfill_days,
         },
         users,
         meetings,
@@ -87,6 +90,7 @@ pub(super) fn validate(
         recordings,
         meeting_participants,
         webinar_participants,
+        phone_recordings,
     };
     let write_back = WriteBackConfig {
         enabled: r.get("write_back.enabled"),

@@ -11,6 +11,7 @@ use super::entity::Entity;
 use super::error::SyncError;
 use super::listing::Sink;
 use super::participants::sync_participants;
+use super::phone_recordings::sync_phone_recordings;
 use super::progress;
 use super::recordings::sync_recordings;
 use super::registrants::sync_registrants;
@@ -129,6 +130,7 @@ pub async fn run_pass(
             Entity::WebinarParticipants => {
                 sync_participants(ctx, &client, SessionKind::Webinar, &sink).await
             }
+            Entity::PhoneRecordings => sync_phone_recordings(ctx, &client, &sink).await,
         }
     };
     let pass = progress::Pass {

@@ -14,6 +14,7 @@ pub mod limiter;
 pub mod oauth;
 pub mod paginate;
 mod participants;
+mod phone_recordings;
 pub mod progress;
 mod recordings;
 mod registrants;
@@ -28,6 +29,7 @@ pub use client::{Call, ClientSettings, MAX_BODY_BYTES, Permit, ZoomClient, http_
 pub use error::ZoomError;
 pub use paginate::ListedPage;
 pub use participants::{EndedInstance, Participant};
+pub use phone_recordings::PhoneRecording;
 pub use recordings::{DayRange, Recording, RecordingFile, RecordingSource};
 pub use registrants::{Registrant, RegistrantStatus};
 pub use sessions::{PastInstance, Session, SessionKind, registration_on};
