@@ -174,7 +174,11 @@ impl ZoomClient {
 
 /// A listing whose answer covers fewer days than asked would pass missing recordings off as
 /// deleted ones: refuse it.
-pub(super) fn check_window(endpoint: Endpoint, asked: DayRange, meta: &Value) -> Result<(), ZoomError> {
+pub(super) fn check_window(
+    endpoint: Endpoint,
+    asked: DayRange,
+    meta: &Value,
+) -> Result<(), ZoomError> {
     let day = |key| {
         meta.get(key)
             .and_then(Value::as_str)

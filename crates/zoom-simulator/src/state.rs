@@ -17,8 +17,7 @@ use crate::rules::grants::UserGrants;
 use crate::rules::limits::RateLimiter;
 use crate::rules::pages::PageTokens;
 use crate::rules::queries::{
-    MeetingQuery, ParticipantQuery, PhoneRecordingQuery, RecordingQuery, RegistrantQuery,
-    UserQuery,
+    MeetingQuery, ParticipantQuery, PhoneRecordingQuery, RecordingQuery, RegistrantQuery, UserQuery,
 };
 use crate::rules::tokens::TokenStore;
 use crate::rules::user_limits::UserLimits;

@@ -74,7 +74,11 @@ impl SimHandle {
             return false;
         };
         let object = json!({"id": gone.id, "call_id": gone.listing_json()["call_id"]});
-        (self.state.outbox).phone_recording_event("phone.recording_deleted", vec![object], Utc::now());
+        (self.state.outbox).phone_recording_event(
+            "phone.recording_deleted",
+            vec![object],
+            Utc::now(),
+        );
         true
     }
 }

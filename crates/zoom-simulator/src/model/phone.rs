@@ -39,7 +39,11 @@ impl SimPhoneRecording {
         let me = (self.user_name.as_str(), self.extension.as_str(), 1);
         let other = ("", self.other_number.as_str(), 2);
         let ((caller_name, caller_number, caller_type), (callee_name, callee_number, callee_type)) =
-            if self.outbound { (me, other) } else { (other, me) };
+            if self.outbound {
+                (me, other)
+            } else {
+                (other, me)
+            };
         let log = format!("{}-{}", &self.id[..8], &self.id[8..]);
         json!({
             "id": self.id,
@@ -96,7 +100,10 @@ impl Phone {
     }
 
     pub fn add(&mut self, recording: SimPhoneRecording) {
-        let listed = self.recordings.entry(recording.user_id.clone()).or_default();
+        let listed = self
+            .recordings
+            .entry(recording.user_id.clone())
+            .or_default();
         let at = listed.partition_point(|r| r.date_time >= recording.date_time);
         listed.insert(at, recording);
     }
