@@ -4,8 +4,8 @@
 //! their ratio, rows written, the sync process's peak RSS and 429s, the calls per endpoint and
 //! the pages per listing; then the same for an unchanged second pass, which should rewrite
 //! nothing. `--big` makes an account where every listing runs to three pages or more;
-//! `--participants` adds the participants passes and `--invitations` the meeting invitations
-//! pass, which the daemon leaves off by default.
+//! `--participants` adds the participants passes, `--invitations` the meeting invitations pass
+//! and `--phone-recordings` the phone recordings pass, which the daemon leaves off by default.
 //!
 //! The simulator runs in this process and the sync in a child, so the RSS measured is the
 //! daemon's alone: the child's `VmHWM`, sampled every 20 ms while it runs. (`getrusage` would
@@ -72,6 +72,9 @@ struct Args {
     /// Also sync meeting invitations, which the daemon leaves off by default.
     #[arg(long)]
     invitations: bool,
+    /// Also sync Zoom Phone recordings, which the daemon leaves off by default.
+    #[arg(long)]
+    phone_recordings: bool,
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// The share of the plan's limits the daemon may use.
@@ -157,10 +160,15 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
     } else {
         ""
     };
+    let phone = if args.phone_recordings {
+        "[sync.phone_recordings]\nenabled = true\n"
+    } else {
+        ""
+    };
     let mut config = tempfile(
         "full_sync.toml",
         &format!(
-            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[sync]\nconcurrency = {}\n{participants}{invitations}",
+            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[sync]\nconcurrency = {}\n{participants}{invitations}{phone}",
             PLAN.as_str(),
             args.share,
             args.concurrency

@@ -262,6 +262,12 @@ pub(super) const KEYS: &[Key] = &[
     )
     .check(PerSecond),
     Key::new(
+        "zoom.rate_limits.phone_medium",
+        Unset,
+        "requests per second for Zoom Phone's Medium calls (a table of their own)",
+    )
+    .check(PerSecond),
+    Key::new(
         "webhooks.secret_token",
         Unset,
         "the Zoom app's webhook secret token; without it POST /webhooks/zoom answers 404",
@@ -404,6 +410,24 @@ pub(super) const KEYS: &[Key] = &[
         "when",
     )
     .check(Cron),
+    // Off by default: needs Zoom Phone, a phone scope and a Business or Enterprise plan.
+    Key::new(
+        "sync.phone_recordings.enabled",
+        Bool(false),
+        "sync each user's Zoom Phone call recordings",
+    ),
+    Key::new(
+        "sync.phone_recordings.schedule",
+        Text("0 45 * * * *"),
+        "when",
+    )
+    .check(Cron),
+    Key::new(
+        "sync.phone_recordings.backfill_days",
+        Int(180),
+        "days read back on the first pass and for a new user (Zoom serves six months at most)",
+    )
+    .range(1, 184, "1 to 184 days, six months"),
     Key::new(
         "write_back.enabled",
         Bool(true),

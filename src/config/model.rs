@@ -141,6 +141,7 @@ pub struct SyncConfig {
     pub meeting_participants: JobConfig,
     pub webinar_participants: JobConfig,
     pub meeting_invitations: JobConfig,
+    pub phone_recordings: JobConfig,
 }
 
 /// How passes run: the `[sync]` options that are not schedules.
@@ -161,6 +162,8 @@ pub struct SyncSettings {
     pub meeting_participants_settle_hours: u32,
     /// `sync.webinar_participants.settle_hours`.
     pub webinar_participants_settle_hours: u32,
+    /// `sync.phone_recordings.backfill_days`.
+    pub phone_recordings_backfill_days: u32,
 }
 
 /// Which listing the recordings pass reads.

@@ -70,6 +70,8 @@ pub(super) fn validate(
     let webinar_participants = job(&mut r, "webinar_participants");
     let webinar_participants_settle_hours = r.get("sync.webinar_participants.settle_hours");
     let meeting_invitations = job(&mut r, "meeting_invitations");
+    let phone_recordings = job(&mut r, "phone_recordings");
+    let phone_recordings_backfill_days = r.get("sync.phone_recordings.backfill_days");
     let sync = SyncConfig {
         settings: SyncSettings {
             concurrency,
@@ -79,6 +81,7 @@ pub(super) fn validate(
             recordings_source,
             meeting_participants_settle_hours,
             webinar_participants_settle_hours,
+            phone_recordings_backfill_days,
         },
         users,
         meetings,
@@ -89,6 +92,7 @@ pub(super) fn validate(
         meeting_participants,
         webinar_participants,
         meeting_invitations,
+        phone_recordings,
     };
     let write_back = WriteBackConfig {
         enabled: r.get("write_back.enabled"),

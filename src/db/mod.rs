@@ -12,6 +12,7 @@ mod migrate;
 pub mod oauth_tokens;
 pub mod overview;
 pub mod participants;
+pub mod phone_recordings;
 mod pooled;
 pub mod queue_inserts;
 pub mod queue_limits;

@@ -43,7 +43,8 @@ pub async fn table_counts(conn: &mut AsyncPgConnection) -> Result<Vec<TableCount
         recordings,
         recording_files,
         meeting_participants,
-        webinar_participants
+        webinar_participants,
+        phone_recordings
     )
     .load(conn)
     .await

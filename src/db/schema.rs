@@ -300,6 +300,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    zoom.phone_recordings (id) {
+        id -> Text,
+        user_id -> Text,
+        call_id -> Nullable<Text>,
+        call_log_id -> Nullable<Text>,
+        call_history_id -> Nullable<Text>,
+        caller_name -> Nullable<Text>,
+        caller_number -> Nullable<Text>,
+        caller_number_type -> Nullable<Int4>,
+        callee_name -> Nullable<Text>,
+        callee_number -> Nullable<Text>,
+        callee_number_type -> Nullable<Int4>,
+        direction -> Nullable<Text>,
+        date_time -> Nullable<Timestamptz>,
+        duration -> Nullable<Int4>,
+        download_url -> Nullable<Text>,
+        transcript_download_url -> Nullable<Text>,
+        meeting_uuid -> Nullable<Text>,
+        outgoing_by -> Nullable<Jsonb>,
+        accepted_by -> Nullable<Jsonb>,
+        raw -> Jsonb,
+        first_seen_at -> Timestamptz,
+        synced_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+        source_time -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(recording_files -> recordings (recording_uuid));
 
 /// Calls `$callback!` with every table above: Diesel's `allow_tables_to_appear_in_same_query!`
@@ -327,7 +356,8 @@ macro_rules! zoom_tables {
             webinar_instances,
             meeting_participants,
             webinar_participants,
-            oauth_tokens
+            oauth_tokens,
+            phone_recordings
         }
     };
 }

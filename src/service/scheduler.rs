@@ -30,6 +30,7 @@ pub fn enabled_jobs(config: &Config) -> Vec<(Entity, &JobConfig)> {
                 Entity::MeetingParticipants => &sync.meeting_participants,
                 Entity::WebinarParticipants => &sync.webinar_participants,
                 Entity::MeetingInvitations => &sync.meeting_invitations,
+                Entity::PhoneRecordings => &sync.phone_recordings,
             };
             (entity, job)
         })

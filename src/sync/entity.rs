@@ -17,13 +17,15 @@ pub enum Entity {
     MeetingParticipants,
     WebinarParticipants,
     MeetingInvitations,
+    PhoneRecordings,
 }
 
 impl Entity {
     /// In the order `sync` runs them: hosts before what they host, meetings and webinars
     /// before their registrants, recordings before participants (a recording shows an
-    /// instance that was held), meetings before their invitations.
-    pub const ALL: [Entity; 9] = [
+    /// instance that was held), meetings before their invitations, phone recordings last (they
+    /// depend on the users only).
+    pub const ALL: [Entity; 10] = [
         Entity::Users,
         Entity::Meetings,
         Entity::Webinars,
@@ -33,6 +35,7 @@ impl Entity {
         Entity::MeetingParticipants,
         Entity::WebinarParticipants,
         Entity::MeetingInvitations,
+        Entity::PhoneRecordings,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +49,7 @@ impl Entity {
             Entity::MeetingParticipants => "meeting_participants",
             Entity::WebinarParticipants => "webinar_participants",
             Entity::MeetingInvitations => "meeting_invitations",
+            Entity::PhoneRecordings => "phone_recordings",
         }
     }
 }

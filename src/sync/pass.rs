@@ -12,6 +12,7 @@ use super::error::SyncError;
 use super::invitations::sync_invitations;
 use super::listing::Sink;
 use super::participants::sync_participants;
+use super::phone_recordings::sync_phone_recordings;
 use super::progress;
 use super::recordings::sync_recordings;
 use super::registrants::sync_registrants;
@@ -131,6 +132,7 @@ pub async fn run_pass(
                 sync_participants(ctx, &client, SessionKind::Webinar, &sink).await
             }
             Entity::MeetingInvitations => sync_invitations(ctx, &client, &sink).await,
+            Entity::PhoneRecordings => sync_phone_recordings(ctx, &client, &sink).await,
         }
     };
     let pass = progress::Pass {

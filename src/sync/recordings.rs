@@ -1,16 +1,16 @@
-//! The recordings pass: windows of at most a month, newest first. The first pass reads back
-//! `sync.recordings.backfill_days`; later ones read the days since the last successful pass
-//! began, plus one, since recordings arrive late (a host the mirror has just met gets the whole
-//! backfill). Once every window of a host (or of the account) was read whole, recordings none
-//! of them had are marked deleted, for that host and those days only.
+//! The recordings pass: windows of at most a month, newest first, over the days [`Lookback`]
+//! gives (`sync.recordings.backfill_days` on the first pass). Once every window of a host (or
+//! of the account) was read whole, recordings none of them had are marked deleted, for that
+//! host and those days only.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use diesel_async::AsyncPgConnection;
 use futures::{Stream, stream};
 
 use super::SyncContext;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
+use super::lookback::Lookback;
 use super::sessions::hosts;
 use super::walk::{Walk, for_each};
 use crate::config::RecordingsSource;
@@ -26,36 +26,23 @@ pub async fn sync_recordings(
     client: &ZoomClient,
     sink: &Sink<'_>,
 ) -> Result<(), SyncError> {
-    let last_success = {
-        let mut conn = db::connection(sink.pool).await?;
-        db::sync_runs::last_success_started(&mut conn, "recordings").await?
-    };
     let today = sink.clock.today();
-    let backfill = DayRange {
-        from: today - Duration::days(i64::from(ctx.settings.recordings_backfill_days)),
-        to: today,
-    };
-    let since = |last: DateTime<Utc>| DayRange {
-        from: (last.date_naive() - Duration::days(1)).max(backfill.from),
-        to: today,
-    };
+    let backfill_from = today - Duration::days(i64::from(ctx.settings.recordings_backfill_days));
+    let lookback = Lookback::new(sink, "recordings", backfill_from).await?;
     let per_user = || async {
         for_each(
             hosts(sink.pool).await?,
             ctx.settings.concurrency,
             sink,
             |host| async move {
-                let range = match last_success {
-                    Some(last) if host.first_seen_at <= last => since(last),
-                    _ => backfill,
-                };
+                let range = lookback.range(Some(host.first_seen_at));
                 sync_range(sink, client, RecordingSource::User(&host.id), range).await
             },
         )
         .await
     };
     let account = || {
-        let range = last_success.map_or(backfill, since);
+        let range = lookback.range(None);
         // One parent, the account.
         let rows = stream::once(async move { Ok(range) });
         for_each(Walk { total: 1, rows }, 1, sink, |range| {
@@ -137,12 +124,13 @@ async fn sync_range(
         Decision::Skip => return Ok(()),
     };
     let mut conn = db::connection(sink.pool).await?;
+    let (from, until) = range.instants();
     sink.counts.deleted(
         db::recordings::mark_unlisted_deleted(
             &mut conn,
             host,
-            start_of(range.from),
-            start_of(range.to + Duration::days(1)),
+            from,
+            until,
             &keep,
             fence,
             sink.clock.now(),
@@ -189,10 +177,6 @@ impl Listable for Recordings<'_> {
         // Gone since the users pass: that pass decides, not this one.
         error.is_user_missing().then_some(Answer::Skip)
     }
-}
-
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
 pub(crate) fn row(recording: &Recording) -> RecordingRow<'_> {

@@ -27,6 +27,9 @@ pub enum Target {
     Recording {
         uuid: String,
     },
+    PhoneRecording {
+        id: String,
+    },
 }
 
 impl std::fmt::Display for Target {
@@ -40,6 +43,7 @@ impl std::fmt::Display for Target {
                 id,
             } => write!(f, "registrant {id} of {} {session_id}", kind.as_str()),
             Target::Recording { uuid } => write!(f, "recording {uuid}"),
+            Target::PhoneRecording { id } => write!(f, "phone recording {id}"),
         }
     }
 }
@@ -77,6 +81,8 @@ pub enum Change {
         uuid: String,
         attendance: Attendance,
     },
+    /// One change per object of an event that names several (the phone recording events).
+    Each(Vec<Change>),
     /// An event the mirror keeps nothing of, or one this version does not apply.
     Ignore,
 }
@@ -152,6 +158,7 @@ pub fn change(event: &str, payload: &Value) -> Result<Change, Unreadable> {
             }
         }
         "recording" => recording(action, object()?),
+        "phone" => phone(action, object()?),
         _ => Ok(Change::Ignore),
     };
     change.map_err(unreadable)
@@ -318,6 +325,36 @@ fn recording(action: &str, object: &Map<String, Value>) -> Result<Change, &'stat
             whole: true,
         },
     })
+}
+
+/// `phone.recording_completed` carries each new recording whole (with its `user_id` or
+/// `owner`); `phone.recording_deleted` names each gone one by `id`
+/// (<https://developers.zoom.us/docs/api/phone/events/>).
+fn phone(action: &str, object: &Map<String, Value>) -> Result<Change, &'static str> {
+    if !matches!(action, "recording_completed" | "recording_deleted") {
+        return Ok(Change::Ignore);
+    }
+    let recordings = object
+        .get("recordings")
+        .and_then(Value::as_array)
+        .ok_or("no payload.object.recordings")?;
+    let changes = recordings
+        .iter()
+        .map(|recording| {
+            let recording = recording.as_object().ok_or("a recording is no object")?;
+            let id = text(recording, "id").ok_or("a recording without an id")?;
+            let target = Target::PhoneRecording { id };
+            Ok(match action {
+                "recording_deleted" => Change::Gone { target },
+                _ => Change::Merge {
+                    target,
+                    fields: recording.clone(),
+                    whole: true,
+                },
+            })
+        })
+        .collect::<Result<Vec<Change>, &'static str>>()?;
+    Ok(Change::Each(changes))
 }
 
 fn text(object: &Map<String, Value>, key: &str) -> Option<String> {

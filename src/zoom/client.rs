@@ -493,6 +493,7 @@ fn slot(label: Label) -> usize {
         Label::Medium => 1,
         Label::Heavy => 2,
         Label::ResourceIntensive => 3,
+        Label::PhoneMedium => 4,
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use zoom_api::codes::{
     HOSTING_NOT_ALLOWED, INVALID_PARAMETER, MEETING_NOT_FOUND, NOT_ALLOWED,
-    PAST_MEETING_OVER_A_YEAR, REGISTRATION_NOT_ENABLED, USER_NOT_FOUND,
+    PAST_MEETING_OVER_A_YEAR, PHONE_NOT_ENABLED, REGISTRATION_NOT_ENABLED, USER_NOT_FOUND,
 };
 use zoom_api::endpoint::Endpoint;
 use zoom_api::plan::Label;
@@ -168,6 +168,14 @@ impl ZoomError {
     /// 404 with code 1001: the user does not exist (any more).
     pub fn is_user_missing(&self) -> bool {
         self.zoom_code() == Some(USER_NOT_FOUND)
+    }
+
+    /// 403 "Zoom Phone has not been enabled for this account.": code 2031, or the message under
+    /// any code (see [`PHONE_NOT_ENABLED`]: some clients saw 124).
+    pub fn is_phone_not_enabled(&self) -> bool {
+        self.zoom_code() == Some(PHONE_NOT_ENABLED)
+            || matches!(self, ZoomError::Api { status: 403, .. })
+                && self.message_mentions("zoom phone has not been enabled")
     }
 
     /// Code 200 "Webinar plan subscription is missing": the user has no webinars.

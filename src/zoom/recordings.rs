@@ -46,6 +46,13 @@ impl DayRange {
         windows
     }
 
+    /// The instants the range spans: from the start of its first day to the start of the day
+    /// after its last, that one excluded.
+    pub fn instants(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let start = |day: NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+        (start(self.from), start(self.to + Duration::days(1)))
+    }
+
     /// Whether an instant falls on one of the range's days.
     pub fn contains(&self, at: DateTime<Utc>) -> bool {
         (self.from..=self.to).contains(&at.date_naive())
@@ -167,7 +174,11 @@ impl ZoomClient {
 
 /// A listing whose answer covers fewer days than asked would pass missing recordings off as
 /// deleted ones: refuse it.
-fn check_window(endpoint: Endpoint, asked: DayRange, meta: &Value) -> Result<(), ZoomError> {
+pub(super) fn check_window(
+    endpoint: Endpoint,
+    asked: DayRange,
+    meta: &Value,
+) -> Result<(), ZoomError> {
     let day = |key| {
         meta.get(key)
             .and_then(Value::as_str)

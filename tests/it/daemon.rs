@@ -260,12 +260,15 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         assert!(count > 0, "the account has {table}");
         assert_eq!(live[table], count as i64, "zoom.{table}");
     }
-    // Participants and invitations are off by default: not synced, and not one call made for
-    // them.
+    // Participants, invitations and phone recordings are off by default: not synced, and not
+    // one call made for them.
     let (off, on): (Vec<Entity>, Vec<Entity>) = Entity::ALL.into_iter().partition(|e| {
         matches!(
             e,
-            Entity::MeetingParticipants | Entity::WebinarParticipants | Entity::MeetingInvitations
+            Entity::MeetingParticipants
+                | Entity::WebinarParticipants
+                | Entity::MeetingInvitations
+                | Entity::PhoneRecordings
         )
     });
     assert_every_pass_succeeded(&stdout, &on);
@@ -279,10 +282,12 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         Endpoint::ListPastWebinarInstances,
         Endpoint::ListPastWebinarParticipants,
         Endpoint::GetMeetingInvitation,
+        Endpoint::ListPhoneUserRecordings,
     ] {
         assert_eq!(stats.calls(endpoint), 0, "{endpoint}");
     }
     assert_eq!(live["meeting_participants"], 0);
+    assert_eq!(live["phone_recordings"], 0);
 }
 
 /// The command printed a succeeded pass for each of `entities`.

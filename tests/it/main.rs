@@ -15,6 +15,7 @@ mod meetings_sync;
 mod metrics;
 mod oauth;
 mod participants_sync;
+mod phone_recordings_sync;
 mod progress;
 mod rate_budget;
 mod recordings_sync;

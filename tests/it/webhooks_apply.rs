@@ -100,7 +100,7 @@ impl Hooks {
 }
 
 #[derive(Debug, Queryable)]
-struct Applied {
+pub(crate) struct Applied {
     event: String,
     outcome: Option<String>,
     error: Option<String>,
@@ -121,7 +121,7 @@ async fn applied(app: &TestApp) -> Vec<Applied> {
         .unwrap()
 }
 
-fn outcomes(events: &[Applied]) -> Vec<(&str, Option<&str>)> {
+pub(crate) fn outcomes(events: &[Applied]) -> Vec<(&str, Option<&str>)> {
     events
         .iter()
         .map(|e| (e.event.as_str(), e.outcome.as_deref()))
@@ -596,13 +596,13 @@ async fn applied_events_past_keep_days_are_deleted_and_unapplied_ones_kept() {
 
 /// The listener and the applier running as `run` runs them, for a simulator that sends its
 /// webhooks to them; stopped on drop.
-struct Running {
+pub(crate) struct Running {
     listener: Listener,
     _stop: tokio_util::sync::DropGuard,
 }
 
 impl Running {
-    async fn start(app: &TestApp, socket: tokio::net::TcpListener) -> Running {
+    pub(crate) async fn start(app: &TestApp, socket: tokio::net::TcpListener) -> Running {
         Running::on(app, socket, app.ctx.pool.clone())
     }
 
@@ -663,7 +663,10 @@ async fn until_dept(app: &TestApp, id: &str, dept: &str) {
 }
 
 /// Waits up to 10 s for `holds` to say the mirror shows the change.
-async fn until<F: std::future::Future<Output = bool>>(what: &str, holds: impl Fn() -> F) {
+pub(crate) async fn until<F: std::future::Future<Output = bool>>(
+    what: &str,
+    holds: impl Fn() -> F,
+) {
     let started = Instant::now();
     while !holds().await {
         assert!(
@@ -675,7 +678,7 @@ async fn until<F: std::future::Future<Output = bool>>(what: &str, holds: impl Fn
 }
 
 /// Every event once each has its outcome: a row changes before its event's outcome is recorded.
-async fn settled(app: &TestApp) -> Vec<Applied> {
+pub(crate) async fn settled(app: &TestApp) -> Vec<Applied> {
     until("the outcomes", || async {
         applied(app).await.iter().all(|e| e.outcome.is_some())
     })

@@ -26,3 +26,8 @@ pub const HOSTING_NOT_ALLOWED: i64 = 3161;
 pub const REGISTRATION_NOT_ENABLED: i64 = 404;
 /// A past meeting held more than a year ago: its instance is no longer served.
 pub const PAST_MEETING_OVER_A_YEAR: i64 = 12702;
+/// 403 "Zoom Phone has not been enabled for this account." (the Phone API's answer when the
+/// account has no Phone). The Phone reference gives the message but no code; Zoom's developer
+/// forum names 2031 for it. Some clients report 124, which Zoom documents as an invalid access
+/// token and the client answers by fetching a new one, so 124 cannot mean "no Phone" here.
+pub const PHONE_NOT_ENABLED: i64 = 2031;

@@ -1,12 +1,16 @@
 //! Every Zoom endpoint the mirror calls, tagged with its documented rate-limit label and page size
-//! (from each operation's description in <https://developers.zoom.us/docs/api/meetings/> and
-//! <https://developers.zoom.us/docs/api/users/>). Adding an endpoint here is what makes it
+//! (from each operation's description in <https://developers.zoom.us/docs/api/meetings/>,
+//! <https://developers.zoom.us/docs/api/users/> and <https://developers.zoom.us/docs/api/phone/>). Adding an endpoint here is what makes it
 //! callable. The two recording writes are not called by the mirror itself (a `raw` write-back row
 //! may make them): the simulator serves them, for tests, and its gate counts calls by endpoint.
 
 use std::fmt;
 
 use crate::plan::Label;
+
+/// How far back, in calendar months before today, `GET /phone/users/{userId}/recordings`
+/// serves: "The month defined should fall within the last six months."
+pub const PHONE_RECORDINGS_MONTHS: u32 = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Endpoint {
@@ -42,6 +46,8 @@ pub enum Endpoint {
     ListUserRecordings,
     /// `GET /accounts/{accountId}/recordings`
     ListAccountRecordings,
+    /// `GET /phone/users/{userId}/recordings`: a user's Zoom Phone call recordings
+    ListPhoneUserRecordings,
     /// `POST /users`
     CreateUser,
     /// `PATCH /users/{userId}`
@@ -84,7 +90,7 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 35] = [
+    pub const ALL: [Endpoint; 36] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::ListMeetings,
@@ -101,6 +107,7 @@ impl Endpoint {
         Endpoint::ListWebinarRegistrants,
         Endpoint::ListUserRecordings,
         Endpoint::ListAccountRecordings,
+        Endpoint::ListPhoneUserRecordings,
         Endpoint::GetMeetingRegistrant,
         Endpoint::GetWebinarRegistrant,
         Endpoint::CreateUser,
@@ -138,6 +145,7 @@ impl Endpoint {
             | Endpoint::UpdateMeetingRegistrantStatus
             | Endpoint::UpdateWebinarRegistrantStatus
             | Endpoint::Raw => Label::Medium,
+            Endpoint::ListPhoneUserRecordings => Label::PhoneMedium,
             Endpoint::GetUser
             | Endpoint::GetMeeting
             | Endpoint::GetMeetingInvitation
@@ -174,7 +182,8 @@ impl Endpoint {
             | Endpoint::ListWebinars
             | Endpoint::ListWebinarRegistrants
             | Endpoint::ListUserRecordings
-            | Endpoint::ListAccountRecordings => Some(300),
+            | Endpoint::ListAccountRecordings
+            | Endpoint::ListPhoneUserRecordings => Some(300),
             _ => None,
         }
     }
@@ -198,6 +207,7 @@ impl Endpoint {
             Endpoint::ListWebinarRegistrants => "webinarRegistrants",
             Endpoint::ListUserRecordings => "recordingsList",
             Endpoint::ListAccountRecordings => "ListRecordingsOfAnAccount",
+            Endpoint::ListPhoneUserRecordings => "phoneUserRecordings",
             Endpoint::GetMeetingRegistrant => "meetingRegistrantGet",
             Endpoint::GetWebinarRegistrant => "webinarRegistrantGet",
             Endpoint::CreateUser => "userCreate",
@@ -242,6 +252,7 @@ impl Endpoint {
             Endpoint::ListWebinarRegistrants => "webinar:read:list_registrants:admin",
             Endpoint::ListUserRecordings => "cloud_recording:read:list_user_recordings:admin",
             Endpoint::ListAccountRecordings => "cloud_recording:read:list_account_recordings:admin",
+            Endpoint::ListPhoneUserRecordings => "phone:read:list_recordings:admin",
             Endpoint::GetMeetingRegistrant => "meeting:read:registrant:admin",
             Endpoint::GetWebinarRegistrant => "webinar:read:registrant:admin",
             Endpoint::CreateUser => "user:write:user:admin",
@@ -273,7 +284,8 @@ impl Endpoint {
     /// Whether a granted `scope` opens the endpoint: its granular scope, or a classic admin
     /// scope of its family (Zoom's `x-macro-scopes`), a classic read scope opening only reads.
     /// `GET /accounts/me/recordings` takes `account:read:admin` (the master account's own id),
-    /// as Zoom documents for `accountId=me`.
+    /// as Zoom documents for `accountId=me`; a user's phone recordings take `phone:read:admin` or
+    /// `phone_recording:read:admin`.
     pub fn opened_by(self, scope: &str) -> bool {
         let Some(granular) = self.scope() else {
             return false;
@@ -282,6 +294,7 @@ impl Endpoint {
             Some("user") => &["user:read:admin", "user:write:admin"],
             Some("meeting") => &["meeting:read:admin", "meeting:write:admin"],
             Some("webinar") => &["webinar:read:admin", "webinar:write:admin"],
+            Some("phone") => &["phone:read:admin", "phone_recording:read:admin"],
             _ if self == Endpoint::ListAccountRecordings => {
                 &["recording:read:admin", "account:read:admin"]
             }

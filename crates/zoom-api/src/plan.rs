@@ -1,5 +1,5 @@
 //! Zoom's published account-level rate limits (<https://developers.zoom.us/docs/api/rate-limits/>):
-//! one table, used by the client to pace itself and by the simulator to answer 429s exactly where
+//! the table of the Meetings and Users APIs, and Zoom Phone's own, used by the client to pace itself and by the simulator to answer 429s exactly where
 //! Zoom would.
 
 use std::fmt;
@@ -47,7 +47,10 @@ impl FromStr for Plan {
     }
 }
 
-/// Zoom's "Rate Limit Label". Calls are counted per label, not per endpoint.
+/// Zoom's "Rate Limit Label". Calls are counted per label, not per endpoint. Zoom Phone's
+/// endpoints have a table of their own, counted apart from the Meetings and Users APIs' (a Phone
+/// Medium call does not spend the account's Medium calls), so its labels are labels here too.
+/// Only the Phone label of an endpoint the mirror calls is listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Label {
@@ -55,21 +58,24 @@ pub enum Label {
     Medium,
     Heavy,
     ResourceIntensive,
+    /// Zoom Phone's Medium.
+    PhoneMedium,
 }
 
 impl Label {
-    pub const ALL: [Label; 4] = [
+    pub const ALL: [Label; 5] = [
         Label::Light,
         Label::Medium,
         Label::Heavy,
         Label::ResourceIntensive,
+        Label::PhoneMedium,
     ];
 
     /// The spelling Zoom uses in the `X-RateLimit-Category` header.
     pub fn header_name(self) -> &'static str {
         match self {
             Label::Light => "Light",
-            Label::Medium => "Medium",
+            Label::Medium | Label::PhoneMedium => "Medium",
             Label::Heavy => "Heavy",
             Label::ResourceIntensive => "Resource-intensive",
         }
@@ -81,6 +87,7 @@ impl Label {
             Label::Medium => "medium",
             Label::Heavy => "heavy",
             Label::ResourceIntensive => "resource_intensive",
+            Label::PhoneMedium => "phone_medium",
         }
     }
 }
@@ -134,6 +141,9 @@ pub fn window_limit(plan: Plan, label: Label) -> Rate {
         (Plan::BusinessPlus, Label::Medium) => Rate::per_second(60),
         (Plan::BusinessPlus, Label::Heavy) => Rate::per_second(40),
         (Plan::BusinessPlus, Label::ResourceIntensive) => Rate::per_minute(20),
+        // Zoom Phone needs a paid plan; Free is given Pro's figure, the lowest published.
+        (Plan::Free | Plan::Pro, Label::PhoneMedium) => Rate::per_second(10),
+        (Plan::BusinessPlus, Label::PhoneMedium) => Rate::per_second(20),
     }
 }
 
@@ -152,6 +162,8 @@ pub fn daily_limit(plan: Plan, label: Label) -> Option<(DailyPool, u32)> {
             Some((DailyPool::HeavyAndResourceIntensive, 60_000))
         }
         (Plan::Pro | Plan::BusinessPlus, Label::Light | Label::Medium) => None,
+        // Zoom Phone caps only its Heavy calls by the day.
+        (_, Label::PhoneMedium) => None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! [`SimHandle`]: how a test changes the simulated account and looks at what the simulator saw,
 //! while the server runs.
 
+mod phone;
+
 use std::sync::Arc;
 
 use chrono::{NaiveDate, SubsecRound, TimeDelta, Utc};

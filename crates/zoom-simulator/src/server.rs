@@ -18,7 +18,7 @@ use crate::config::{SimCredentials, SimulatorConfig, SimulatorError};
 use crate::handle::SimHandle;
 use crate::routes::gate::{Api, Call};
 use crate::routes::listing_pages::counted;
-use crate::routes::{invitation, oauth, past, recordings, registrants, sessions, users};
+use crate::routes::{invitation, oauth, past, phone, recordings, registrants, sessions, users};
 use crate::rules::respond::{self, Refusal};
 use crate::state::SimState;
 use zoom_api::SessionKind;
@@ -136,6 +136,14 @@ fn router(state: Arc<SimState>) -> Router {
                 Endpoint::RecoverMeetingRecordings,
                 recordings::recover,
             )),
+        )
+        .route(
+            "/v2/phone/users/{user_id}/recordings",
+            listing(
+                &state,
+                Endpoint::ListPhoneUserRecordings,
+                phone::list_recordings,
+            ),
         )
         .route(
             "/v2/accounts/{account_id}/recordings",

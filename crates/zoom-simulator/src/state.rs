@@ -9,6 +9,7 @@ use crate::generate;
 use crate::generate::spec::account_info;
 use crate::generate::users;
 use crate::model::entities::Entities;
+use crate::model::phone::Phone;
 use crate::model::recording::SimRecording;
 use crate::model::user::{AccountInfo, SimUser};
 use crate::rules::faults::Faults;
@@ -16,7 +17,7 @@ use crate::rules::grants::UserGrants;
 use crate::rules::limits::RateLimiter;
 use crate::rules::pages::PageTokens;
 use crate::rules::queries::{
-    MeetingQuery, ParticipantQuery, RecordingQuery, RegistrantQuery, UserQuery,
+    MeetingQuery, ParticipantQuery, PhoneRecordingQuery, RecordingQuery, RegistrantQuery, UserQuery,
 };
 use crate::rules::tokens::TokenStore;
 use crate::rules::user_limits::UserLimits;
@@ -45,11 +46,13 @@ pub(crate) struct Inner {
     /// The authorization of a user-authorized app, its codes and refresh tokens.
     pub grants: UserGrants,
     pub entities: Entities,
+    pub phone: Phone,
     pub pages: PageTokens<UserQuery>,
     pub meeting_pages: PageTokens<MeetingQuery>,
     pub registrant_pages: PageTokens<RegistrantQuery>,
     pub recording_pages: PageTokens<RecordingQuery>,
     pub participant_pages: PageTokens<ParticipantQuery>,
+    pub phone_recording_pages: PageTokens<PhoneRecordingQuery>,
     pub limiter: RateLimiter,
     pub user_limits: UserLimits,
     pub faults: Faults,
@@ -65,6 +68,7 @@ impl SimState {
             outbox: Outbox::new(config.webhooks, &config.credentials.account_id),
             inner: Mutex::new(Inner {
                 entities: generate::generate(&config.account, &users),
+                phone: generate::phone::generate(&config.account, &users),
                 users,
                 tokens: TokenStore::new(config.token_ttl),
                 grants: UserGrants::default(),
@@ -73,6 +77,7 @@ impl SimState {
                 registrant_pages: PageTokens::new(ttl),
                 recording_pages: PageTokens::new(ttl),
                 participant_pages: PageTokens::new(ttl),
+                phone_recording_pages: PageTokens::new(ttl),
                 limiter: RateLimiter::new(config.plan),
                 user_limits: UserLimits::new(config.plan, config.session_writes_per_host),
                 faults: Faults::default(),
@@ -143,5 +148,6 @@ impl Inner {
         self.registrant_pages.expire_all();
         self.recording_pages.expire_all();
         self.participant_pages.expire_all();
+        self.phone_recording_pages.expire_all();
     }
 }

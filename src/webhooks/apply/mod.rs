@@ -179,12 +179,27 @@ impl Applier {
 
     async fn apply(&self, event: &Claimed) -> Result<(Outcome, Option<String>), ApplyError> {
         let payload = event.payload.get("payload").unwrap_or(&Value::Null);
-        let change = match event::change(&event.event, payload) {
-            Ok(change) => change,
-            Err(unreadable) => return Ok((Outcome::Unreadable, Some(unreadable.to_string()))),
-        };
+        match event::change(&event.event, payload) {
+            Ok(change) => self.carry_out(change, event.event_ts).await,
+            Err(unreadable) => Ok((Outcome::Unreadable, Some(unreadable.to_string()))),
+        }
+    }
+
+    /// Applies one change of an event that happened at `at`.
+    async fn carry_out(
+        &self,
+        change: Change,
+        at: DateTime<Utc>,
+    ) -> Result<(Outcome, Option<String>), ApplyError> {
         let (target, edit) = match change {
             Change::Ignore => return Ok((Outcome::Ignored, None)),
+            Change::Each(changes) => {
+                let mut outcomes = Vec::with_capacity(changes.len());
+                for change in changes {
+                    outcomes.push(Box::pin(self.carry_out(change, at)).await?);
+                }
+                return Ok(strongest(outcomes));
+            }
             Change::Fetch { target } => return self.fetch(&target).await,
             Change::Ended {
                 kind,
@@ -218,16 +233,9 @@ impl Applier {
             } => {
                 let mut conn = db::connection(&self.pool).await?;
                 let now = self.client.clock().now();
-                let outcome = attendance::write(
-                    &mut conn,
-                    past_table(kind),
-                    id,
-                    &uuid,
-                    &attendance,
-                    event.event_ts,
-                    now,
-                )
-                .await?;
+                let outcome =
+                    attendance::write(&mut conn, past_table(kind), id, &uuid, &attendance, at, now)
+                        .await?;
                 return Ok((outcome, None));
             }
             Change::Gone { target } => (target, Edit::Gone),
@@ -237,7 +245,7 @@ impl Applier {
                 whole,
             } => (target, Edit::Merge { fields, whole }),
         };
-        match self.locked(&target, event.event_ts, edit).await? {
+        match self.locked(&target, at, edit).await? {
             Some(outcome) => Ok((outcome, None)),
             None => self.fetch(&target).await,
         }
@@ -330,6 +338,22 @@ impl Applier {
             }
         }
     }
+}
+
+/// The outcome of an event of several changes: written if any wrote, else the first of
+/// unreadable, stale, unchanged, ignored that one had (an event naming nothing is ignored).
+fn strongest(outcomes: Vec<(Outcome, Option<String>)>) -> (Outcome, Option<String>) {
+    let rank = |outcome: Outcome| match outcome {
+        Outcome::Written => 0,
+        Outcome::Unreadable => 1,
+        Outcome::Stale => 2,
+        Outcome::Unchanged => 3,
+        Outcome::Ignored => 4,
+    };
+    outcomes
+        .into_iter()
+        .min_by_key(|(outcome, _)| rank(*outcome))
+        .unwrap_or((Outcome::Ignored, None))
 }
 
 /// What an event does to a row it finds.

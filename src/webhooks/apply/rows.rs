@@ -13,7 +13,7 @@ use crate::sync::one;
 use crate::sync::registrants::{registrant_table, row as registrant_row};
 use crate::sync::sessions::{row as session_row, table as session_table};
 use crate::sync::users::row as user_row;
-use crate::zoom::{Recording, Registrant, Session, User, ZoomClient};
+use crate::zoom::{PhoneRecording, Recording, Registrant, Session, User, ZoomClient};
 
 /// The target's row, locked until the transaction ends.
 pub(super) async fn held(
@@ -29,6 +29,7 @@ pub(super) async fn held(
             id,
         } => db::registrants::held(conn, registrant_table(*kind), *session_id, id).await,
         Target::Recording { uuid } => db::recordings::held(conn, uuid).await,
+        Target::PhoneRecording { id } => db::phone_recordings::held(conn, id).await,
     }
 }
 
@@ -81,6 +82,13 @@ pub(super) async fn write(
             let row = crate::sync::recordings::row(&recording);
             db::recordings::upsert(conn, &[row], now, at).await?;
         }
+        Target::PhoneRecording { .. } => {
+            let Some(recording) = PhoneRecording::from_json(raw.clone(), None) else {
+                return Ok(false);
+            };
+            let row = crate::sync::phone_recordings::row(&recording);
+            db::phone_recordings::upsert(conn, &[row], now, at).await?;
+        }
     }
     Ok(true)
 }
@@ -110,12 +118,15 @@ pub(super) async fn mark_gone(
             db::registrants::mark_deleted(conn, table, *session_id, id, at, now).await?
         }
         Target::Recording { uuid } => db::recordings::mark_deleted(conn, uuid, at, now).await?,
+        Target::PhoneRecording { id } => {
+            db::phone_recordings::mark_deleted(conn, id, at, now).await?
+        }
     })
 }
 
 /// Reads the target from Zoom and writes what it answers (or marks it gone when Zoom has it no
-/// more); `Some(true)` when the mirror changed, `None` for a recording, which the mirror reads
-/// only by its host's listing.
+/// more); `Some(true)` when the mirror changed, `None` for a recording (cloud or phone), which
+/// the mirror reads only by its user's listing.
 pub(super) async fn fetch(
     pool: &DbPool,
     client: &ZoomClient,
@@ -129,7 +140,7 @@ pub(super) async fn fetch(
             session_id,
             id,
         } => one::registrant(pool, client, *kind, *session_id, id).await?,
-        Target::Recording { .. } => return Ok(None),
+        Target::Recording { .. } | Target::PhoneRecording { .. } => return Ok(None),
     };
     Ok(Some(read.written))
 }

@@ -350,3 +350,41 @@ fn joins_and_leaves_name_the_instance_and_the_join_session() {
             .contains("participant")
     );
 }
+
+#[test]
+fn phone_recording_events() {
+    let recorded = json!({"id": "0c9f3c1a", "caller_number": "1000", "caller_number_type": 1,
+                          "callee_number": "+14155550100", "callee_number_type": 2,
+                          "duration": 65, "download_url": "https://zoom.us/v2/phone/recording/download/0c9f3c1a",
+                          "date_time": "2026-11-02T10:00:00Z", "direction": "outbound",
+                          "owner": {"type": "user", "id": "z8yCw", "name": "Jill Chill"}});
+    let completed = json!({"account_id": "acc", "object": {"recordings": [recorded.clone()]}});
+    assert_eq!(
+        change("phone.recording_completed", &completed).unwrap(),
+        Change::Each(vec![Change::Merge {
+            target: Target::PhoneRecording {
+                id: "0c9f3c1a".into()
+            },
+            fields: object(recorded),
+            whole: true,
+        }])
+    );
+    let deleted = json!({"object": {"recordings": [{"id": "a1", "call_id": "7"}, {"id": "b2"}]}});
+    assert_eq!(
+        change("phone.recording_deleted", &deleted).unwrap(),
+        Change::Each(
+            ["a1", "b2"]
+                .map(|id| Change::Gone {
+                    target: Target::PhoneRecording { id: id.into() }
+                })
+                .to_vec()
+        )
+    );
+    let no_id = json!({"object": {"recordings": [{"call_id": "7"}]}});
+    assert!(change("phone.recording_deleted", &no_id).is_err());
+    assert!(change("phone.recording_completed", &json!({"object": {}})).is_err());
+    assert_eq!(
+        change("phone.recording_started", &completed).unwrap(),
+        Change::Ignore
+    );
+}

@@ -83,6 +83,7 @@ impl TestApp {
             recordings_source: RecordingsSource::Users,
             meeting_participants_settle_hours: 24,
             webinar_participants_settle_hours: 24,
+            phone_recordings_backfill_days: 180,
         };
         let metrics = Metrics::default();
         let ctx = SyncContext::new(

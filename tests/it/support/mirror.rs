@@ -50,6 +50,7 @@ pub const WEBINAR_PARTICIPANTS: Table = Table::new(
     "webinar_uuid || '/' || user_id || '/' || \
      to_char(join_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
 );
+pub const PHONE_RECORDINGS: Table = Table::new("zoom.phone_recordings", "id");
 pub const MEETING_INSTANCES: Table = Table::new("zoom.meeting_instances", "uuid");
 pub const WEBINAR_INSTANCES: Table = Table::new("zoom.webinar_instances", "uuid");
 

@@ -23,6 +23,7 @@ use crate::model::user::{SimUser, UserStatus};
 
 mod busy;
 mod generator;
+pub(crate) mod phone;
 pub(crate) mod pools;
 pub(crate) mod recordings;
 mod registrants;

@@ -6,6 +6,7 @@ pub(crate) mod entities;
 pub(crate) mod ids;
 pub(crate) mod invitation;
 pub(crate) mod participants;
+pub(crate) mod phone;
 pub(crate) mod recording;
 pub(crate) mod recurrence;
 pub(crate) mod registrant;

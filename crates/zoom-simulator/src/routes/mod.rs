@@ -6,6 +6,7 @@ pub(crate) mod invitation;
 pub(crate) mod listing_pages;
 pub(crate) mod oauth;
 pub(crate) mod past;
+pub(crate) mod phone;
 pub(crate) mod recordings;
 pub(crate) mod registrants;
 pub(crate) mod sessions;

@@ -201,7 +201,7 @@ fn no_recording(key: &str) -> Refusal {
 }
 
 /// `yyyy-mm-dd`, nothing else.
-fn parse_day(value: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_day(value: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .ok()
         .filter(|_| value.len() == 10)

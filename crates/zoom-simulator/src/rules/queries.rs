@@ -60,6 +60,14 @@ pub(crate) struct RecordingQuery {
     pub in_trash: bool,
 }
 
+/// The part of a phone recordings listing a `next_page_token` remembers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PhoneRecordingQuery {
+    pub user_id: String,
+    pub range: DateRange,
+    pub page_size: u32,
+}
+
 /// The query string's parameters. Empty values count as absent: clients often send
 /// `next_page_token=` on the first page.
 pub(crate) fn query_params(raw: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {

@@ -144,6 +144,13 @@ const EXTRAS: &[Extra] = &[
               usual \"no permission\"",
     },
     Extra {
+        endpoint: Some(Endpoint::ListPhoneUserRecordings),
+        status: 403,
+        code: Some(2031),
+        why: "an account without Zoom Phone: Zoom's Phone reference says such an account gets a \
+              403 and names the message, not the code; 2031 is the code Zoom's forum gives",
+    },
+    Extra {
         endpoint: Some(Endpoint::ListAccountRecordings),
         status: 400,
         code: Some(1010),
@@ -319,6 +326,7 @@ async fn every_answer_on_the_clients_routes_is_as_zoom_documents_it() {
     reads::registrants(&mut probe, SessionKind::Meeting).await;
     reads::registrants(&mut probe, SessionKind::Webinar).await;
     reads::recordings(&mut probe).await;
+    reads::phone_recordings(&mut probe).await;
     changes::users(&mut probe).await;
     changes::meetings(&mut probe).await;
     changes::webinars(&mut probe).await;

@@ -412,3 +412,41 @@ pub(super) async fn recordings(p: &mut Probe<'_>) {
     let other = "/accounts/someOtherAccount00001/recordings";
     p.get(Endpoint::ListAccountRecordings, other, 400).await;
 }
+
+pub(super) async fn phone_recordings(p: &mut Probe<'_>) {
+    let handle = p.handle();
+    let user = handle.phone_users()[0].clone();
+    for days in 1..=4 {
+        handle.add_phone_recording(&user, Utc::now() - TimeDelta::days(days));
+    }
+    let today = Utc::now().date_naive();
+    let from = today - TimeDelta::days(29);
+    let listing = format!("/phone/users/{user}/recordings");
+    let window = format!("{listing}?from={from}&to={today}&page_size=2");
+    assert!(
+        p.token_pages(Endpoint::ListPhoneUserRecordings, &window)
+            .await
+            >= 2
+    );
+    p.expired_token(Endpoint::ListPhoneUserRecordings, &window)
+        .await;
+    // The last 30 days by default; a longer or older range cut to what Zoom serves.
+    p.get(Endpoint::ListPhoneUserRecordings, &listing, 200)
+        .await;
+    let year = format!("{listing}?from={}&to={today}", today - TimeDelta::days(365));
+    let cut = p.get(Endpoint::ListPhoneUserRecordings, &year, 200).await;
+    assert!(cut["from"].as_str().unwrap() > (today - TimeDelta::days(32)).to_string().as_str());
+    let no_to = format!("{listing}?from={from}");
+    p.get(Endpoint::ListPhoneUserRecordings, &no_to, 400).await;
+
+    let unlicensed = id_of(&handle.listed_users("active")[0]);
+    assert!(handle.set_phone_licence(&unlicensed, false));
+    let path = format!("/phone/users/{unlicensed}/recordings");
+    p.get(Endpoint::ListPhoneUserRecordings, &path, 404).await;
+    let nobody = format!("/phone/users/{NOBODY}/recordings");
+    p.get(Endpoint::ListPhoneUserRecordings, &nobody, 404).await;
+    handle.set_phone_enabled(false);
+    p.get(Endpoint::ListPhoneUserRecordings, &listing, 403)
+        .await;
+    handle.set_phone_enabled(true);
+}

@@ -28,6 +28,7 @@ fn route(endpoint: Endpoint) -> Option<(Method, &'static str)> {
         Endpoint::ListWebinarRegistrants => (Method::GET, "/webinars/85746065432/registrants"),
         Endpoint::ListUserRecordings => (Method::GET, "/users/me/recordings"),
         Endpoint::ListAccountRecordings => (Method::GET, "/accounts/me/recordings"),
+        Endpoint::ListPhoneUserRecordings => (Method::GET, "/phone/users/me/recordings"),
         Endpoint::GetMeetingRegistrant => (Method::GET, "/meetings/85746065432/registrants/r1"),
         Endpoint::GetWebinarRegistrant => (Method::GET, "/webinars/85746065432/registrants/r1"),
         Endpoint::CreateUser => (Method::POST, "/users"),
