@@ -25,14 +25,23 @@ use super::target::DbTarget;
 use crate::zoom::Label;
 use crate::zoom::budget::{BudgetError, SharedBudget};
 
+/// A reservation of calls, by the server's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reservation {
+    /// When the first call may go.
+    pub start: DateTime<Utc>,
+    /// How long that is from the statement's `now()`.
+    pub wait: Duration,
+}
+
 /// Reserves the account's next `calls` calls under `label`, paced at `per_second` for the
-/// account: how long from the statement's `now()` until the first may go.
+/// account.
 pub async fn reserve(
     conn: &mut AsyncPgConnection,
     label: Label,
     calls: u32,
     per_second: f64,
-) -> Result<Duration, DbError> {
+) -> Result<Reservation, DbError> {
     let span = Duration::from_secs_f64(f64::from(calls) / per_second);
     let (next_free, now): (DateTime<Utc>, DateTime<Utc>) = diesel::insert_into(rate_budget::table)
         .values((
@@ -55,7 +64,10 @@ pub async fn reserve(
         .await
         .map_err(query("reserving calls from the account's rate budget"))?;
     let start = next_free - chrono::TimeDelta::from_std(span).unwrap_or(chrono::TimeDelta::MAX);
-    Ok((start - now).to_std().unwrap_or(Duration::ZERO))
+    Ok(Reservation {
+        start,
+        wait: (start - now).to_std().unwrap_or(Duration::ZERO),
+    })
 }
 
 /// Moves the account's next `label` call at least `wait` past now.
@@ -122,7 +134,7 @@ impl SharedBudget for PgRateBudget {
         calls: u32,
         per_second: f64,
     ) -> BoxFuture<'_, Result<Duration, BudgetError>> {
-        self.with_session(async move |conn| reserve(conn, label, calls, per_second).await)
+        self.with_session(async move |conn| Ok(reserve(conn, label, calls, per_second).await?.wait))
             .boxed()
     }
 
