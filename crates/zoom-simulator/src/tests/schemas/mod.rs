@@ -13,9 +13,11 @@
 //! has it and tested beside it; where the prose contradicts a schema, the tool's corrections
 //! say which one the simulator follows. `GET /accounts/{accountId}/recordings` is in neither of
 //! Zoom's files: Zoom documents its answer with the shape of List all recordings
-//! (`recordingsList`), whose schema it is checked against.
+//! (`recordingsList`), whose schema it is checked against. The Team Chat sessions listing is
+//! checked against the alternative of its answer that a query without `search_star` gets.
 
 mod changes;
+mod chat;
 mod contract;
 mod reads;
 mod refusals;
@@ -135,6 +137,13 @@ const EXTRAS: &[Extra] = &[
         code: Some(200),
         why: "an account without the master-account plan; Zoom documents no answer, this is its \
               usual \"no permission\"",
+    },
+    Extra {
+        endpoint: Some(Endpoint::ListUserChannels),
+        status: 404,
+        code: Some(1001),
+        why: "no such user: Zoom documents only the page token's 400 for this listing; 1001 is \
+              what the other Team Chat calls on a user (sessions, messages) answer for one",
     },
     Extra {
         endpoint: Some(Endpoint::ListAccountRecordings),
@@ -311,6 +320,7 @@ async fn every_answer_on_the_clients_routes_is_as_zoom_documents_it() {
     reads::registrants(&mut probe, SessionKind::Meeting).await;
     reads::registrants(&mut probe, SessionKind::Webinar).await;
     reads::recordings(&mut probe).await;
+    chat::reads(&mut probe).await;
     changes::users(&mut probe).await;
     changes::meetings(&mut probe).await;
     changes::webinars(&mut probe).await;
@@ -320,5 +330,6 @@ async fn every_answer_on_the_clients_routes_is_as_zoom_documents_it() {
     refusals::at_the_gate(&mut probe).await;
     refusals::without_scopes(&mut report).await;
     refusals::without_account_recordings(&mut report).await;
+    chat::on_the_free_plan(&mut report).await;
     report.finish();
 }
