@@ -140,6 +140,7 @@ pub struct SyncConfig {
     pub recordings: JobConfig,
     pub meeting_participants: JobConfig,
     pub webinar_participants: JobConfig,
+    pub chat: JobConfig,
 }
 
 /// How passes run: the `[sync]` options that are not schedules.
@@ -160,6 +161,11 @@ pub struct SyncSettings {
     pub meeting_participants_settle_hours: u32,
     /// `sync.webinar_participants.settle_hours`.
     pub webinar_participants_settle_hours: u32,
+    /// `sync.chat.window_days`: every pass reads at least this many days of messages again,
+    /// for their edits and deletions.
+    pub chat_window_days: u32,
+    /// `sync.chat.backfill_days`: how far back a conversation's first read goes.
+    pub chat_backfill_days: u32,
 }
 
 /// Which listing the recordings pass reads.

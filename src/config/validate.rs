@@ -69,6 +69,9 @@ pub(super) fn validate(
     let meeting_participants_settle_hours = r.get("sync.meeting_participants.settle_hours");
     let webinar_participants = job(&mut r, "webinar_participants");
     let webinar_participants_settle_hours = r.get("sync.webinar_participants.settle_hours");
+    let chat = job(&mut r, "chat");
+    let chat_window_days = r.get("sync.chat.window_days");
+    let chat_backfill_days = r.get("sync.chat.backfill_days");
     let sync = SyncConfig {
         settings: SyncSettings {
             concurrency,
@@ -78,6 +81,8 @@ pub(super) fn validate(
             recordings_source,
             meeting_participants_settle_hours,
             webinar_participants_settle_hours,
+            chat_window_days,
+            chat_backfill_days,
         },
         users,
         meetings,
@@ -87,6 +92,7 @@ pub(super) fn validate(
         recordings,
         meeting_participants,
         webinar_participants,
+        chat,
     };
     let write_back = WriteBackConfig {
         enabled: r.get("write_back.enabled"),

@@ -43,7 +43,9 @@ pub async fn table_counts(conn: &mut AsyncPgConnection) -> Result<Vec<TableCount
         recordings,
         recording_files,
         meeting_participants,
-        webinar_participants
+        webinar_participants,
+        chat_channels,
+        chat_messages
     )
     .load(conn)
     .await

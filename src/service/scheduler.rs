@@ -29,6 +29,7 @@ pub fn enabled_jobs(config: &Config) -> Vec<(Entity, &JobConfig)> {
                 Entity::Recordings => &sync.recordings,
                 Entity::MeetingParticipants => &sync.meeting_participants,
                 Entity::WebinarParticipants => &sync.webinar_participants,
+                Entity::Chat => &sync.chat,
             };
             (entity, job)
         })

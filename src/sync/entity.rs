@@ -16,13 +16,14 @@ pub enum Entity {
     Recordings,
     MeetingParticipants,
     WebinarParticipants,
+    Chat,
 }
 
 impl Entity {
     /// In the order `sync` runs them: hosts before what they host, meetings and webinars
     /// before their registrants, recordings before participants (a recording shows an
-    /// instance that was held).
-    pub const ALL: [Entity; 8] = [
+    /// instance that was held). Team Chat needs only the users.
+    pub const ALL: [Entity; 9] = [
         Entity::Users,
         Entity::Meetings,
         Entity::Webinars,
@@ -31,6 +32,7 @@ impl Entity {
         Entity::Recordings,
         Entity::MeetingParticipants,
         Entity::WebinarParticipants,
+        Entity::Chat,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +45,7 @@ impl Entity {
             Entity::Recordings => "recordings",
             Entity::MeetingParticipants => "meeting_participants",
             Entity::WebinarParticipants => "webinar_participants",
+            Entity::Chat => "chat",
         }
     }
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
+use super::chat::sync_chat;
 use super::counts::PassCounts;
 use super::entity::Entity;
 use super::error::SyncError;
@@ -129,6 +130,7 @@ pub async fn run_pass(
             Entity::WebinarParticipants => {
                 sync_participants(ctx, &client, SessionKind::Webinar, &sink).await
             }
+            Entity::Chat => sync_chat(ctx, &client, &sink).await,
         }
     };
     let pass = progress::Pass {

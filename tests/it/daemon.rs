@@ -256,10 +256,14 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         assert!(count > 0, "the account has {table}");
         assert_eq!(live[table], count as i64, "zoom.{table}");
     }
-    // Participants are off by default: not synced, and not one call made for them.
-    let (off, on): (Vec<Entity>, Vec<Entity>) = Entity::ALL
-        .into_iter()
-        .partition(|e| matches!(e, Entity::MeetingParticipants | Entity::WebinarParticipants));
+    // Participants and Team Chat are off by default: not synced, and not one call made for
+    // them.
+    let (off, on): (Vec<Entity>, Vec<Entity>) = Entity::ALL.into_iter().partition(|e| {
+        matches!(
+            e,
+            Entity::MeetingParticipants | Entity::WebinarParticipants | Entity::Chat
+        )
+    });
     assert_every_pass_succeeded(&stdout, &on);
     for entity in off {
         assert!(!stdout.contains(&format!("{entity}:")), "{stdout}");
@@ -270,10 +274,14 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         Endpoint::ListPastMeetingParticipants,
         Endpoint::ListPastWebinarInstances,
         Endpoint::ListPastWebinarParticipants,
+        Endpoint::ListUserChannels,
+        Endpoint::ListChatSessions,
+        Endpoint::ListChatMessages,
     ] {
         assert_eq!(stats.calls(endpoint), 0, "{endpoint}");
     }
     assert_eq!(live["meeting_participants"], 0);
+    assert_eq!(live["chat_messages"], 0);
 }
 
 /// The command printed a succeeded pass for each of `entities`.

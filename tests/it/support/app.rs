@@ -80,6 +80,8 @@ impl TestApp {
             meeting_details: false,
             webinar_details: false,
             recordings_backfill_days: 180,
+            chat_window_days: 7,
+            chat_backfill_days: 30,
             recordings_source: RecordingsSource::Users,
             meeting_participants_settle_hours: 24,
             webinar_participants_settle_hours: 24,

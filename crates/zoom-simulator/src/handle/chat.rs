@@ -25,6 +25,14 @@ impl SimHandle {
         id
     }
 
+    /// Removes a channel (its owner deleted it); false if there is no such channel.
+    pub fn remove_channel(&self, id: &str) -> bool {
+        let mut inner = self.state.lock();
+        let before = inner.chat.channels.len();
+        inner.chat.channels.retain(|c| c.id != id);
+        inner.chat.channels.len() < before
+    }
+
     /// Posts a message from user `sender` at `at` (a reply when `reply_to` names one); its id.
     pub fn post_message(
         &self,
