@@ -4,7 +4,8 @@
 //! their ratio, rows written, the sync process's peak RSS and 429s, the calls per endpoint and
 //! the pages per listing; then the same for an unchanged second pass, which should rewrite
 //! nothing. `--big` makes an account where every listing runs to three pages or more;
-//! `--participants` adds the participants passes, which the daemon leaves off by default.
+//! `--participants` adds the participants passes and `--chat` the Team Chat pass, which the
+//! daemon leaves off by default.
 //!
 //! The simulator runs in this process and the sync in a child, so the RSS measured is the
 //! daemon's alone: the child's `VmHWM`, sampled every 20 ms while it runs. (`getrusage` would
@@ -68,6 +69,9 @@ struct Args {
     /// Also sync meeting and webinar participants, which the daemon leaves off by default.
     #[arg(long)]
     participants: bool,
+    /// Also sync Team Chat channels and messages, which the daemon leaves off by default.
+    #[arg(long)]
+    chat: bool,
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// The share of the plan's limits the daemon may use.
@@ -148,10 +152,15 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
     } else {
         ""
     };
+    let chat = if args.chat {
+        "[sync.chat]\nenabled = true\n"
+    } else {
+        ""
+    };
     let mut config = tempfile(
         "full_sync.toml",
         &format!(
-            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[sync]\nconcurrency = {}\n{participants}",
+            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[sync]\nconcurrency = {}\n{participants}{chat}",
             PLAN.as_str(),
             args.share,
             args.concurrency

@@ -48,9 +48,9 @@ pub(crate) fn generate(spec: &AccountSpec, users: &[SimUser]) -> Chat {
                 Conversation::Channel(chat.channels[i / TEAM].id.clone())
             };
             count += 1;
-            let status = if count % 11 == 0 {
+            let status = if count.is_multiple_of(11) {
                 MessageStatus::Deleted
-            } else if count % 7 == 0 {
+            } else if count.is_multiple_of(7) {
                 MessageStatus::Edited
             } else {
                 MessageStatus::Normal

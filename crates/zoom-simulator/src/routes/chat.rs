@@ -109,7 +109,7 @@ pub(crate) fn sessions(state: &SimState, call: &Call) -> Result<Response, Refusa
             .id
             .clone();
         let mut latest = sessions_of(&inner, &user_id, from, to);
-        latest.sort_by(|a, b| b.0.cmp(&a.0));
+        latest.sort_by_key(|s| std::cmp::Reverse(s.0));
         let items = (latest.into_iter())
             .filter(|(_, s)| kind.as_ref().is_none_or(|k| s["type"] == **k))
             .map(|(at, mut s)| {
