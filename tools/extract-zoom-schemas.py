@@ -18,8 +18,10 @@ The first mode writes the request schemas of the calls a write-back row can make
 operation the request body schema and the query parameters, trimmed to the keywords the
 validator reads, with the corrections listed in CORRECTIONS below.
 
-`--responses` writes, for every operation the client calls and the recording writes the
-simulator serves, the body schema of each success
+`--responses` also reads Zoom's Team Chat description
+(https://developers.zoom.us/docs/api/team-chat/, saved in the same directory as
+zoom-team-chat-api.2026-02-07.json, the February 2026 version) and writes, for every operation
+the client calls and the recording writes the simulator serves, the body schema of each success
 (200/201/204; `null` where Zoom documents no body) and the Zoom error codes each error status
 lists, with the corrections in RESPONSE_CORRECTIONS, plus the error body schema, which is ours
 (Zoom's OpenAPI gives none). The simulator's tests check its answers against them.

@@ -34,7 +34,7 @@ use crate::zoom::{ChatChannel, ChatMessage, ChatPeer, ListedPage, ZoomClient, Zo
 const OVERLAP: Duration = Duration::minutes(10);
 /// The oldest messages Zoom serves are six months old (older is refused, 400/300): a read never
 /// begins before this many days ago.
-pub const MAX_BACKFILL_DAYS: u32 = 180;
+const MAX_BACKFILL_DAYS: u32 = 180;
 
 pub async fn sync_chat(
     ctx: &SyncContext,

@@ -12,7 +12,7 @@ use zoom_mirror::zoom::{Endpoint, Plan};
 use zoom_simulator::{Conversation, MessageStatus, SimUser, SimulatorConfig};
 
 use crate::support::TestApp;
-use crate::support::app::account;
+use crate::support::app::{account, without_scope_of};
 use crate::support::mirror::{CHAT_CHANNELS as CHANNELS, CHAT_MESSAGES as MESSAGES};
 
 async fn mirror(app: &TestApp, entity: Entity) {
@@ -158,19 +158,7 @@ async fn on_the_free_plan_channels_are_mirrored_and_messages_are_none() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_scope_fails_the_pass_naming_it() {
-    let scopes: Vec<String> = SimulatorConfig::default()
-        .scopes
-        .into_iter()
-        .filter(|s| !Endpoint::ListChatMessages.opened_by(s))
-        .collect();
-    let app = TestApp::with(
-        SimulatorConfig {
-            scopes,
-            ..account(4)
-        },
-        |_| {},
-    )
-    .await;
+    let app = TestApp::with(without_scope_of(Endpoint::ListChatMessages, 4), |_| {}).await;
     mirror(&app, Entity::Users).await;
     let report = app.sync(Entity::Chat).await;
     let error = report.error.expect("the pass fails").to_string();

@@ -240,6 +240,16 @@ pub fn account(users: usize) -> SimulatorConfig {
     }
 }
 
+/// [`account`] on a simulator that grants every scope but the one `endpoint` needs.
+pub fn without_scope_of(endpoint: Endpoint, users: usize) -> SimulatorConfig {
+    SimulatorConfig {
+        scopes: (SimulatorConfig::default().scopes.into_iter())
+            .filter(|s| !endpoint.opened_by(s))
+            .collect(),
+        ..account(users)
+    }
+}
+
 /// `users` users from seed 7 who host nothing.
 pub fn users_only(users: usize) -> SimulatorConfig {
     SimulatorConfig {

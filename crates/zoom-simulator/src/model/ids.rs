@@ -21,9 +21,12 @@ pub(crate) fn uuid(rng: &mut impl Rng) -> String {
 
 /// An upper-case UUID in its 8-4-4-4-12 form, like Team Chat message ids.
 pub(crate) fn message_id(rng: &mut impl Rng) -> String {
-    let mut bytes = [0u8; 16];
-    rng.fill_bytes(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    dashed_uuid(rng).to_ascii_uppercase()
+}
+
+/// A lower-case UUID in its 8-4-4-4-12 form, like recording file ids.
+pub(crate) fn dashed_uuid(rng: &mut impl Rng) -> String {
+    let hex = hex32(rng);
     format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],

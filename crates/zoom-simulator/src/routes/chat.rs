@@ -36,18 +36,11 @@ const CHANNEL_NOT_FOUND: i64 = 4130;
 /// The channels the user is a member of.
 pub(crate) fn channels(state: &SimState, call: &Call) -> Result<Response, Refusal> {
     let user = user_param(&call.uri, 4);
-    let mut page_size = DEFAULT_PAGE_SIZE;
-    let mut token = None;
+    let mut asked = Asked::default();
     for (name, value) in query_params(&call.query) {
-        match &*name {
-            "page_size" => {
-                page_size =
-                    parse_page_size(&value, call.endpoint).ok_or_else(|| invalid("page_size"))?;
-            }
-            "next_page_token" => token = Some(value.into_owned()),
-            _ => {}
-        }
+        asked.read(&name, &value, call.endpoint)?;
     }
+    let (page_size, token) = (asked.page_size, asked.token);
     let mut guard = state.lock();
     let inner = &mut *guard;
     let user_id = inner
@@ -89,13 +82,7 @@ pub(crate) fn sessions(state: &SimState, call: &Call) -> Result<Response, Refusa
     }
     chat_page(state, call, asked.token.clone(), "sessions", || {
         if state.plan == Plan::Free {
-            return Err(respond::zoom_error(
-                StatusCode::FORBIDDEN,
-                NOT_ALLOWED,
-                "Unauthorized request. You do not have permission to access this user's chat \
-                 sessions.",
-            )
-            .into());
+            return Err(no_permission(StatusCode::FORBIDDEN, "sessions"));
         }
         let today = call.now.date_naive();
         let from = asked.from.unwrap_or_else(|| start_of(today));
@@ -181,13 +168,7 @@ pub(crate) fn messages(state: &SimState, call: &Call) -> Result<Response, Refusa
     }
     chat_page(state, call, asked.token.clone(), "messages", || {
         if state.plan == Plan::Free {
-            return Err(respond::zoom_error(
-                StatusCode::BAD_REQUEST,
-                NOT_ALLOWED,
-                "Unauthorized request. You do not have permission to access this user's chat \
-                 messages.",
-            )
-            .into());
+            return Err(no_permission(StatusCode::BAD_REQUEST, "messages"));
         }
         // `date` wins over `from`; with neither, today.
         let (from, to, echo) = match (date, asked.from) {
@@ -330,6 +311,15 @@ impl Asked {
         }
         Ok(())
     }
+}
+
+/// Code 200, as each listing documents it for a caller without permission (`what`: `sessions`
+/// or `messages`).
+fn no_permission(status: StatusCode, what: &str) -> Refusal {
+    let message = format!(
+        "Unauthorized request. You do not have permission to access this user's chat {what}."
+    );
+    respond::zoom_error(status, NOT_ALLOWED, message).into()
 }
 
 fn refuse_300(message: &str) -> Response {
