@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_query;
 use diesel::sql_types::{Array, BigInt, Integer, Jsonb, Nullable, Text, Timestamptz};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
 use super::error::{DbError, query};
@@ -26,9 +26,11 @@ pub struct ChannelRow<'a> {
     pub raw: &'a Value,
 }
 
-/// Upserts one page of `user_id`'s channels, whose data Zoom had at `source_time`, adding the
-/// user to each one's members; a channel that changed, was marked deleted, or lacked the user
-/// is rewritten, no row holding newer data is.
+/// Upserts one page of `user_id`'s channels, whose data Zoom had at `source_time` (a channel
+/// that changed or was marked deleted is rewritten, no row holding newer data is), and adds the
+/// user to each one's members whatever the channel's data: that the user's listing has it is
+/// news even when another member's listing, asked for later, wrote the channel first. Counts
+/// are of the channels' data; a member added alone counts as unchanged.
 pub async fn upsert_channels(
     conn: &mut AsyncPgConnection,
     user_id: &str,
@@ -37,6 +39,30 @@ pub async fn upsert_channels(
     source_time: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     let rows = last_per_key(rows, |r| r.id);
+    conn.transaction(async |conn| {
+        let written = write_channels(conn, user_id, &rows, now, source_time).await?;
+        // Raw: the builder has no array append.
+        sql_query(
+            "UPDATE zoom.chat_channels SET member_user_ids = member_user_ids || $1 \
+             WHERE id = ANY ($2) AND NOT $1 = ANY (member_user_ids)",
+        )
+        .bind::<Text, _>(user_id)
+        .bind::<Array<Text>, _>(column(&rows, |r| r.id))
+        .execute(conn)
+        .await
+        .map_err(query("adding a member to chat channels"))?;
+        Ok(written)
+    })
+    .await
+}
+
+async fn write_channels(
+    conn: &mut AsyncPgConnection,
+    user_id: &str,
+    rows: &[&ChannelRow<'_>],
+    now: DateTime<Utc>,
+    source_time: DateTime<Utc>,
+) -> Result<RowCounts, DbError> {
     // Raw: an `unnest` page upsert, faster than the builder's (figures in `upserted.rs`).
     let returned: Vec<Upserted> = sql_query(format!(
         "INSERT INTO zoom.chat_channels AS t (id, jid, name, type, channel_url, settings, raw, \
@@ -46,21 +72,18 @@ pub async fn upsert_channels(
              jid = excluded.jid, name = excluded.name, type = excluded.type, \
              channel_url = excluded.channel_url, settings = excluded.settings, \
              raw = excluded.raw, synced_at = excluded.synced_at, deleted_at = NULL, \
-             source_time = excluded.source_time, \
-             member_user_ids = CASE WHEN $8 = ANY (t.member_user_ids) THEN t.member_user_ids \
-                                    ELSE t.member_user_ids || $8 END \
-         WHERE (t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL \
-                OR NOT $8 = ANY (t.member_user_ids)) \
+             source_time = excluded.source_time \
+         WHERE (t.raw IS DISTINCT FROM excluded.raw OR t.deleted_at IS NOT NULL) \
            AND {NO_OLDER} \
          RETURNING (xmax = 0) AS inserted",
     ))
-    .bind::<Array<Text>, _>(column(&rows, |r| r.id))
-    .bind::<Array<Nullable<Text>>, _>(column(&rows, |r| r.jid))
-    .bind::<Array<Nullable<Text>>, _>(column(&rows, |r| r.name))
-    .bind::<Array<Nullable<Integer>>, _>(column(&rows, |r| r.channel_type))
-    .bind::<Array<Nullable<Text>>, _>(column(&rows, |r| r.channel_url))
-    .bind::<Array<Nullable<Jsonb>>, _>(column(&rows, |r| r.settings))
-    .bind::<Array<Jsonb>, _>(column(&rows, |r| r.raw))
+    .bind::<Array<Text>, _>(column(rows, |r| r.id))
+    .bind::<Array<Nullable<Text>>, _>(column(rows, |r| r.jid))
+    .bind::<Array<Nullable<Text>>, _>(column(rows, |r| r.name))
+    .bind::<Array<Nullable<Integer>>, _>(column(rows, |r| r.channel_type))
+    .bind::<Array<Nullable<Text>>, _>(column(rows, |r| r.channel_url))
+    .bind::<Array<Nullable<Jsonb>>, _>(column(rows, |r| r.settings))
+    .bind::<Array<Jsonb>, _>(column(rows, |r| r.raw))
     .bind::<Text, _>(user_id)
     .bind::<Timestamptz, _>(now)
     .bind::<Timestamptz, _>(source_time)

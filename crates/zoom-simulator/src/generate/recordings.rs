@@ -1,8 +1,8 @@
 //! The generated cloud recordings and their files.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use rand::RngExt;
 use rand::seq::IndexedRandom;
-use rand::{Rng, RngExt};
 
 use crate::generate::generator::Generator;
 use crate::generate::pools;
