@@ -4,8 +4,9 @@
 //! their ratio, rows written, the sync process's peak RSS and 429s, the calls per endpoint and
 //! the pages per listing; then the same for an unchanged second pass, which should rewrite
 //! nothing. `--big` makes an account where every listing runs to three pages or more;
-//! `--participants` adds the participants passes, `--invitations` the meeting invitations pass
-//! and `--phone-recordings` the phone recordings pass, which the daemon leaves off by default.
+//! `--participants` adds the participants passes, `--invitations` the meeting invitations pass,
+//! `--phone-recordings` the phone recordings pass and `--chat` the Team Chat pass, which the
+//! daemon leaves off by default.
 //!
 //! The simulator runs in this process and the sync in a child, so the RSS measured is the
 //! daemon's alone: the child's `VmHWM`, sampled every 20 ms while it runs. (`getrusage` would
@@ -75,6 +76,9 @@ struct Args {
     /// Also sync Zoom Phone recordings, which the daemon leaves off by default.
     #[arg(long)]
     phone_recordings: bool,
+    /// Also sync Team Chat channels and messages, which the daemon leaves off by default.
+    #[arg(long)]
+    chat: bool,
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// The share of the plan's limits the daemon may use.
@@ -165,10 +169,15 @@ async fn run(args: &Args, database_url: &str) -> anyhow::Result<ExitCode> {
     } else {
         ""
     };
+    let chat = if args.chat {
+        "[sync.chat]\nenabled = true\n"
+    } else {
+        ""
+    };
     let mut config = tempfile(
         "full_sync.toml",
         &format!(
-            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[sync]\nconcurrency = {}\n{participants}{invitations}{phone}",
+            "[zoom]\nplan = \"{}\"\nrate_limit_share = {}\n\n[sync]\nconcurrency = {}\n{participants}{invitations}{phone}{chat}",
             PLAN.as_str(),
             args.share,
             args.concurrency

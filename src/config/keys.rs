@@ -428,6 +428,26 @@ pub(super) const KEYS: &[Key] = &[
         "days read back on the first pass and for a new user (Zoom serves six months at most)",
     )
     .range(1, 184, "1 to 184 days, six months"),
+    // Off by default: Team Chat needs its own scopes, and messages a paid plan.
+    Key::new(
+        "sync.chat.enabled",
+        Bool(false),
+        "sync Team Chat channels and messages",
+    ),
+    Key::new("sync.chat.schedule", Text("0 5 * * * *"), "when").check(Cron),
+    Key::new(
+        "sync.chat.window_days",
+        Int(7),
+        "days of messages every pass reads again, for edits and deletions",
+    )
+    .range(1, 180, "1 to 180"),
+    // Zoom serves no message older than six months (400/300).
+    Key::new(
+        "sync.chat.backfill_days",
+        Int(30),
+        "days read back the first time a conversation is read",
+    )
+    .range(1, 180, "1 to 180: Zoom keeps six months"),
     Key::new(
         "write_back.enabled",
         Bool(true),

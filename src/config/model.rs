@@ -142,6 +142,7 @@ pub struct SyncConfig {
     pub webinar_participants: JobConfig,
     pub meeting_invitations: JobConfig,
     pub phone_recordings: JobConfig,
+    pub chat: JobConfig,
 }
 
 /// How passes run: the `[sync]` options that are not schedules.
@@ -164,6 +165,11 @@ pub struct SyncSettings {
     pub webinar_participants_settle_hours: u32,
     /// `sync.phone_recordings.backfill_days`.
     pub phone_recordings_backfill_days: u32,
+    /// `sync.chat.window_days`: every pass reads at least this many days of messages again,
+    /// for their edits and deletions.
+    pub chat_window_days: u32,
+    /// `sync.chat.backfill_days`: how far back a conversation's first read goes.
+    pub chat_backfill_days: u32,
 }
 
 /// Which listing the recordings pass reads.

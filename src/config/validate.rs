@@ -72,6 +72,9 @@ pub(super) fn validate(
     let meeting_invitations = job(&mut r, "meeting_invitations");
     let phone_recordings = job(&mut r, "phone_recordings");
     let phone_recordings_backfill_days = r.get("sync.phone_recordings.backfill_days");
+    let chat = job(&mut r, "chat");
+    let chat_window_days = r.get("sync.chat.window_days");
+    let chat_backfill_days = r.get("sync.chat.backfill_days");
     let sync = SyncConfig {
         settings: SyncSettings {
             concurrency,
@@ -82,6 +85,8 @@ pub(super) fn validate(
             meeting_participants_settle_hours,
             webinar_participants_settle_hours,
             phone_recordings_backfill_days,
+            chat_window_days,
+            chat_backfill_days,
         },
         users,
         meetings,
@@ -93,6 +98,7 @@ pub(super) fn validate(
         webinar_participants,
         meeting_invitations,
         phone_recordings,
+        chat,
     };
     let write_back = WriteBackConfig {
         enabled: r.get("write_back.enabled"),

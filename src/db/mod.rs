@@ -1,6 +1,7 @@
 //! The database: a pool, embedded migrations, and one module per table. It knows tables and
 //! SQL, and nothing of HTTP or Zoom's API.
 
+pub mod chat;
 pub mod daily_quota;
 mod error;
 mod functions;

@@ -44,7 +44,9 @@ pub async fn table_counts(conn: &mut AsyncPgConnection) -> Result<Vec<TableCount
         recording_files,
         meeting_participants,
         webinar_participants,
-        phone_recordings
+        phone_recordings,
+        chat_channels,
+        chat_messages
     )
     .load(conn)
     .await

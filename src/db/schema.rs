@@ -173,6 +173,56 @@ participant_table!(zoom.meeting_participants, meeting_uuid, meeting_id);
 participant_table!(zoom.webinar_participants, webinar_uuid, webinar_id);
 
 diesel::table! {
+    zoom.chat_channels (id) {
+        id -> Text,
+        jid -> Nullable<Text>,
+        name -> Nullable<Text>,
+        #[sql_name = "type"]
+        channel_type -> Nullable<Int4>,
+        channel_url -> Nullable<Text>,
+        settings -> Nullable<Jsonb>,
+        member_user_ids -> Array<Text>,
+        raw -> Jsonb,
+        first_seen_at -> Timestamptz,
+        synced_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+        source_time -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    zoom.chat_messages (id) {
+        id -> Text,
+        user_id -> Text,
+        channel_id -> Nullable<Text>,
+        to_contact -> Nullable<Text>,
+        sender -> Nullable<Text>,
+        send_member_id -> Nullable<Text>,
+        sender_display_name -> Nullable<Text>,
+        date_time -> Nullable<Timestamptz>,
+        timestamp_ms -> Nullable<Int8>,
+        message_type -> Nullable<Text>,
+        message -> Nullable<Text>,
+        status -> Nullable<Text>,
+        reply_main_message_id -> Nullable<Text>,
+        raw -> Jsonb,
+        first_seen_at -> Timestamptz,
+        synced_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+        source_time -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    zoom.chat_reads (user_id, kind, peer) {
+        user_id -> Text,
+        kind -> Text,
+        peer -> Text,
+        read_to -> Timestamptz,
+    }
+}
+
+diesel::table! {
     zoom.recordings (uuid) {
         uuid -> Text,
         meeting_id -> Nullable<Int8>,
@@ -357,7 +407,10 @@ macro_rules! zoom_tables {
             meeting_participants,
             webinar_participants,
             oauth_tokens,
-            phone_recordings
+            phone_recordings,
+            chat_channels,
+            chat_messages,
+            chat_reads
         }
     };
 }

@@ -31,6 +31,7 @@ pub fn enabled_jobs(config: &Config) -> Vec<(Entity, &JobConfig)> {
                 Entity::WebinarParticipants => &sync.webinar_participants,
                 Entity::MeetingInvitations => &sync.meeting_invitations,
                 Entity::PhoneRecordings => &sync.phone_recordings,
+                Entity::Chat => &sync.chat,
             };
             (entity, job)
         })

@@ -18,14 +18,15 @@ pub enum Entity {
     WebinarParticipants,
     MeetingInvitations,
     PhoneRecordings,
+    Chat,
 }
 
 impl Entity {
     /// In the order `sync` runs them: hosts before what they host, meetings and webinars
     /// before their registrants, recordings before participants (a recording shows an
-    /// instance that was held), meetings before their invitations, phone recordings last (they
-    /// depend on the users only).
-    pub const ALL: [Entity; 10] = [
+    /// instance that was held), meetings before their invitations; phone recordings and Team
+    /// Chat last (they need only the users).
+    pub const ALL: [Entity; 11] = [
         Entity::Users,
         Entity::Meetings,
         Entity::Webinars,
@@ -36,6 +37,7 @@ impl Entity {
         Entity::WebinarParticipants,
         Entity::MeetingInvitations,
         Entity::PhoneRecordings,
+        Entity::Chat,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +52,7 @@ impl Entity {
             Entity::WebinarParticipants => "webinar_participants",
             Entity::MeetingInvitations => "meeting_invitations",
             Entity::PhoneRecordings => "phone_recordings",
+            Entity::Chat => "chat",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! listing, and record the pass in `zoom.sync_runs`. Jobs connect the client and the database;
 //! neither knows the other.
 
+pub(crate) mod chat;
 mod counts;
 mod entity;
 mod error;

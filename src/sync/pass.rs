@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::SyncContext;
+use super::chat::sync_chat;
 use super::counts::PassCounts;
 use super::entity::Entity;
 use super::error::SyncError;
@@ -133,6 +134,7 @@ pub async fn run_pass(
             }
             Entity::MeetingInvitations => sync_invitations(ctx, &client, &sink).await,
             Entity::PhoneRecordings => sync_phone_recordings(ctx, &client, &sink).await,
+            Entity::Chat => sync_chat(ctx, &client, &sink).await,
         }
     };
     let pass = progress::Pass {

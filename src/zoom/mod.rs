@@ -5,6 +5,7 @@ mod auth;
 mod body;
 pub mod budget;
 pub mod calls;
+mod chat;
 pub mod classify;
 mod client;
 mod error;
@@ -26,6 +27,7 @@ pub mod token_store;
 mod users;
 
 pub use auth::{Authorization, ZoomCredentials};
+pub use chat::{ChatChannel, ChatMessage, ChatPeer};
 pub use client::{Call, ClientSettings, MAX_BODY_BYTES, Permit, ZoomClient, http_client};
 pub use error::ZoomError;
 pub use invitations::Invitation;

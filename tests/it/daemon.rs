@@ -260,8 +260,8 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         assert!(count > 0, "the account has {table}");
         assert_eq!(live[table], count as i64, "zoom.{table}");
     }
-    // Participants, invitations and phone recordings are off by default: not synced, and not
-    // one call made for them.
+    // Participants, invitations, phone recordings and Team Chat are off by default: not
+    // synced, and not one call made for them.
     let (off, on): (Vec<Entity>, Vec<Entity>) = Entity::ALL.into_iter().partition(|e| {
         matches!(
             e,
@@ -269,6 +269,7 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
                 | Entity::WebinarParticipants
                 | Entity::MeetingInvitations
                 | Entity::PhoneRecordings
+                | Entity::Chat
         )
     });
     assert_every_pass_succeeded(&stdout, &on);
@@ -283,11 +284,15 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         Endpoint::ListPastWebinarParticipants,
         Endpoint::GetMeetingInvitation,
         Endpoint::ListPhoneUserRecordings,
+        Endpoint::ListUserChannels,
+        Endpoint::ListChatSessions,
+        Endpoint::ListChatMessages,
     ] {
         assert_eq!(stats.calls(endpoint), 0, "{endpoint}");
     }
     assert_eq!(live["meeting_participants"], 0);
     assert_eq!(live["phone_recordings"], 0);
+    assert_eq!(live["chat_messages"], 0);
 }
 
 /// The command printed a succeeded pass for each of `entities`.

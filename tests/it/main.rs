@@ -6,6 +6,7 @@
     reason = "the tests compare against the system clock of the daemons and the simulator"
 )]
 
+mod chat_sync;
 mod config;
 mod daemon;
 mod db_outage;

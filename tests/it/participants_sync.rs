@@ -15,7 +15,7 @@ use zoom_mirror::zoom::Endpoint;
 use zoom_simulator::{SessionKind, SimInstance, SimulatorConfig};
 
 use crate::support::TestApp;
-use crate::support::app::{account, pages_of};
+use crate::support::app::{account, pages_of, without_scope_of};
 use crate::support::mirror::{
     MEETING_INSTANCES, MEETING_PARTICIPANTS, MEETINGS, Table, WEBINAR_INSTANCES,
     WEBINAR_PARTICIPANTS, WEBINARS,
@@ -294,16 +294,8 @@ async fn a_plan_without_past_participants_reads_none_and_does_not_fail() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_scope_fails_the_pass_naming_it() {
-    let scopes: Vec<String> = SimulatorConfig::default()
-        .scopes
-        .into_iter()
-        .filter(|s| !Endpoint::ListPastMeetingParticipants.opened_by(s))
-        .collect();
     let app = TestApp::with(
-        SimulatorConfig {
-            scopes,
-            ..account(4)
-        },
+        without_scope_of(Endpoint::ListPastMeetingParticipants, 4),
         |_| {},
     )
     .await;

@@ -1,6 +1,7 @@
 //! Every Zoom endpoint the mirror calls, tagged with its documented rate-limit label and page size
 //! (from each operation's description in <https://developers.zoom.us/docs/api/meetings/>,
-//! <https://developers.zoom.us/docs/api/users/> and <https://developers.zoom.us/docs/api/phone/>). Adding an endpoint here is what makes it
+//! <https://developers.zoom.us/docs/api/users/>, <https://developers.zoom.us/docs/api/phone/> and
+//! <https://developers.zoom.us/docs/api/team-chat/>). Adding an endpoint here is what makes it
 //! callable. The two recording writes are not called by the mirror itself (a `raw` write-back row
 //! may make them): the simulator serves them, for tests, and its gate counts calls by endpoint.
 
@@ -84,13 +85,19 @@ pub enum Endpoint {
     DeleteMeetingRecordings,
     /// `PUT /meetings/{meetingUUID}/recordings/status` (`{"action": "recover"}`)
     RecoverMeetingRecordings,
+    /// `GET /chat/users/{userId}/channels`: the Team Chat channels a user is a member of
+    ListUserChannels,
+    /// `GET /chat/users/{userId}/sessions`: a user's chat sessions (1:1 and group) in a window
+    ListChatSessions,
+    /// `GET /chat/users/{userId}/messages`: a user's messages with one contact or in one channel
+    ListChatMessages,
     /// Any other call, from a `raw` write-back row (only when `write_back.allow_raw` is on).
     /// Paced as Medium: its real label is unknown, and Medium is the stricter of the common two.
     Raw,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 36] = [
+    pub const ALL: [Endpoint; 39] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::ListMeetings,
@@ -126,6 +133,9 @@ impl Endpoint {
         Endpoint::UpdateWebinarRegistrantStatus,
         Endpoint::DeleteMeetingRecordings,
         Endpoint::RecoverMeetingRecordings,
+        Endpoint::ListUserChannels,
+        Endpoint::ListChatSessions,
+        Endpoint::ListChatMessages,
         Endpoint::Raw,
     ];
 
@@ -144,6 +154,9 @@ impl Endpoint {
             | Endpoint::CreateMeeting
             | Endpoint::UpdateMeetingRegistrantStatus
             | Endpoint::UpdateWebinarRegistrantStatus
+            | Endpoint::ListUserChannels
+            | Endpoint::ListChatSessions
+            | Endpoint::ListChatMessages
             | Endpoint::Raw => Label::Medium,
             Endpoint::ListPhoneUserRecordings => Label::PhoneMedium,
             Endpoint::GetUser
@@ -184,6 +197,9 @@ impl Endpoint {
             | Endpoint::ListUserRecordings
             | Endpoint::ListAccountRecordings
             | Endpoint::ListPhoneUserRecordings => Some(300),
+            // Team Chat (<https://developers.zoom.us/docs/api/team-chat/>).
+            Endpoint::ListUserChannels => Some(1000),
+            Endpoint::ListChatSessions | Endpoint::ListChatMessages => Some(50),
             _ => None,
         }
     }
@@ -226,6 +242,9 @@ impl Endpoint {
             Endpoint::UpdateWebinarRegistrantStatus => "webinarRegistrantStatus",
             Endpoint::DeleteMeetingRecordings => "recordingDelete",
             Endpoint::RecoverMeetingRecordings => "recordingStatusUpdate",
+            Endpoint::ListUserChannels => "getChannels",
+            Endpoint::ListChatSessions => "getChatSessions",
+            Endpoint::ListChatMessages => "getChatMessages",
             Endpoint::Raw => "raw",
         }
     }
@@ -275,6 +294,9 @@ impl Endpoint {
             Endpoint::RecoverMeetingRecordings => {
                 "cloud_recording:update:recover_meeting_recordings:admin"
             }
+            Endpoint::ListUserChannels => "team_chat:read:list_user_channels:admin",
+            Endpoint::ListChatSessions => "team_chat:read:list_user_sessions:admin",
+            Endpoint::ListChatMessages => "team_chat:read:list_user_messages:admin",
             Endpoint::Raw => return None,
         })
     }
@@ -285,7 +307,8 @@ impl Endpoint {
     /// scope of its family (Zoom's `x-macro-scopes`), a classic read scope opening only reads.
     /// `GET /accounts/me/recordings` takes `account:read:admin` (the master account's own id),
     /// as Zoom documents for `accountId=me`; a user's phone recordings take `phone:read:admin` or
-    /// `phone_recording:read:admin`.
+    /// `phone_recording:read:admin`. Team Chat's classic scopes are per object: a user's
+    /// channels take `chat_channel:*`, sessions and messages `chat_message:*`.
     pub fn opened_by(self, scope: &str) -> bool {
         let Some(granular) = self.scope() else {
             return false;
@@ -295,6 +318,10 @@ impl Endpoint {
             Some("meeting") => &["meeting:read:admin", "meeting:write:admin"],
             Some("webinar") => &["webinar:read:admin", "webinar:write:admin"],
             Some("phone") => &["phone:read:admin", "phone_recording:read:admin"],
+            _ if self == Endpoint::ListUserChannels => {
+                &["chat_channel:read:admin", "chat_channel:write:admin"]
+            }
+            Some("team_chat") => &["chat_message:read:admin", "chat_message:write:admin"],
             _ if self == Endpoint::ListAccountRecordings => {
                 &["recording:read:admin", "account:read:admin"]
             }

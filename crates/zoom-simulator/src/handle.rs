@@ -22,6 +22,8 @@ use crate::state::SimState;
 use crate::stats::SimStats;
 use zoom_api::SessionKind;
 
+mod chat;
+
 #[derive(Clone)]
 pub struct SimHandle {
     pub(crate) state: Arc<SimState>,

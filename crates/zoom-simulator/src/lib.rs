@@ -35,6 +35,7 @@ mod tests;
 pub use config::{SimCredentials, SimulatorConfig, SimulatorError};
 pub use generate::spec::{AccountSpec, BusyHosts};
 pub use handle::SimHandle;
+pub use model::chat::{Chat, Conversation, MessageStatus, SimChannel, SimMessage, member_id};
 pub use model::entities::{AccountSummary, RegistrantCounts};
 pub use model::recording::{SimRecording, SimRecordingFile};
 pub use model::registrant::{RegistrantStatus, SimRegistrant};

@@ -18,7 +18,9 @@ use crate::config::{SimCredentials, SimulatorConfig, SimulatorError};
 use crate::handle::SimHandle;
 use crate::routes::gate::{Api, Call};
 use crate::routes::listing_pages::counted;
-use crate::routes::{invitation, oauth, past, phone, recordings, registrants, sessions, users};
+use crate::routes::{
+    chat, invitation, oauth, past, phone, recordings, registrants, sessions, users,
+};
 use crate::rules::respond::{self, Refusal};
 use crate::state::SimState;
 use zoom_api::SessionKind;
@@ -152,6 +154,18 @@ fn router(state: Arc<SimState>) -> Router {
                 Endpoint::ListAccountRecordings,
                 recordings::list_for_account,
             ),
+        )
+        .route(
+            "/v2/chat/users/{user_id}/channels",
+            listing(&state, Endpoint::ListUserChannels, chat::channels),
+        )
+        .route(
+            "/v2/chat/users/{user_id}/sessions",
+            listing(&state, Endpoint::ListChatSessions, chat::sessions),
+        )
+        .route(
+            "/v2/chat/users/{user_id}/messages",
+            listing(&state, Endpoint::ListChatMessages, chat::messages),
         );
     [SessionKind::Meeting, SessionKind::Webinar]
         .into_iter()

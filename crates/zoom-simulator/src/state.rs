@@ -8,6 +8,7 @@ use crate::config::SimulatorConfig;
 use crate::generate;
 use crate::generate::spec::account_info;
 use crate::generate::users;
+use crate::model::chat::Chat;
 use crate::model::entities::Entities;
 use crate::model::phone::Phone;
 use crate::model::recording::SimRecording;
@@ -17,7 +18,8 @@ use crate::rules::grants::UserGrants;
 use crate::rules::limits::RateLimiter;
 use crate::rules::pages::PageTokens;
 use crate::rules::queries::{
-    MeetingQuery, ParticipantQuery, PhoneRecordingQuery, RecordingQuery, RegistrantQuery, UserQuery,
+    ChannelQuery, ChatQuery, MeetingQuery, ParticipantQuery, PhoneRecordingQuery, RecordingQuery,
+    RegistrantQuery, UserQuery,
 };
 use crate::rules::tokens::TokenStore;
 use crate::rules::user_limits::UserLimits;
@@ -32,7 +34,8 @@ pub(crate) struct SimState {
     pub scopes: Vec<String>,
     pub qps_retry_after: bool,
     pub account_recordings: bool,
-    /// The account's plan: past participants need a paid one.
+    /// The account's plan: past participants and Team Chat's messages and sessions need a
+    /// paid one.
     pub plan: Plan,
     pub account: AccountInfo,
     pub outbox: Outbox,
@@ -53,6 +56,11 @@ pub(crate) struct Inner {
     pub recording_pages: PageTokens<RecordingQuery>,
     pub participant_pages: PageTokens<ParticipantQuery>,
     pub phone_recording_pages: PageTokens<PhoneRecordingQuery>,
+    /// Team Chat's channels and messages.
+    pub chat: Chat,
+    pub channel_pages: PageTokens<ChannelQuery>,
+    /// Chat sessions and messages.
+    pub chat_pages: PageTokens<ChatQuery>,
     pub limiter: RateLimiter,
     pub user_limits: UserLimits,
     pub faults: Faults,
@@ -69,6 +77,7 @@ impl SimState {
             inner: Mutex::new(Inner {
                 entities: generate::generate(&config.account, &users),
                 phone: generate::phone::generate(&config.account, &users),
+                chat: generate::chat::generate(&config.account, &users),
                 users,
                 tokens: TokenStore::new(config.token_ttl),
                 grants: UserGrants::default(),
@@ -78,6 +87,8 @@ impl SimState {
                 recording_pages: PageTokens::new(ttl),
                 participant_pages: PageTokens::new(ttl),
                 phone_recording_pages: PageTokens::new(ttl),
+                channel_pages: PageTokens::new(ttl),
+                chat_pages: PageTokens::new(ttl),
                 limiter: RateLimiter::new(config.plan),
                 user_limits: UserLimits::new(config.plan, config.session_writes_per_host),
                 faults: Faults::default(),
@@ -149,5 +160,7 @@ impl Inner {
         self.recording_pages.expire_all();
         self.participant_pages.expire_all();
         self.phone_recording_pages.expire_all();
+        self.channel_pages.expire_all();
+        self.chat_pages.expire_all();
     }
 }

@@ -80,6 +80,8 @@ impl TestApp {
             meeting_details: false,
             webinar_details: false,
             recordings_backfill_days: 180,
+            chat_window_days: 7,
+            chat_backfill_days: 30,
             recordings_source: RecordingsSource::Users,
             meeting_participants_settle_hours: 24,
             webinar_participants_settle_hours: 24,
@@ -236,6 +238,16 @@ pub fn account(users: usize) -> SimulatorConfig {
             ..AccountSpec::default()
         },
         ..SimulatorConfig::default()
+    }
+}
+
+/// [`account`] on a simulator that grants every scope but the one `endpoint` needs.
+pub fn without_scope_of(endpoint: Endpoint, users: usize) -> SimulatorConfig {
+    SimulatorConfig {
+        scopes: (SimulatorConfig::default().scopes.into_iter())
+            .filter(|s| !endpoint.opened_by(s))
+            .collect(),
+        ..account(users)
     }
 }
 

@@ -53,6 +53,8 @@ pub const WEBINAR_PARTICIPANTS: Table = Table::new(
 pub const PHONE_RECORDINGS: Table = Table::new("zoom.phone_recordings", "id");
 pub const MEETING_INSTANCES: Table = Table::new("zoom.meeting_instances", "uuid");
 pub const WEBINAR_INSTANCES: Table = Table::new("zoom.webinar_instances", "uuid");
+pub const CHAT_CHANNELS: Table = Table::new("zoom.chat_channels", "id");
+pub const CHAT_MESSAGES: Table = Table::new("zoom.chat_messages", "id");
 
 impl TestApp {
     /// Every row of `table` as a JSON object of its columns, by key.

@@ -22,6 +22,7 @@ use crate::model::entities::Entities;
 use crate::model::user::{SimUser, UserStatus};
 
 mod busy;
+pub(crate) mod chat;
 mod generator;
 pub(crate) mod phone;
 pub(crate) mod pools;

@@ -1,11 +1,12 @@
 //! The generated cloud recordings and their files.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use rand::RngExt;
 use rand::seq::IndexedRandom;
-use rand::{Rng, RngExt};
 
 use crate::generate::generator::Generator;
 use crate::generate::pools;
+use crate::model::ids::dashed_uuid;
 use crate::model::recording::{SimRecording, SimRecordingFile};
 use crate::model::session::SimSession;
 use crate::model::user::SimUser;
@@ -131,19 +132,10 @@ impl Generator {
         recording_type: &str,
         size: u64,
     ) -> SimRecordingFile {
-        let mut id = [0u8; 16];
-        self.rng.fill_bytes(&mut id);
-        let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        let id = dashed_uuid(&mut self.rng);
         let token = self.token();
         SimRecordingFile {
-            id: format!(
-                "{}-{}-{}-{}-{}",
-                &hex[..8],
-                &hex[8..12],
-                &hex[12..16],
-                &hex[16..20],
-                &hex[20..]
-            ),
+            id,
             recording_start: start,
             recording_end: end,
             file_type: file_type.to_owned(),

@@ -21,6 +21,9 @@ pub struct AccountSpec {
     pub webinar_host_percent: u8,
     /// Cloud recordings each active user has, spread over the last 200 days.
     pub recordings_per_user: usize,
+    /// Team Chat messages each active user sent over the last three weeks, in a channel of
+    /// five and to another user directly; 0 for no channels and no messages.
+    pub chat_messages_per_user: usize,
     /// The day meeting and recording dates hang off; `None` for today (UTC) when the
     /// simulator starts. Pin it for data that does not change with the day.
     pub today: Option<NaiveDate>,
@@ -58,6 +61,7 @@ impl Default for AccountSpec {
             webinars_per_user: 1,
             webinar_host_percent: 25,
             recordings_per_user: 1,
+            chat_messages_per_user: 4,
             today: None,
             busy: BusyHosts::default(),
         }

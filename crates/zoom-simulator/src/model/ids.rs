@@ -19,6 +19,31 @@ pub(crate) fn uuid(rng: &mut impl Rng) -> String {
     STANDARD.encode(bytes)
 }
 
+/// An upper-case UUID in its 8-4-4-4-12 form, like Team Chat message ids.
+pub(crate) fn message_id(rng: &mut impl Rng) -> String {
+    dashed_uuid(rng).to_ascii_uppercase()
+}
+
+/// A lower-case UUID in its 8-4-4-4-12 form, like recording file ids.
+pub(crate) fn dashed_uuid(rng: &mut impl Rng) -> String {
+    let hex = hex32(rng);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// 32 lower-case hexadecimal characters, like Team Chat channel ids.
+pub(crate) fn hex32(rng: &mut impl Rng) -> String {
+    let mut bytes = [0u8; 16];
+    rng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// An 11-digit meeting or webinar number.
 pub(crate) fn session_number(rng: &mut impl Rng) -> u64 {
     rng.random_range(10_000_000_000u64..=99_999_999_999)

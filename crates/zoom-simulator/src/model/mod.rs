@@ -2,6 +2,7 @@
 //! and the indexes over them. Plain data and Zoom's shapes for it; nothing here knows HTTP,
 //! tokens or limits.
 
+pub(crate) mod chat;
 pub(crate) mod entities;
 pub(crate) mod ids;
 pub(crate) mod invitation;

@@ -68,6 +68,24 @@ pub(crate) struct PhoneRecordingQuery {
     pub page_size: u32,
 }
 
+/// The part of a user's channel listing a `next_page_token` remembers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChannelQuery {
+    pub user_id: String,
+    pub page_size: u32,
+}
+
+/// The part of a chat sessions or messages listing a `next_page_token` remembers: the items
+/// the first page was cut from, so that later pages continue the same list (as Zoom's
+/// snapshot does).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ChatQuery {
+    pub items: Vec<serde_json::Value>,
+    pub page_size: u32,
+    /// What every page of the answer repeats of the query (`from` and `to`, or `date`).
+    pub echo: serde_json::Value,
+}
+
 /// The query string's parameters. Empty values count as absent: clients often send
 /// `next_page_token=` on the first page.
 pub(crate) fn query_params(raw: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {

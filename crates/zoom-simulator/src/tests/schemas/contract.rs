@@ -91,7 +91,11 @@ fn with_envelope(mut schema: Value) -> Value {
             .entry("required")
             .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(required) = required {
-            required.extend(documented);
+            // Some answers (the chat sessions) require their envelope already.
+            let missing: Vec<Value> = (documented.into_iter())
+                .filter(|key| !required.contains(key))
+                .collect();
+            required.extend(missing);
         }
     }
     schema

@@ -13,9 +13,11 @@
 //! has it and tested beside it; where the prose contradicts a schema, the tool's corrections
 //! say which one the simulator follows. `GET /accounts/{accountId}/recordings` is in neither of
 //! Zoom's files: Zoom documents its answer with the shape of List all recordings
-//! (`recordingsList`), whose schema it is checked against.
+//! (`recordingsList`), whose schema it is checked against. The Team Chat sessions listing is
+//! checked against the alternative of its answer that a query without `search_star` gets.
 
 mod changes;
+mod chat;
 mod contract;
 mod reads;
 mod refusals;
@@ -149,6 +151,13 @@ const EXTRAS: &[Extra] = &[
         code: Some(2031),
         why: "an account without Zoom Phone: Zoom's Phone reference says such an account gets a \
               403 and names the message, not the code; 2031 is the code Zoom's forum gives",
+    },
+    Extra {
+        endpoint: Some(Endpoint::ListUserChannels),
+        status: 404,
+        code: Some(1001),
+        why: "no such user: Zoom documents only the page token's 400 for this listing; 1001 is \
+              what the other Team Chat calls on a user (sessions, messages) answer for one",
     },
     Extra {
         endpoint: Some(Endpoint::ListAccountRecordings),
@@ -327,6 +336,7 @@ async fn every_answer_on_the_clients_routes_is_as_zoom_documents_it() {
     reads::registrants(&mut probe, SessionKind::Webinar).await;
     reads::recordings(&mut probe).await;
     reads::phone_recordings(&mut probe).await;
+    chat::reads(&mut probe).await;
     changes::users(&mut probe).await;
     changes::meetings(&mut probe).await;
     changes::webinars(&mut probe).await;
@@ -336,5 +346,6 @@ async fn every_answer_on_the_clients_routes_is_as_zoom_documents_it() {
     refusals::at_the_gate(&mut probe).await;
     refusals::without_scopes(&mut report).await;
     refusals::without_account_recordings(&mut report).await;
+    chat::on_the_free_plan(&mut report).await;
     report.finish();
 }

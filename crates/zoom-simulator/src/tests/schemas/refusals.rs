@@ -53,6 +53,9 @@ fn route(endpoint: Endpoint) -> Option<(Method, &'static str)> {
         Endpoint::RecoverMeetingRecordings => {
             (Method::PUT, "/meetings/85746065432/recordings/status")
         }
+        Endpoint::ListUserChannels => (Method::GET, "/chat/users/me/channels"),
+        Endpoint::ListChatSessions => (Method::GET, "/chat/users/me/sessions"),
+        Endpoint::ListChatMessages => (Method::GET, "/chat/users/me/messages"),
         Endpoint::Raw => return None,
     };
     Some((method, path))

@@ -1,0 +1,3 @@
+DROP TABLE zoom.chat_reads;
+DROP TABLE zoom.chat_messages;
+DROP TABLE zoom.chat_channels;
