@@ -285,3 +285,107 @@ pub async fn record_read(
         .map_err(query("recording how far a chat conversation was read"))?;
     Ok(())
 }
+
+/// A Team Chat table a webhook event writes one row of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatTable {
+    Channels,
+    Messages,
+}
+
+impl ChatTable {
+    fn name(self) -> &'static str {
+        match self {
+            ChatTable::Channels => "chat_channels",
+            ChatTable::Messages => "chat_messages",
+        }
+    }
+}
+
+/// When the data of row `id` was current, locking the row until the transaction ends: `None`
+/// without the row, `Some(None)` for a row without a source time.
+pub async fn held_source_time(
+    conn: &mut AsyncPgConnection,
+    table: ChatTable,
+    id: &str,
+) -> Result<Option<Option<DateTime<Utc>>>, DbError> {
+    #[derive(QueryableByName)]
+    struct Held {
+        #[diesel(sql_type = Nullable<Timestamptz>)]
+        source_time: Option<DateTime<Utc>>,
+    }
+    // Raw: one statement for either table.
+    let held: Option<Held> = sql_query(format!(
+        "SELECT source_time FROM zoom.{} WHERE id = $1 FOR UPDATE",
+        table.name()
+    ))
+    .bind::<Text, _>(id)
+    .get_result(conn)
+    .await
+    .optional()
+    .map_err(query("reading a chat row for a webhook event"))?;
+    Ok(held.map(|h| h.source_time))
+}
+
+/// Marks row `id` deleted as of `source_time` (a message keeps its text, with status
+/// `Deleted`); false if it was already.
+pub async fn mark_deleted(
+    conn: &mut AsyncPgConnection,
+    table: ChatTable,
+    id: &str,
+    source_time: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let status = match table {
+        ChatTable::Messages => ", status = 'Deleted'",
+        ChatTable::Channels => "",
+    };
+    // Raw: one statement for either table.
+    let marked = sql_query(format!(
+        "UPDATE zoom.{} SET deleted_at = $3, source_time = $2, synced_at = $3{status} \
+         WHERE id = $1 AND deleted_at IS NULL",
+        table.name()
+    ))
+    .bind::<Text, _>(id)
+    .bind::<Timestamptz, _>(source_time)
+    .bind::<Timestamptz, _>(now)
+    .execute(conn)
+    .await
+    .map_err(query("marking a chat row deleted"))?;
+    Ok(marked > 0)
+}
+
+/// Writes a channel's name and type as an event told them at `source_time`, adding `raw` to
+/// the row's (its members and settings stay); a channel the mirror lacks is inserted, a
+/// deleted one restored. False if the row held it already or holds newer data.
+pub async fn upsert_channel_news(
+    conn: &mut AsyncPgConnection,
+    id: &str,
+    name: Option<&str>,
+    channel_type: Option<i32>,
+    raw: &Value,
+    now: DateTime<Utc>,
+    source_time: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    // Raw: the builder has no jsonb `||`.
+    let written = sql_query(format!(
+        "INSERT INTO zoom.chat_channels AS t (id, name, type, raw, synced_at, source_time) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (id) DO UPDATE SET \
+             name = coalesce(excluded.name, t.name), type = coalesce(excluded.type, t.type), \
+             raw = t.raw || excluded.raw, synced_at = excluded.synced_at, deleted_at = NULL, \
+             source_time = excluded.source_time \
+         WHERE (t.raw IS DISTINCT FROM t.raw || excluded.raw OR t.deleted_at IS NOT NULL) \
+           AND {NO_OLDER}",
+    ))
+    .bind::<Text, _>(id)
+    .bind::<Nullable<Text>, _>(name)
+    .bind::<Nullable<Integer>, _>(channel_type)
+    .bind::<Jsonb, _>(raw)
+    .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(source_time)
+    .execute(conn)
+    .await
+    .map_err(query("writing a chat channel from a webhook event"))?;
+    Ok(written > 0)
+}

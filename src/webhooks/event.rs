@@ -4,10 +4,15 @@
 //! (<https://developers.zoom.us/docs/api/rest/reference/user/events/>,
 //! <https://developers.zoom.us/docs/api/rest/reference/zoom-api/events/>): `payload.object` is
 //! the object; an `*.updated` event's object holds only `id` and the fields that changed.
+//! Team Chat events are read in `chat`.
+
+mod chat;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use zoom_api::kinds::{RegistrantStatus, SessionKind};
+
+pub use chat::{ChannelNews, Chat, ChatPlace, ChatPost};
 
 /// The mirrored object an event is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +86,8 @@ pub enum Change {
         uuid: String,
         attendance: Attendance,
     },
+    /// A Team Chat message or channel, written from the event.
+    Chat(Chat),
     /// One change per object of an event that names several (the phone recording events).
     Each(Vec<Change>),
     /// An event the mirror keeps nothing of, or one this version does not apply.
@@ -159,6 +166,9 @@ pub fn change(event: &str, payload: &Value) -> Result<Change, Unreadable> {
         }
         "recording" => recording(action, object()?),
         "phone" => phone(action, object()?),
+        "chat_message" => chat::chat_message(action, payload, object()?),
+        "team_chat" => chat::team_chat(action, payload, object()?),
+        "chat_channel" => chat::channel(action, object()?),
         _ => Ok(Change::Ignore),
     };
     change.map_err(unreadable)

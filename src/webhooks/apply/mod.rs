@@ -10,6 +10,7 @@
 //! never rolls the mirror back, and a sync pass and an event on one row cannot undo each other.
 
 mod attendance;
+mod chat;
 mod rows;
 
 use std::sync::Arc;
@@ -237,6 +238,11 @@ impl Applier {
                     attendance::write(&mut conn, past_table(kind), id, &uuid, &attendance, at, now)
                         .await?;
                 return Ok((outcome, None));
+            }
+            Change::Chat(change) => {
+                let mut conn = db::connection(&self.pool).await?;
+                let now = self.client.clock().now();
+                return Ok((chat::write(&mut conn, &change, at, now).await?, None));
             }
             Change::Gone { target } => (target, Edit::Gone),
             Change::Merge {

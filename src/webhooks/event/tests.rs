@@ -388,3 +388,169 @@ fn phone_recording_events() {
         Change::Ignore
     );
 }
+
+fn chat(change: Result<Change, Unreadable>) -> Chat {
+    match change.unwrap() {
+        Change::Chat(chat) => chat,
+        other => panic!("not a Team Chat change: {other:?}"),
+    }
+}
+
+fn posted(change: Result<Change, Unreadable>) -> ChatPost {
+    match chat(change) {
+        Chat::Message(post) => post,
+        other => panic!("not a message: {other:?}"),
+    }
+}
+
+#[test]
+fn chat_message_events_carry_the_message_whole() {
+    let to_channel = json!({"id": "m1", "type": "to_channel", "date_time": "2026-11-30T10:00:00Z",
+        "timestamp": 1796032800000_i64, "session_id": "s1", "contact_email": "",
+        "contact_id": "", "channel_id": "ch1", "channel_name": "Ops", "message": "hello"});
+    let payload = |object: &Value| {
+        json!({"account_id": "acc", "operator": "jill@example.com", "operator_id": "u1",
+               "object": object})
+    };
+    let sent = posted(change("chat_message.sent", &payload(&to_channel)));
+    assert_eq!(
+        sent,
+        ChatPost {
+            id: "m1".into(),
+            user_id: "u1".into(),
+            place: ChatPlace::Channel("ch1".into()),
+            sender: Some("jill@example.com".into()),
+            send_member_id: None,
+            date_time: Some("2026-11-30T10:00:00Z".parse().unwrap()),
+            timestamp_ms: Some(1796032800000),
+            message: Some("hello".into()),
+            edited: false,
+            reply_main_message_id: None,
+            raw: object(to_channel.clone()),
+        }
+    );
+    assert!(posted(change("chat_message.updated", &payload(&to_channel))).edited);
+
+    let mut reply = object(to_channel.clone());
+    reply.extend(object(json!({"type": "to_contact", "channel_id": "",
+        "contact_id": "u2", "contact_email": "bob@example.com", "parent_msg_id": "m0"})));
+    let replied = posted(change(
+        "chat_message.replied",
+        &payload(&Value::Object(reply)),
+    ));
+    assert_eq!(replied.place, ChatPlace::Contact("u2".into()));
+    assert_eq!(replied.reply_main_message_id.as_deref(), Some("m0"));
+
+    assert_eq!(
+        chat(change("chat_message.deleted", &payload(&to_channel))),
+        Chat::MessageDeleted { id: "m1".into() }
+    );
+    let mut nowhere = object(to_channel.clone());
+    nowhere.insert("type".into(), json!("to_space"));
+    assert!(change("chat_message.sent", &payload(&Value::Object(nowhere))).is_err());
+    let anonymous = json!({"operator": "jill@example.com", "object": to_channel});
+    assert!(change("chat_message.sent", &anonymous).is_err());
+}
+
+#[test]
+fn team_chat_channel_message_events() {
+    let message = json!({"message_id": "m2", "reply_main_message_id": "m1", "session_id": "s1",
+        "date_time": "2026-11-30T10:05:00Z", "timestamp": 1796033100000_i64,
+        "channel_id": "ch1", "channel_owner_account_id": "acc", "channel_name": "Ops",
+        "message": "edited text", "rich_text": [], "at_items": []});
+    let payload = json!({"account_id": "acc", "operator": "jill@example.com",
+        "operator_id": "u1", "operator_member_id": "mem1", "by_external_user": false,
+        "object": message});
+    let updated = posted(change("team_chat.channel_message_updated", &payload));
+    assert_eq!(updated.id, "m2");
+    assert_eq!(updated.place, ChatPlace::Channel("ch1".into()));
+    assert_eq!(updated.send_member_id.as_deref(), Some("mem1"));
+    assert_eq!(updated.reply_main_message_id.as_deref(), Some("m1"));
+    assert!(updated.edited);
+    assert!(!posted(change("team_chat.channel_message_posted", &payload)).edited);
+
+    // A message of files only has no text.
+    let files_only = json!({"operator_id": "u1", "object": {"message_id": "m3",
+        "channel_id": "ch1", "files": [{"file_id": "f1"}]}});
+    assert_eq!(
+        posted(change("team_chat.channel_message_posted", &files_only)).message,
+        None
+    );
+    let deleted = json!({"operator_id": "u1", "object": {"message_id": "m2",
+        "date_time": "2026-11-30T10:06:00Z", "timestamp": 1796033160000_i64,
+        "channel_id": "ch1", "channel_owner_account_id": "acc", "channel_name": "Ops"}});
+    assert_eq!(
+        chat(change("team_chat.channel_message_deleted", &deleted)),
+        Chat::MessageDeleted { id: "m2".into() }
+    );
+    assert_eq!(
+        change("team_chat.channel_reaction_added", &payload).unwrap(),
+        Change::Ignore
+    );
+}
+
+#[test]
+fn team_chat_dm_events_read_a_key_with_a_stray_space() {
+    // As Zoom's own `dm_message_posted` sample has it: `"contact_account_id "`.
+    let message = json!({"message_id": "m4", "session_id": "s2",
+        "date_time": "2026-11-30T11:00:00Z", "timestamp": 1796036400000_i64,
+        "contact_email": "bob@example.com", "contact_id": "u2",
+        "contact_account_id ": "acc", "contact_member_id ": "mem2", "message": "hi Bob"});
+    let payload = json!({"operator": "jill@example.com", "operator_id": "u1",
+        "operator_member_id": "mem1", "object": message});
+    let post = posted(change("team_chat.dm_message_posted", &payload));
+    assert_eq!(post.place, ChatPlace::Contact("mem2".into()));
+    assert_eq!(post.message.as_deref(), Some("hi Bob"));
+    assert_eq!(post.raw, object(message));
+    assert!(posted(change("team_chat.dm_message_updated", &payload)).edited);
+    let deleted = json!({"operator_id": "u1", "object": {"message_id": "m4",
+        "contact_email": "bob@example.com", "contact_id": "u2", "contact_account_id": "acc",
+        "contact_member_id": "mem2", "date_time": "2026-11-30T11:01:00Z"}});
+    assert_eq!(
+        chat(change("team_chat.dm_message_deleted", &deleted)),
+        Chat::MessageDeleted { id: "m4".into() }
+    );
+    let no_contact = json!({"operator_id": "u1", "object": {"message_id": "m5"}});
+    assert!(change("team_chat.dm_message_posted", &no_contact).is_err());
+}
+
+#[test]
+fn channel_events() {
+    let created = json!({"operator_id": "u1", "object": {"name": "Ops", "id": "ch1", "type": 3,
+        "date_time": "2026-11-30T09:00:00Z", "timestamp": 1796029200000_i64,
+        "members": [{"id": "u1", "display_name": "Jill"}]}});
+    assert_eq!(
+        chat(change("chat_channel.created", &created)),
+        Chat::Channel(ChannelNews {
+            id: "ch1".into(),
+            name: Some("Ops".into()),
+            channel_type: Some(3),
+            raw: object(json!({"id": "ch1", "name": "Ops", "type": 3,
+                               "members": [{"id": "u1", "display_name": "Jill"}]})),
+        })
+    );
+    let renamed = json!({"object": {"name": "Ops 2", "id": "ch1", "type": 3,
+        "date_time": "2026-11-30T09:10:00Z", "timestamp": 1796029800000_i64}});
+    let news = ChannelNews {
+        id: "ch1".into(),
+        name: Some("Ops 2".into()),
+        channel_type: Some(3),
+        raw: object(json!({"id": "ch1", "name": "Ops 2", "type": 3})),
+    };
+    for event in [
+        "chat_channel.updated",
+        "team_chat.channel_archived",
+        "team_chat.channel_unarchived",
+    ] {
+        assert_eq!(chat(change(event, &renamed)), Chat::Channel(news.clone()));
+    }
+    assert_eq!(
+        chat(change("chat_channel.deleted", &renamed)),
+        Chat::ChannelDeleted { id: "ch1".into() }
+    );
+    assert_eq!(
+        change("chat_channel.member_joined", &renamed).unwrap(),
+        Change::Ignore
+    );
+    assert!(change("chat_channel.deleted", &json!({"object": {"name": "Ops"}})).is_err());
+}
