@@ -7,6 +7,7 @@
 )]
 
 mod chat_sync;
+mod chat_webhooks;
 mod config;
 mod daemon;
 mod db_outage;

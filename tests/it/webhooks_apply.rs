@@ -32,14 +32,14 @@ use crate::webhooks::Listener;
 const SECRET: &str = "whsec-apply";
 
 /// The inbox and the applier as `run` wires them, on the test's database and simulator.
-struct Hooks {
+pub(crate) struct Hooks {
     inbox: Inbox,
     applier: Applier,
     metrics: Metrics,
 }
 
 impl Hooks {
-    fn new(app: &TestApp) -> Hooks {
+    pub(crate) fn new(app: &TestApp) -> Hooks {
         Hooks::applying_through(app, app.ctx.pool.clone())
     }
 
@@ -63,7 +63,7 @@ impl Hooks {
     }
 
     /// Delivers `event` signed as Zoom signs it, as of `at`.
-    async fn deliver(&self, name: &str, at: DateTime<Utc>, payload: Value) {
+    pub(crate) async fn deliver(&self, name: &str, at: DateTime<Utc>, payload: Value) {
         let body = json!({"event": name, "event_ts": at.timestamp_millis(), "payload": payload})
             .to_string();
         let now = Utc::now();
@@ -94,7 +94,7 @@ impl Hooks {
     }
 
     /// Applies what is due, as one turn of the applier's loop does.
-    async fn apply(&self) -> usize {
+    pub(crate) async fn apply(&self) -> usize {
         self.applier.apply_due().await.expect("events are claimed")
     }
 }
@@ -107,7 +107,7 @@ pub(crate) struct Applied {
     attempts: i32,
 }
 
-async fn applied(app: &TestApp) -> Vec<Applied> {
+pub(crate) async fn applied(app: &TestApp) -> Vec<Applied> {
     webhook_events::table
         .order(webhook_events::event_ts)
         .select((
