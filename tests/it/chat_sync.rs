@@ -15,13 +15,13 @@ use crate::support::TestApp;
 use crate::support::app::{account, without_scope_of};
 use crate::support::mirror::{CHAT_CHANNELS as CHANNELS, CHAT_MESSAGES as MESSAGES};
 
-async fn mirror(app: &TestApp, entity: Entity) {
+pub(crate) async fn mirror(app: &TestApp, entity: Entity) {
     let report = app.sync(entity).await;
     assert!(report.error.is_none(), "{entity}: {:?}", report.error);
 }
 
 /// The first two active users.
-fn two_users(app: &TestApp) -> (SimUser, SimUser) {
+pub(crate) fn two_users(app: &TestApp) -> (SimUser, SimUser) {
     let handle = app.handle();
     let users = handle.listed_users("active");
     let user = |i: usize| handle.user(users[i]["id"].as_str().unwrap()).unwrap();

@@ -9,21 +9,10 @@ use serde_json::{Value, json};
 use zoom_mirror::sync::Entity;
 use zoom_simulator::{Conversation, SimUser};
 
+use crate::chat_sync::{mirror, two_users};
 use crate::support::TestApp;
 use crate::support::mirror::{CHAT_CHANNELS as CHANNELS, CHAT_MESSAGES as MESSAGES};
 use crate::webhooks_apply::{Hooks, applied, outcomes};
-
-async fn mirror(app: &TestApp, entity: Entity) {
-    let report = app.sync(entity).await;
-    assert!(report.error.is_none(), "{entity}: {:?}", report.error);
-}
-
-fn two_users(app: &TestApp) -> (SimUser, SimUser) {
-    let handle = app.handle();
-    let users = handle.listed_users("active");
-    let user = |i: usize| handle.user(users[i]["id"].as_str().unwrap()).unwrap();
-    (user(0), user(1))
-}
 
 /// A `team_chat.*` payload with `sender` as its operator.
 fn by(sender: &SimUser, object: Value) -> Value {
