@@ -425,9 +425,9 @@ pub(super) const KEYS: &[Key] = &[
     Key::new(
         "sync.phone_recordings.backfill_days",
         Int(180),
-        "days read back on the first pass and for a new user (Zoom serves six months at most)",
+        "days read back on the first pass and for a new user",
     )
-    .range(1, 184, "1 to 184 days, six months"),
+    .range(1, 184, "1 to 184 days: Zoom serves six months at most"),
     // Off by default: Team Chat needs its own scopes, and messages a paid plan.
     Key::new(
         "sync.chat.enabled",
