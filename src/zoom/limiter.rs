@@ -126,6 +126,8 @@ mod tests {
         assert!((limits.per_second(Label::Medium) - 16.0).abs() < 1e-9);
         assert!((limits.per_second(Label::Light) - 5.0).abs() < 1e-9);
         assert!((limits.per_second(Label::ResourceIntensive) - 8.0 / 60.0).abs() < 1e-9);
+        // Zoom Phone's own table: 10/s on Pro, whatever the Meetings API's Medium is.
+        assert!((limits.per_second(Label::PhoneMedium) - 8.0).abs() < 1e-9);
     }
 
     fn progress() -> Progress {

@@ -227,6 +227,39 @@ mod tests {
     }
 
     #[test]
+    fn zoom_phone_medium_is_counted_apart_at_its_own_limit() {
+        let t0 = Instant::now();
+        let mut limiter = RateLimiter::new(Plan::Pro);
+        for i in 0..20 {
+            limiter.admit(Label::Medium, t0 + ms(i), noon()).unwrap();
+        }
+        // The Meetings API's Medium is spent; Phone's is not, and holds 10 a second on Pro.
+        for i in 0..10 {
+            let quota = limiter.admit(Label::PhoneMedium, t0 + ms(i), noon());
+            assert_eq!(quota.unwrap().daily, None);
+        }
+        assert!(matches!(
+            limiter.admit(Label::PhoneMedium, t0 + ms(500), noon()),
+            Err(Limited::Window {
+                label: Label::PhoneMedium,
+                limit: 10,
+                ..
+            })
+        ));
+        let mut business = RateLimiter::new(Plan::BusinessPlus);
+        for i in 0..20 {
+            business
+                .admit(Label::PhoneMedium, t0 + ms(i), noon())
+                .unwrap();
+        }
+        assert!(
+            business
+                .admit(Label::PhoneMedium, t0 + ms(21), noon())
+                .is_err()
+        );
+    }
+
+    #[test]
     fn daily_pools_count_per_utc_day_and_report_the_next_midnight() {
         let t0 = Instant::now();
         let mut limiter = RateLimiter::new(Plan::Free);
