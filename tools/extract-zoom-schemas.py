@@ -92,6 +92,7 @@ READS = {
     "recordingsList": (MEETINGS, "/users/{userId}/recordings", "get"),
     "phoneUserRecordings": (PHONE, "/phone/users/{userId}/recordings", "get"),
     "getChannels": (CHAT, "/chat/users/{userId}/channels", "get"),
+    "listChannelMembers": (CHAT, "/chat/users/{userId}/channels/{channelId}/members", "get"),
     "getChatSessions": (CHAT, "/chat/users/{userId}/sessions", "get"),
     "getChatMessages": (CHAT, "/chat/users/{userId}/messages", "get"),
 }

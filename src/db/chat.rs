@@ -1,7 +1,8 @@
 //! `zoom.chat_channels`, `zoom.chat_messages` and `zoom.chat_reads`. A channel is listed once
 //! for each member the mirror walks, so its row gathers them in `member_user_ids`; a message
 //! is seen from each side of a direct conversation and from each member of a channel, and is
-//! one row all the same.
+//! one row all the same. `member_count` counts all of a channel's members, from its own
+//! member listing.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -11,7 +12,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
 use super::error::{DbError, query};
-use super::schema::chat_reads;
+use super::schema::{chat_channels, chat_reads};
 use super::sync_runs::RowCounts;
 use super::upserted::{NO_OLDER, Upserted, column, counts, last_per_key};
 
@@ -126,6 +127,62 @@ pub async fn mark_unlisted_channels(
     .await
     .map_err(query("marking unlisted chat channels"))?;
     Ok(marked.iter().filter(|m| m.deleted).count() as i64)
+}
+
+/// A live channel and the mirrored users among its members: whom its members may be asked of.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ChannelMembers {
+    pub id: String,
+    pub member_user_ids: Vec<String>,
+}
+
+/// How many live channels have a mirrored member.
+pub async fn count_channels_with_members(conn: &mut AsyncPgConnection) -> Result<i64, DbError> {
+    chat_channels::table
+        .filter(chat_channels::deleted_at.is_null())
+        .filter(chat_channels::member_user_ids.ne(Vec::<String>::new()))
+        .count()
+        .get_result(conn)
+        .await
+        .map_err(query("counting chat channels"))
+}
+
+/// Up to `limit` live channels with a mirrored member, in id order after `after`.
+pub async fn channels_with_members_after(
+    conn: &mut AsyncPgConnection,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ChannelMembers>, DbError> {
+    chat_channels::table
+        .filter(chat_channels::deleted_at.is_null())
+        .filter(chat_channels::member_user_ids.ne(Vec::<String>::new()))
+        .filter(chat_channels::id.gt(after.unwrap_or_default()))
+        .order(chat_channels::id)
+        .limit(limit)
+        .select((chat_channels::id, chat_channels::member_user_ids))
+        .load(conn)
+        .await
+        .map_err(query("reading chat channels to count their members"))
+}
+
+/// Records that channel `id` has `count` members; false if the row said so already.
+pub async fn record_member_count(
+    conn: &mut AsyncPgConnection,
+    id: &str,
+    count: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let written = diesel::update(chat_channels::table)
+        .filter(chat_channels::id.eq(id))
+        .filter(chat_channels::member_count.is_distinct_from(count))
+        .set((
+            chat_channels::member_count.eq(count),
+            chat_channels::synced_at.eq(now),
+        ))
+        .execute(conn)
+        .await
+        .map_err(query("recording a chat channel's member count"))?;
+    Ok(written > 0)
 }
 
 /// The conversation a message was read in.

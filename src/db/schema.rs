@@ -187,6 +187,7 @@ diesel::table! {
         synced_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
         source_time -> Nullable<Timestamptz>,
+        member_count -> Nullable<Int4>,
     }
 }
 

@@ -9,7 +9,9 @@
 //! ago, whichever is earlier, so that recent edits and deletions are seen again. Zoom lists a
 //! deleted message with status `Deleted`, which marks its row, rather than leaving it out.
 //! A plan or user without Team Chat (Zoom's code 200) is none for that user, counted and
-//! logged once per pass.
+//! logged once per pass. Last, each live channel's members are counted ([`members`]).
+
+mod members;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -67,7 +69,7 @@ pub async fn sync_chat(
     )
     .await?;
     refused.log("chat", "Team Chat (code 200)", "users");
-    Ok(())
+    members::count_members(client, sink, ctx.settings.concurrency).await
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -204,13 +206,9 @@ impl User<'_> {
         }
         // Gone since the users pass (or the channel since the channel listing): the next pass
         // sees it.
-        (error.is_user_missing() || error.zoom_code() == Some(CHANNEL_MISSING))
-            .then_some(Answer::Skip)
+        (error.is_user_missing() || error.is_channel_missing()).then_some(Answer::Skip)
     }
 }
-
-/// Zoom's 404 code for a channel that does not exist (any more).
-const CHANNEL_MISSING: i64 = 4130;
 
 struct UserChannels<'a> {
     user: &'a User<'a>,

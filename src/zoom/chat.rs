@@ -1,6 +1,6 @@
-//! Team Chat (<https://developers.zoom.us/docs/api/team-chat/>): a user's channels, the
-//! partners of their direct messages (from their chat sessions), and their messages in one
-//! channel or with one contact over a window of time.
+//! Team Chat (<https://developers.zoom.us/docs/api/team-chat/>): a user's channels and how many
+//! members each has, the partners of their direct messages (from their chat sessions), and
+//! their messages in one channel or with one contact over a window of time.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures::{Stream, TryStreamExt};
@@ -85,10 +85,26 @@ impl ChatMessage {
             raw,
         })
     }
+}
 
-    pub fn is_deleted(&self) -> bool {
-        self.status.as_deref() == Some("Deleted")
-    }
+/// Each item of every page of `listing` by the first of `keys` it has, once however many times
+/// it was listed (a listing restarted on an expired page token lists some again), sorted; and
+/// how many items had none of them.
+async fn distinct(
+    client: &ZoomClient,
+    listing: Listing,
+    keys: &[&str],
+) -> Result<(Vec<String>, usize), ZoomError> {
+    let name = |item: Value| keys.iter().find_map(|key| text(&item, key));
+    let listed: Vec<ListedPage<String>> = pages(client, listing)
+        .map_ok(|page: Page| page.read(name))
+        .try_collect()
+        .await?;
+    let unnamed = listed.iter().map(|p| p.unreadable).sum();
+    let mut values: Vec<String> = listed.into_iter().flat_map(|p| p.items).collect();
+    values.sort();
+    values.dedup();
+    Ok((values, unnamed))
 }
 
 /// The time as Zoom's chat queries take it, `yyyy-MM-dd'T'HH:mm:ss'Z'`.
@@ -130,23 +146,39 @@ impl ZoomClient {
             ],
             key: "sessions",
         };
-        let partner = |s: Value| {
-            [
+        distinct(
+            self,
+            listing,
+            &[
                 "peer_contact_member_id",
                 "peer_contact_user_id",
                 "peer_contact_email",
-            ]
-            .into_iter()
-            .find_map(|key| text(&s, key))
+            ],
+        )
+        .await
+        .map(|(partners, _)| partners)
+    }
+
+    /// How many members channel `channel_id` has, external ones included, asked on behalf of
+    /// `user_id`, one of them: every page read.
+    pub async fn count_channel_members(
+        &self,
+        user_id: &str,
+        channel_id: &str,
+    ) -> Result<i64, ZoomError> {
+        let listing = Listing {
+            endpoint: Endpoint::ListChannelMembers,
+            path: format!(
+                "chat/users/{}/channels/{}/members",
+                path_segment(user_id),
+                path_segment(channel_id)
+            ),
+            query: Vec::new(),
+            key: "members",
         };
-        let listed: Vec<ListedPage<String>> = pages(self, listing)
-            .map_ok(|page: Page| page.read(partner))
-            .try_collect()
-            .await?;
-        let mut partners: Vec<String> = listed.into_iter().flat_map(|p| p.items).collect();
-        partners.sort();
-        partners.dedup();
-        Ok(partners)
+        // External members have no user id, and members of another account no email.
+        let (members, unnamed) = distinct(self, listing, &["member_id", "id", "email"]).await?;
+        Ok((members.len() + unnamed) as i64)
     }
 
     /// `user_id`'s messages with `peer` sent between `from` and `to`, deleted and edited ones
@@ -193,7 +225,7 @@ mod tests {
         });
         let message = ChatMessage::from_json(raw.clone()).unwrap();
         assert_eq!(message.sender, None);
-        assert!(message.is_deleted());
+        assert_eq!(message.status.as_deref(), Some("Deleted"));
         assert_eq!(message.timestamp, Some(1_793_613_600_000));
         assert_eq!(message.raw, raw);
         assert!(ChatMessage::from_json(json!({"message": "no id"})).is_none());

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use zoom_api::codes::{
-    HOSTING_NOT_ALLOWED, INVALID_PARAMETER, MEETING_NOT_FOUND, NOT_ALLOWED,
+    CHANNEL_NOT_FOUND, HOSTING_NOT_ALLOWED, INVALID_PARAMETER, MEETING_NOT_FOUND, NOT_ALLOWED,
     PAST_MEETING_OVER_A_YEAR, PHONE_NOT_ENABLED, REGISTRATION_NOT_ENABLED, USER_NOT_FOUND,
 };
 use zoom_api::endpoint::Endpoint;
@@ -168,6 +168,11 @@ impl ZoomError {
     /// 404 with code 1001: the user does not exist (any more).
     pub fn is_user_missing(&self) -> bool {
         self.zoom_code() == Some(USER_NOT_FOUND)
+    }
+
+    /// 404 with code 4130: the Team Chat channel does not exist (any more).
+    pub fn is_channel_missing(&self) -> bool {
+        self.zoom_code() == Some(CHANNEL_NOT_FOUND)
     }
 
     /// 403 "Zoom Phone has not been enabled for this account.": code 2031, or the message under

@@ -1,10 +1,13 @@
 //! Team Chat: channels and messages mirrored exactly across several pages, an edit updating
-//! its row and a deletion marking it, later passes reading only the recent window, the Free
-//! plan's refusal as none, and a missing scope as the pass's failure.
+//! its row and a deletion marking it, later passes reading only the recent window, each
+//! channel's members counted, the Free plan's refusal as none, and a missing scope as the
+//! pass's failure.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{TimeDelta, Utc};
+use diesel::sql_types::Text;
+use diesel_async::RunQueryDsl;
 use serde_json::Value;
 
 use zoom_mirror::sync::Entity;
@@ -86,12 +89,17 @@ async fn channels_and_messages_mirror_exactly_and_edits_and_deletions_follow() {
             .map(|m| m.as_str().unwrap())
             .collect();
         assert_eq!(listed, members, "{}", c.name);
+        assert_eq!(row["member_count"], c.members.len(), "{}", c.name);
         assert_eq!(row["name"], c.name.as_str());
         assert_eq!(row["type"], 2);
     }
     let stats = handle.stats();
     // Both sides of every conversation read it; the busy ones run to several pages.
     assert!(stats.calls(Endpoint::ListChatMessages) >= 2 * (3 + 2));
+    assert_eq!(
+        stats.calls(Endpoint::ListChannelMembers),
+        chat.channels.len() as u64
+    );
 
     // An edit, a deletion, a new message, and one posted late but dated ten days ago.
     assert!(handle.edit_message(&direct[0], "edited"));
@@ -116,6 +124,49 @@ async fn channels_and_messages_mirror_exactly_and_edits_and_deletions_follow() {
     // One row for a direct message, though both sides listed it.
     let ids: BTreeSet<&String> = rows.keys().collect();
     assert_eq!(ids.len(), expected.len() + 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn members_are_counted_across_pages_on_behalf_of_a_member_zoom_knows() {
+    let mut sim = account(130);
+    sim.account.chat_messages_per_user = 0;
+    let app = TestApp::with(sim, |_| {}).await;
+    mirror(&app, Entity::Users).await;
+    let handle = app.handle();
+    let active = handle.listed_users("active");
+    let ids: Vec<&str> = active.iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert!(ids.len() > 100, "two pages of Zoom's largest, 100");
+    let everyone = handle.create_channel("Everyone", &ids);
+    let pair = handle.create_channel("Pair", &ids[..2]);
+    mirror(&app, Entity::Chat).await;
+    let count = |rows: &BTreeMap<String, Value>, id: &str| rows[id]["member_count"].clone();
+    let rows = app.rows(CHANNELS).await;
+    assert_eq!(count(&rows, &everyone), ids.len());
+    assert_eq!(count(&rows, &pair), 2);
+    // One listing a channel: two pages, and one.
+    assert_eq!(handle.stats().calls(Endpoint::ListChannelMembers), 3);
+
+    // A member leaves the pair; the mirror's first member of the other is a user Zoom no
+    // longer knows, so its members are asked on behalf of the next.
+    assert!(handle.leave_channel(&pair, ids[1]));
+    let updated = diesel::sql_query(
+        "UPDATE zoom.chat_channels SET member_user_ids = ARRAY['departed'] || member_user_ids \
+         WHERE id = $1",
+    )
+    .bind::<Text, _>(&everyone)
+    .execute(&mut app.conn().await)
+    .await
+    .unwrap();
+    assert_eq!(updated, 1);
+    handle.reset_stats();
+    mirror(&app, Entity::Chat).await;
+    let rows = app.rows(CHANNELS).await;
+    assert_eq!(count(&rows, &everyone), ids.len());
+    assert_eq!(count(&rows, &pair), 1);
+    assert_eq!(
+        handle.stats().calls(Endpoint::ListChannelMembers),
+        1 + 2 + 1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

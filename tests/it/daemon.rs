@@ -285,6 +285,7 @@ async fn sync_command_mirrors_every_entity_of_the_account() {
         Endpoint::GetMeetingInvitation,
         Endpoint::ListPhoneUserRecordings,
         Endpoint::ListUserChannels,
+        Endpoint::ListChannelMembers,
         Endpoint::ListChatSessions,
         Endpoint::ListChatMessages,
     ] {

@@ -31,3 +31,5 @@ pub const PAST_MEETING_OVER_A_YEAR: i64 = 12702;
 /// forum names 2031 for it. Some clients report 124, which Zoom documents as an invalid access
 /// token and the client answers by fetching a new one, so 124 cannot mean "no Phone" here.
 pub const PHONE_NOT_ENABLED: i64 = 2031;
+/// 404: "Channel does not exist" (Team Chat: a channel gone, or one the user is not in).
+pub const CHANNEL_NOT_FOUND: i64 = 4130;

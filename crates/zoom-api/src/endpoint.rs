@@ -87,6 +87,9 @@ pub enum Endpoint {
     RecoverMeetingRecordings,
     /// `GET /chat/users/{userId}/channels`: the Team Chat channels a user is a member of
     ListUserChannels,
+    /// `GET /chat/users/{userId}/channels/{channelId}/members`: a channel's members, asked on
+    /// behalf of one of them
+    ListChannelMembers,
     /// `GET /chat/users/{userId}/sessions`: a user's chat sessions (1:1 and group) in a window
     ListChatSessions,
     /// `GET /chat/users/{userId}/messages`: a user's messages with one contact or in one channel
@@ -97,7 +100,7 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 39] = [
+    pub const ALL: [Endpoint; 40] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::ListMeetings,
@@ -134,6 +137,7 @@ impl Endpoint {
         Endpoint::DeleteMeetingRecordings,
         Endpoint::RecoverMeetingRecordings,
         Endpoint::ListUserChannels,
+        Endpoint::ListChannelMembers,
         Endpoint::ListChatSessions,
         Endpoint::ListChatMessages,
         Endpoint::Raw,
@@ -155,6 +159,7 @@ impl Endpoint {
             | Endpoint::UpdateMeetingRegistrantStatus
             | Endpoint::UpdateWebinarRegistrantStatus
             | Endpoint::ListUserChannels
+            | Endpoint::ListChannelMembers
             | Endpoint::ListChatSessions
             | Endpoint::ListChatMessages
             | Endpoint::Raw => Label::Medium,
@@ -199,6 +204,7 @@ impl Endpoint {
             | Endpoint::ListPhoneUserRecordings => Some(300),
             // Team Chat (<https://developers.zoom.us/docs/api/team-chat/>).
             Endpoint::ListUserChannels => Some(1000),
+            Endpoint::ListChannelMembers => Some(100),
             Endpoint::ListChatSessions | Endpoint::ListChatMessages => Some(50),
             _ => None,
         }
@@ -243,6 +249,7 @@ impl Endpoint {
             Endpoint::DeleteMeetingRecordings => "recordingDelete",
             Endpoint::RecoverMeetingRecordings => "recordingStatusUpdate",
             Endpoint::ListUserChannels => "getChannels",
+            Endpoint::ListChannelMembers => "listChannelMembers",
             Endpoint::ListChatSessions => "getChatSessions",
             Endpoint::ListChatMessages => "getChatMessages",
             Endpoint::Raw => "raw",
@@ -295,6 +302,7 @@ impl Endpoint {
                 "cloud_recording:update:recover_meeting_recordings:admin"
             }
             Endpoint::ListUserChannels => "team_chat:read:list_user_channels:admin",
+            Endpoint::ListChannelMembers => "team_chat:read:list_members:admin",
             Endpoint::ListChatSessions => "team_chat:read:list_user_sessions:admin",
             Endpoint::ListChatMessages => "team_chat:read:list_user_messages:admin",
             Endpoint::Raw => return None,
@@ -308,7 +316,8 @@ impl Endpoint {
     /// `GET /accounts/me/recordings` takes `account:read:admin` (the master account's own id),
     /// as Zoom documents for `accountId=me`; a user's phone recordings take `phone:read:admin` or
     /// `phone_recording:read:admin`. Team Chat's classic scopes are per object: a user's
-    /// channels take `chat_channel:*`, sessions and messages `chat_message:*`.
+    /// channels and a channel's members take `chat_channel:*`, sessions and messages
+    /// `chat_message:*`.
     pub fn opened_by(self, scope: &str) -> bool {
         let Some(granular) = self.scope() else {
             return false;
@@ -318,7 +327,11 @@ impl Endpoint {
             Some("meeting") => &["meeting:read:admin", "meeting:write:admin"],
             Some("webinar") => &["webinar:read:admin", "webinar:write:admin"],
             Some("phone") => &["phone:read:admin", "phone_recording:read:admin"],
-            _ if self == Endpoint::ListUserChannels => {
+            _ if matches!(
+                self,
+                Endpoint::ListUserChannels | Endpoint::ListChannelMembers
+            ) =>
+            {
                 &["chat_channel:read:admin", "chat_channel:write:admin"]
             }
             Some("team_chat") => &["chat_message:read:admin", "chat_message:write:admin"],

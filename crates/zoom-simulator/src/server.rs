@@ -160,6 +160,10 @@ fn router(state: Arc<SimState>) -> Router {
             listing(&state, Endpoint::ListUserChannels, chat::channels),
         )
         .route(
+            "/v2/chat/users/{user_id}/channels/{channel_id}/members",
+            listing(&state, Endpoint::ListChannelMembers, chat::members),
+        )
+        .route(
             "/v2/chat/users/{user_id}/sessions",
             listing(&state, Endpoint::ListChatSessions, chat::sessions),
         )

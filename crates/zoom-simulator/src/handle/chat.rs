@@ -33,6 +33,17 @@ impl SimHandle {
         inner.chat.channels.len() < before
     }
 
+    /// Takes user `user_id` out of channel `id`'s members; false if they were not in it.
+    pub fn leave_channel(&self, id: &str, user_id: &str) -> bool {
+        let mut inner = self.state.lock();
+        let Some(channel) = inner.chat.channels.iter_mut().find(|c| c.id == id) else {
+            return false;
+        };
+        let before = channel.members.len();
+        channel.members.retain(|m| m != user_id);
+        channel.members.len() < before
+    }
+
     /// Posts a message from user `sender` at `at` (a reply when `reply_to` names one); its id.
     pub fn post_message(
         &self,

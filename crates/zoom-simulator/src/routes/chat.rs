@@ -1,6 +1,6 @@
 //! Team Chat (<https://developers.zoom.us/docs/api/team-chat/>): `GET
-//! /v2/chat/users/{userId}/channels`, `…/sessions` and `…/messages`, paged by
-//! `next_page_token`.
+//! /v2/chat/users/{userId}/channels`, `…/channels/{channelId}/members`, `…/sessions` and
+//! `…/messages`, paged by `next_page_token`.
 //!
 //! Messages are one conversation per call (`to_channel` or `to_contact`: an email, user id or
 //! member id), within `date` or `from`–`to` (today by default), newest first, and never older
@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Months, NaiveDate, NaiveTime, Utc};
 use serde_json::{Value, json};
 
 use crate::model::chat::{Conversation, MessageStatus, member_id};
-use crate::model::user::timestamp;
+use crate::model::user::{SimUser, timestamp};
 use crate::routes::gate::Call;
 use crate::rules::pages::parse_page_size;
 use crate::rules::path::user_param;
@@ -24,14 +24,14 @@ use crate::rules::queries::{ChannelQuery, ChatQuery, invalid, query_params};
 use crate::rules::refusals::no_such_user;
 use crate::rules::respond::{self, Refusal};
 use crate::state::{Inner, SimState};
-use zoom_api::codes::{INVALID_PARAMETER, NOT_ALLOWED};
+use zoom_api::codes::{CHANNEL_NOT_FOUND, INVALID_PARAMETER, NOT_ALLOWED};
 use zoom_api::endpoint::Endpoint;
 use zoom_api::plan::Plan;
 
-/// Zoom's `page_size` default on all three listings.
+/// Zoom's `page_size` default on the channels, sessions and messages listings.
 const DEFAULT_PAGE_SIZE: u32 = 10;
-/// 404 code for a channel that does not exist.
-const CHANNEL_NOT_FOUND: i64 = 4130;
+/// And on the members listing.
+const MEMBERS_PAGE_SIZE: u32 = 30;
 
 /// The channels the user is a member of.
 pub(crate) fn channels(state: &SimState, call: &Call) -> Result<Response, Refusal> {
@@ -43,11 +43,7 @@ pub(crate) fn channels(state: &SimState, call: &Call) -> Result<Response, Refusa
     let (page_size, token) = (asked.page_size, asked.token);
     let mut guard = state.lock();
     let inner = &mut *guard;
-    let user_id = inner
-        .user(&user)
-        .ok_or_else(|| no_such_user(&user))?
-        .id
-        .clone();
+    let user_id = user_id(inner, &user)?;
     let first = ChannelQuery { user_id, page_size };
     let cursor = inner
         .channel_pages
@@ -90,11 +86,7 @@ pub(crate) fn sessions(state: &SimState, call: &Call) -> Result<Response, Refusa
             .to
             .unwrap_or_else(|| start_of(today + Duration::days(1)));
         let inner = state.lock();
-        let user_id = inner
-            .user(&user)
-            .ok_or_else(|| no_such_user(&user))?
-            .id
-            .clone();
+        let user_id = user_id(&inner, &user)?;
         let mut latest = sessions_of(&inner, &user_id, from, to);
         latest.sort_by_key(|s| std::cmp::Reverse(s.0));
         let items = (latest.into_iter())
@@ -197,11 +189,7 @@ pub(crate) fn messages(state: &SimState, call: &Call) -> Result<Response, Refusa
             return Err(refuse_300("Only provide past chat messages in recent 6 months.").into());
         }
         let inner = state.lock();
-        let user_id = inner
-            .user(&user)
-            .ok_or_else(|| no_such_user(&user))?
-            .id
-            .clone();
+        let user_id = user_id(&inner, &user)?;
         let conversation = match (channel, contact) {
             (Some(id), _) => {
                 let chat = &inner.chat;
@@ -209,12 +197,7 @@ pub(crate) fn messages(state: &SimState, call: &Call) -> Result<Response, Refusa
                     .channel(&id)
                     .is_some_and(|c| c.members.contains(&user_id))
                 {
-                    return Err(respond::zoom_error(
-                        StatusCode::NOT_FOUND,
-                        CHANNEL_NOT_FOUND,
-                        format!("Channel does not exist: {id}."),
-                    )
-                    .into());
+                    return Err(no_such_channel(&id));
                 }
                 Conversation::Channel(id)
             }
@@ -246,7 +229,65 @@ pub(crate) fn messages(state: &SimState, call: &Call) -> Result<Response, Refusa
     })
 }
 
-/// A page of a sessions or messages listing (its items under `key`): the one `token` names,
+/// The members of a channel, the owner first, as the user's account sees them. Any member may
+/// be asked on behalf of; a user outside the channel is refused (400, code 200) as Zoom documents
+/// for a caller without permission to view them.
+pub(crate) fn members(state: &SimState, call: &Call) -> Result<Response, Refusal> {
+    let (user, channel) = (user_param(&call.uri, 4), user_param(&call.uri, 6));
+    let mut asked = Asked {
+        page_size: MEMBERS_PAGE_SIZE,
+        ..Asked::default()
+    };
+    for (name, value) in query_params(&call.query) {
+        asked.read(&name, &value, call.endpoint)?;
+    }
+    chat_page(state, call, asked.token.clone(), "members", || {
+        let inner = state.lock();
+        let user_id = user_id(&inner, &user)?;
+        let channel = (inner.chat.channel(&channel)).ok_or_else(|| no_such_channel(&channel))?;
+        if !channel.members.contains(&user_id) {
+            let message = "Unauthorized request. You do not have permission to view channel \
+                           members on this user's behalf.";
+            return Err(respond::zoom_error(StatusCode::BAD_REQUEST, NOT_ALLOWED, message).into());
+        }
+        let items: Vec<Value> = (channel.members.iter().enumerate())
+            .filter_map(|(i, id)| Some(member_json(inner.host(id)?, i == 0)))
+            .collect();
+        Ok(ChatQuery {
+            echo: json!({"total_records": items.len()}),
+            items,
+            page_size: asked.page_size,
+        })
+    })
+}
+
+fn member_json(user: &SimUser, owner: bool) -> Value {
+    json!({
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "id": user.id,
+        "member_id": member_id(&user.id),
+        "name": user.display_name,
+        "role": if owner { "owner" } else { "member" },
+        "is_external": false,
+    })
+}
+
+/// The id of the user `user` (an id or email) names, or Zoom's 404 for no such user.
+fn user_id(inner: &Inner, user: &str) -> Result<String, Refusal> {
+    match inner.user(user) {
+        Some(found) => Ok(found.id.clone()),
+        None => Err(no_such_user(user).into()),
+    }
+}
+
+fn no_such_channel(id: &str) -> Refusal {
+    let message = format!("Channel does not exist: {id}.");
+    respond::zoom_error(StatusCode::NOT_FOUND, CHANNEL_NOT_FOUND, message).into()
+}
+
+/// A page of a sessions, messages or members listing (its items under `key`): the one `token` names,
 /// or without a token the first of the listing `first` makes.
 fn chat_page(
     state: &SimState,
@@ -278,7 +319,7 @@ fn chat_page(
     Ok(Json(answer).into_response())
 }
 
-/// What sessions and messages both read of the query.
+/// What the sessions, messages and members listings read of the query.
 struct Asked {
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,

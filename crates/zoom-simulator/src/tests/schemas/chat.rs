@@ -1,6 +1,7 @@
-//! Team Chat: a user's channels, sessions and messages walked page by page, with and without
-//! deleted and edited messages, and each refusal: an unknown user, channel or contact, no
-//! conversation named, a window older than six months, and the Free plan's.
+//! Team Chat: a user's channels, a channel's members, sessions and messages walked page by page,
+//! with and without deleted and edited messages, and each refusal: an unknown user, channel or
+//! contact, a user outside the channel, no conversation named, a window older than six months,
+//! and the Free plan's.
 
 use chrono::{TimeDelta, Utc};
 
@@ -43,6 +44,29 @@ pub(super) async fn reads(p: &mut Probe<'_>) {
     p.get(
         Endpoint::ListUserChannels,
         "/chat/users/nobody@example.com/channels",
+        404,
+    )
+    .await;
+
+    let members = Endpoint::ListChannelMembers;
+    let of_channel = format!("{base}/channels/{channel}/members");
+    assert!(
+        p.token_pages(members, &format!("{of_channel}?page_size=1"))
+            .await
+            >= 2
+    );
+    p.get(members, &of_channel, 200).await;
+    let outsider = handle.listed_users("active")[2]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let not_member = format!("/chat/users/{outsider}/channels/{channel}/members");
+    p.get(members, &not_member, 400).await;
+    p.get(members, &format!("{base}/channels/nochannel/members"), 404)
+        .await;
+    p.get(
+        members,
+        &format!("/chat/users/nobody@example.com/channels/{channel}/members"),
         404,
     )
     .await;

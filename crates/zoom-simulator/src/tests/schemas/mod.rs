@@ -160,6 +160,20 @@ const EXTRAS: &[Extra] = &[
               what the other Team Chat calls on a user (sessions, messages) answer for one",
     },
     Extra {
+        endpoint: Some(Endpoint::ListChannelMembers),
+        status: 404,
+        code: Some(1001),
+        why: "no such user: Zoom documents only 400 (codes 200 and 300) for this listing; 1001 \
+              is what the other Team Chat calls on a user (sessions, messages) answer for one",
+    },
+    Extra {
+        endpoint: Some(Endpoint::ListChannelMembers),
+        status: 404,
+        code: Some(4130),
+        why: "no such channel: the code Zoom's other calls on one channel (get, update, delete) \
+              document for it",
+    },
+    Extra {
         endpoint: Some(Endpoint::ListAccountRecordings),
         status: 400,
         code: Some(1010),

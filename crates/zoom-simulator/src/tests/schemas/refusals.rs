@@ -54,6 +54,7 @@ fn route(endpoint: Endpoint) -> Option<(Method, &'static str)> {
             (Method::PUT, "/meetings/85746065432/recordings/status")
         }
         Endpoint::ListUserChannels => (Method::GET, "/chat/users/me/channels"),
+        Endpoint::ListChannelMembers => (Method::GET, "/chat/users/me/channels/c1/members"),
         Endpoint::ListChatSessions => (Method::GET, "/chat/users/me/sessions"),
         Endpoint::ListChatMessages => (Method::GET, "/chat/users/me/messages"),
         Endpoint::Raw => return None,
