@@ -49,7 +49,7 @@ pub(super) async fn count_members(
     .await?;
     refused.log(
         "chat",
-        "leave to list a channel's members on its mirrored members' behalf (code 200)",
+        "permission to list channel members for any mirrored member (code 200)",
         "channels",
     );
     Ok(())
