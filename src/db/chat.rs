@@ -201,6 +201,14 @@ impl<'a> Conversation<'a> {
         }
     }
 
+    /// The row's `channel_id` and `to_contact`.
+    fn columns(self) -> (Option<&'a str>, Option<&'a str>) {
+        match self {
+            Conversation::Channel(id) => (Some(id), None),
+            Conversation::Contact(id) => (None, Some(id)),
+        }
+    }
+
     fn peer(self) -> &'a str {
         match self {
             Conversation::Channel(id) | Conversation::Contact(id) => id,
@@ -236,10 +244,7 @@ pub async fn upsert_messages(
     source_time: DateTime<Utc>,
 ) -> Result<RowCounts, DbError> {
     let rows = last_per_key(rows, |r| r.id);
-    let (channel, contact) = match conversation {
-        Conversation::Channel(id) => (Some(id), None),
-        Conversation::Contact(id) => (None, Some(id)),
-    };
+    let (channel, contact) = conversation.columns();
     // Raw: an `unnest` page upsert, faster than the builder's (figures in `upserted.rs`).
     let returned: Vec<Upserted> = sql_query(format!(
         "INSERT INTO zoom.chat_messages AS t (id, sender, send_member_id, sender_display_name, \
@@ -286,6 +291,64 @@ pub async fn upsert_messages(
     .await
     .map_err(query("upserting chat messages"))?;
     Ok(counts(rows.len(), &returned))
+}
+
+/// Writes a message as an event told it at `source_time`: what `row` has replaces the row's,
+/// what it lacks stays (an event names no display name or message type, and an edit's event no
+/// time of the message, nor always the message it replies to), and `raw` gains the event's
+/// object. A message the mirror lacks is inserted with what `row` has. False if the row held it
+/// already or holds newer data.
+pub async fn merge_message(
+    conn: &mut AsyncPgConnection,
+    user_id: &str,
+    conversation: Conversation<'_>,
+    row: &MessageRow<'_>,
+    now: DateTime<Utc>,
+    source_time: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let (channel, contact) = conversation.columns();
+    // Raw: the builder has no jsonb `||`.
+    let written = sql_query(format!(
+        "INSERT INTO zoom.chat_messages AS t (id, sender, send_member_id, sender_display_name, \
+             date_time, timestamp_ms, message_type, message, status, reply_main_message_id, raw, \
+             user_id, channel_id, to_contact, synced_at, source_time) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         ON CONFLICT (id) DO UPDATE SET \
+             sender = coalesce(excluded.sender, t.sender), \
+             send_member_id = coalesce(excluded.send_member_id, t.send_member_id), \
+             sender_display_name = coalesce(excluded.sender_display_name, t.sender_display_name), \
+             date_time = coalesce(excluded.date_time, t.date_time), \
+             timestamp_ms = coalesce(excluded.timestamp_ms, t.timestamp_ms), \
+             message_type = coalesce(excluded.message_type, t.message_type), \
+             message = coalesce(excluded.message, t.message), status = excluded.status, \
+             reply_main_message_id = \
+                 coalesce(excluded.reply_main_message_id, t.reply_main_message_id), \
+             raw = t.raw || excluded.raw, synced_at = excluded.synced_at, \
+             source_time = excluded.source_time \
+         WHERE (t.raw IS DISTINCT FROM t.raw || excluded.raw \
+                OR t.status IS DISTINCT FROM excluded.status) \
+           AND {NO_OLDER}",
+    ))
+    .bind::<Text, _>(row.id)
+    .bind::<Nullable<Text>, _>(row.sender)
+    .bind::<Nullable<Text>, _>(row.send_member_id)
+    .bind::<Nullable<Text>, _>(row.sender_display_name)
+    .bind::<Nullable<Timestamptz>, _>(row.date_time)
+    .bind::<Nullable<BigInt>, _>(row.timestamp_ms)
+    .bind::<Nullable<Text>, _>(row.message_type)
+    .bind::<Nullable<Text>, _>(row.message)
+    .bind::<Nullable<Text>, _>(row.status)
+    .bind::<Nullable<Text>, _>(row.reply_main_message_id)
+    .bind::<Jsonb, _>(row.raw)
+    .bind::<Text, _>(user_id)
+    .bind::<Nullable<Text>, _>(channel)
+    .bind::<Nullable<Text>, _>(contact)
+    .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(source_time)
+    .execute(conn)
+    .await
+    .map_err(query("writing a chat message from a webhook event"))?;
+    Ok(written > 0)
 }
 
 /// Up to when `user_id`'s messages in `conversation` were read whole; `None` if never.

@@ -1,12 +1,14 @@
 //! Zoom's webhooks, as the simulator sends them (<https://developers.zoom.us/docs/api/webhooks/>):
 //! when a call through the API changes a user, a meeting, a webinar, a registration or a cloud
-//! recording, or a test finishes a recording (`SimHandle::finish_recording`) or adds or deletes
-//! a phone recording (`SimHandle::add_phone_recording`), the event goes to
-//! the subscription's URL, signed
+//! recording, or a test finishes a recording (`SimHandle::finish_recording`), adds or deletes
+//! a phone recording (`SimHandle::add_phone_recording`) or posts, edits or deletes a Team Chat
+//! message (`SimHandle::post_message`; `chat`), the event goes to the subscription's URL, signed
 //! as Zoom signs it (`zoom_api::webhook`). A delivery answered 5xx, or not at all, is sent again
 //! after each of [`WebhookSubscription::retry_delays`] (Zoom: 5, 20 and 60 minutes); one
 //! answered 3xx or 4xx is not. Each event is delivered on its own task, so a retrying one holds
 //! up no other, and events may arrive out of order, as Zoom's do.
+
+mod chat;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +22,8 @@ use zoom_api::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
 
 use crate::model::recording::SimRecording;
 use crate::model::user::SimUser;
+
+pub(crate) use chat::{Place, Step, Told};
 
 /// Where the simulator sends its events, and the secret token that signs them.
 #[derive(Debug, Clone)]

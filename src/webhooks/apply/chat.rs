@@ -1,7 +1,11 @@
 //! Team Chat events: a message or channel row written from the event, under the row's lock,
-//! with the event's time as its source time. A row holding newer data (a later event, or a
-//! sync page requested after the event) is left alone; the chat sync rewrites what an event
-//! wrote, the row keyed by the message or channel ID as before.
+//! with the event's time as its source time. A message event writes what it tells and keeps
+//! what the row has of the rest (an edit's tells neither the message's time nor, in the
+//! `chat_message.*` family, the message it replies to; none names the sender's display name),
+//! since a message older than the chat sync's window is never read again to repair it. A row
+//! holding newer data (a later event, or a sync page requested after the event) is left alone;
+//! the chat sync rewrites what an event wrote, the row keyed by the message or channel ID as
+//! before.
 
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -72,8 +76,7 @@ async fn message(
         reply_main_message_id: post.reply_main_message_id.as_deref(),
         raw: &raw,
     };
-    let counts = chat::upsert_messages(conn, &post.user_id, conversation, &[row], now, at).await?;
-    Ok(counts.inserted + counts.updated > 0)
+    Ok(chat::merge_message(conn, &post.user_id, conversation, &row, now, at).await?)
 }
 
 async fn channel(

@@ -1,7 +1,7 @@
 //! Team Chat events (<https://developers.zoom.us/docs/api/team-chat/events/>): the older
-//! `chat_message.*` and `chat_channel.*` families and the newer `team_chat.*` one. A message
-//! event carries the message whole (but for who sent it, the operator of a posted or edited
-//! one), so it writes the row as the chat sync would; a deletion only marks the row.
+//! `chat_message.*` and `chat_channel.*` families and the newer `team_chat.*` one. A posted
+//! message's event carries most of what the chat sync reads of it (who sent it is the
+//! operator); an edit's tells the new text, a deletion only the message.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -32,12 +32,15 @@ pub struct ChatPost {
     /// The operator's email.
     pub sender: Option<String>,
     pub send_member_id: Option<String>,
+    /// When the message was posted; `None` for an edit, whose event's `date_time` is when the
+    /// message was updated (Zoom's `chat_message.updated`).
     pub date_time: Option<DateTime<Utc>>,
     pub timestamp_ms: Option<i64>,
     pub message: Option<String>,
+    /// An edit: its text is news, not its times.
     pub edited: bool,
     pub reply_main_message_id: Option<String>,
-    /// The event's object, kept as the row's `raw`.
+    /// The event's object, merged into the row's `raw`.
     pub raw: Map<String, Value>,
 }
 
@@ -173,8 +176,8 @@ fn post(
         place,
         sender: operator("operator"),
         send_member_id: operator("operator_member_id"),
-        date_time: time(object, "date_time"),
-        timestamp_ms: object.get("timestamp").and_then(Value::as_i64),
+        date_time: time(object, "date_time").filter(|_| !edited),
+        timestamp_ms: (object.get("timestamp").and_then(Value::as_i64)).filter(|_| !edited),
         message: text(object, "message"),
         edited,
         reply_main_message_id: None,

@@ -429,7 +429,13 @@ fn chat_message_events_carry_the_message_whole() {
             raw: object(to_channel.clone()),
         }
     );
-    assert!(posted(change("chat_message.updated", &payload(&to_channel))).edited);
+    let edit = posted(change("chat_message.updated", &payload(&to_channel)));
+    assert!(edit.edited);
+    assert_eq!(
+        (edit.date_time, edit.timestamp_ms),
+        (None, None),
+        "the edit's time"
+    );
 
     let mut reply = object(to_channel.clone());
     reply.extend(object(json!({"type": "to_contact", "channel_id": "",

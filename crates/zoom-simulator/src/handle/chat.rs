@@ -1,11 +1,14 @@
 //! Team Chat as a test sees and changes it: channels created, messages posted, edited and
-//! deleted as a user of the account would in the Zoom app.
+//! deleted as a user of the account would in the Zoom app, each message change followed by
+//! its events as Zoom sends them (from within a Tokio runtime, when webhooks are on).
 
 use chrono::{DateTime, Utc};
 
 use super::SimHandle;
 use crate::model::chat::{Chat, Conversation, MessageStatus, SimChannel, SimMessage};
 use crate::model::ids::{hex32, message_id};
+use crate::state::Inner;
+use crate::webhooks::{Place, Step, Told};
 
 impl SimHandle {
     /// Every channel and message, deleted ones too.
@@ -69,6 +72,7 @@ impl SimHandle {
             reply_to,
         });
         inner.chat.messages.sort_by_key(|m| m.date_time);
+        self.tell(&inner, &id, Step::Posted);
         id
     }
 
@@ -80,6 +84,7 @@ impl SimHandle {
         };
         message.message = text.to_owned();
         message.status = MessageStatus::Edited;
+        self.tell(&inner, id, Step::Updated);
         true
     }
 
@@ -90,6 +95,33 @@ impl SimHandle {
             return false;
         };
         message.status = MessageStatus::Deleted;
+        self.tell(&inner, id, Step::Deleted);
         true
+    }
+
+    /// Sends message `id`'s events for `step`; none for a message whose sender, channel or
+    /// contact the account does not have, which Zoom would not tell this account about.
+    fn tell(&self, inner: &Inner, id: &str, step: Step) {
+        let Some(message) = inner.chat.messages.iter().find(|m| m.id == id) else {
+            return;
+        };
+        let Some(sender) = inner.host(&message.sender) else {
+            return;
+        };
+        let place = match &message.conversation {
+            Conversation::Channel(channel) => inner.chat.channel(channel).map(Place::Channel),
+            direct => (direct.peer_of(&sender.id))
+                .and_then(|peer| inner.host(peer))
+                .map(Place::Contact),
+        };
+        let Some(place) = place else {
+            return;
+        };
+        let told = Told {
+            message,
+            sender,
+            place,
+        };
+        self.state.outbox.message_events(step, &told, Utc::now());
     }
 }
