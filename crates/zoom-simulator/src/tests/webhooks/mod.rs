@@ -1,9 +1,11 @@
 //! The webhooks the simulator delivers, caught by a receiver on a local port as a subscriber's
 //! endpoint would catch them: the user events checked against Zoom's published event schemas
 //! (extracted into `zoom_webhook_schemas.json` by `tools/extract-zoom-schemas.py --webhooks`),
-//! the meeting, webinar, registration and recording events against the fields Zoom's event
-//! references document for them, for which no schema file is published with the users' one.
+//! the meeting, webinar, registration and recording events, and those of a meeting or webinar
+//! as it is held, against the fields Zoom's event references document for them, for which no
+//! schema file is published with the users' one.
 
+mod attendance;
 mod sessions;
 mod users;
 
