@@ -110,6 +110,7 @@ pub fn near_end_of_life(handle: &SimHandle, id: &str) {
         start_time: now - chrono::Duration::days(ended_days_ago) - chrono::Duration::hours(1),
         end_time: Some(now - chrono::Duration::days(ended_days_ago)),
         participants_count: 3,
+        joins: Vec::new(),
     };
     assert!(handle.update_meeting(id, |m| {
         if m.session_type == 2 {

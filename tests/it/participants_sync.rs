@@ -115,6 +115,7 @@ async fn meeting_participants_mirror_every_join_and_settled_instances_cost_no_ca
             start_time: now - TimeDelta::hours(2),
             end_time: Some(now - TimeDelta::hours(1)),
             participants_count: 5,
+            joins: Vec::new(),
         });
     });
     handle.reset_stats();
@@ -241,6 +242,7 @@ async fn an_instance_over_a_year_old_settles_without_rows() {
                 start_time: ended - TimeDelta::hours(1),
                 end_time: Some(ended),
                 participants_count: 9,
+                joins: Vec::new(),
             },
         );
     });

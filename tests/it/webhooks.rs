@@ -89,7 +89,7 @@ impl Listener {
     }
 
     /// Posts `body` signed as Zoom signs it now, under `secret`.
-    async fn deliver(&self, body: &str, secret: &str) -> (StatusCode, String) {
+    pub(crate) async fn deliver(&self, body: &str, secret: &str) -> (StatusCode, String) {
         let now = chrono::Utc::now().timestamp().to_string();
         self.post(body, &signed(body, secret, &now)).await
     }
@@ -133,7 +133,8 @@ fn user_updated(event_ts: i64) -> String {
     .to_string()
 }
 
-async fn stored(app: &TestApp) -> Vec<(String, Value)> {
+/// Every event stored, by name with its body, as they arrived.
+pub(crate) async fn stored(app: &TestApp) -> Vec<(String, Value)> {
     webhook_events::table
         .order(webhook_events::id)
         .select((webhook_events::event, webhook_events::payload))

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
@@ -21,7 +21,7 @@ use zoom_mirror::db::{self, DbPool};
 use zoom_mirror::telemetry::metrics::Metrics;
 use zoom_mirror::webhooks::{Applier, Inbox, Verifier};
 use zoom_mirror::zoom::Call;
-use zoom_simulator::{Fault, FaultKind};
+use zoom_simulator::{Fault, FaultKind, SessionKind};
 
 use crate::support::TestApp;
 use crate::support::app::account;
@@ -64,8 +64,7 @@ impl Hooks {
 
     /// Delivers `event` signed as Zoom signs it, as of `at`.
     pub(crate) async fn deliver(&self, name: &str, at: DateTime<Utc>, payload: Value) {
-        let body = json!({"event": name, "event_ts": at.timestamp_millis(), "payload": payload})
-            .to_string();
+        let body = envelope(name, at, payload);
         let now = Utc::now();
         let timestamp = now.timestamp().to_string();
         let signed = signature(SECRET.as_bytes(), &timestamp, body.as_bytes());
@@ -97,6 +96,11 @@ impl Hooks {
     pub(crate) async fn apply(&self) -> usize {
         self.applier.apply_due().await.expect("events are claimed")
     }
+}
+
+/// The body Zoom posts for `event` of `at`.
+fn envelope(name: &str, at: DateTime<Utc>, payload: Value) -> String {
+    json!({"event": name, "event_ts": at.timestamp_millis(), "payload": payload}).to_string()
 }
 
 #[derive(Debug, Queryable)]
@@ -626,6 +630,13 @@ impl Running {
             _stop: stop.drop_guard(),
         }
     }
+
+    /// Delivers `event` through the listener, signed as Zoom signs it, as of `at`.
+    pub(crate) async fn deliver(&self, name: &str, at: DateTime<Utc>, payload: Value) {
+        let body = envelope(name, at, payload);
+        let (status, answer) = self.listener.deliver(&body, crate::webhooks::SECRET).await;
+        assert!(status.is_success(), "{status}: {answer}");
+    }
 }
 
 /// Sends `method path body` to the simulator as a write, through the client's limiter.
@@ -675,6 +686,16 @@ pub(crate) async fn until<F: std::future::Future<Output = bool>>(
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// The `n` events, in the order they happened, once all arrived and each has its outcome.
+pub(crate) async fn settled_count(app: &TestApp, n: usize) -> Vec<Applied> {
+    until(&format!("{n} outcomes"), || async {
+        let events = applied(app).await;
+        events.len() == n && events.iter().all(|e| e.outcome.is_some())
+    })
+    .await;
+    applied(app).await
 }
 
 /// Every event once each has its outcome: a row changes before its event's outcome is recorded.
@@ -834,50 +855,58 @@ async fn changes_made_during_an_outage_all_arrive_once_postgresql_is_back() {
     );
 }
 
-/// An instant meeting, unknown to any listing, whose one instance ended half an hour ago with
-/// six participants; its id, instance and end.
-fn ended_instant_meeting(app: &TestApp) -> (i64, &'static str, DateTime<Utc>) {
+/// An instant meeting, unknown to any listing, whose one instance started two hours ago and
+/// still runs, with `participants` participants none of whom joined through the handle; its
+/// instance and start.
+fn running_instant_meeting(app: &TestApp, participants: u32) -> (&'static str, DateTime<Utc>) {
     let handle = app.handle();
     let listed = handle.listed_meetings(&active_user(&handle, 0).0, "scheduled");
     let mut instant = handle.meeting(&listed[0]["id"].to_string()).unwrap();
-    let (id, uuid) = (10_000_000_009, "InstantInstance00000001==");
-    let ended = Utc::now() - TimeDelta::minutes(30);
-    (instant.id, instant.uuid, instant.session_type) = (id as u64, uuid.into(), 1);
+    let uuid = "InstantInstance00000001==";
+    let started = (Utc::now() - TimeDelta::hours(2)).trunc_subsecs(0);
+    (instant.id, instant.uuid, instant.session_type) = (10_000_000_009, uuid.into(), 1);
     instant.instances = vec![zoom_simulator::SimInstance {
         uuid: uuid.into(),
-        start_time: ended - TimeDelta::hours(1),
-        end_time: Some(ended),
-        participants_count: 6,
+        start_time: started,
+        end_time: None,
+        participants_count: participants,
+        joins: Vec::new(),
     }];
     handle.insert_meeting(instant);
-    (id, uuid, ended)
+    (uuid, started)
 }
 
-fn ended_event(id: i64, uuid: &str, ended: DateTime<Utc>) -> Value {
-    json!({"object": {"id": id, "uuid": uuid, "type": 1,
-        "start_time": (ended - TimeDelta::hours(1)).to_rfc3339(), "end_time": ended.to_rfc3339()}})
+/// The envelope of the `event` the simulator sent that `matches`, as the mirror stored it.
+async fn sent(app: &TestApp, event: &str, matches: impl Fn(&Value) -> bool) -> Value {
+    let stored = crate::webhooks::stored(app).await;
+    (stored.into_iter())
+        .find(|(name, body)| name == event && matches(body))
+        .unwrap_or_else(|| panic!("no such {event}"))
+        .1
 }
 
-/// `meeting.ended` queues the instance for the participants pass, even one no listing shows
-/// (an instant meeting's); the same event again changes nothing.
+/// `meeting.ended`, sent as the instance ends, queues it for the participants pass, even one no
+/// listing shows (an instant meeting's); the same event again changes nothing.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_ended_meeting_is_read_by_the_next_participants_pass() {
-    let app = TestApp::new(3).await;
-    let hooks = Hooks::new(&app);
-    let (id, uuid, ended) = ended_instant_meeting(&app);
-    hooks
-        .deliver("meeting.ended", ended, ended_event(id, uuid, ended))
-        .await;
-    hooks
+    let (app, socket) = crate::webhooks::app_sending_webhooks(Duration::from_secs(60)).await;
+    let running = Running::start(&app, socket).await;
+    let (uuid, started) = running_instant_meeting(&app, 6);
+    let ended = started + TimeDelta::hours(1);
+    app.handle()
+        .end_instance(SessionKind::Meeting, uuid, ended)
+        .expect("the instance runs");
+    settled_count(&app, 1).await;
+    let again = sent(&app, "meeting.ended", |_| true).await;
+    running
         .deliver(
             "meeting.ended",
             ended + TimeDelta::seconds(1),
-            ended_event(id, uuid, ended),
+            again["payload"].clone(),
         )
         .await;
-    assert_eq!(hooks.apply().await, 2);
     assert_eq!(
-        outcomes(&applied(&app).await),
+        outcomes(&settled_count(&app, 2).await),
         [
             ("meeting.ended", Some("written")),
             ("meeting.ended", Some("unchanged")),
@@ -887,9 +916,7 @@ async fn an_ended_meeting_is_read_by_the_next_participants_pass() {
         .sync(zoom_mirror::sync::Entity::MeetingParticipants)
         .await;
     assert!(report.error.is_none(), "{:?}", report.error);
-    let expected = app
-        .handle()
-        .listed_participants(zoom_simulator::SessionKind::Meeting, uuid);
+    let expected = app.handle().listed_participants(SessionKind::Meeting, uuid);
     assert_eq!(report.counts.inserted as usize, expected.len());
     assert!(expected.len() > 1);
 }
@@ -915,67 +942,80 @@ async fn attendance(app: &TestApp, uuid: &str) -> Vec<Value> {
     rows.into_iter().map(|r| r.row).collect()
 }
 
-/// Joins and leaves show attendance while a meeting runs, a row per join session closed by
-/// its leave; once it ended, its listing rewrites the same rows whole (one key, no second
-/// row), and a join event delivered late never rolls the listing back.
+/// Joins and leaves, as the simulator sends them while a meeting runs, show attendance: a row
+/// per join session closed by its leave; once it ended, its listing rewrites the same rows
+/// whole (one key, no second row), and a join event delivered late never rolls the listing
+/// back.
 #[tokio::test(flavor = "multi_thread")]
 async fn joins_and_leaves_show_attendance_until_the_listing_rewrites_it() {
-    let app = TestApp::new(3).await;
-    let hooks = Hooks::new(&app);
-    let (id, uuid, ended) = ended_instant_meeting(&app);
-    let listed = app
-        .handle()
-        .listed_participants(zoom_simulator::SessionKind::Meeting, uuid);
+    let (app, socket) = crate::webhooks::app_sending_webhooks(Duration::from_secs(60)).await;
+    let running = Running::start(&app, socket).await;
+    let (uuid, started) = running_instant_meeting(&app, 0);
+    let handle = app.handle();
+    let meeting = SessionKind::Meeting;
+    let at = |seconds: i64| started + TimeDelta::seconds(seconds);
+    let user_id = |p: &Value| p["user_id"].as_str().unwrap().to_owned();
     let time = |p: &Value, key: &str| p[key].as_str().unwrap().parse::<DateTime<Utc>>().unwrap();
-    // What Zoom sent as it ran: the meeting id as a string, the join session's ID in
-    // `participant.user_id`, a leave without its join time.
-    let joined = |p: &Value| {
-        json!({"object": {"id": id.to_string(), "uuid": uuid, "type": 1, "participant": {
-            "user_id": p["user_id"], "user_name": p["name"], "id": p["id"],
-            "email": p["user_email"], "join_time": p["join_time"]}}})
-    };
-    let left = |p: &Value| {
-        json!({"object": {"id": id.to_string(), "uuid": uuid, "type": 1, "participant": {
-            "user_id": p["user_id"], "user_name": p["name"], "email": "",
-            "leave_time": p["leave_time"], "leave_reason": "left the meeting"}}})
-    };
-    for p in &listed {
-        hooks
-            .deliver(
-                "meeting.participant_joined",
-                time(p, "join_time"),
-                joined(p),
-            )
-            .await;
-    }
-    assert_eq!(hooks.apply().await, listed.len());
-    let running = attendance(&app, uuid).await;
-    assert_eq!(running.len(), listed.len());
-    assert!(running.iter().all(|r| r["leave_time"].is_null()));
 
-    for p in &listed {
-        hooks
-            .deliver("meeting.participant_left", time(p, "leave_time"), left(p))
-            .await;
-    }
-    // A leave whose join was never delivered: nothing to close.
-    let mut stranger = listed[0].clone();
-    stranger["user_id"] = json!("99999999");
-    hooks
-        .deliver("meeting.participant_left", ended, left(&stranger))
-        .await;
-    assert_eq!(hooks.apply().await, listed.len() + 1);
-    let events = applied(&app).await;
+    // Six join over the first minutes: the host, then guests.
+    let joined: Vec<Value> = (0..6)
+        .map(|n| handle.join_participant(meeting, uuid, None, at(45 * n)))
+        .collect::<Option<_>>()
+        .expect("the instance runs");
     assert!(
-        outcomes(&events[..2 * listed.len()])
+        outcomes(&settled_count(&app, 6).await)
+            .iter()
+            .all(|o| *o == ("meeting.participant_joined", Some("written")))
+    );
+    let running_rows = attendance(&app, uuid).await;
+    assert_eq!(running_rows.len(), joined.len());
+    assert!(running_rows.iter().all(|r| r["leave_time"].is_null()));
+
+    // The second steps out and back: a second join session under the same user_id.
+    let second = user_id(&joined[1]);
+    handle
+        .leave_participant(meeting, uuid, &second, at(600))
+        .unwrap();
+    handle
+        .join_participant(meeting, uuid, Some(&second), at(720))
+        .unwrap();
+    settled_count(&app, 8).await;
+    // All but the last leave before the end.
+    for (n, p) in (0..).zip(&joined[..5]) {
+        handle
+            .leave_participant(meeting, uuid, &user_id(p), at(3000 + 60 * n))
+            .unwrap();
+    }
+    settled_count(&app, 13).await;
+    // A leave whose join was never delivered: nothing to close.
+    let host_left =
+        |body: &Value| body["payload"]["object"]["participant"]["user_id"] == joined[0]["user_id"];
+    let mut stranger = sent(&app, "meeting.participant_left", host_left).await;
+    stranger["payload"]["object"]["participant"]["user_id"] = json!("99999999");
+    running
+        .deliver(
+            "meeting.participant_left",
+            at(3500),
+            stranger["payload"].clone(),
+        )
+        .await;
+    let events = settled_count(&app, 14).await;
+    assert!(
+        outcomes(&events[..13])
             .iter()
             .all(|(_, outcome)| *outcome == Some("written")),
         "{events:?}"
     );
     assert_eq!(
-        outcomes(&events[2 * listed.len()..]),
+        outcomes(&events[13..]),
         [("meeting.participant_left", Some("unchanged"))]
     );
+    // The last leaves as the meeting ends.
+    handle.end_instance(meeting, uuid, at(3600)).unwrap();
+    settled_count(&app, 16).await;
+
+    let listed = handle.listed_participants(meeting, uuid);
+    assert_eq!(listed.len(), joined.len() + 1);
     let closed = attendance(&app, uuid).await;
     let by_key = |rows: &[Value], p: &Value| {
         rows.iter()
@@ -987,7 +1027,7 @@ async fn joins_and_leaves_show_attendance_until_the_listing_rewrites_it() {
         let row = by_key(&closed, p);
         assert_eq!(time(&row, "leave_time"), time(p, "leave_time"), "{p}");
         assert_eq!(row["duration"], p["duration"], "{p}");
-        // The leave's blank email does not blank the join's.
+        // The join's email stays; a guest's blank one is none.
         let email = p["user_email"].as_str().unwrap();
         assert_eq!(
             row["user_email"].as_str(),
@@ -995,10 +1035,6 @@ async fn joins_and_leaves_show_attendance_until_the_listing_rewrites_it() {
         );
     }
 
-    hooks
-        .deliver("meeting.ended", ended, ended_event(id, uuid, ended))
-        .await;
-    hooks.apply().await;
     let report = app
         .sync(zoom_mirror::sync::Entity::MeetingParticipants)
         .await;
@@ -1018,17 +1054,13 @@ async fn joins_and_leaves_show_attendance_until_the_listing_rewrites_it() {
 
     // A join event that arrives after the listing was read (a redelivery is stored once, so
     // this one says something else): older than the row, it changes nothing.
-    let mut late = joined(&listed[0]);
-    late["object"]["participant"]["user_name"] = json!("A name from before");
-    hooks
-        .deliver(
-            "meeting.participant_joined",
-            time(&listed[0], "join_time") + TimeDelta::seconds(1),
-            late,
-        )
+    let host_joined = |body: &Value| body["payload"]["object"]["participant"] == joined[0];
+    let mut late = sent(&app, "meeting.participant_joined", host_joined).await;
+    late["payload"]["object"]["participant"]["user_name"] = json!("A name from before");
+    running
+        .deliver("meeting.participant_joined", at(1), late["payload"].clone())
         .await;
-    assert_eq!(hooks.apply().await, 1);
-    let events = applied(&app).await;
+    let events = settled_count(&app, 17).await;
     assert_eq!(
         outcomes(&events)
             .iter()

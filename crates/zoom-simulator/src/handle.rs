@@ -1,6 +1,7 @@
 //! [`SimHandle`]: how a test changes the simulated account and looks at what the simulator saw,
 //! while the server runs.
 
+mod attendance;
 mod phone;
 
 use std::sync::Arc;
@@ -457,6 +458,7 @@ impl SimHandle {
             start_time: start,
             end_time: Some(now),
             participants_count: 1,
+            joins: Vec::new(),
         };
         let table = inner.entities.sessions_mut(session.kind);
         table.update(session.id, |s| s.instances.push(instance));

@@ -37,6 +37,7 @@ pub use generate::spec::{AccountSpec, BusyHosts};
 pub use handle::SimHandle;
 pub use model::chat::{Chat, Conversation, MessageStatus, SimChannel, SimMessage, member_id};
 pub use model::entities::{AccountSummary, RegistrantCounts};
+pub use model::participants::SimJoin;
 pub use model::recording::{SimRecording, SimRecordingFile};
 pub use model::registrant::{RegistrantStatus, SimRegistrant};
 pub use model::session::{MeetingListType, SimInstance, SimMeeting, SimSession, SimWebinar};

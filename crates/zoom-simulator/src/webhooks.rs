@@ -1,11 +1,12 @@
 //! Zoom's webhooks, as the simulator sends them (<https://developers.zoom.us/docs/api/webhooks/>):
 //! when a call through the API changes a user, a meeting, a webinar, a registration or a cloud
 //! recording, or a test finishes a recording (`SimHandle::finish_recording`), adds or deletes
-//! a phone recording (`SimHandle::add_phone_recording`) or posts, edits or deletes a Team Chat
-//! message (`SimHandle::post_message`; `chat`), the event goes to the subscription's URL, signed
-//! as Zoom signs it (`zoom_api::webhook`). A delivery answered 5xx, or not at all, is sent again
-//! after each of [`WebhookSubscription::retry_delays`] (Zoom: 5, 20 and 60 minutes); one
-//! answered 3xx or 4xx is not. Each event is delivered on its own task, so a retrying one holds
+//! a phone recording (`SimHandle::add_phone_recording`), holds a meeting or webinar
+//! (`SimHandle::join_participant`, `leave_participant`, `end_instance`), or posts, edits or
+//! deletes a Team Chat message (`SimHandle::post_message`; `chat`), the event goes to the
+//! subscription's URL, signed as Zoom signs it (`zoom_api::webhook`). A delivery answered 5xx,
+//! or not at all, is sent again after each of [`WebhookSubscription::retry_delays`] (Zoom: 5,
+//! 20 and 60 minutes); one answered 3xx or 4xx is not. Each event is delivered on its own task, so a retrying one holds
 //! up no other, and events may arrive out of order, as Zoom's do.
 
 mod chat;
@@ -171,10 +172,16 @@ impl Outbox {
     /// `user_id` and `owner`) or `phone.recording_deleted` (`id` and `call_id` each), as Zoom's
     /// Phone event reference shapes them: `payload.object.recordings`, no operator.
     pub fn phone_recording_event(&self, event: &str, recordings: Vec<Value>, now: DateTime<Utc>) {
+        self.object_event(event, json!({ "recordings": recordings }), now);
+    }
+
+    /// An event no operator made, of what happened at `at`: the payload holds the account's id
+    /// and `object`.
+    pub fn object_event(&self, event: &str, object: Value, at: DateTime<Utc>) {
         let mut payload = Map::new();
         payload.insert("account_id".into(), json!(self.account_id));
-        payload.insert("object".into(), json!({ "recordings": recordings }));
-        self.post(envelope(event, now, payload));
+        payload.insert("object".into(), object);
+        self.post(envelope(event, at, payload));
     }
 
     fn send(

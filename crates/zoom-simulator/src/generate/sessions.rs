@@ -207,6 +207,7 @@ impl Generator {
                         + TimeDelta::minutes(i64::from(duration) + self.rng.random_range(-10..15)),
                 ),
                 participants_count: self.rng.random_range(1..40),
+                joins: Vec::new(),
             })
             .collect();
         // A one-off meeting's first instance carries the meeting's own UUID.
@@ -334,6 +335,7 @@ fn webinar_instances(webinar: &SimWebinar, anchor: DateTime<Utc>) -> Vec<SimInst
             start_time: start,
             end_time: Some(start + length),
             participants_count: rng.random_range(2..60),
+            joins: Vec::new(),
         })
         .collect()
 }

@@ -471,6 +471,7 @@ mod tests {
                 start_time: at(10, 9),
                 end_time: None,
                 participants_count: 1,
+                joins: Vec::new(),
             });
             m.host_id = "someone-else".into();
         }));

@@ -11,6 +11,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value};
 
 use crate::model::ids;
+use crate::model::participants::SimJoin;
 use crate::model::registrant::SimRegistrant;
 use crate::model::user::SimUser;
 use zoom_api::SessionKind;
@@ -55,7 +56,7 @@ pub struct SimSession {
     pub settings: Map<String, Value>,
     /// Only meaningful while registration is on.
     pub registrants: Vec<SimRegistrant>,
-    /// The times it was held, oldest first; a meeting's last may still be running
+    /// The times it was held, oldest first; the last may still be running
     /// (`end_time: None`).
     pub instances: Vec<SimInstance>,
     /// Deleted on Zoom: gone from listings and `GET`, but a meeting's past instances still
@@ -75,6 +76,10 @@ pub struct SimInstance {
     /// `None` while it runs.
     pub end_time: Option<DateTime<Utc>>,
     pub participants_count: u32,
+    /// Its join sessions, in join order, once anyone joined it through the handle (then
+    /// `participants_count` counts their participants); empty for one whose participants are
+    /// derived from `participants_count` (see `model::participants`).
+    pub joins: Vec<SimJoin>,
 }
 
 /// How a session type is scheduled, which decides what a write may set on it.

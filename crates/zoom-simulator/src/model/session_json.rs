@@ -1,7 +1,7 @@
 //! The shapes Zoom gives a meeting or webinar (<https://developers.zoom.us/docs/api/meetings/>):
 //! the item `GET /users/{userId}/meetings` (or `/webinars`) lists, the object
-//! `GET /meetings/{meetingId}` (or `/webinars/{webinarId}`) returns, and a meeting's
-//! `GET /past_meetings/{meetingId}` object.
+//! `GET /meetings/{meetingId}` (or `/webinars/{webinarId}`) returns, a meeting's
+//! `GET /past_meetings/{meetingId}` object, and an instance as its events carry it.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -186,6 +186,24 @@ impl SimSession {
         }
         o.insert("source".into(), json!("Zoom"));
         Value::Object(o)
+    }
+
+    /// What the events of a running or ended instance carry of it (Zoom's Meetings events
+    /// reference: participant joined and left, meeting and webinar ended): the instance's
+    /// `uuid` and `start_time`, the session's `id` (a string in these events, unlike
+    /// `meeting.created`'s number), `host_id`, `topic`, `type`, scheduled `duration` and
+    /// `timezone`.
+    pub(crate) fn instance_event_json(&self, instance: &SimInstance) -> Map<String, Value> {
+        let mut o = Map::new();
+        o.insert("uuid".into(), json!(instance.uuid));
+        o.insert("id".into(), json!(self.id.to_string()));
+        o.insert("host_id".into(), json!(self.host_id));
+        o.insert("topic".into(), json!(self.topic));
+        o.insert("type".into(), json!(self.session_type));
+        o.insert("start_time".into(), json!(timestamp(instance.start_time)));
+        o.insert("duration".into(), json!(self.duration));
+        o.insert("timezone".into(), json!(self.timezone));
+        o
     }
 }
 

@@ -836,6 +836,7 @@ async fn past_meetings_outlive_their_meeting_but_not_a_year() {
         start_time: start,
         end_time: Some(start + chrono::TimeDelta::minutes(30)),
         participants_count: 4,
+        joins: Vec::new(),
     }];
     handle.insert_meeting(m.clone());
     handle.remove_meeting("10000000002").unwrap();

@@ -45,6 +45,7 @@ fn held(start: DateTime<Utc>, hours: i64) -> SimInstance {
         start_time: start,
         end_time: Some(start + TimeDelta::hours(hours)),
         participants_count: 3,
+        joins: Vec::new(),
     }
 }
 

@@ -158,6 +158,7 @@ pub(super) async fn meetings(p: &mut Probe<'_>) {
             start_time: start,
             end_time: None,
             participants_count: 2,
+            joins: Vec::new(),
         }],
         ..model.clone()
     });

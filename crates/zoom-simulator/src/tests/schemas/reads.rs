@@ -162,6 +162,7 @@ pub(super) async fn past_meetings(p: &mut Probe<'_>) {
         start_time: start,
         end_time: Some(start + TimeDelta::minutes(30)),
         participants_count: 4,
+        joins: Vec::new(),
     }];
     handle.insert_meeting(m.clone());
     let by_id = "/past_meetings/10000000002";
@@ -201,6 +202,7 @@ pub(super) async fn past_participants(p: &mut Probe<'_>, kind: SessionKind) {
         start_time: start,
         end_time: Some(start + TimeDelta::minutes(60)),
         participants_count: 400,
+        joins: Vec::new(),
     }];
     handle.set_webinar_plan(&s.host_id, true);
     handle.insert_session(s.clone());

@@ -2,9 +2,11 @@
 //! endpoint would catch them: the user and Team Chat message events checked against Zoom's
 //! published event schemas (extracted into `zoom_webhook_schemas.json` by
 //! `tools/extract-zoom-schemas.py --webhooks`), the meeting, webinar, registration and
-//! recording events against the fields Zoom's event references document for them, for which no
-//! schema file is published with the users' one.
+//! recording events, and those of a meeting or webinar as it is held, against the fields Zoom's
+//! event references document for them, for which no schema file is published with the users'
+//! one.
 
+mod attendance;
 mod chat;
 mod sessions;
 mod users;
