@@ -158,8 +158,8 @@ pub struct SyncSettings {
     pub recordings_backfill_days: u32,
     /// `sync.recordings.source`.
     pub recordings_source: RecordingsSource,
-    /// `sync.meeting_participants.settle_hours`: an instance read whole this long after it
-    /// ended is never read again.
+    /// `sync.meeting_participants.settle_hours`: an instance is read once found, and once more
+    /// this long after it ended, which settles it: never read again.
     pub meeting_participants_settle_hours: u32,
     /// `sync.webinar_participants.settle_hours`.
     pub webinar_participants_settle_hours: u32,

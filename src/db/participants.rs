@@ -135,20 +135,43 @@ pub async fn add_recorded_instances(
     Ok(added as i64)
 }
 
-/// An instance whose participants are still to be read.
+/// SQL: a read of instance `i` begun at `at` settles it: it began at least `hours` after the
+/// instance's `end`, or its start when no end is known, or when the mirror met it when neither
+/// is (an instance found by a join, before its end is known).
+fn settles(at: &str, end: &str, hours: &str) -> String {
+    format!(
+        "{at} >= coalesce({end}, i.start_time, i.first_seen_at) + make_interval(hours => {hours})"
+    )
+}
+
+/// SQL: instance `i` is due a read at `now`: never read whole yet, or a read now settles it.
+/// In between a read would find what the last one did, so it costs no call.
+fn due(now: &str, hours: &str) -> String {
+    format!(
+        "i.settled_at IS NULL AND (i.participants_read_at IS NULL OR {})",
+        settles(now, "i.end_time", hours)
+    )
+}
+
+fn hours(settle_hours: u32) -> i32 {
+    i32::try_from(settle_hours).unwrap_or(i32::MAX)
+}
+
+/// An instance whose participants are due a read.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct Unsettled {
+pub struct Due {
     #[diesel(sql_type = Text)]
     pub uuid: String,
     #[diesel(sql_type = BigInt)]
     pub parent_id: i64,
 }
 
-/// Unsettled instances in UUID order after `after`, `limit` at a time.
-/// How many instances are not settled yet: the second walk of a participants pass.
-pub async fn count_unsettled(
+/// How many instances are due a read at `now`: the second walk of a participants pass.
+pub async fn count_due(
     conn: &mut AsyncPgConnection,
     table: PastTable,
+    settle_hours: u32,
+    now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
     #[derive(QueryableByName)]
     struct Count {
@@ -156,39 +179,48 @@ pub async fn count_unsettled(
         n: i64,
     }
     let row: Count = sql_query(format!(
-        "SELECT count(*) AS n FROM {t} WHERE settled_at IS NULL",
+        "SELECT count(*) AS n FROM {t} AS i WHERE {due}",
         t = table.instances(),
+        due = due("$1", "$2"),
     ))
+    .bind::<Timestamptz, _>(now)
+    .bind::<Integer, _>(hours(settle_hours))
     .get_result(conn)
     .await
-    .map_err(query("counting unsettled instances"))?;
+    .map_err(query("counting instances due a read"))?;
     Ok(row.n)
 }
 
-pub async fn unsettled_after(
+/// Instances due a read at `now`, in UUID order after `after`, `limit` at a time.
+pub async fn due_after(
     conn: &mut AsyncPgConnection,
     table: PastTable,
+    settle_hours: u32,
+    now: DateTime<Utc>,
     after: Option<&str>,
     limit: i64,
-) -> Result<Vec<Unsettled>, DbError> {
+) -> Result<Vec<Due>, DbError> {
     sql_query(format!(
-        "SELECT uuid, {p} AS parent_id FROM {t} \
-         WHERE settled_at IS NULL AND ($1::text IS NULL OR uuid > $1) \
-         ORDER BY uuid LIMIT $2",
+        "SELECT i.uuid, i.{p} AS parent_id FROM {t} AS i \
+         WHERE {due} AND ($3::text IS NULL OR i.uuid > $3) \
+         ORDER BY i.uuid LIMIT $4",
         t = table.instances(),
         p = table.parent(),
+        due = due("$1", "$2"),
     ))
+    .bind::<Timestamptz, _>(now)
+    .bind::<Integer, _>(hours(settle_hours))
     .bind::<Nullable<Text>, _>(after)
     .bind::<BigInt, _>(limit)
     .load(conn)
     .await
-    .map_err(query("reading unsettled instances"))
+    .map_err(query("reading instances due a read"))
 }
 
 /// After a complete read of an instance's participants begun at `read_at`: records the read,
 /// takes the instance's end as the latest of what was known and its participants' last
-/// `leave_time`, and settles it if the read began at least `settle_hours` after that end (or,
-/// with no end known, after its start). Returns whether it settled.
+/// `leave_time`, and settles it if the read began at least `settle_hours` after that end (see
+/// [`settles`]). Returns whether it settled.
 pub async fn record_read(
     conn: &mut AsyncPgConnection,
     table: PastTable,
@@ -202,6 +234,7 @@ pub async fn record_read(
         #[diesel(sql_type = Bool)]
         settled: bool,
     }
+    let settles = settles("$2", "ended.end_time", "$3");
     let row: Settled = sql_query(format!(
         "WITH ended AS ( \
              SELECT greatest(i.end_time, (SELECT max(p.leave_time) FROM {pt} AS p \
@@ -209,10 +242,8 @@ pub async fn record_read(
                         AS end_time \
              FROM {t} AS i WHERE i.uuid = $1) \
          UPDATE {t} AS i SET participants_read_at = $2, end_time = ended.end_time, \
-             settled_at = CASE WHEN $2 >= coalesce(ended.end_time, i.start_time) \
-                                         + make_interval(hours => $3) THEN $4 END, \
-             settled_reason = CASE WHEN $2 >= coalesce(ended.end_time, i.start_time) \
-                                             + make_interval(hours => $3) THEN 'read' END \
+             settled_at = CASE WHEN {settles} THEN $4 END, \
+             settled_reason = CASE WHEN {settles} THEN 'read' END \
          FROM ended WHERE i.uuid = $1 \
          RETURNING i.settled_at IS NOT NULL AS settled",
         t = table.instances(),
@@ -221,7 +252,7 @@ pub async fn record_read(
     ))
     .bind::<Text, _>(uuid)
     .bind::<Timestamptz, _>(read_at)
-    .bind::<Integer, _>(i32::try_from(settle_hours).unwrap_or(i32::MAX))
+    .bind::<Integer, _>(hours(settle_hours))
     .bind::<Timestamptz, _>(now)
     .get_result(conn)
     .await
@@ -229,25 +260,54 @@ pub async fn record_read(
     Ok(row.settled)
 }
 
-/// Settles an instance Zoom keeps nothing of any more (it ended over a year ago): what the
-/// mirror read of it stays, as history.
-pub async fn settle_over_a_year(
+/// Why Zoom served none of an instance's participants, in `settled_reason` once it settles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Code 12702: it ended over a year ago and Zoom keeps nothing of it.
+    OverAYear,
+    /// Code 200: the plan (or the webinar's host) lacks past participants.
+    PlanMissing,
+    /// Code 3001: "invalid or not end".
+    NotFound,
+}
+
+impl Refusal {
+    fn as_str(self) -> &'static str {
+        match self {
+            Refusal::OverAYear => "over_a_year",
+            Refusal::PlanMissing => "plan_missing",
+            Refusal::NotFound => "not_found",
+        }
+    }
+}
+
+/// Settles an instance Zoom refused at `now`: over a year old at once, since Zoom never serves
+/// it again; any other refusal once a read at `now` would have settled it ([`settles`]), as
+/// Zoom still refusing then will not change its answer. What the mirror read of it stays, as
+/// history. Returns whether it settled.
+pub async fn settle_refused(
     conn: &mut AsyncPgConnection,
     table: PastTable,
     uuid: &str,
+    refusal: Refusal,
+    settle_hours: u32,
     now: DateTime<Utc>,
-) -> Result<(), DbError> {
-    sql_query(format!(
-        "UPDATE {t} SET settled_at = $2, settled_reason = 'over_a_year' \
-         WHERE uuid = $1 AND settled_at IS NULL",
+) -> Result<bool, DbError> {
+    let settled = sql_query(format!(
+        "UPDATE {t} AS i SET settled_at = $2, settled_reason = $3 \
+         WHERE i.uuid = $1 AND i.settled_at IS NULL AND ($4 OR {settles})",
         t = table.instances(),
+        settles = settles("$2", "i.end_time", "$5"),
     ))
     .bind::<Text, _>(uuid)
     .bind::<Timestamptz, _>(now)
+    .bind::<Text, _>(refusal.as_str())
+    .bind::<Bool, _>(refusal == Refusal::OverAYear)
+    .bind::<Integer, _>(hours(settle_hours))
     .execute(conn)
     .await
-    .map_err(query("settling an instance over a year old"))?;
-    Ok(())
+    .map_err(query("settling an instance Zoom refused"))?;
+    Ok(settled > 0)
 }
 
 #[derive(Debug, Clone, Copy)]

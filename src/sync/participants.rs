@@ -1,14 +1,18 @@
 //! The participants passes: who joined each ended instance of a meeting (or webinar).
 //!
 //! An instance is found once it has ended: in `zoom.recordings` (free), in the meeting.ended
-//! or webinar.ended event (free), and in the ended-instances listing of every live meeting
-//! (one call each). Each unsettled instance is then read whole and written like any listing;
-//! once a complete read began `settle_hours` after the instance ended, it is settled and never
+//! or webinar.ended event (free; a participant's join or leave event finds a running one), and
+//! in the ended-instances listing of every live meeting (one call each). An instance is read
+//! whole and written like any listing once it is found, and once more when a read settles it:
+//! `settle_hours` after it ended. In between no read is made, and a settled instance is never
 //! read again. Zoom's "your plan lacks this" (code 200) is none, counted and logged once per
-//! pass; "over a year ago" (12702) settles the instance, keeping what was read of it.
+//! pass; for the account (not one webinar host's add-on) it ends the pass's calls, as every
+//! other would answer the same. "Over a year ago" (12702) settles the instance at once, keeping
+//! what was read of it; code 200 and "invalid or not end" (3001) settle it when a read would
+//! have, Zoom still refusing then.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -20,7 +24,7 @@ use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
 use super::refused::Refused;
 use super::sessions::live_sessions;
 use super::walk::{BATCH, Walk, for_each, in_batches};
-use crate::db::participants::{FoundBy, ParticipantRow, PastTable, Unsettled};
+use crate::db::participants::{Due, FoundBy, ParticipantRow, PastTable, Refusal};
 use crate::db::sync_runs::RowCounts;
 use crate::db::{self, DbError};
 use crate::zoom::{ListedPage, Participant, SessionKind, ZoomClient, ZoomError};
@@ -50,12 +54,23 @@ pub async fn sync_participants(
     )
     .await?;
     let pool = sink.pool;
-    let total = db::participants::count_unsettled(&mut *db::connection(pool).await?, past).await?;
+    let now = sink.clock.now();
+    let total =
+        db::participants::count_due(&mut *db::connection(pool).await?, past, settle_hours, now)
+            .await?;
     let rows = in_batches(
-        |i: &Unsettled| i.uuid.clone(),
+        |i: &Due| i.uuid.clone(),
         move |after: Option<String>| async move {
             let mut conn = db::connection(pool).await?;
-            Ok(db::participants::unsettled_after(&mut conn, past, after.as_deref(), BATCH).await?)
+            let due = db::participants::due_after(
+                &mut conn,
+                past,
+                settle_hours,
+                now,
+                after.as_deref(),
+                BATCH,
+            );
+            Ok(due.await?)
         },
     );
     for_each(
@@ -81,20 +96,42 @@ pub(crate) fn past_table(kind: SessionKind) -> PastTable {
 struct PassTally {
     found: AtomicI64,
     settled: AtomicI64,
+    /// Instances Zoom answered 3001 for: not ended yet, or no such instance.
+    not_ended: AtomicI64,
     plan_missing: Refused,
+    /// Zoom answered that the account's plan lacks past participants: no more is asked.
+    account_refused: AtomicBool,
 }
 
 impl PassTally {
+    /// Whether to ask Zoom about one more meeting or instance: not once the account's plan was
+    /// refused, which counts this one as refused too.
+    fn asks(&self) -> bool {
+        let refused = self.account_refused.load(Ordering::Relaxed);
+        if refused {
+            self.plan_missing.add();
+        }
+        !refused
+    }
+
+    /// Zoom answered code 200 for one meeting or instance.
+    fn plan_refused(&self, error: &ZoomError) {
+        self.plan_missing.add();
+        // A webinar host's missing add-on refuses that host's webinars only.
+        if !error.is_webinar_plan_missing() {
+            self.account_refused.store(true, Ordering::Relaxed);
+        }
+    }
+
     fn log(&self, kind: SessionKind) {
-        let (found, settled) = (
-            self.found.load(Ordering::Relaxed),
-            self.settled.load(Ordering::Relaxed),
-        );
+        let load = |n: &AtomicI64| n.load(Ordering::Relaxed);
         tracing::info!(
             kind = kind.as_str(),
-            instances_found = found,
-            instances_settled = settled,
-            "ended instances found and settled"
+            instances_found = load(&self.found),
+            instances_settled = load(&self.settled),
+            instances_not_ended = load(&self.not_ended),
+            "ended instances found and settled; Zoom answered 3001 (not ended, or no such \
+             instance) for instances_not_ended"
         );
         self.plan_missing.log(
             &format!("{}_participants", kind.as_str()),
@@ -112,10 +149,13 @@ async fn find_instances(
     session_id: i64,
     tally: &PassTally,
 ) -> Result<(), SyncError> {
+    if !tally.asks() {
+        return Ok(());
+    }
     let instances = match client.past_instances(kind, session_id).await {
         Ok(instances) => instances,
         Err(e) if e.is_plan_missing() => {
-            tally.plan_missing.add();
+            tally.plan_refused(&e);
             return Ok(());
         }
         // Gone since the meetings pass, which settles it.
@@ -143,22 +183,26 @@ async fn find_instances(
     Ok(())
 }
 
-/// Reads one unsettled instance's participants whole, marks deleted what the read no longer
-/// lists, and settles the instance when the read came late enough.
+/// Reads one due instance's participants whole, marks deleted what the read no longer lists,
+/// and settles the instance when the read came late enough, or Zoom still refuses it then.
 async fn read_instance(
     sink: &Sink<'_>,
     client: &ZoomClient,
     kind: SessionKind,
-    instance: Unsettled,
+    instance: Due,
     settle_hours: u32,
     tally: &PassTally,
 ) -> Result<(), SyncError> {
+    if !tally.asks() {
+        return Ok(());
+    }
     let past = past_table(kind);
     let participants = InstanceParticipants {
         client,
         kind,
         uuid: &instance.uuid,
         parent_id: instance.parent_id,
+        tally,
         refusal: Mutex::new(None),
     };
     let listings = list(&participants, [()], sink).await;
@@ -199,30 +243,24 @@ async fn read_instance(
                 instance.uuid
             ),
         ),
-        Decision::Skip => match participants.refusal() {
-            Some(Refusal::PlanMissing) => {
-                tally.plan_missing.add();
+        Decision::Skip => {
+            let Some(refusal) = participants.refusal() else {
+                return Ok(());
+            };
+            if refusal == Refusal::NotFound {
+                tally.not_ended.fetch_add(1, Ordering::Relaxed);
             }
-            Some(Refusal::OverAYear) => {
-                db::participants::settle_over_a_year(&mut conn, past, &instance.uuid, now).await?;
+            // Until it settles, an instance never read whole is asked again the next pass: one
+            // that runs still (3001) is read once it ended.
+            let uuid = &instance.uuid;
+            if db::participants::settle_refused(&mut conn, past, uuid, refusal, settle_hours, now)
+                .await?
+            {
                 tally.settled.fetch_add(1, Ordering::Relaxed);
             }
-            // Not ended as far as Zoom is concerned yet: the next pass asks again.
-            Some(Refusal::NotEnded) | None => {}
-        },
+        }
     }
     Ok(())
-}
-
-/// Why Zoom served none of an instance's participants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Refusal {
-    /// Code 200: the plan lacks past participants.
-    PlanMissing,
-    /// Code 12702: it ended over a year ago.
-    OverAYear,
-    /// Code 3001: "invalid or not end".
-    NotEnded,
 }
 
 /// One ended instance's participants: one listing.
@@ -231,6 +269,7 @@ struct InstanceParticipants<'a> {
     kind: SessionKind,
     uuid: &'a str,
     parent_id: i64,
+    tally: &'a PassTally,
     /// What [`Listable::answer`] saw, for the instance's settling.
     refusal: Mutex<Option<Refusal>>,
 }
@@ -277,11 +316,12 @@ impl Listable for InstanceParticipants<'_> {
 
     fn answer(&self, error: &ZoomError) -> Option<Answer> {
         let refusal = if error.is_plan_missing() {
+            self.tally.plan_refused(error);
             Refusal::PlanMissing
         } else if error.is_over_a_year_ago() {
             Refusal::OverAYear
         } else if error.is_session_missing() {
-            Refusal::NotEnded
+            Refusal::NotFound
         } else {
             return None;
         };

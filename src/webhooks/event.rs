@@ -78,12 +78,13 @@ pub enum Change {
         end_time: Option<DateTime<Utc>>,
     },
     /// A participant joined or left a running instance: the row of that join session is
-    /// written at once, so attendance shows while the meeting runs; the instance's listing,
-    /// read once it ended, rewrites it whole.
+    /// written at once, so attendance shows while the meeting runs, and the instance is added
+    /// for the participants pass; its listing, read once it ended, rewrites the row whole.
     Attended {
         kind: SessionKind,
         id: i64,
         uuid: String,
+        start_time: Option<DateTime<Utc>>,
         attendance: Attendance,
     },
     /// A Team Chat message or channel, written from the event.
@@ -272,6 +273,7 @@ fn attended(
         kind,
         id: number(object, "id").ok_or("no numeric id in payload.object")?,
         uuid: text(object, "uuid").ok_or("no instance uuid in payload.object")?,
+        start_time: time(object, "start_time"),
         attendance: Attendance {
             user_id: text(participant, "user_id").ok_or("no participant user_id")?,
             step,

@@ -1,18 +1,21 @@
 //! Participants of ended meeting and webinar instances: every join mirrored as Zoom lists it,
-//! settled instances never read again, a re-read writing nothing, plan refusals as none and a
-//! missing scope as the pass's failure.
+//! an instance read once found and once more when that settles it, settled instances never read
+//! again, a re-read writing nothing, plan refusals as none (the account's ending the pass's
+//! calls), instances Zoom still refuses settled, and a missing scope as the pass's failure.
 
 use std::collections::BTreeMap;
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use diesel::QueryableByName;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
 use serde_json::Value;
 
+use zoom_api::plan::Label;
+use zoom_mirror::clock::{Clock, ManualTime};
 use zoom_mirror::sync::Entity;
 use zoom_mirror::zoom::Endpoint;
-use zoom_simulator::{SessionKind, SimInstance, SimulatorConfig};
+use zoom_simulator::{SessionKind, SimInstance, SimStats, SimulatorConfig};
 
 use crate::support::TestApp;
 use crate::support::app::{account, pages_of, without_scope_of};
@@ -78,9 +81,33 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
     row.n
 }
 
+/// One participants pass that must succeed and write nothing, and the calls it made.
+async fn participants_pass(app: &TestApp) -> SimStats {
+    let handle = app.handle();
+    handle.reset_stats();
+    let report = app.sync(Entity::MeetingParticipants).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let counts = &report.counts;
+    assert_eq!((counts.inserted, counts.updated, counts.deleted), (0, 0, 0));
+    handle.stats()
+}
+
+async fn participant_calls(app: &TestApp) -> u64 {
+    participants_pass(app)
+        .await
+        .calls(Endpoint::ListPastMeetingParticipants)
+}
+
+/// The calls of `endpoint` Zoom answered, where it is the one Medium endpoint called: one over
+/// the rate limit (lower on the Free plan) is asked again.
+fn answered(stats: &SimStats, endpoint: Endpoint) -> u64 {
+    stats.calls(endpoint) - stats.per_label[&Label::Medium].over_limit
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn meeting_participants_mirror_every_join_and_settled_instances_cost_no_call() {
-    let app = TestApp::new(12).await;
+    let time = ManualTime::new(Utc::now());
+    let app = TestApp::at(Clock::Manual(time.clone()), account(12), |_| {}).await;
     mirror(
         &app,
         &[Entity::Users, Entity::Meetings, Entity::MeetingRegistrants],
@@ -190,23 +217,17 @@ async fn meeting_participants_mirror_every_join_and_settled_instances_cost_no_ca
         assert_eq!(instance["settled_at"].is_null(), *uuid == fresh, "{uuid}");
     }
 
-    // The next pass reads the fresh instance alone, and writes nothing.
+    // Within settle_hours of its end the fresh instance costs no call: a read would find what
+    // the last one did. Once they passed, one read settles it, writing nothing; then no call.
     let versions = app.versions(MEETING_PARTICIPANTS).await;
-    handle.reset_stats();
-    let again = app.sync(Entity::MeetingParticipants).await;
-    assert!(again.error.is_none(), "{:?}", again.error);
-    assert_eq!(
-        handle.stats().calls(Endpoint::ListPastMeetingParticipants),
-        1
-    );
-    assert_eq!(
-        (
-            again.counts.inserted,
-            again.counts.updated,
-            again.counts.deleted
-        ),
-        (0, 0, 0)
-    );
+    time.advance(TimeDelta::hours(20));
+    assert_eq!(participant_calls(&app).await, 0);
+    time.advance(TimeDelta::hours(4));
+    assert_eq!(participant_calls(&app).await, 1);
+    let settled = &app.rows(MEETING_INSTANCES).await[&fresh];
+    assert_eq!(settled["settled_reason"], "read");
+    time.advance(TimeDelta::days(3));
+    assert_eq!(participant_calls(&app).await, 0);
     assert_eq!(app.versions(MEETING_PARTICIPANTS).await, versions);
 }
 
@@ -259,10 +280,31 @@ async fn an_instance_over_a_year_old_settles_without_rows() {
     assert_eq!(joins, 0);
 }
 
+/// Adds an instance of meeting `id` as the meeting.ended event would, ended at `ended`.
+async fn add_ended_instance(app: &TestApp, id: &str, uuid: &str, ended: DateTime<Utc>) {
+    diesel::sql_query(
+        "INSERT INTO zoom.meeting_instances (uuid, meeting_id, start_time, end_time, found_by) \
+         VALUES ($1, $2::bigint, $3, $4, 'event')",
+    )
+    .bind::<Text, _>(uuid)
+    .bind::<Text, _>(id)
+    .bind::<Timestamptz, _>(ended - TimeDelta::hours(1))
+    .bind::<Timestamptz, _>(ended)
+    .execute(&mut app.conn().await)
+    .await
+    .unwrap();
+}
+
+async fn settled_reason(app: &TestApp, uuid: &str) -> Value {
+    app.rows(MEETING_INSTANCES).await[uuid]["settled_reason"].clone()
+}
+
 /// On the Free plan Zoom serves no past instances nor participants (400, code 200): the pass
-/// succeeds with nothing read, and an instance known otherwise (an event) stays to be read.
+/// succeeds with nothing read, and once Zoom answered so it asks nothing more, so an instance
+/// known otherwise (an event) is not asked while meetings are. Asked and still refused
+/// settle_hours after its end, the instance settles and is never asked again.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_plan_without_past_participants_reads_none_and_does_not_fail() {
+async fn a_plan_without_past_participants_reads_none_and_stops_asking() {
     let app = TestApp::with(
         SimulatorConfig {
             plan: zoom_api::plan::Plan::Free,
@@ -272,26 +314,61 @@ async fn a_plan_without_past_participants_reads_none_and_does_not_fail() {
     )
     .await;
     mirror(&app, &[Entity::Users, Entity::Meetings]).await;
-    let id = app.live_rows(MEETINGS).await.into_keys().next().unwrap();
-    diesel::sql_query(format!(
-        "INSERT INTO zoom.meeting_instances (uuid, meeting_id, found_by) \
-         VALUES ('EventInstance0000000001==', {id}, 'event')"
-    ))
-    .execute(&mut app.conn().await)
-    .await
-    .unwrap();
-    let report = app.sync(Entity::MeetingParticipants).await;
-    assert!(report.error.is_none(), "{:?}", report.error);
+    let meetings = app.live_rows(MEETINGS).await;
+    // More than the pass's concurrency (4), which may ask before the first answer came.
+    assert!(meetings.len() > 4, "{}", meetings.len());
+    let id = meetings.keys().next().unwrap();
+    let event = "EventInstance0000000001==";
+    add_ended_instance(&app, id, event, Utc::now() - TimeDelta::days(2)).await;
+
+    let stats = participants_pass(&app).await;
+    assert_eq!(stats.calls(Endpoint::ListPastMeetingParticipants), 0);
+    let asked = answered(&stats, Endpoint::ListPastMeetingInstances);
+    assert!((1..=4).contains(&asked), "{asked} of {}", meetings.len());
     assert!(app.rows(MEETING_PARTICIPANTS).await.is_empty());
     let instances = app.rows(MEETING_INSTANCES).await;
     assert_eq!(instances.len(), 1);
-    assert!(instances.values().all(|i| i["settled_at"].is_null()));
-    assert!(
-        app.handle()
-            .stats()
-            .calls(Endpoint::ListPastMeetingParticipants)
-            >= 1
-    );
+    assert!(instances[event]["settled_at"].is_null());
+
+    // With no live meeting to ask first, the instance is asked, refused, and settled.
+    diesel::sql_query("UPDATE zoom.meetings SET deleted_at = now(), deleted_reason = 'deleted'")
+        .execute(&mut app.conn().await)
+        .await
+        .unwrap();
+    let stats = participants_pass(&app).await;
+    assert_eq!(answered(&stats, Endpoint::ListPastMeetingParticipants), 1);
+    assert_eq!(settled_reason(&app, event).await, "plan_missing");
+    assert_eq!(participant_calls(&app).await, 0);
+}
+
+/// An instance Zoom answers 3001 for ("invalid or not end") stays unsettled and is asked each
+/// pass (one still running is read once it ended) until settle_hours after its end: still
+/// refused then, it settles and costs no call again.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_instance_zoom_still_refuses_after_settle_hours_settles_as_not_found() {
+    let time = ManualTime::new(Utc::now());
+    let app = TestApp::at(Clock::Manual(time.clone()), account(4), |_| {}).await;
+    mirror(
+        &app,
+        &[Entity::Users, Entity::Meetings, Entity::MeetingParticipants],
+    )
+    .await;
+    let seeded = app.rows(MEETING_INSTANCES).await;
+    assert!(seeded.values().all(|i| !i["settled_at"].is_null()));
+    let id = app.live_rows(MEETINGS).await.into_keys().next().unwrap();
+    let unknown = "UnknownInstance00000001==";
+    add_ended_instance(&app, &id, unknown, time.get() - TimeDelta::hours(1)).await;
+
+    assert_eq!(participant_calls(&app).await, 1);
+    assert!(settled_reason(&app, unknown).await.is_null());
+    time.advance(TimeDelta::hours(22));
+    assert_eq!(participant_calls(&app).await, 1);
+    assert!(settled_reason(&app, unknown).await.is_null());
+    time.advance(TimeDelta::hours(2));
+    assert_eq!(participant_calls(&app).await, 1);
+    assert_eq!(settled_reason(&app, unknown).await, "not_found");
+    time.advance(TimeDelta::days(1));
+    assert_eq!(participant_calls(&app).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -27,6 +27,7 @@ use crate::support::TestApp;
 use crate::support::app::account;
 use crate::support::app::active_user;
 use crate::support::db_proxy::DbProxy;
+use crate::support::mirror::MEETING_INSTANCES;
 use crate::webhooks::Listener;
 
 const SECRET: &str = "whsec-apply";
@@ -1070,4 +1071,60 @@ async fn joins_and_leaves_show_attendance_until_the_listing_rewrites_it() {
         "{events:?}"
     );
     assert_eq!(attendance(&app, uuid).await, read);
+}
+
+/// A join alone records its instance: an instant meeting no listing shows, unrecorded, whose
+/// meeting.ended event was lost, is asked while it runs (3001) and read whole once it ended.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_join_alone_has_its_instance_read_once_it_ended() {
+    let app = TestApp::new(3).await;
+    let hooks = Hooks::new(&app);
+    let handle = app.handle();
+    let (id, uuid, ended) = ended_instant_meeting(&app);
+    // As the event tells it, to the second.
+    let started = (ended - TimeDelta::hours(1)).trunc_subsecs(0);
+    let listed = handle.listed_participants(zoom_simulator::SessionKind::Meeting, uuid);
+    let running = |end| {
+        handle.update_meeting(&id.to_string(), |m| m.instances[0].end_time = end);
+    };
+    running(None);
+    let p = &listed[0];
+    let join_time = p["join_time"].as_str().unwrap().parse().unwrap();
+    hooks
+        .deliver(
+            "meeting.participant_joined",
+            join_time,
+            json!({"object": {"id": id.to_string(), "uuid": uuid, "type": 1,
+                "start_time": started.to_rfc3339(), "participant": {
+                "user_id": p["user_id"], "user_name": p["name"], "id": p["id"],
+                "email": p["user_email"], "join_time": p["join_time"]}}}),
+        )
+        .await;
+    assert_eq!(hooks.apply().await, 1);
+    assert_eq!(
+        outcomes(&applied(&app).await),
+        [("meeting.participant_joined", Some("written"))]
+    );
+    let instance = &app.rows(MEETING_INSTANCES).await[uuid];
+    assert_eq!(instance["found_by"], "event");
+    assert_eq!(
+        instance["start_time"]
+            .as_str()
+            .unwrap()
+            .parse::<DateTime<Utc>>()
+            .unwrap(),
+        started
+    );
+
+    let pass = || app.sync(zoom_mirror::sync::Entity::MeetingParticipants);
+    let report = pass().await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(report.counts.inserted, 0, "Zoom answers 3001 while it runs");
+    assert!(app.rows(MEETING_INSTANCES).await[uuid]["settled_at"].is_null());
+
+    running(Some(ended));
+    let report = pass().await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(report.counts.inserted as usize, listed.len() - 1);
+    assert_eq!(attendance(&app, uuid).await.len(), listed.len());
 }

@@ -30,7 +30,7 @@ use crate::db::{self, DbError, DbPool};
 use crate::sync::SyncError;
 use crate::sync::participants::past_table;
 use crate::telemetry::metrics::{Metrics, WebhookOutcome};
-use crate::zoom::ZoomClient;
+use crate::zoom::{SessionKind, ZoomClient};
 
 /// Events claimed at once.
 const BATCH: i64 = 200;
@@ -209,35 +209,27 @@ impl Applier {
                 start_time,
                 end_time,
             } => {
-                let mut conn = db::connection(&self.pool).await?;
-                let written = db::participants::add_instances(
-                    &mut conn,
-                    past_table(kind),
-                    id,
-                    &[(&uuid, start_time)],
-                    end_time,
-                    FoundBy::Event,
-                )
-                .await?;
-                let outcome = if written.inserted + written.updated > 0 {
-                    Outcome::Written
-                } else {
-                    Outcome::Unchanged
-                };
-                return Ok((outcome, None));
+                let instance = self
+                    .add_instance(kind, id, &uuid, start_time, end_time)
+                    .await?;
+                return Ok((instance, None));
             }
             Change::Attended {
                 kind,
                 id,
                 uuid,
+                start_time,
                 attendance,
             } => {
+                // The instance too: an instant or PMI meeting no listing shows, unrecorded,
+                // whose meeting.ended event is lost, is found by its attendance alone.
+                let instance = self.add_instance(kind, id, &uuid, start_time, None).await?;
                 let mut conn = db::connection(&self.pool).await?;
                 let now = self.client.clock().now();
-                let outcome =
+                let attended =
                     attendance::write(&mut conn, past_table(kind), id, &uuid, &attendance, at, now)
                         .await?;
-                return Ok((outcome, None));
+                return Ok(strongest(vec![(instance, None), (attended, None)]));
             }
             Change::Chat(change) => {
                 let mut conn = db::connection(&self.pool).await?;
@@ -255,6 +247,33 @@ impl Applier {
             Some(outcome) => Ok((outcome, None)),
             None => self.fetch(&target).await,
         }
+    }
+
+    /// Adds the instance `uuid` of meeting or webinar `id` for the participants pass, or
+    /// fills in the start or end it lacked.
+    async fn add_instance(
+        &self,
+        kind: SessionKind,
+        id: i64,
+        uuid: &str,
+        start_time: Option<DateTime<Utc>>,
+        end_time: Option<DateTime<Utc>>,
+    ) -> Result<Outcome, ApplyError> {
+        let mut conn = db::connection(&self.pool).await?;
+        let written = db::participants::add_instances(
+            &mut conn,
+            past_table(kind),
+            id,
+            &[(uuid, start_time)],
+            end_time,
+            FoundBy::Event,
+        )
+        .await?;
+        Ok(if written.inserted + written.updated > 0 {
+            Outcome::Written
+        } else {
+            Outcome::Unchanged
+        })
     }
 
     /// Edits the target's row under its lock, unless the row is newer than the event; `None`

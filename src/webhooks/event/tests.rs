@@ -294,7 +294,7 @@ fn joins_and_leaves_name_the_instance_and_the_join_session() {
     let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
     let joined = json!({"account_id": "a", "object": {
         "id": "85746065432", "uuid": "4444AAAiAAAAAiAiAiiAii==", "host_id": "h", "type": 2,
-        "topic": "Standup", "duration": 30,
+        "topic": "Standup", "start_time": "2026-11-02T10:00:00Z", "duration": 30,
         "participant": {"user_id": "16778240", "user_name": "Jill Chill", "id": "iFxeBPYun6SAiWUzBcEkX",
             "participant_uuid": "55555AAAiAAAAAiAiAiiAii", "join_time": "2026-11-02T10:01:30Z",
             "email": "jchill@example.com", "registrant_id": "abcdefghij0-klmnopq23456"}}});
@@ -302,6 +302,7 @@ fn joins_and_leaves_name_the_instance_and_the_join_session() {
         kind,
         id,
         uuid,
+        start_time,
         attendance,
     } = change("meeting.participant_joined", &joined).unwrap()
     else {
@@ -315,6 +316,7 @@ fn joins_and_leaves_name_the_instance_and_the_join_session() {
             "4444AAAiAAAAAiAiAiiAii=="
         )
     );
+    assert_eq!(start_time, Some(at("2026-11-02T10:00:00Z")));
     assert_eq!(attendance.user_id, "16778240");
     assert_eq!(
         attendance.step,
