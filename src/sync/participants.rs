@@ -11,7 +11,6 @@
 //! what was read of it; code 200 and "invalid or not end" (3001) settle it when a read would
 //! have, Zoom still refusing then.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use chrono::{DateTime, Utc};
@@ -21,7 +20,7 @@ use futures::Stream;
 use super::SyncContext;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
-use super::refused::Refused;
+use super::refused::{Refused, Seen};
 use super::sessions::live_sessions;
 use super::walk::{BATCH, Walk, for_each, in_batches};
 use crate::db::participants::{Due, FoundBy, ParticipantRow, PastTable, Refusal};
@@ -203,7 +202,7 @@ async fn read_instance(
         uuid: &instance.uuid,
         parent_id: instance.parent_id,
         tally,
-        refusal: Mutex::new(None),
+        refusal: Seen::default(),
     };
     let listings = list(&participants, [()], sink).await;
     let decision = deletions(listings, Empty::Allowed)?;
@@ -244,7 +243,7 @@ async fn read_instance(
             ),
         ),
         Decision::Skip => {
-            let Some(refusal) = participants.refusal() else {
+            let Some(refusal) = participants.refusal.get() else {
                 return Ok(());
             };
             if refusal == Refusal::NotFound {
@@ -271,13 +270,7 @@ struct InstanceParticipants<'a> {
     parent_id: i64,
     tally: &'a PassTally,
     /// What [`Listable::answer`] saw, for the instance's settling.
-    refusal: Mutex<Option<Refusal>>,
-}
-
-impl InstanceParticipants<'_> {
-    fn refusal(&self) -> Option<Refusal> {
-        *self.refusal.lock().unwrap_or_else(|e| e.into_inner())
-    }
+    refusal: Seen<Refusal>,
 }
 
 impl Listable for InstanceParticipants<'_> {
@@ -325,7 +318,7 @@ impl Listable for InstanceParticipants<'_> {
         } else {
             return None;
         };
-        *self.refusal.lock().unwrap_or_else(|e| e.into_inner()) = Some(refusal);
+        self.refusal.set(refusal);
         Some(Answer::Skip)
     }
 }

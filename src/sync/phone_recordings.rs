@@ -11,7 +11,6 @@
 //! pass, never a failure. Once the account has answered it has no Phone, the other users are
 //! not asked.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, Months, Utc};
@@ -22,7 +21,7 @@ use super::SyncContext;
 use super::error::SyncError;
 use super::listing::{Answer, Decision, Empty, Listable, Sink, deletions, list};
 use super::lookback::Lookback;
-use super::refused::Refused;
+use super::refused::{Refused, Seen};
 use super::sessions::hosts;
 use super::walk::for_each;
 use crate::db::phone_recordings::PhoneRecordingRow;
@@ -91,7 +90,7 @@ async fn sync_user(
     let recordings = UserRecordings {
         client,
         user_id: &user_id,
-        refusal: Mutex::new(None),
+        refusal: Seen::default(),
     };
     let listings = list(&recordings, range.windows(), sink).await;
     let (keep, fence) = match deletions(listings, Empty::Allowed)? {
@@ -105,7 +104,7 @@ async fn sync_user(
             return Ok(());
         }
         Decision::Skip => {
-            match recordings.refusal() {
+            match recordings.refusal.get() {
                 Some(Refusal::Unlicensed) => tally.unlicensed.add(),
                 Some(Refusal::NoPhone) => {
                     tally.account_without_phone.store(true, Ordering::Relaxed);
@@ -145,13 +144,7 @@ struct UserRecordings<'a> {
     client: &'a ZoomClient,
     user_id: &'a str,
     /// What [`Listable::answer`] saw, for the pass's tally.
-    refusal: Mutex<Option<Refusal>>,
-}
-
-impl UserRecordings<'_> {
-    fn refusal(&self) -> Option<Refusal> {
-        *self.refusal.lock().unwrap_or_else(|e| e.into_inner())
-    }
+    refusal: Seen<Refusal>,
 }
 
 impl Listable for UserRecordings<'_> {
@@ -189,7 +182,7 @@ impl Listable for UserRecordings<'_> {
         } else {
             return None;
         };
-        *self.refusal.lock().unwrap_or_else(|e| e.into_inner()) = Some(refusal);
+        self.refusal.set(refusal);
         Some(Answer::Skip)
     }
 }

@@ -4,6 +4,7 @@
 //! end, so an account on a plan without the feature logs one line a pass, not one a parent.
 //! A missing scope is not this: it fails the pass, naming the scope.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 #[derive(Debug, Default)]
@@ -30,5 +31,26 @@ impl Refused {
                  nothing was read of them; this is no failure"
             );
         }
+    }
+}
+
+/// The refusal a listing's `answer` met, kept for the code that ran the listing to act on
+/// (`answer` takes `&self`, and listings run on several tasks).
+#[derive(Debug)]
+pub(crate) struct Seen<T>(Mutex<Option<T>>);
+
+impl<T> Default for Seen<T> {
+    fn default() -> Self {
+        Seen(Mutex::new(None))
+    }
+}
+
+impl<T: Copy> Seen<T> {
+    pub(crate) fn set(&self, refusal: T) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(refusal);
+    }
+
+    pub(crate) fn get(&self) -> Option<T> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
