@@ -275,10 +275,21 @@ pub struct Listed {
     pub session_type: Option<i32>,
 }
 
-/// How many live sessions [`live_after`] walks, for a pass's progress.
-pub async fn count_live(conn: &mut AsyncPgConnection, table: SessionTable) -> Result<i64, DbError> {
+/// The types of a meeting (2) or webinar (5) held once, at its `start_time`.
+const ONE_OFF: [i32; 2] = [2, 5];
+
+/// How many live sessions [`live_after`] walks (with the same `started_by`), for a pass's
+/// progress.
+pub async fn count_live(
+    conn: &mut AsyncPgConnection,
+    table: SessionTable,
+    started_by: Option<DateTime<Utc>>,
+) -> Result<i64, DbError> {
     on_sessions!(table, t => t::table
         .filter(t::deleted_at.is_null())
+        .filter(t::session_type.eq_any(ONE_OFF)
+            .and(t::start_time.gt(started_by))
+            .is_distinct_from(true))
         .count()
         .get_result(conn)
         .await)
@@ -286,15 +297,20 @@ pub async fn count_live(conn: &mut AsyncPgConnection, table: SessionTable) -> Re
 }
 
 /// Live sessions in id order after `after`, `limit` at a time: a pass walks them without
-/// holding the account in memory.
+/// holding the account in memory. With `started_by`, a one-off session whose scheduled start
+/// is later is left out (one whose type or start is unknown is kept).
 pub async fn live_after(
     conn: &mut AsyncPgConnection,
     table: SessionTable,
+    started_by: Option<DateTime<Utc>>,
     after: i64,
     limit: i64,
 ) -> Result<Vec<Listed>, DbError> {
     on_sessions!(table, t => t::table
         .filter(t::deleted_at.is_null())
+        .filter(t::session_type.eq_any(ONE_OFF)
+            .and(t::start_time.gt(started_by))
+            .is_distinct_from(true))
         .filter(t::id.gt(after))
         .select((t::id, t::session_type))
         .order(t::id)

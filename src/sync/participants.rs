@@ -45,8 +45,10 @@ pub async fn sync_participants(
         let found = db::participants::add_recorded_instances(&mut conn, past).await?;
         tally.found.fetch_add(found, Ordering::Relaxed);
     }
+    // A one-off scheduled ahead has ended no instance unless started early, which its ended
+    // event and recording tell at once and its listing once its start passed.
     for_each(
-        live_sessions(sink.pool, kind).await?,
+        live_sessions(sink.pool, kind, Some(sink.clock.now())).await?,
         ctx.settings.concurrency,
         sink,
         |session| find_instances(sink, client, kind, session.id, &tally),

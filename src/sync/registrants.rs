@@ -34,7 +34,7 @@ pub async fn sync_registrants(
             db::registrants::mark_orphans_deleted(&mut conn, registrants, sink.clock.now()).await?,
         );
     }
-    let sessions = live_sessions(sink.pool, kind).await?;
+    let sessions = live_sessions(sink.pool, kind, None).await?;
     for_each(sessions, ctx.settings.concurrency, sink, |session| {
         sync_session(sink, client, kind, session)
     })

@@ -68,18 +68,22 @@ pub(super) async fn hosts(
 }
 
 /// Every live meeting (or webinar) of the mirror, in batches: the registrants and participants
-/// passes' parents.
+/// passes' parents. With `started_by`, only those that can have been held by then: a one-off
+/// whose scheduled start is later is left out.
 pub(super) async fn live_sessions(
     pool: &DbPool,
     kind: SessionKind,
+    started_by: Option<DateTime<Utc>>,
 ) -> Result<Walk<impl Stream<Item = Result<Listed, SyncError>> + '_>, SyncError> {
-    let total = db::sessions::count_live(&mut *db::connection(pool).await?, table(kind)).await?;
+    let mut conn = db::connection(pool).await?;
+    let total = db::sessions::count_live(&mut conn, table(kind), started_by).await?;
     let rows = in_batches(
         |s: &Listed| s.id,
         move |after: Option<i64>| async move {
             let mut conn = db::connection(pool).await?;
             let after = after.unwrap_or(i64::MIN);
-            Ok(db::sessions::live_after(&mut conn, table(kind), after, BATCH).await?)
+            let live = db::sessions::live_after(&mut conn, table(kind), started_by, after, BATCH);
+            Ok(live.await?)
         },
     );
     Ok(Walk { total, rows })

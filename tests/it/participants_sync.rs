@@ -155,11 +155,12 @@ async fn meeting_participants_mirror_every_join_and_settled_instances_cost_no_ca
         .await;
     assert_eq!(report.counts.inserted as usize, expected.len());
 
-    // One instances listing per live meeting; each instance read once, at 300 joins a page.
+    // One instances listing per live meeting that can have been held; each instance read
+    // once, at 300 joins a page.
     let stats = handle.stats();
     assert_eq!(
         stats.calls(Endpoint::ListPastMeetingInstances) as usize,
-        meetings.len()
+        meetings.len() - one_offs_ahead(&app, time.get()).await.len()
     );
     let instances = app.rows(MEETING_INSTANCES).await;
     let pages: u64 = (instances.keys())
@@ -295,6 +296,15 @@ async fn add_ended_instance(app: &TestApp, id: &str, uuid: &str, ended: DateTime
     .unwrap();
 }
 
+/// The start of each live one-off meeting (type 2) of the mirror scheduled after `now`.
+async fn one_offs_ahead(app: &TestApp, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    let meetings = app.live_rows(MEETINGS).await;
+    let starts = (meetings.values())
+        .filter(|m| m["type"] == 2)
+        .filter_map(|m| m["start_time"].as_str()?.parse::<DateTime<Utc>>().ok());
+    starts.filter(|start| *start > now).collect()
+}
+
 async fn settled_reason(app: &TestApp, uuid: &str) -> Value {
     app.rows(MEETING_INSTANCES).await[uuid]["settled_reason"].clone()
 }
@@ -385,4 +395,74 @@ async fn a_missing_scope_fails_the_pass_naming_it() {
         error.contains("meeting:read:list_past_participants:admin"),
         "{error}"
     );
+}
+
+/// Discovery asks a one-off meeting for its ended instances only once its scheduled start
+/// passed: before, only an early start could have ended one, which its ended event and its
+/// recording tell at once. Recurring and no-fixed-time meetings are asked every pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_one_off_meeting_is_asked_for_instances_once_its_start_passed() {
+    let time = ManualTime::new(Utc::now());
+    let app = TestApp::at(Clock::Manual(time.clone()), account(12), |_| {}).await;
+    mirror(&app, &[Entity::Users, Entity::Meetings]).await;
+    let meetings = app.live_rows(MEETINGS).await;
+    for recurring in [3, 8] {
+        assert!(
+            meetings.values().any(|m| m["type"] == recurring),
+            "type {recurring}"
+        );
+    }
+    let ahead = one_offs_ahead(&app, time.get()).await;
+    assert!(!ahead.is_empty());
+    let handle = app.handle();
+    let instances_calls = || async {
+        handle.reset_stats();
+        mirror(&app, &[Entity::MeetingParticipants]).await;
+        answered(&handle.stats(), Endpoint::ListPastMeetingInstances) as usize
+    };
+
+    assert_eq!(instances_calls().await, meetings.len() - ahead.len());
+    let last = ahead.iter().max().unwrap();
+    time.advance(*last - time.get() + TimeDelta::minutes(1));
+    assert_eq!(instances_calls().await, meetings.len());
+}
+
+/// Zoom records only an instance that was held: the instance of each recording is read like
+/// any other, none refused but one still being recorded, whose meeting runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_instances_of_recordings_are_read() {
+    let app = TestApp::with(account(12), |_| {}).await;
+    mirror(
+        &app,
+        &[
+            Entity::Users,
+            Entity::Recordings,
+            Entity::MeetingParticipants,
+        ],
+    )
+    .await;
+    let handle = app.handle();
+    let instances = app.rows(MEETING_INSTANCES).await;
+    let recorded: Vec<&String> = (instances.iter())
+        .filter(|(_, i)| i["found_by"] == "recording")
+        .map(|(uuid, _)| uuid)
+        .collect();
+    let running: Vec<&String> = (recorded.iter().copied())
+        .filter(|uuid| {
+            handle.meeting(uuid).is_some_and(|m| {
+                (m.instances.iter()).any(|i| &i.uuid == *uuid && i.end_time.is_none())
+            })
+        })
+        .collect();
+    assert!(recorded.len() > running.len() + 5, "{}", recorded.len());
+    let unread: Vec<&String> = (recorded.iter().copied())
+        .filter(|uuid| instances[*uuid]["participants_read_at"].is_null())
+        .collect();
+    assert_eq!(unread, running);
+    let joins: usize = (recorded.iter())
+        .map(|uuid| handle.listed_participants(SessionKind::Meeting, uuid).len())
+        .sum();
+    let rows = count(&app, "SELECT count(*) AS n FROM zoom.meeting_participants").await;
+    assert!(joins > 0);
+    assert_eq!(rows as usize, joins);
 }

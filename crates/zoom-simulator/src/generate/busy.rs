@@ -40,7 +40,7 @@ pub(super) fn add(g: &mut Generator, spec: &AccountSpec, active: &[&SimUser], in
             into.webinars.insert(webinar);
         }
         for _ in 0..busy.recordings {
-            into.insert_recording(g.recording(host, RecordingAge::Within(RECENT_DAYS)));
+            g.add_recording(host, RecordingAge::Within(RECENT_DAYS), into);
         }
     }
 }
@@ -93,9 +93,10 @@ mod tests {
             let extra = |kind: usize| if i < BUSY.hosts { kind } else { 0 };
             let plain_meetings: Vec<_> = plain.meetings.hosted_by(&host.id).collect();
             let busy_meetings: Vec<_> = busy.meetings.hosted_by(&host.id).collect();
+            // And the deleted meeting each recording recorded.
             assert_eq!(
                 busy_meetings.len(),
-                plain_meetings.len() + extra(BUSY.meetings)
+                plain_meetings.len() + extra(BUSY.meetings + BUSY.recordings)
             );
             assert_eq!(busy_meetings[..plain_meetings.len()], plain_meetings[..]);
             let webinars = |e: &Entities| e.webinars.hosted_by(&host.id).count();

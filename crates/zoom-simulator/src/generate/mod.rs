@@ -84,7 +84,7 @@ pub(crate) fn generate(spec: &AccountSpec, users: &[SimUser]) -> Entities {
             } else {
                 RecordingAge::Within(RECORDING_DAYS)
             };
-            entities.insert_recording(g.recording(host, age));
+            g.add_recording(host, age, &mut entities);
         }
     }
     busy::add(&mut g, spec, &active, &mut entities);

@@ -6,10 +6,12 @@ use rand::seq::IndexedRandom;
 
 use crate::generate::generator::Generator;
 use crate::generate::pools;
+use crate::model::entities::Entities;
 use crate::model::ids::dashed_uuid;
 use crate::model::recording::{SimRecording, SimRecordingFile};
-use crate::model::session::SimSession;
+use crate::model::session::{SimInstance, SimMeeting, SimSession};
 use crate::model::user::SimUser;
+use zoom_api::SessionKind;
 
 /// The finished recording of the meeting or webinar instance `uuid`, held from `start` for
 /// `duration` minutes, built as the generated ones are (files, sizes, URLs), from an unseeded RNG.
@@ -48,7 +50,55 @@ pub(super) enum RecordingAge {
 }
 
 impl Generator {
-    pub(super) fn recording(&mut self, host: &SimUser, age: RecordingAge) -> SimRecording {
+    /// Adds a recording of `host`'s and the meeting instance it recorded. In Zoom a cloud
+    /// recording is of an instance that was held, so its UUID answers
+    /// `GET /past_meetings/{meetingId}/participants` once it ended
+    /// (<https://developers.zoom.us/docs/api/meetings/#tag/meetings/GET/past_meetings/{meetingId}/participants>).
+    /// The meeting is deleted since: no listing shows it, which keeps the account's meetings what
+    /// the spec asks, while its past instance still answers, as Zoom's do.
+    pub(super) fn add_recording(&mut self, host: &SimUser, age: RecordingAge, into: &mut Entities) {
+        let recording = self.recording(host, age);
+        let meeting = self.recorded_meeting(&recording, age != RecordingAge::InProgress);
+        into.meetings.insert(meeting);
+        into.insert_recording(recording);
+    }
+
+    /// The deleted meeting whose one instance `recording` recorded; a recording still in
+    /// progress is of an instance still running.
+    fn recorded_meeting(&mut self, recording: &SimRecording, ended: bool) -> SimMeeting {
+        let start = recording.start_time;
+        let duration = TimeDelta::minutes(i64::from(recording.duration));
+        SimSession {
+            kind: SessionKind::Meeting,
+            id: recording.meeting_id,
+            uuid: recording.uuid.clone(),
+            host_id: recording.host_id.clone(),
+            topic: recording.topic.clone(),
+            session_type: recording.meeting_type,
+            start_time: Some(start),
+            duration: recording.duration,
+            timezone: "UTC".to_owned(),
+            agenda: String::new(),
+            created_at: start,
+            password: String::new(),
+            approval_type: 2,
+            is_simulive: false,
+            occurrences: Vec::new(),
+            recurrence: None,
+            settings: serde_json::Map::new(),
+            registrants: Vec::new(),
+            instances: vec![SimInstance {
+                uuid: recording.uuid.clone(),
+                start_time: start,
+                end_time: ended.then_some(start + duration),
+                participants_count: self.rng.random_range(1..40),
+                joins: Vec::new(),
+            }],
+            deleted: true,
+        }
+    }
+
+    fn recording(&mut self, host: &SimUser, age: RecordingAge) -> SimRecording {
         let in_progress = age == RecordingAge::InProgress;
         let start_time = match age {
             RecordingAge::InProgress => self.anchor - TimeDelta::hours(1),

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, TimeDelta};
 use crate::generate::users;
 use crate::model::recording::DateRange;
 use crate::model::registrant::RegistrantStatus;
-use crate::model::session::MeetingListType;
+use crate::model::session::{MeetingListType, past_instance_check};
 use crate::model::session::{SimMeeting, SimWebinar};
 
 fn spec(users: usize, seed: u64) -> AccountSpec {
@@ -75,7 +75,8 @@ fn twenty_users_already_have_every_awkward_case() {
         let spec = spec(20, seed);
         let (users, e) = entities(&spec);
         let now = spec.today.unwrap().and_time(NaiveTime::MIN).and_utc() + TimeDelta::hours(1);
-        let meetings: Vec<&SimMeeting> = e.meetings.values().collect();
+        // The scheduled ones: the rest are the deleted meetings the recordings recorded.
+        let meetings: Vec<&SimMeeting> = e.meetings.values().filter(|m| !m.deleted).collect();
         let has = |f: &dyn Fn(&SimMeeting) -> bool| meetings.iter().any(|m| f(m));
         assert!(has(&|m| m.uuid.starts_with('/')), "seed {seed}");
         assert!(has(&|m| m.uuid.contains("//")), "seed {seed}");
@@ -176,12 +177,18 @@ fn a_big_account_generates_with_the_counts_asked_for() {
         .iter()
         .filter(|u| u.status == UserStatus::Active)
         .count();
-    assert_eq!(e.meetings.values().count(), active * 5);
+    let scheduled = e.meetings.values().filter(|m| !m.deleted).count();
+    assert_eq!(scheduled, active * 5);
     let all = DateRange {
         from: NaiveDate::MIN,
         to: NaiveDate::MAX,
     };
     assert_eq!(e.recordings_in(None, all).len(), active * 2);
+    assert_eq!(
+        e.meetings.values().count(),
+        active * 7,
+        "a meeting per recording"
+    );
     let now = spec.today.unwrap().and_time(NaiveTime::MIN).and_utc();
     let summary = e.summary(now);
     assert_eq!(summary.webinar_hosts, (active * 25 + 50) / 100);
@@ -198,4 +205,31 @@ fn a_big_account_generates_with_the_counts_asked_for() {
             .all(|m| m.registrants.len() == 10)
     );
     assert!(with_registration > active);
+}
+
+/// Zoom records only an instance that was held, so each recording's UUID names an instance the
+/// past participants endpoint knows: ended, but for the one still being recorded.
+#[test]
+fn every_recording_is_of_a_held_instance() {
+    let spec = spec(20, 3);
+    let (_, e) = entities(&spec);
+    let now = spec.today.unwrap().and_time(NaiveTime::MIN).and_utc() + TimeDelta::hours(1);
+    let all = DateRange {
+        from: NaiveDate::MIN,
+        to: NaiveDate::MAX,
+    };
+    let recordings = e.recordings_in(None, all);
+    assert!(!recordings.is_empty());
+    let mut running = 0;
+    for r in recordings {
+        let meeting = e.meetings.find(&r.uuid).expect("the recorded meeting");
+        assert_eq!((meeting.id, &meeting.host_id), (r.meeting_id, &r.host_id));
+        assert!(!meeting.exists_at(now), "no listing shows it");
+        let instance = meeting.instances.iter().find(|i| i.uuid == r.uuid).unwrap();
+        match instance.end_time {
+            Some(_) => assert!(past_instance_check(instance, now).is_ok(), "{}", r.uuid),
+            None => running += 1,
+        }
+    }
+    assert_eq!(running, 1, "the recording still in progress");
 }
